@@ -1,0 +1,32 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Charley",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "charley", targets: ["charley"]),
+        .library(name: "Knowledge", targets: ["Knowledge"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // The shared knowledge model of leg cramps: data files plus the code that loads,
+        // validates and ranks from them. No I/O beyond reading its own resource files.
+        .target(
+            name: "Knowledge",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            resources: [.copy("Resources/knowledge")]
+        ),
+        .executableTarget(
+            name: "charley",
+            dependencies: [
+                "Knowledge",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "KnowledgeTests", dependencies: ["Knowledge"]),
+    ]
+)

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import Knowledge
+
+struct KnowledgeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "knowledge",
+        abstract: "Show or check the knowledge model.",
+        discussion: """
+            The knowledge model is the set of YAML files Charley answers from: causes and their \
+            evidence, treatments, prevention, triage rules and topics. Clinicians and writers edit \
+            them; `charley knowledge check` validates an edit before it ships.
+            """,
+        subcommands: [Show.self, Check.self],
+        defaultSubcommand: Show.self
+    )
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the loaded knowledge model (a summary, or all of it with --json).")
+
+        @Flag(help: "Print the whole model as JSON, for bridges and tests.")
+        var json = false
+
+        func run() throws {
+            let model = try loadOrExit { () throws(KnowledgeError) in try KnowledgeLoader.loadBundled() }
+            if json {
+                print(try ContractJSON.string(model, pretty: true))
+            } else {
+                print("Knowledge model \(model.version)")
+                print("  causes: \(model.causes.count), triage rules: \(model.triageRules.count), topics: \(model.topics.count)")
+                print("  treatments: \(model.treatments.count), prevention tips: \(model.prevention.count), sources: \(model.sources.count)")
+                for kind in FindingKind.allCases {
+                    print("  \(kind.rawValue): \(model.terms(kind).map(\.id).joined(separator: ", "))")
+                }
+            }
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Validate knowledge files; exit 1 with every problem found.",
+            discussion: """
+                PATH may be a folder of .yaml files (checked on its own) or one file, which is \
+                checked in place of the shipped file of the same name, together with the other \
+                shipped files. Without PATH, the shipped model is checked.
+                """)
+
+        @Argument(help: "A knowledge folder or file.", completion: .file(extensions: ["yaml", "yml"]))
+        var path: String?
+
+        func run() throws {
+            let model = try loadOrExit { () throws(KnowledgeError) in
+                guard let path else { return try KnowledgeLoader.loadBundled() }
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                    throw KnowledgeError(issues: [KnowledgeIssue(file: path, problem: "no such file or folder")])
+                }
+                let url = URL(fileURLWithPath: path)
+                return isDirectory.boolValue
+                    ? try KnowledgeLoader.load(directory: url)
+                    : try KnowledgeLoader.load(replacing: url)
+            }
+            print("ok: knowledge model \(model.version): \(model.causes.count) causes, "
+                + "\(model.triageRules.count) triage rules, \(model.topics.count) topics")
+        }
+    }
+}
+
+/// Runs a load; on failure prints every problem to stderr and exits 1.
+func loadOrExit(_ load: () throws(KnowledgeError) -> KnowledgeModel) throws -> KnowledgeModel {
+    do {
+        return try load()
+    } catch {
+        FileHandle.standardError.write(Data((error.description + "\n").utf8))
+        throw ExitCode(1)
+    }
+}

@@ -1,0 +1,123 @@
+import Testing
+@testable import Knowledge
+
+@Suite("Ranking causes and matching triage rules")
+struct AssessmentTests {
+    let model = shippedModel
+
+    func findings(_ present: [String], absent: [String] = []) -> Findings {
+        Findings(present: Set(present.map { Finding(parsing: $0)! }), absent: Set(absent.map { Finding(parsing: $0)! }))
+    }
+
+    @Test("a night calf cramp in an older person ranks ordinary night cramps first, with reasons")
+    func nightCramps() throws {
+        let ranked = model.rankCauses(for: findings(["timing:night", "location:calf", "age_group:older"]))
+        let top = try #require(ranked.first)
+        #expect(top.id == "idiopathic_nocturnal")
+        #expect(top.because.first == "they come at night")
+        #expect(top.score > 0.5 && top.score < 1)
+    }
+
+    @Test("evidence against a cause lowers it and is reported")
+    func against() throws {
+        let plain = try #require(model.rankCauses(for: findings(["timing:night"])).first { $0.id == "idiopathic_nocturnal" })
+        let swollen = try #require(model.rankCauses(for: findings(["timing:night", "symptom:swelling"])).first { $0.id == "idiopathic_nocturnal" })
+        #expect(swollen.score < plain.score)
+        #expect(swollen.against == ["swelling is not part of a simple night cramp"])
+    }
+
+    @Test("a denied symptom counts against, an unknown one does not")
+    func deniedSymptom() throws {
+        let unknown = try #require(model.rankCauses(for: findings(["condition:diabetes"])).first { $0.id == "peripheral_neuropathy" })
+        let denied = try #require(model.rankCauses(for: findings(["condition:diabetes"], absent: ["symptom:numbness"])).first { $0.id == "peripheral_neuropathy" })
+        #expect(denied.score < unknown.score)
+        #expect(denied.against == ["you have no numbness"])
+    }
+
+    @Test("nothing known ranks nothing")
+    func empty() {
+        #expect(model.rankCauses(for: Findings()).isEmpty)
+    }
+
+    @Test("ranking is deterministic")
+    func deterministic() {
+        let f = findings(["timing:night", "trigger:exercise", "symptom:numbness", "condition:diabetes"])
+        #expect(model.rankCauses(for: f) == model.rankCauses(for: f))
+    }
+
+    /// For every cause, the findings that most typically point to it make it the top cause.
+    @Test("every cause can be the top cause", arguments: [
+        ("overexertion", ["trigger:exercise", "timing:exercise"]),
+        ("dehydration", ["trigger:dehydration", "trigger:heat"]),
+        ("electrolyte_imbalance", ["medicine:diuretic", "symptom:twitching", "age_group:older", "condition:postmenopausal"]),
+        ("cold_exposure", ["trigger:cold", "location:foot"]),
+        ("prolonged_posture", ["trigger:prolonged_sitting", "trigger:tight_clothing"]),
+        ("idiopathic_nocturnal", ["timing:night", "location:calf"]),
+        ("pregnancy", ["condition:pregnancy", "timing:night"]),
+        ("medication_side_effect", ["trigger:medication", "medicine:statin"]),
+        ("alcohol_tobacco", ["trigger:alcohol", "trigger:smoking"]),
+        ("muscle_injury", ["trigger:injury"]),
+        ("infection", ["symptom:fever"]),
+        ("varicose_veins", ["symptom:visible_veins", "trigger:prolonged_standing"]),
+        ("peripheral_artery_disease", ["symptom:eases_with_rest", "timing:exercise", "trigger:smoking"]),
+        ("peripheral_neuropathy", ["condition:diabetes", "symptom:numbness", "symptom:tingling"]),
+        ("lumbar_disc_or_stenosis", ["symptom:back_pain", "symptom:numbness", "location:thigh"]),
+        ("kidney_disease", ["condition:kidney_disease"]),
+        ("liver_disease", ["condition:liver_disease"]),
+        ("thyroid_disease", ["condition:thyroid_disease"]),
+        ("cramp_fasciculation_syndrome", ["symptom:twitching", "frequency:frequent"]),
+    ])
+    func reachable(cause: String, present: [String]) {
+        #expect(model.rankCauses(for: findings(present)).first?.id == cause)
+    }
+
+    @Test("a swollen red warm calf is a possible DVT; in both legs it is not")
+    func dvt() {
+        #expect(model.matchingRules(for: findings(["symptom:swelling", "symptom:redness", "symptom:warmth"])).first?.id == "possible_dvt")
+        #expect(model.matchingRules(for: findings(["symptom:swelling", "side:left"])).first?.id == "possible_dvt")
+        let both = model.matchingRules(for: findings(["symptom:swelling", "side:both"]))
+        #expect(!both.contains { $0.id == "possible_dvt" })
+        #expect(both.first?.id == "numbness_or_swelling")
+    }
+
+    @Test("chest pain outranks everything", arguments: ["symptom:chest_pain", "symptom:breathlessness", "symptom:coughing_blood"])
+    func emergency(symptom: String) {
+        let rules = model.matchingRules(for: findings([symptom, "symptom:swelling", "side:left"]))
+        #expect(rules.first?.level == .emergency)
+        #expect(rules.first?.isRedFlag == true)
+    }
+
+    @Test("weakness on a statin is urgent; weakness alone is see_doctor")
+    func statin() {
+        #expect(model.matchingRules(for: findings(["medicine:statin", "symptom:weakness"])).first?.id == "statin_muscle_damage")
+        #expect(model.matchingRules(for: findings(["symptom:weakness"])).first?.level == .seeDoctor)
+    }
+
+    @Test("a typical harmless cramp matches no rule")
+    func harmless() {
+        #expect(model.matchingRules(for: findings(["timing:night", "location:calf", "duration:seconds", "frequency:occasional"])).isEmpty)
+    }
+
+    @Test("findings parse and print as kind:value")
+    func findingSyntax() {
+        #expect(Finding(parsing: "symptom:numbness") == Finding(.symptom, "numbness"))
+        #expect(Finding(parsing: "smell:roses") == nil)
+        #expect(Finding(parsing: "symptom:") == nil)
+        #expect(FindingTest(parsing: "not symptom:numbness")?.expectsAbsent == true)
+        #expect(FindingTest(parsing: "not symptom:numbness")?.description == "not symptom:numbness")
+    }
+}
+
+@Suite("Edit distance")
+struct EditDistanceTests {
+    @Test("counts insertions, deletions, substitutions and transpositions, within a limit")
+    func distances() {
+        #expect(EditDistance.distance("swollen", "swelling", limit: 3) == 3)
+        #expect(EditDistance.distance("calf", "clf", limit: 1) == 1)
+        #expect(EditDistance.distance("numbness", "numbenss", limit: 1) == 1)
+        #expect(EditDistance.distance("cramp", "cramp", limit: 0) == 0)
+        #expect(EditDistance.distance("tingling", "swelling", limit: 2) == nil)
+        #expect(EditDistance.distance("", "ab", limit: 2) == 2)
+        #expect(EditDistance.distance("abcdef", "a", limit: 2) == nil)
+    }
+}
