@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "charley", targets: ["charley"]),
         .library(name: "Knowledge", targets: ["Knowledge"]),
+        .library(name: "Understanding", targets: ["Understanding"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -20,13 +21,22 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")],
             resources: [.copy("Resources/knowledge")]
         ),
+        // Understanding one utterance: the lexicon (data) and the keyword/intent matcher.
+        .target(
+            name: "Understanding",
+            dependencies: ["Knowledge", .product(name: "Yams", package: "Yams")],
+            resources: [.copy("Resources/lexicon.yaml")]
+        ),
         .executableTarget(
             name: "charley",
             dependencies: [
                 "Knowledge",
+                "Understanding",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "KnowledgeTests", dependencies: ["Knowledge"]),
+        .testTarget(name: "UnderstandingTests", dependencies: ["Understanding", "Knowledge"],
+                    resources: [.copy("Corpus")]),
     ]
 )

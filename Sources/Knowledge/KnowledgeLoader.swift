@@ -184,7 +184,7 @@ public enum KnowledgeLoader {
         }
     }
 
-    static func issue(for error: YamlError, file: String) -> KnowledgeIssue {
+    package static func issue(for error: YamlError, file: String) -> KnowledgeIssue {
         switch error {
         case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
             return KnowledgeIssue(file: file, line: mark.line, problem: "not valid YAML: \(problem)")
@@ -196,7 +196,7 @@ public enum KnowledgeLoader {
         }
     }
 
-    static func issue(for error: DecodingError, file: String, root: Node) -> KnowledgeIssue {
+    package static func issue(for error: DecodingError, file: String, root: Node) -> KnowledgeIssue {
         let path: [any CodingKey]
         let problem: String
         switch error {

@@ -1,0 +1,265 @@
+import Knowledge
+
+/// Turns one utterance into what it says (`Understood`), from the lexicon and the knowledge
+/// model. Pure and deterministic; safe to share between sessions and threads.
+public struct Interpreter: Sendable {
+    public let knowledge: KnowledgeModel
+    public let lexicon: Lexicon
+
+    /// Utterances longer than this many tokens are read up to this point only.
+    public static let maximumTokens = 600
+
+    public init(knowledge: KnowledgeModel, lexicon: Lexicon) {
+        self.knowledge = knowledge
+        self.lexicon = lexicon
+    }
+
+    /// The shipped knowledge model and lexicon.
+    public static func bundled() throws(KnowledgeError) -> Interpreter {
+        let knowledge = try KnowledgeLoader.loadBundled()
+        return Interpreter(knowledge: knowledge, lexicon: try Lexicon.loadBundled(knowledge: knowledge))
+    }
+
+    public func interpret(_ text: String) -> Understood {
+        var tokens = lexicon.tokenizer.tokens(text)
+        if tokens.count > Self.maximumTokens { tokens.removeSubrange(Self.maximumTokens...) }
+        let corrections = correctSpelling(&tokens)
+        let items = scan(tokens)
+        var reading = Reading()
+        reading.read(items, lexicon: lexicon)
+        return decide(reading, tokens: tokens, corrections: corrections)
+    }
+
+    // MARK: - Spelling
+
+    private func correctSpelling(_ tokens: inout [Token]) -> [String: String] {
+        var corrections: [String: String] = [:]
+        for index in tokens.indices where tokens[index].kind == .word {
+            let word = tokens[index].text
+            if lexicon.spelling.contains(word) || lexicon.keep.contains(word) { continue }
+            // Plurals and simple endings first: "thighs" -> "thigh".
+            var replacement: String?
+            for suffix in ["s", "es"] where word.hasSuffix(suffix) && word.count > suffix.count + 2 {
+                let stem = String(word.dropLast(suffix.count))
+                if lexicon.spelling.contains(stem) { replacement = stem; break }
+            }
+            if replacement == nil { replacement = lexicon.spelling.correction(for: word) }
+            if let replacement {
+                tokens[index].text = replacement
+                corrections[word] = replacement
+            }
+        }
+        return corrections
+    }
+
+    // MARK: - Scanning
+
+    /// One piece of the utterance: a lexicon phrase, an amount of time, a punctuation mark, or a
+    /// word the lexicon does not know.
+    enum Item {
+        case phrase(Phrase)
+        case quantity([Finding])
+        case mark(Character)
+        case word(String)
+    }
+
+    private func scan(_ tokens: [Token]) -> [Item] {
+        var items: [Item] = []
+        items.reserveCapacity(tokens.count)
+        let quantities = QuantityReader(lexicon: lexicon, tokens: tokens)
+        var i = 0
+        while i < tokens.count {
+            let token = tokens[i]
+            if case .mark(let mark) = token.kind {
+                items.append(.mark(mark))
+                i += 1
+                continue
+            }
+            if let reading = quantities.read(at: i) {
+                items.append(.quantity(reading.findings))
+                i += reading.length
+                continue
+            }
+            if let phrase = longestPhrase(at: i, in: tokens) {
+                items.append(.phrase(phrase))
+                i += phrase.words.count
+                continue
+            }
+            items.append(.word(token.text))
+            i += 1
+        }
+        return items
+    }
+
+    private func longestPhrase(at i: Int, in tokens: [Token]) -> Phrase? {
+        guard let candidates = lexicon.phrasesByFirstWord[tokens[i].text] else { return nil }
+        for phrase in candidates where i + phrase.words.count <= tokens.count {
+            var matches = true
+            for (offset, word) in phrase.words.enumerated().dropFirst() where tokens[i + offset].text != word || tokens[i + offset].isMark {
+                matches = false
+                break
+            }
+            if matches { return phrase }
+        }
+        return nil
+    }
+
+    // MARK: - Deciding
+
+    private func decide(_ reading: Reading, tokens: [Token], corrections: [String: String]) -> Understood {
+        var reading = reading
+        var topics = reading.topics
+
+        // "Cramps" that are not in the legs: recognise them, invent no leg findings.
+        let legContext = reading.cues.contains(.leg) || reading.findings.present.contains { $0.kind == .location }
+        var otherCramps = false
+        if reading.cues.contains(.nonLegCramp) {
+            if legContext {
+                topics.removeAll { $0 == "other_cramps" }
+                reading.cues.insert(.cramp)
+            } else {
+                otherCramps = true
+                let characterising: Set<FindingKind> = [.timing, .duration, .frequency, .since, .location, .side]
+                reading.findings.present = reading.findings.present.filter { !characterising.contains($0.kind) }
+                reading.findings.absent = reading.findings.absent.filter { !characterising.contains($0.kind) }
+            }
+        }
+        // A named medicine is a possible trigger.
+        if reading.findings.present.contains(where: { $0.kind == .medicine }) {
+            reading.findings.present.insert(Finding(.trigger, "medication"))
+        }
+        reading.settleSingleValues()
+
+        let findings = reading.findings
+        let hasFindings = !findings.present.isEmpty || !findings.absent.isEmpty
+        let askCues = reading.intents.filter(\.isQuestion)
+        let commands = reading.intents.filter { $0.isCommand || $0 == .greet }
+        let answer = reading.leadingAnswer ? reading.intents.first(where: \.isAnswer) : nil
+        let specificTopics = topics.filter { !Self.weakTopics.contains($0) }
+        let redFlags = knowledge.matchingRules(for: findings).filter(\.isRedFlag).map(\.id)
+
+        // A question: starts with a question word, or ends with "?" and either asks something
+        // or tells nothing, or uses a question phrase ("what causes") and tells nothing.
+        let endsWithQuestionMark = tokens.contains { $0.kind == .mark("?") }
+        let startsAsQuestion = startsWithQuestionWord(tokens, endsWithQuestionMark: endsWithQuestionMark,
+                                                      strongCue: !reading.strongAskCues.isEmpty)
+        let isQuestion: Bool
+        if startsAsQuestion {
+            isQuestion = true
+        } else if endsWithQuestionMark {
+            isQuestion = !askCues.isEmpty || !hasFindings
+        } else {
+            isQuestion = !reading.strongAskCues.isEmpty && !hasFindings
+        }
+        let relevant = !askCues.isEmpty || !topics.isEmpty || hasFindings || reading.cues.contains(.cramp)
+
+        var intent: Intent
+        var topic: String?
+        if !commands.isEmpty, !hasFindings, topics.isEmpty, askCues.isEmpty, !reading.cues.contains(.cramp),
+           reading.unknownWords <= 2 {
+            intent = Self.commandPriority.first(where: commands.contains)!
+        } else if otherCramps && !(startsAsQuestion || endsWithQuestionMark) {
+            intent = .describe
+            topic = "other_cramps"
+        } else if isQuestion && relevant {
+            (intent, topic) = resolveQuestion(askCues: askCues, topics: topics, specific: specificTopics, findings: findings)
+        } else if hasFindings {
+            intent = .describe
+        } else if let first = reading.intents.first(where: \.isAnswer) {
+            intent = first
+        } else if !topics.isEmpty {
+            (intent, topic) = resolveQuestion(askCues: [], topics: topics, specific: specificTopics, findings: findings)
+        } else if reading.cues.contains(.cramp) {
+            intent = .describe
+        } else {
+            intent = .unrecognized
+        }
+
+        let confidence = Self.confidence(intent: intent, reading: reading, topic: topic, askCues: askCues,
+                                         corrections: corrections.count)
+        return Understood(intent: intent, topic: topic, findings: intent == .unrecognized ? Findings() : findings,
+                          redFlags: redFlags, confidence: confidence,
+                          answer: intent.isAnswer ? nil : answer, corrections: corrections)
+    }
+
+    /// Topics that only say the subject is cramps in general: an explicit kind of question wins.
+    static let weakTopics: Set<String> = ["what_is_a_cramp", "causes", "relief", "prevention", "hydration", "night_cramps"]
+
+    static let commandPriority: [Intent] = [.goodbye, .restart, .back, .summary, .help, .askWhy, .greet]
+
+    private func resolveQuestion(askCues: [Intent], topics: [String], specific: [String], findings: Findings)
+        -> (Intent, String?) {
+        // A question that names a finding with its own topic: "can dehydration cause cramps?"
+        let fromFindings = findings.present.sorted { Self.topicOrder($0) < Self.topicOrder($1) }
+            .compactMap { lexicon.findingTopics[$0] }
+        let cue = Self.askPriority.first(where: askCues.contains)
+        // "Is it serious?" always gets the safety answer, about the specific thing if one is named.
+        if cue == .askWhenDoctor {
+            let named = specific.first ?? fromFindings.first { knowledge.topic($0)?.kind == .condition && $0 != "night_cramps" }
+            return (.askWhenDoctor, named ?? "when_to_see_doctor")
+        }
+        if let id = specific.first, let found = knowledge.topic(id) {
+            return (Intent(questionKind: found.kind), id)
+        }
+        if let id = fromFindings.first, let found = knowledge.topic(id), cue == nil || Intent(questionKind: found.kind) == cue || found.kind == .condition {
+            return (Intent(questionKind: found.kind), id)
+        }
+        if let cue {
+            // A general topic of the same kind as the question ("why do I get cramps at night?").
+            let sameKind = topics.first { $0 != "what_is_a_cramp" && knowledge.topic($0).map { Intent(questionKind: $0.kind) } == cue }
+            return (cue, sameKind ?? Self.generalTopic(for: cue))
+        }
+        if let id = topics.first, let found = knowledge.topic(id) {
+            return (Intent(questionKind: found.kind), id)
+        }
+        return (.askCauses, "causes")
+    }
+
+    /// Which finding names the topic of a question first: conditions and medicines are more
+    /// specific than symptoms, triggers and timing.
+    static func topicOrder(_ finding: Finding) -> (Int, String) {
+        let rank: [FindingKind: Int] = [.condition: 0, .medicine: 1, .symptom: 2, .trigger: 3]
+        return (rank[finding.kind] ?? 4, finding.value)
+    }
+
+    /// The first word asks a question ("what", "how", "is", ...). "When" and "can not" usually
+    /// start a description ("when I run my calf cramps", "can't sleep").
+    private func startsWithQuestionWord(_ tokens: [Token], endsWithQuestionMark: Bool, strongCue: Bool) -> Bool {
+        let words = tokens.filter { !$0.isMark }.map(\.text).drop { lexicon.fillerWords.contains($0) || $0 == "hi" || $0 == "hello" }
+        guard let first = words.first, lexicon.questionWords.contains(first) else { return false }
+        if words.dropFirst().first == "not" { return false }
+        if first == "when" || first == "where" {
+            let auxiliaries: Set<String> = ["is", "are", "do", "does", "should", "can", "will", "would", "to"]
+            return endsWithQuestionMark || strongCue || words.dropFirst().first.map(auxiliaries.contains) == true
+        }
+        return true
+    }
+
+    static let askPriority: [Intent] = [.askWhenDoctor, .askPrevention, .askTreatment, .askCauses, .askCondition]
+
+    static func generalTopic(for intent: Intent) -> String? {
+        QuestionKind.allCases.first { Intent(questionKind: $0) == intent }?.generalTopic
+    }
+
+    static func confidence(intent: Intent, reading: Reading, topic: String?, askCues: [Intent], corrections: Int) -> Double {
+        var value: Double
+        switch intent {
+        case .unrecognized:
+            return reading.unknownWords == 0 ? 0 : 0.1
+        case .help, .restart, .summary, .goodbye, .back, .askWhy, .greet:
+            value = 0.95 - 0.1 * Double(reading.unknownWords)
+        case .affirm, .deny, .unknownAnswer:
+            value = 0.9 - 0.1 * Double(min(reading.unknownWords, 3))
+        case .describe where topic == "other_cramps":
+            value = 0.8
+        case .describe:
+            let facts = reading.findings.present.count + reading.findings.absent.count
+            value = facts == 0 ? 0.45 : 0.6 + 0.1 * Double(min(facts, 3)) + 0.1 * reading.coverage
+        default:
+            value = 0.55 + (askCues.isEmpty ? 0 : 0.2) + (topic.map { weakTopics.contains($0) ? 0.05 : 0.15 } ?? 0)
+                + 0.05 * reading.coverage
+        }
+        value -= 0.05 * Double(corrections)
+        return (min(0.98, max(0.2, value)) * 100).rounded() / 100
+    }
+}

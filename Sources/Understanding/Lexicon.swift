@@ -1,0 +1,254 @@
+import Foundation
+import Knowledge
+import Yams
+
+/// Signals in the text that are not findings, intents or topics but steer interpretation.
+enum Cue: String, Sendable, CaseIterable {
+    case negation
+    case scopeEnd = "scope_end"
+    case cramp
+    case leg
+    case nonLegCramp = "non_leg_cramp"
+    case question
+    case clause
+    case ignore
+    case filler
+}
+
+/// What a phrase means. One phrase may carry several meanings ("cramps at night" is both the
+/// finding timing:night and the topic night_cramps).
+enum Meaning: Hashable, Sendable {
+    case finding(Finding)
+    case intent(Intent)
+    case topic(String)
+    case cue(Cue)
+}
+
+enum TimeUnit: String, Sendable, CaseIterable {
+    case second, minute, hour, day, night, week, month, year
+}
+
+struct Phrase: Sendable {
+    var words: [String]
+    var meanings: [Meaning]
+}
+
+/// The compiled lexicon: phrases indexed by their first word, longest first, plus the tables
+/// the matcher needs. Built once at start-up and shared read-only.
+public struct Lexicon: Sendable {
+    public let version: String
+    let tokenizer: Tokenizer
+    let numbers: [String: Double]
+    let units: [String: TimeUnit]
+    let keep: Set<String>
+    let phrasesByFirstWord: [String: [Phrase]]
+    let spelling: SpellingIndex
+    let findingTopics: [Finding: String]
+    /// First words of the phrases that start a new clause ("i", "my", "it"...): after a comma
+    /// or "and" they end a negation.
+    let clauseWords: Set<String>
+    /// First words of question cues ("what", "how", "is", ...).
+    let questionWords: Set<String>
+    /// Words of filler phrases ("please", "thanks", ...).
+    let fillerWords: Set<String>
+
+    /// The lexicon shipped with Charley, checked against `knowledge`.
+    public static func loadBundled(knowledge: KnowledgeModel) throws(KnowledgeError) -> Lexicon {
+        guard let url = Bundle.module.url(forResource: "lexicon", withExtension: "yaml"),
+              let data = FileManager.default.contents(atPath: url.path) else {
+            throw KnowledgeError(issues: [KnowledgeIssue(file: "lexicon.yaml", problem: "the lexicon is missing from Charley's resources")])
+        }
+        return try load(text: String(decoding: data, as: UTF8.self), file: "lexicon.yaml", knowledge: knowledge)
+    }
+
+    /// Loads a lexicon file from disk, checked against `knowledge`.
+    public static func load(contentsOf url: URL, knowledge: KnowledgeModel) throws(KnowledgeError) -> Lexicon {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw KnowledgeError(issues: [KnowledgeIssue(file: url.path, problem: "cannot read the file")])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw KnowledgeError(issues: [KnowledgeIssue(file: url.lastPathComponent, problem: "the file is not UTF-8 text")])
+        }
+        return try load(text: text, file: url.lastPathComponent, knowledge: knowledge)
+    }
+
+    /// Parses and validates lexicon text. Every problem is reported with the file, the line
+    /// and the entry: unknown meanings, a phrase listed twice, empty phrases.
+    public static func load(text: String, file: String, knowledge: KnowledgeModel) throws(KnowledgeError) -> Lexicon {
+        let root: Node
+        let raw: LexiconFile
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw KnowledgeError(issues: [KnowledgeIssue(file: file, problem: "the file is empty")])
+            }
+            root = node
+            raw = try YAMLDecoder().decode(LexiconFile.self, from: node)
+        } catch let error as KnowledgeError {
+            throw error
+        } catch let error as YamlError {
+            throw KnowledgeError(issues: [KnowledgeLoader.issue(for: error, file: file)])
+        } catch let error as DecodingError {
+            throw KnowledgeError(issues: [KnowledgeLoader.issue(for: error, file: file, root: Node("")) ])
+        } catch {
+            throw KnowledgeError(issues: [KnowledgeIssue(file: file, problem: "\(error)")])
+        }
+        var builder = LexiconBuilder(file: file, root: root, knowledge: knowledge,
+                                     tokenizer: Tokenizer(contractions: raw.contractions))
+        return try builder.build(raw)
+    }
+}
+
+/// The lexicon file as written.
+struct LexiconFile: Decodable {
+    struct Combination: Decodable {
+        var means: [String]
+        var phrases: [String]
+    }
+
+    var version: String
+    var contractions: [String: [String]]
+    var numbers: [String: Double]
+    var units: [String: [String]]
+    var keep: [String]
+    var findings: [String: [String]]
+    var combinations: [Combination]
+    var intents: [String: [String]]
+    var topics: [String: [String]]
+    var cues: [String: [String]]
+    var findingTopics: [String: String]
+
+    enum CodingKeys: String, CodingKey {
+        case version, contractions, numbers, units, keep, findings, combinations, intents, topics, cues
+        case findingTopics = "finding_topics"
+    }
+}
+
+private struct LexiconBuilder {
+    let file: String
+    let root: Node
+    let knowledge: KnowledgeModel
+    let tokenizer: Tokenizer
+    var issues: [KnowledgeIssue] = []
+    /// phrase (joined words) -> index into `phrases` and the entry that defined it.
+    var seen: [String: (index: Int, entry: String)] = [:]
+    var phrases: [Phrase] = []
+
+    init(file: String, root: Node, knowledge: KnowledgeModel, tokenizer: Tokenizer) {
+        self.file = file
+        self.root = root
+        self.knowledge = knowledge
+        self.tokenizer = tokenizer
+    }
+
+    mutating func build(_ raw: LexiconFile) throws(KnowledgeError) -> Lexicon {
+        for (key, list) in raw.findings.sorted(by: { $0.key < $1.key }) {
+            add(list, meanings: [key], entry: key, node: root["findings"]?[key])
+        }
+        for (index, combination) in raw.combinations.enumerated() {
+            add(combination.phrases, meanings: combination.means, entry: "combination \(combination.means.joined(separator: " + "))",
+                node: root["combinations"]?.sequence.flatMap { index < $0.count ? $0[index] : nil })
+        }
+        for (key, list) in raw.intents.sorted(by: { $0.key < $1.key }) {
+            add(list, meanings: ["intent:\(key)"], entry: "intent \(key)", node: root["intents"]?[key])
+        }
+        for (key, list) in raw.topics.sorted(by: { $0.key < $1.key }) {
+            add(list, meanings: ["topic:\(key)"], entry: "topic \(key)", node: root["topics"]?[key])
+        }
+        for (key, list) in raw.cues.sorted(by: { $0.key < $1.key }) {
+            add(list, meanings: ["cue:\(key)"], entry: "cue \(key)", node: root["cues"]?[key])
+        }
+
+        var units: [String: TimeUnit] = [:]
+        for (key, words) in raw.units {
+            guard let unit = TimeUnit(rawValue: key) else {
+                report(root["units"]?[key], entry: "unit \(key)",
+                       "unknown unit; known units are \(TimeUnit.allCases.map(\.rawValue).joined(separator: ", "))")
+                continue
+            }
+            for word in words { units[word] = unit }
+        }
+
+        var findingTopics: [Finding: String] = [:]
+        for (key, topic) in raw.findingTopics {
+            guard let finding = Finding(parsing: key), knowledge.knows(finding) else {
+                report(root["finding_topics"], entry: "finding_topics \(key)", "'\(key)' is not a finding of the knowledge model")
+                continue
+            }
+            guard knowledge.topic(topic) != nil else {
+                report(root["finding_topics"], entry: "finding_topics \(key)", "the topic '\(topic)' is not in the knowledge model")
+                continue
+            }
+            findingTopics[finding] = topic
+        }
+        // Conditions answer questions about themselves when a topic of the same id exists.
+        for term in knowledge.terms(.condition) where knowledge.topic(term.id) != nil {
+            findingTopics[Finding(.condition, term.id)] = findingTopics[Finding(.condition, term.id)] ?? term.id
+        }
+
+        guard issues.isEmpty else { throw KnowledgeError(issues: issues) }
+
+        var byFirstWord: [String: [Phrase]] = [:]
+        for phrase in phrases { byFirstWord[phrase.words[0], default: []].append(phrase) }
+        for key in byFirstWord.keys {
+            byFirstWord[key]!.sort { ($0.words.count, $1.words.joined(separator: " ")) > ($1.words.count, $0.words.joined(separator: " ")) }
+        }
+        var vocabulary = Set<String>()
+        for phrase in phrases { vocabulary.formUnion(phrase.words) }
+        vocabulary.formUnion(raw.numbers.keys)
+        vocabulary.formUnion(units.keys)
+
+        return Lexicon(
+            version: raw.version, tokenizer: tokenizer, numbers: raw.numbers, units: units,
+            keep: Set(raw.keep), phrasesByFirstWord: byFirstWord,
+            spelling: SpellingIndex(words: vocabulary), findingTopics: findingTopics,
+            clauseWords: Set(phrases.filter { $0.meanings.contains(.cue(.clause)) }.map { $0.words[0] }),
+            questionWords: Set(phrases.filter { $0.meanings.contains(.cue(.question)) }.map { $0.words[0] }),
+            fillerWords: Set(phrases.filter { $0.meanings.contains(.cue(.filler)) && $0.words.count == 1 }.map { $0.words[0] }))
+    }
+
+    mutating func add(_ list: [String], meanings texts: [String], entry: String, node: Node?) {
+        var meanings: [Meaning] = []
+        for text in texts {
+            if let meaning = meaning(text) {
+                meanings.append(meaning)
+            } else {
+                report(node, entry: entry, "'\(text)' is not a known meaning (a finding kind:value, intent:NAME, topic:ID or cue:NAME)")
+            }
+        }
+        guard meanings.count == texts.count else { return }
+        if list.isEmpty { report(node, entry: entry, "no phrases") }
+        for text in list {
+            let tokens = tokenizer.tokens(text)
+            let words = tokens.map(\.text)
+            guard !words.isEmpty, !tokens.contains(where: \.isMark) else {
+                report(node, entry: entry, "'\(text)' is not a phrase of words")
+                continue
+            }
+            let key = words.joined(separator: " ")
+            if let earlier = seen[key] {
+                let problem = earlier.entry == entry
+                    ? "the phrase '\(text)' is listed twice (it reads as '\(key)')"
+                    : "the phrase '\(text)' is also listed under \(earlier.entry); a phrase may have one entry (use a combination for several meanings)"
+                report(node, entry: entry, problem)
+                continue
+            }
+            seen[key] = (phrases.count, entry)
+            phrases.append(Phrase(words: words, meanings: meanings))
+        }
+    }
+
+    func meaning(_ text: String) -> Meaning? {
+        if text.hasPrefix("intent:") { return Intent(rawValue: String(text.dropFirst(7))).map(Meaning.intent) }
+        if text.hasPrefix("topic:") {
+            let id = String(text.dropFirst(6))
+            return knowledge.topic(id) != nil ? .topic(id) : nil
+        }
+        if text.hasPrefix("cue:") { return Cue(rawValue: String(text.dropFirst(4))).map(Meaning.cue) }
+        if let finding = Finding(parsing: text), knowledge.knows(finding) { return .finding(finding) }
+        return nil
+    }
+
+    mutating func report(_ node: Node?, entry: String, _ problem: String) {
+        issues.append(KnowledgeIssue(file: file, line: node?.mark?.line, entry: entry, problem: problem))
+    }
+}

@@ -1,0 +1,163 @@
+import Knowledge
+
+/// Reads amounts of time in the text: "5 minutes", "2 hrs", "three times a week", "for 3
+/// months", "I'm 72", "4am". Returns the findings they give and how many tokens they use.
+struct QuantityReader {
+    let lexicon: Lexicon
+    let tokens: [Token]
+
+    struct Reading {
+        var findings: [Finding]
+        var length: Int
+    }
+
+    private static let timeWords: Set<String> = ["times", "time", "x"]
+    private static let perWords: Set<String> = ["a", "per", "each", "every", "an"]
+    private static let sinceLead: Set<String> = ["for", "since", "past", "last", "about", "over", "almost", "nearly", "around", "the"]
+    private static let onsetLead: Set<String> = ["after", "within", "every", "in"]
+    private static let activityWords: Set<String> = [
+        "driving", "drive", "drove", "walking", "walked", "walk", "sitting", "sat", "sit", "standing", "stood",
+        "stand", "working", "worked", "work", "running", "ran", "run", "hiking", "hiked", "playing", "played",
+        "sleeping", "slept", "sleep", "gaming", "flying", "flew", "flight", "training", "cycling", "cycled",
+        "swimming", "swam", "dancing", "danced", "shift", "shifts", "exercise", "exercising", "exercised",
+    ]
+    private static let decadeLead: Set<String> = ["my", "early", "late", "mid", "their", "her", "his"]
+
+    func word(_ i: Int) -> String? { i >= 0 && i < tokens.count && !tokens[i].isMark ? tokens[i].text : nil }
+
+    func value(_ i: Int) -> Double? {
+        guard i >= 0, i < tokens.count else { return nil }
+        return tokens[i].number ?? lexicon.numbers[tokens[i].text]
+    }
+
+    func unit(_ i: Int) -> TimeUnit? { word(i).flatMap { lexicon.units[$0] } }
+
+    func read(at i: Int) -> Reading? {
+        if let reading = every(at: i) ?? age(at: i) { return reading }
+        guard let n = value(i) else { return nil }
+        if let reading = rate(n, at: i) ?? clock(n, at: i) ?? decade(n, at: i) { return reading }
+        return span(n, at: i)
+    }
+
+    /// "3 times a week", "twice a night", "once a month", "2x per week".
+    private func rate(_ n: Double, at i: Int) -> Reading? {
+        var j = i + 1
+        let text = tokens[i].text
+        if let w = word(j), Self.timeWords.contains(w) {
+            j += 1
+        } else if text != "once" && text != "twice" {
+            return nil
+        }
+        if let w = word(j), Self.perWords.contains(w) { j += 1 }
+        guard let unit = unit(j) else { return nil }
+        let perWeek: Double
+        switch unit {
+        case .second, .minute, .hour, .day, .night: perWeek = n * 7
+        case .week: perWeek = n
+        case .month: perWeek = n / 4.3
+        case .year: perWeek = n / 52
+        }
+        return Reading(findings: [Finding(.frequency, perWeek >= 3 ? "frequent" : "occasional")], length: j - i + 1)
+    }
+
+    /// "every 2 days", "every other night".
+    private func every(at i: Int) -> Reading? {
+        guard word(i) == "every" else { return nil }
+        var j = i + 1
+        var n = 1.0
+        if word(j) == "other" { n = 2; j += 1 } else if let v = value(j), tokens[j].text != "a" { n = v; j += 1 } else { return nil }
+        guard let unit = unit(j) else { return nil }
+        let days: Double
+        switch unit {
+        case .second, .minute, .hour: days = 0
+        case .day, .night: days = n
+        case .week: days = n * 7
+        case .month: days = n * 30
+        case .year: days = n * 365
+        }
+        return Reading(findings: [Finding(.frequency, days <= 2.5 ? "frequent" : "occasional")], length: j - i + 1)
+    }
+
+    /// "I'm 72", "aged 15", "72 years old", "20-year-old", "80 yo".
+    private func age(at i: Int) -> Reading? {
+        var years: Double?
+        var length = 0
+        if word(i) == "i", word(i + 1) == "am", let n = tokens.indices.contains(i + 2) ? tokens[i + 2].number : nil,
+           unit(i + 3) == nil || (unit(i + 3) == .year && word(i + 4) == "old") {
+            years = n
+            length = unit(i + 3) == .year ? 5 : 3
+        } else if word(i) == "aged" || word(i) == "age", let n = tokens.indices.contains(i + 1) ? tokens[i + 1].number : nil {
+            years = n
+            length = 2
+        } else if let n = tokens[i].number {
+            if unit(i + 1) == .year, word(i + 2) == "old" { years = n; length = 3 }
+            else if word(i + 1) == "yo" || word(i + 1) == "yrs" && word(i + 2) == "old" { years = n; length = word(i + 1) == "yo" ? 2 : 3 }
+        }
+        guard let years, years >= 1, years <= 115, years == years.rounded() else { return nil }
+        return Reading(findings: [Finding(.ageGroup, Self.ageGroup(years))], length: length)
+    }
+
+    static func ageGroup(_ years: Double) -> String {
+        switch years {
+        case ..<13: "child"
+        case ..<20: "teen"
+        case ..<60: "adult"
+        default: "older"
+        }
+    }
+
+    /// "in my 60s", "early 70s".
+    private func decade(_ n: Double, at i: Int) -> Reading? {
+        guard word(i + 1) == "s", n >= 20, n <= 100, n.truncatingRemainder(dividingBy: 10) == 0,
+              let lead = word(i - 1), Self.decadeLead.contains(lead) else { return nil }
+        return Reading(findings: [Finding(.ageGroup, Self.ageGroup(n))], length: 2)
+    }
+
+    /// "4am", "3 a.m.", "11pm": the small hours are night.
+    private func clock(_ n: Double, at i: Int) -> Reading? {
+        guard let next = word(i + 1), next == "am" || next == "pm" || next == "a" && word(i + 2) == "m" else { return nil }
+        let length = next == "a" ? 3 : 2
+        let night = (next != "pm" && (n <= 5 || n == 12)) || (next == "pm" && n >= 10 && n < 12)
+        return Reading(findings: night ? [Finding(.timing, "night")] : [], length: length)
+    }
+
+    /// "5 minutes", "2 hrs", "for 3 weeks", "2 months ago", "an hour".
+    private func span(_ n: Double, at i: Int) -> Reading? {
+        guard let unit = unit(i + 1) else { return nil }
+        let text = tokens[i].text
+        let lead = word(i - 1)
+        let isArticle = text == "a" || text == "an"
+        // "a day" alone is too vague ("cramps a day after running"); "for a week" is not.
+        if isArticle, [.day, .night, .week, .month, .year].contains(unit),
+           !(lead.map(Self.sinceLead.contains) ?? false), word(i + 2) != "ago" {
+            return nil
+        }
+        if word(i + 2) == "pregnant" { return Reading(findings: [], length: 2) }
+        if let lead, Self.onsetLead.contains(lead) { return Reading(findings: [], length: 2) }
+        let ago = word(i + 2) == "ago"
+        let length = ago ? 3 : 2
+        switch unit {
+        case .second:
+            if ago { return Reading(findings: [Finding(.since, "today")], length: length) }
+            return Reading(findings: [Finding(.duration, n >= 60 ? "minutes" : "seconds")], length: length)
+        case .minute:
+            if ago { return Reading(findings: [Finding(.since, "today")], length: length) }
+            return Reading(findings: [Finding(.duration, n >= 10 ? "long" : "minutes")], length: length)
+        case .hour:
+            if ago || lead == "past" || lead == "last" { return Reading(findings: [Finding(.since, "today")], length: length) }
+            // "drove for 3 hours" is how long the activity lasted, not the cramp.
+            if (max(0, i - 3)..<i).contains(where: { word($0).map(Self.activityWords.contains) ?? false }) {
+                return Reading(findings: [], length: length)
+            }
+            return Reading(findings: [Finding(.duration, "long")], length: length)
+        case .day, .night:
+            return Reading(findings: [Finding(.since, n >= 14 ? "weeks" : "days")], length: length)
+        case .week:
+            return Reading(findings: [Finding(.since, n >= 8 ? "months" : "weeks")], length: length)
+        case .month:
+            return Reading(findings: [Finding(.since, n >= 12 ? "years" : "months")], length: length)
+        case .year:
+            return Reading(findings: [Finding(.since, "years")], length: length)
+        }
+    }
+}

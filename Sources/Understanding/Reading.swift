@@ -1,0 +1,159 @@
+import Knowledge
+
+/// What a pass over the scanned items collects: findings (with negation applied), intents and
+/// topics in the order they appear, cues, and how much of the text was understood.
+struct Reading {
+    var findings = Findings()
+    var intents: [Intent] = []
+    /// Question intents given by a phrase of two words or more ("what causes", "how do I
+    /// stop"): these ask even without a question mark; single words ("diet") need one.
+    var strongAskCues: [Intent] = []
+    var topics: [String] = []
+    var cues: Set<Cue> = []
+    /// Content words the lexicon did not know.
+    var unknownWords = 0
+    var knownWords = 0
+    /// The first meaningful thing said was yes, no or "not sure".
+    var leadingAnswer = false
+
+    var coverage: Double {
+        knownWords + unknownWords == 0 ? 0 : Double(knownWords) / Double(knownWords + unknownWords)
+    }
+
+    /// Function words: neither known nor unknown content.
+    static let functionWords: Set<String> = [
+        "a", "an", "the", "and", "or", "of", "in", "on", "at", "to", "for", "with", "from", "by", "up", "down",
+        "i", "me", "my", "mine", "myself", "it", "its", "is", "am", "are", "was", "were", "be", "been", "being",
+        "do", "does", "did", "have", "has", "had", "get", "gets", "got", "getting", "this", "that", "these", "those",
+        "there", "here", "some", "any", "very", "really", "quite", "so", "too", "also", "then", "than", "as",
+        "if", "when", "while", "after", "before", "about", "into", "out", "over", "under", "again", "still",
+        "she", "he", "they", "we", "her", "his", "their", "our", "your", "you", "them", "him", "us", "what",
+        "which", "who", "whom", "how", "why", "where", "can", "could", "would", "should", "will", "shall", "may",
+        "might", "must", "just", "like", "feel", "feels", "felt", "bit", "little", "kind", "sort", "lot", "much",
+        "more", "most", "all", "both", "each", "other", "one", "ones", "thing", "things", "think", "know",
+    ]
+
+    mutating func read(_ items: [Interpreter.Item], lexicon: Lexicon) {
+        var negating = false
+        var scope = 0
+        var previousWasNegation = false
+        var sawMeaningful = false
+        let clauseWords = lexicon.clauseWords
+
+        func startsClause(_ index: Int) -> Bool {
+            guard index < items.count else { return false }
+            switch items[index] {
+            case .phrase(let phrase):
+                return phrase.meanings.contains(.cue(.scopeEnd)) || clauseWords.contains(phrase.words[0])
+            case .word(let word):
+                return clauseWords.contains(word)
+            default:
+                return false
+            }
+        }
+
+        for (index, item) in items.enumerated() {
+            switch item {
+            case .mark(let mark):
+                if mark != "," || previousWasNegation || startsClause(index + 1) { negating = false }
+                previousWasNegation = false
+
+            case .word(let word):
+                previousWasNegation = false
+                if Self.functionWords.contains(word) {
+                    if (word == "and" || word == "or") && startsClause(index + 1) { negating = false }
+                    continue
+                }
+                unknownWords += 1
+                sawMeaningful = true
+                if negating {
+                    scope -= 1
+                    if scope <= 0 { negating = false }
+                }
+
+            case .quantity(let found):
+                knownWords += 1
+                sawMeaningful = true
+                for finding in found { record(finding, negated: negating) }
+                previousWasNegation = false
+
+            case .phrase(let phrase):
+                knownWords += phrase.words.count
+                let isFiller = phrase.meanings.allSatisfy { $0 == .cue(.filler) || $0 == .intent(.greet) || $0 == .cue(.ignore) }
+                var isNegation = false
+                for meaning in phrase.meanings {
+                    switch meaning {
+                    case .finding(let finding):
+                        record(finding, negated: negating)
+                    case .intent(let intent):
+                        intents.append(intent)
+                        if intent.isQuestion && phrase.words.count >= 2 { strongAskCues.append(intent) }
+                        // "no, ..." or "yes" is an answer; "I am diabetic" is not a yes.
+                        if !sawMeaningful && intent.isAnswer
+                            && (Self.endsClause(items, index + 1) || phrase.words.count == 1 && !Self.functionWords.contains(phrase.words[0])) {
+                            leadingAnswer = true
+                        }
+                    case .topic(let topic):
+                        if !topics.contains(topic) { topics.append(topic) }
+                    case .cue(let cue):
+                        cues.insert(cue)
+                        switch cue {
+                        case .negation: isNegation = true
+                        case .scopeEnd: negating = false
+                        default: break
+                        }
+                    }
+                }
+                if isNegation {
+                    negating = true
+                    scope = 4
+                } else if negating && phrase.meanings == [.cue(.ignore)] {
+                    negating = false  // "I didn't warm up before my run": the negation is used up
+                }
+                previousWasNegation = isNegation
+                if !isFiller { sawMeaningful = true }
+            }
+        }
+    }
+
+    private static func endsClause(_ items: [Interpreter.Item], _ index: Int) -> Bool {
+        guard index < items.count else { return true }
+        if case .mark = items[index] { return true }
+        return false
+    }
+
+
+    /// The last mention wins: "not at night... actually yes at night".
+    mutating func record(_ finding: Finding, negated: Bool) {
+        if negated {
+            findings.present.remove(finding)
+            findings.absent.insert(finding)
+        } else {
+            findings.absent.remove(finding)
+            findings.present.insert(finding)
+        }
+    }
+
+    /// Kinds that hold one value: when one utterance gives several, keep the one that matters
+    /// most (the more severe duration, the more frequent, night over activity) and read left
+    /// plus right as both.
+    mutating func settleSingleValues() {
+        let preference: [FindingKind: [String]] = [
+            .timing: ["night", "rest", "exercise", "any"],
+            .duration: ["long", "minutes", "seconds"],
+            .frequency: ["frequent", "occasional", "once"],
+            .since: ["years", "months", "weeks", "days", "today"],
+            .side: ["both", "left", "right"],
+            .ageGroup: ["older", "adult", "teen", "child"],
+        ]
+        let sides = Set(findings.values(of: .side))
+        if sides.contains("left") && sides.contains("right") {
+            findings.present.insert(Finding(.side, "both"))
+        }
+        for (kind, order) in preference {
+            let values = findings.values(of: kind)
+            guard values.count > 1, let keep = order.first(where: values.contains) else { continue }
+            for value in values where value != keep { findings.present.remove(Finding(kind, value)) }
+        }
+    }
+}

@@ -1,0 +1,154 @@
+/// One unit of an utterance after normalising: a lower-case word, a number, or a punctuation
+/// mark that matters for meaning (sentence and clause ends, question marks).
+struct Token: Equatable, Sendable {
+    enum Kind: Equatable, Sendable {
+        case word
+        case number(Double)
+        /// `.`, `,`, `?`, `!`, `;` or `:`.
+        case mark(Character)
+    }
+
+    var text: String
+    var kind: Kind
+
+    static func word(_ text: String) -> Token { Token(text: text, kind: .word) }
+
+    var isMark: Bool { if case .mark = kind { true } else { false } }
+    var number: Double? { if case .number(let value) = kind { value } else { nil } }
+    /// Sentence ends close negation scope; commas are handled separately.
+    var endsSentence: Bool {
+        if case .mark(let c) = kind { return c == "." || c == "?" || c == "!" || c == ";" }
+        return false
+    }
+}
+
+/// Turns text into tokens: lower case, curly quotes straightened, emoji and stray symbols
+/// dropped, contractions expanded, digits split from letters ("2hrs" -> "2", "hrs").
+struct Tokenizer: Sendable {
+    /// "don't" -> ["do", "not"], from the lexicon.
+    var contractions: [String: [String]]
+
+    func tokens(_ text: String) -> [Token] {
+        var tokens: [Token] = []
+        tokens.reserveCapacity(text.utf8.count / 4 + 1)
+        var word = String.UnicodeScalarView()
+        var wordHasLetter = false
+        var wordHasDigit = false
+
+        func flushWord() {
+            guard !word.isEmpty else { return }
+            var text = String(word)
+            word.removeAll(keepingCapacity: true)
+            defer { wordHasLetter = false; wordHasDigit = false }
+            // Trailing/leading apostrophes are quotes, not part of the word.
+            while text.hasSuffix("'") { text.removeLast() }
+            while text.hasPrefix("'") { text.removeFirst() }
+            guard !text.isEmpty else { return }
+            if wordHasDigit && !wordHasLetter, let value = Double(text) {
+                tokens.append(Token(text: text, kind: .number(value)))
+                return
+            }
+            if wordHasDigit && wordHasLetter {
+                splitDigits(text)
+                return
+            }
+            appendWord(text)
+        }
+
+        func appendWord(_ text: String) {
+            if let expansion = contractions[text] {
+                for part in expansion { tokens.append(.word(part)) }
+            } else if text.hasSuffix("'s") {
+                tokens.append(.word(String(text.dropLast(2))))  // possessive: "calf's" -> "calf"
+            } else if text.contains("'") {
+                let bare = text.replacingOccurrences(of: "'", with: "")
+                if let expansion = contractions[bare] {
+                    for part in expansion { tokens.append(.word(part)) }
+                } else {
+                    tokens.append(.word(bare))
+                }
+            } else {
+                tokens.append(.word(text))
+            }
+        }
+
+        /// "2hrs" -> 2, "hrs"; "l5" -> "l", 5; "4am" -> 4, "am".
+        func splitDigits(_ text: String) {
+            var run = ""
+            var runIsDigit = false
+            func emit() {
+                guard !run.isEmpty else { return }
+                if runIsDigit, let value = Double(run) {
+                    tokens.append(Token(text: run, kind: .number(value)))
+                } else {
+                    appendWord(run)
+                }
+                run = ""
+            }
+            for ch in text {
+                let isDigit = ch.isNumber || (ch == "." && runIsDigit)
+                if !run.isEmpty && isDigit != runIsDigit { emit() }
+                runIsDigit = isDigit
+                run.append(ch)
+            }
+            emit()
+        }
+
+        let scalars = Array(text.unicodeScalars)
+        for (index, scalar) in scalars.enumerated() {
+            switch scalar {
+            case "A"..."Z":
+                word.append(Unicode.Scalar(scalar.value + 32)!)
+                wordHasLetter = true
+            case "a"..."z":
+                word.append(scalar)
+                wordHasLetter = true
+            case "0"..."9":
+                word.append(scalar)
+                wordHasDigit = true
+            case ".":
+                // A decimal point inside a number stays; otherwise it ends a sentence.
+                let nextIsDigit = index + 1 < scalars.count && ("0"..."9").contains(scalars[index + 1])
+                if wordHasDigit && !wordHasLetter && nextIsDigit {
+                    word.append(scalar)
+                } else {
+                    flushWord()
+                    appendMark(".", to: &tokens)
+                }
+            case "'", "\u{2019}", "\u{2018}", "`", "\u{00B4}":
+                word.append("'")
+            case ",", "?", "!", ";", ":":
+                flushWord()
+                appendMark(Character(scalar), to: &tokens)
+            case "\u{FF1F}":  // full-width question mark
+                flushWord()
+                appendMark("?", to: &tokens)
+            case "/":
+                // Keep "/help" whole; elsewhere "and/or" splits.
+                if word.isEmpty && (tokens.isEmpty || tokens.last?.isMark == true) {
+                    word.append(scalar)
+                } else {
+                    flushWord()
+                }
+            case "&":
+                if !word.isEmpty { word.append(scalar) } else { flushWord() }
+            default:
+                if scalar.properties.isAlphabetic {
+                    // Letters beyond ASCII (é, ü, ...) are kept, lower-cased.
+                    for lower in String(scalar).lowercased().unicodeScalars { word.append(lower) }
+                    wordHasLetter = true
+                } else {
+                    flushWord()  // spaces, hyphens, emoji, symbols
+                }
+            }
+        }
+        flushWord()
+        return tokens
+    }
+
+    private func appendMark(_ mark: Character, to tokens: inout [Token]) {
+        // "???" and "..." count once.
+        if tokens.last?.kind == .mark(mark) { return }
+        tokens.append(Token(text: String(mark), kind: .mark(mark)))
+    }
+}

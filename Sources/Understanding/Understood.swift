@@ -1,0 +1,186 @@
+import Knowledge
+
+/// What a person wants from one utterance. Raw values are the contract's intent ids; `back` and
+/// `ask_why` are added for the interview's commands ("undo", "why do you ask?").
+public enum Intent: String, Sendable, Codable, CaseIterable {
+    case describe
+    case askCauses = "ask_causes"
+    case askTreatment = "ask_treatment"
+    case askPrevention = "ask_prevention"
+    case askWhenDoctor = "ask_when_doctor"
+    case askCondition = "ask_condition"
+    case greet, affirm, deny
+    case unknownAnswer = "unknown_answer"
+    case help, restart, summary, goodbye
+    case back
+    case askWhy = "ask_why"
+    case unrecognized
+
+    /// Questions about cramps, answered from a topic.
+    public var isQuestion: Bool {
+        switch self {
+        case .askCauses, .askTreatment, .askPrevention, .askWhenDoctor, .askCondition: true
+        default: false
+        }
+    }
+
+    /// Short answers to the pending question.
+    public var isAnswer: Bool { self == .affirm || self == .deny || self == .unknownAnswer }
+
+    /// Commands that steer the conversation rather than inform it.
+    public var isCommand: Bool {
+        switch self {
+        case .help, .restart, .summary, .goodbye, .back, .askWhy: true
+        default: false
+        }
+    }
+
+    public init(questionKind: QuestionKind) {
+        switch questionKind {
+        case .causes: self = .askCauses
+        case .treatment: self = .askTreatment
+        case .prevention: self = .askPrevention
+        case .whenDoctor: self = .askWhenDoctor
+        case .condition: self = .askCondition
+        }
+    }
+}
+
+/// The slot values of the contract: what is known about timing, duration, frequency, how long,
+/// where and which side (plus age group and medicines, which the contract allows us to add).
+/// Absent values are left out of the JSON.
+public struct Slots: Sendable, Equatable, Codable {
+    public var timing: String?
+    public var duration: String?
+    public var frequency: String?
+    public var since: String?
+    public var location: [String]?
+    public var side: String?
+    public var ageGroup: String?
+    public var medicines: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case timing, duration, frequency, since, location, side, medicines
+        case ageGroup = "age_group"
+    }
+
+    public init() {}
+
+    /// The slots that a set of findings fills.
+    public init(findings: Findings) {
+        func one(_ kind: FindingKind) -> String? { findings.values(of: kind).first }
+        func many(_ kind: FindingKind) -> [String]? {
+            let values = findings.values(of: kind)
+            return values.isEmpty ? nil : values
+        }
+        timing = one(.timing)
+        duration = one(.duration)
+        frequency = one(.frequency)
+        since = one(.since)
+        location = many(.location)
+        side = one(.side)
+        ageGroup = one(.ageGroup)
+        medicines = many(.medicine)
+    }
+
+    public var isEmpty: Bool { self == Slots() }
+}
+
+/// Symptoms the person said they have, and those they said they do not have.
+public struct SymptomLists: Sendable, Equatable, Codable {
+    public var present: [String]
+    public var absent: [String]
+
+    public init(present: [String] = [], absent: [String] = []) {
+        self.present = present
+        self.absent = absent
+    }
+}
+
+/// What one utterance said on its own: the contract's `understood` object.
+public struct Understood: Sendable, Equatable, Codable {
+    public var intent: Intent
+    public var topic: String?
+    public var slots: Slots
+    public var triggers: [String]
+    public var conditions: [String]
+    public var symptoms: SymptomLists
+    /// Ids of the red-flag (urgent or emergency) triage rules this utterance alone matches.
+    public var redFlags: [String]
+    public var confidence: Double
+    /// A yes, no or "not sure" at the start, even when the utterance says more
+    /// ("no, but my calf is swollen"). Not in the contract's example; added for the interview.
+    public var answer: Intent?
+    /// Every finding the person denied, as kind:value (symptoms.absent lists the symptoms again).
+    public var denied: [String]
+    /// Misspelt words that were read as lexicon words, e.g. "numbnes" -> "numbness".
+    public var corrections: [String: String]
+
+    /// The findings in structured form, for the conversation (not part of the JSON).
+    public var findings: Findings {
+        var present = Set<Finding>()
+        if let timing = slots.timing { present.insert(Finding(.timing, timing)) }
+        if let duration = slots.duration { present.insert(Finding(.duration, duration)) }
+        if let frequency = slots.frequency { present.insert(Finding(.frequency, frequency)) }
+        if let since = slots.since { present.insert(Finding(.since, since)) }
+        if let side = slots.side { present.insert(Finding(.side, side)) }
+        if let age = slots.ageGroup { present.insert(Finding(.ageGroup, age)) }
+        for value in slots.location ?? [] { present.insert(Finding(.location, value)) }
+        for value in slots.medicines ?? [] { present.insert(Finding(.medicine, value)) }
+        for value in triggers { present.insert(Finding(.trigger, value)) }
+        for value in conditions { present.insert(Finding(.condition, value)) }
+        for value in symptoms.present { present.insert(Finding(.symptom, value)) }
+        return Findings(present: present, absent: Set(denied.compactMap { Finding(parsing: $0) }))
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case intent, topic, slots, triggers, conditions, symptoms, confidence, answer, denied, corrections
+        case redFlags = "red_flags"
+    }
+
+    public init(intent: Intent, topic: String? = nil, findings: Findings = Findings(), redFlags: [String] = [],
+                confidence: Double, answer: Intent? = nil, corrections: [String: String] = [:]) {
+        self.intent = intent
+        self.topic = topic
+        self.slots = Slots(findings: findings)
+        self.triggers = findings.values(of: .trigger)
+        self.conditions = findings.values(of: .condition)
+        self.symptoms = SymptomLists(present: findings.values(of: .symptom),
+                                     absent: findings.absent.filter { $0.kind == .symptom }.map(\.value).sorted())
+        self.redFlags = redFlags
+        self.confidence = confidence
+        self.answer = answer
+        self.denied = findings.absent.sorted().map(\.description)
+        self.corrections = corrections
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(intent, forKey: .intent)
+        try c.encode(topic, forKey: .topic)  // null when none, as in the contract
+        try c.encode(slots, forKey: .slots)
+        try c.encode(triggers, forKey: .triggers)
+        try c.encode(conditions, forKey: .conditions)
+        try c.encode(symptoms, forKey: .symptoms)
+        try c.encode(redFlags, forKey: .redFlags)
+        try c.encode(confidence, forKey: .confidence)
+        try c.encodeIfPresent(answer, forKey: .answer)
+        if !denied.isEmpty { try c.encode(denied, forKey: .denied) }
+        if !corrections.isEmpty { try c.encode(corrections, forKey: .corrections) }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        intent = try c.decode(Intent.self, forKey: .intent)
+        topic = try c.decodeIfPresent(String.self, forKey: .topic)
+        slots = try c.decode(Slots.self, forKey: .slots)
+        triggers = try c.decode([String].self, forKey: .triggers)
+        conditions = try c.decode([String].self, forKey: .conditions)
+        symptoms = try c.decode(SymptomLists.self, forKey: .symptoms)
+        redFlags = try c.decode([String].self, forKey: .redFlags)
+        confidence = try c.decode(Double.self, forKey: .confidence)
+        answer = try c.decodeIfPresent(Intent.self, forKey: .answer)
+        denied = try c.decodeIfPresent([String].self, forKey: .denied) ?? []
+        corrections = try c.decodeIfPresent([String: String].self, forKey: .corrections) ?? [:]
+    }
+}
