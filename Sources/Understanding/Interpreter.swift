@@ -149,7 +149,7 @@ public struct Interpreter: Sendable {
         } else if endsWithQuestionMark {
             isQuestion = !askCues.isEmpty || !hasFindings
         } else {
-            isQuestion = !reading.strongAskCues.isEmpty && !hasFindings
+            isQuestion = !reading.strongAskCues.isEmpty
         }
         let relevant = !askCues.isEmpty || !topics.isEmpty || hasFindings || reading.cues.contains(.cramp)
 

@@ -20,6 +20,13 @@ struct QuantityReader {
         "stand", "working", "worked", "work", "running", "ran", "run", "hiking", "hiked", "playing", "played",
         "sleeping", "slept", "sleep", "gaming", "flying", "flew", "flight", "training", "cycling", "cycled",
         "swimming", "swam", "dancing", "danced", "shift", "shifts", "exercise", "exercising", "exercised",
+        "yoga", "pilates", "gym", "workout", "nap", "naps", "napping", "sleeps", "awake", "drive", "commute",
+    ]
+    /// Words before an amount of time that make it the length of a cramp ("lasts 15 minutes",
+    /// "cramping for an hour", "it's been 20 minutes").
+    private static let durationLead: Set<String> = [
+        "last", "lasts", "lasted", "lasting", "for", "over", "about", "almost", "nearly", "been", "around",
+        "cramp", "cramps", "cramping", "cramped", "spasm", "it",
     ]
     private static let decadeLead: Set<String> = ["my", "early", "late", "mid", "their", "her", "his"]
 
@@ -121,6 +128,11 @@ struct QuantityReader {
         return Reading(findings: night ? [Finding(.timing, "night")] : [], length: length)
     }
 
+    /// A long duration is a red flag, so it needs words that say it is how long a cramp lasts.
+    private func hasDurationLead(before i: Int) -> Bool {
+        (max(0, i - 5)..<i).contains { word($0).map(Self.durationLead.contains) ?? false }
+    }
+
     /// "5 minutes", "2 hrs", "for 3 weeks", "2 months ago", "an hour".
     private func span(_ n: Double, at i: Int) -> Reading? {
         guard let unit = unit(i + 1) else { return nil }
@@ -142,11 +154,15 @@ struct QuantityReader {
             return Reading(findings: [Finding(.duration, n >= 60 ? "minutes" : "seconds")], length: length)
         case .minute:
             if ago { return Reading(findings: [Finding(.since, "today")], length: length) }
+            if n >= 10 && (!hasDurationLead(before: i) || word(i + 2).map(Self.activityWords.contains) == true) {
+                return Reading(findings: [], length: length)
+            }
             return Reading(findings: [Finding(.duration, n >= 10 ? "long" : "minutes")], length: length)
         case .hour:
             if ago || lead == "past" || lead == "last" { return Reading(findings: [Finding(.since, "today")], length: length) }
             // "drove for 3 hours" is how long the activity lasted, not the cramp.
-            if (max(0, i - 3)..<i).contains(where: { word($0).map(Self.activityWords.contains) ?? false }) {
+            if (max(0, i - 3)..<i).contains(where: { word($0).map(Self.activityWords.contains) ?? false })
+                || word(i + 2).map(Self.activityWords.contains) == true || !hasDurationLead(before: i) {
                 return Reading(findings: [], length: length)
             }
             return Reading(findings: [Finding(.duration, "long")], length: length)
