@@ -29,11 +29,15 @@ struct SpellingIndex: Sendable {
         let length = word.count
         guard length >= Self.minimumLength, word.allSatisfy(\.isLetter) else { return nil }
         let edits = Self.allowedEdits(length)
+        // Ties go to the longer word (typing drops letters more often than it adds them), then
+        // alphabetical order, so the result never depends on hashing.
         var best: (distance: Int, word: String)?
         for variant in Self.variants(of: word, edits: edits) {
             for candidate in deletes[variant] ?? [] where candidate.first == word.first {
                 guard let distance = EditDistance.distance(candidate, word, limit: min(edits, Self.allowedEdits(candidate.count))) else { continue }
-                if best == nil || (distance, candidate) < (best!.distance, best!.word) { best = (distance, candidate) }
+                if best == nil || (distance, -candidate.count, candidate) < (best!.distance, -best!.word.count, best!.word) {
+                    best = (distance, candidate)
+                }
             }
         }
         return best?.word

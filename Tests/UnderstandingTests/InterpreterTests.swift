@@ -1,0 +1,247 @@
+import Foundation
+import Knowledge
+import Testing
+@testable import Understanding
+
+@Suite("Reading one utterance")
+struct InterpreterTests {
+    let interpreter = sharedInterpreter
+
+    func read(_ text: String) -> Understood { interpreter.interpret(text) }
+    func present(_ text: String) -> Set<String> { Set(read(text).findings.present.map(\.description)) }
+    func denied(_ text: String) -> Set<String> { Set(read(text).findings.absent.map(\.description)) }
+
+    @Test("case, curly quotes, emoji and stray symbols do not matter")
+    func normalising() {
+        let plain = read("I don't have numbness in my left calf")
+        for variant in ["I DON’T have NUMBNESS in my LEFT calf!!", "i dont have numbness in my left calf 🦵😩",
+                        "  I don't   have numbness ~in my left calf... "] {
+            #expect(read(variant).findings == plain.findings, "\(variant)")
+        }
+    }
+
+    @Test("numbers in words and digits give durations and frequencies")
+    func numbers() {
+        #expect(present("it lasts five minutes") == ["duration:minutes"])
+        #expect(present("it lasts 2 hrs") == ["duration:long"])
+        #expect(present("it went on for half an hour") == ["duration:long"])
+        #expect(present("about 30 secs") == ["duration:seconds"])
+        #expect(present("three times a week") == ["frequency:frequent"])
+        #expect(present("once a month") == ["frequency:occasional"])
+        #expect(present("every other night") == ["frequency:frequent"])
+        #expect(present("for six weeks") == ["since:weeks"])
+    }
+
+    @Test("whole words only, longest phrase first")
+    func longestPhraseFirst() {
+        #expect(present("I went to the restroom").isEmpty)
+        #expect(present("lower back pain") == ["symptom:back_pain"])
+        #expect(present("back of my leg") == ["location:calf"])
+        #expect(present("crossed legs") == ["trigger:prolonged_sitting"])
+        #expect(read("I need to warm up first").findings.present.isEmpty, "'warm up' is not a warm leg")
+    }
+
+    @Test("misspellings match by edit distance, short words only exactly, first letter kept")
+    func misspellings() {
+        #expect(present("numbnes") == ["symptom:numbness"])
+        #expect(present("my hamstings") == ["location:thigh"])
+        #expect(read("numbnss").corrections == ["numbnss": "numbness"], "a misspelling the lexicon does not list")
+        #expect(present("calm").isEmpty, "four letters: no fuzzy match to calf")
+        #expect(present("a bright light").isEmpty, "light is not night")
+        #expect(present("talking").isEmpty, "talking is not walking: the first letter differs")
+        #expect(present("clf") == ["location:calf"], "listed short misspellings still match")
+    }
+
+    @Test("negation has a scope", arguments: [
+        ("no numbness or swelling", [], ["symptom:numbness", "symptom:swelling"]),
+        ("I don't have any weakness", [], ["symptom:weakness"]),
+        ("not swollen", [], ["symptom:swelling"]),
+        ("without tingling", [], ["symptom:tingling"]),
+        ("no, but my calf is swollen", ["location:calf", "symptom:swelling"], []),
+        ("no numbness, my calf is swollen", ["location:calf", "symptom:swelling"], ["symptom:numbness"]),
+        ("no numbness and my foot is red", ["location:foot", "symptom:redness"], ["symptom:numbness"]),
+        ("I didn't warm up before my run", ["trigger:exercise"], []),
+    ])
+    func negation(text: String, expectedPresent: [String], expectedDenied: [String]) {
+        #expect(present(text) == Set(expectedPresent))
+        #expect(denied(text) == Set(expectedDenied))
+    }
+
+    @Test("a leading no is an answer, and the facts after it still count")
+    func leadingAnswer() {
+        let understood = read("no, but my calf is swollen")
+        #expect(understood.intent == .describe)
+        #expect(understood.answer == .deny)
+        #expect(read("I'm diabetic").answer == nil, "'I am' in a statement is not a yes")
+    }
+
+    @Test("several facts in one utterance")
+    func severalFacts() {
+        #expect(present("I'm diabetic and my left calf cramps at night after running")
+                == ["condition:diabetes", "location:calf", "side:left", "timing:night", "trigger:exercise"])
+    }
+
+    @Test("questions and descriptions")
+    func questions() {
+        #expect(read("what causes cramps?").intent == .askCauses)
+        #expect(read("my cramps are caused by running").intent == .describe)
+        let quinine = read("is quinine safe?")
+        #expect(quinine.intent == .askTreatment)
+        #expect(quinine.topic == "quinine")
+        let mixed = read("My calf cramps every night, is that normal?")
+        #expect(mixed.intent == .askWhenDoctor)
+        #expect(mixed.slots.location == ["calf"], "the facts in a question are kept")
+    }
+
+    @Test("yes, no and not sure", arguments: [("yes", Intent.affirm), ("nope", .deny), ("not sure", .unknownAnswer),
+                                              ("I don't know", .unknownAnswer), ("no", .deny)])
+    func answers(text: String, intent: Intent) {
+        #expect(read(text).intent == intent)
+    }
+
+    @Test("commands are recognised only when they are the whole message")
+    func commands() {
+        #expect(read("restart").intent == .restart)
+        #expect(read("please start over").intent == .restart)
+        #expect(read("/quit").intent == .goodbye)
+        #expect(read("the cramps came back").intent == .describe)
+        #expect(read("the pain goes away when I stop walking").intent == .describe)
+    }
+
+    @Test("other cramps are recognised without inventing leg findings")
+    func otherCramps() {
+        let period = read("I get period cramps every month")
+        #expect(period.topic == "other_cramps")
+        #expect(period.slots.isEmpty)
+        let leg = read("I get leg cramps during my period")
+        #expect(leg.topic == nil)
+        #expect(leg.intent == .describe)
+    }
+
+    @Test("red flags come from the text itself", arguments: [
+        ("my calf is swollen, red and warm", "possible_dvt"),
+        ("I have chest pain", "chest_pain_or_breathlessness"),
+        ("I can't breathe", "chest_pain_or_breathlessness"),
+        ("the cramp won't release", "cramp_wont_release"),
+        ("it has lasted 15 minutes", "cramp_wont_release"),
+        ("my face is drooping and my arm is weak", "stroke_signs"),
+        ("I cut my foot and now my jaw is stiff", "tetanus_risk"),
+    ])
+    func redFlags(text: String, rule: String) {
+        #expect(read(text).redFlags.contains(rule))
+    }
+
+    @Test("no red flag from time spent on something else")
+    func noFalseRedFlags() {
+        #expect(read("I drove for 3 hours").redFlags.isEmpty)
+        #expect(read("he takes a 30 min nap").redFlags.isEmpty)
+        #expect(read("after sitting for hours my calf cramps").redFlags.isEmpty)
+    }
+
+    @Test("nothing recognised is unrecognized with low confidence")
+    func unrecognized() {
+        let nothing = read("asdf qwerty zxcv")
+        #expect(nothing.intent == .unrecognized)
+        #expect(nothing.confidence <= 0.2)
+        #expect(read("").intent == .unrecognized)
+        #expect(read("\u{0}\u{1}\u{7f}").intent == .unrecognized)
+    }
+
+    @Test("very long input is read without trouble")
+    func longInput() {
+        let long = String(repeating: "my calf cramps at night and ", count: 2000)
+        let understood = read(long)
+        #expect(understood.intent == .describe)
+        #expect(understood.slots.timing == "night")
+    }
+
+    @Test("the JSON has the contract's shape: unmentioned slots left out, topic null")
+    func jsonShape() throws {
+        let json = try JSONSerialization.jsonObject(with: ContractJSON.data(read("my left calf cramps"))) as! [String: Any]
+        #expect(Set(json.keys).isSuperset(of: ["intent", "topic", "slots", "triggers", "conditions", "symptoms", "red_flags", "confidence"]))
+        #expect(json["topic"] is NSNull)
+        let slots = json["slots"] as! [String: Any]
+        #expect(Set(slots.keys) == ["location", "side"])
+        let decoded = try JSONDecoder().decode(Understood.self, from: ContractJSON.data(read("no numbness, left calf")))
+        #expect(decoded == read("no numbness, left calf"))
+    }
+}
+
+@Suite("Loading the lexicon")
+struct LexiconTests {
+    let knowledge = sharedInterpreter.knowledge
+
+    func lexicon(_ body: String) throws(KnowledgeError) -> Lexicon {
+        try Lexicon.load(text: """
+            version: "t"
+            contractions: {"don't": [do, not]}
+            numbers: {two: 2}
+            units: {minute: [minute, minutes]}
+            keep: []
+            cues: {negation: ["not"]}
+            intents: {}
+            topics: {}
+            finding_topics: {}
+            \(body)
+            """, file: "test.yaml", knowledge: knowledge)
+    }
+
+    @Test("a phrase under two meanings is rejected with the line")
+    func duplicatePhrase() {
+        do {
+            _ = try lexicon("""
+                findings:
+                  symptom:numbness: [numb]
+                  symptom:tingling: [numb]
+                combinations: []
+                """)
+            Issue.record("loaded")
+        } catch {
+            #expect(error.issues.count == 1)
+            #expect(error.issues[0].file == "test.yaml")
+            #expect(error.issues[0].line == 12)
+            #expect(error.issues[0].problem.contains("also listed under symptom:numbness"))
+        }
+    }
+
+    @Test("an unknown meaning is rejected")
+    func unknownMeaning() {
+        do {
+            _ = try lexicon("findings:\n  symptom:numbnes: [numb]\ncombinations: []\n")
+            Issue.record("loaded")
+        } catch {
+            #expect(error.issues.first?.problem.contains("'symptom:numbnes' is not a known meaning") == true)
+        }
+    }
+
+    @Test("results do not depend on the order of the file")
+    func orderIndependent() throws {
+        let forward = try lexicon("""
+            findings:
+              symptom:back_pain: [back pain, lower back pain]
+              location:calf: [calf, back of my leg]
+            combinations: []
+            """)
+        let backward = try lexicon("""
+            findings:
+              location:calf: [back of my leg, calf]
+              symptom:back_pain: [lower back pain, back pain]
+            combinations: []
+            """)
+        for text in ["lower back pain", "back of my leg hurts", "calf and back pain"] {
+            let a = Interpreter(knowledge: knowledge, lexicon: forward).interpret(text)
+            let b = Interpreter(knowledge: knowledge, lexicon: backward).interpret(text)
+            #expect(a == b, "\(text)")
+        }
+    }
+
+    @Test("the tokenizer splits digits from letters and expands contractions")
+    func tokenizer() {
+        let tokenizer = Tokenizer(contractions: ["don't": ["do", "not"], "it's": ["it", "is"]])
+        #expect(tokenizer.tokens("2hrs").map(\.text) == ["2", "hrs"])
+        #expect(tokenizer.tokens("I don’t").map(\.text) == ["i", "do", "not"])
+        #expect(tokenizer.tokens("1.5 hours.").map(\.text) == ["1.5", "hours", "."])
+        #expect(tokenizer.tokens("calf's").map(\.text) == ["calf"])
+        #expect(tokenizer.tokens("what???").map(\.text) == ["what", "?"])
+    }
+}
