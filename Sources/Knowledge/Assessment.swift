@@ -1,5 +1,12 @@
 import Foundation
 
+extension TriageRule {
+    /// The rules of `rules` whose findings hold, most severe first, ties by id.
+    public static func matching(_ rules: [TriageRule], for findings: Findings) -> [TriageRule] {
+        rules.filter { $0.match.matches(findings) }.sorted { ($0.level, $1.id) > ($1.level, $0.id) }
+    }
+}
+
 /// One possible cause as ranked for a person: how strongly their findings point to it, and why.
 public struct RankedCause: Sendable, Equatable, Codable {
     public var id: String
@@ -45,8 +52,7 @@ extension KnowledgeModel {
 
     /// The triage rules whose findings hold, most severe first.
     public func matchingRules(for findings: Findings) -> [TriageRule] {
-        triageRules.filter { $0.match.matches(findings) }
-            .sorted { ($0.level, $1.id) > ($1.level, $0.id) }
+        TriageRule.matching(triageRules, for: findings)
     }
 
     /// The "because you said ..." wording for a finding without a written reason.

@@ -9,9 +9,21 @@ public struct Interpreter: Sendable {
     /// Utterances longer than this many tokens are read up to this point only.
     public static let maximumTokens = 600
 
+    /// The red-flag rules, and every finding they test for: an utterance that mentions none of
+    /// these findings cannot raise a red flag, so most skip the rule check entirely.
+    private let redFlagRules: [TriageRule]
+    private let redFlagFindings: Set<Finding>
+
     public init(knowledge: KnowledgeModel, lexicon: Lexicon) {
         self.knowledge = knowledge
         self.lexicon = lexicon
+        redFlagRules = knowledge.triageRules.filter(\.isRedFlag)
+        redFlagFindings = Set(redFlagRules.flatMap { $0.match.all.map(\.finding) + $0.match.any.map(\.finding) })
+    }
+
+    private func redFlags(for findings: Findings) -> [String] {
+        guard findings.present.contains(where: redFlagFindings.contains) else { return [] }
+        return TriageRule.matching(redFlagRules, for: findings).map(\.id)
     }
 
     /// The shipped knowledge model and lexicon.
@@ -136,7 +148,7 @@ public struct Interpreter: Sendable {
         let commands = reading.intents.filter { $0.isCommand || $0 == .greet }
         let answer = reading.leadingAnswer ? reading.intents.first(where: \.isAnswer) : nil
         let specificTopics = topics.filter { !Self.weakTopics.contains($0) }
-        let redFlags = knowledge.matchingRules(for: findings).filter(\.isRedFlag).map(\.id)
+        let redFlags = redFlags(for: findings)
 
         // A question: starts with a question word, or ends with "?" and either asks something
         // or tells nothing, or uses a question phrase ("what causes") and tells nothing.

@@ -137,21 +137,23 @@ struct Reading {
     /// Kinds that hold one value: when one utterance gives several, keep the one that matters
     /// most (the more severe duration, the more frequent, night over activity) and read left
     /// plus right as both.
+    private static let preference: [(FindingKind, [String])] = [
+        (.timing, ["night", "rest", "exercise", "any"]),
+        (.duration, ["long", "minutes", "seconds"]),
+        (.frequency, ["frequent", "occasional", "once"]),
+        (.since, ["years", "months", "weeks", "days", "today"]),
+        (.side, ["both", "left", "right"]),
+        (.ageGroup, ["older", "adult", "teen", "child"]),
+    ]
+
     mutating func settleSingleValues() {
-        let preference: [FindingKind: [String]] = [
-            .timing: ["night", "rest", "exercise", "any"],
-            .duration: ["long", "minutes", "seconds"],
-            .frequency: ["frequent", "occasional", "once"],
-            .since: ["years", "months", "weeks", "days", "today"],
-            .side: ["both", "left", "right"],
-            .ageGroup: ["older", "adult", "teen", "child"],
-        ]
-        let sides = Set(findings.values(of: .side))
-        if sides.contains("left") && sides.contains("right") {
+        var grouped = findings.presentByKind()
+        if let sides = grouped[.side], sides.contains("left") && sides.contains("right") {
             findings.present.insert(Finding(.side, "both"))
+            grouped[.side]!.append("both")
         }
-        for (kind, order) in preference {
-            let values = findings.values(of: kind)
+        for (kind, order) in Self.preference {
+            guard let values = grouped[kind] else { continue }
             guard values.count > 1, let keep = order.first(where: values.contains) else { continue }
             for value in values where value != keep { findings.present.remove(Finding(kind, value)) }
         }

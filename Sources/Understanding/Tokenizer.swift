@@ -31,19 +31,24 @@ struct Tokenizer: Sendable {
     func tokens(_ text: String) -> [Token] {
         var tokens: [Token] = []
         tokens.reserveCapacity(text.utf8.count / 4 + 1)
-        var word = String.UnicodeScalarView()
+        var word: [UInt8] = []  // UTF-8 of the word being read; far cheaper than String appends
+        word.reserveCapacity(32)
         var wordHasLetter = false
         var wordHasDigit = false
+        var wordHasApostrophe = false
 
         func flushWord() {
             guard !word.isEmpty else { return }
-            var text = String(word)
+            var text = String(decoding: word, as: UTF8.self)
             word.removeAll(keepingCapacity: true)
-            defer { wordHasLetter = false; wordHasDigit = false }
-            // Trailing/leading apostrophes are quotes, not part of the word.
-            while text.hasSuffix("'") { text.removeLast() }
-            while text.hasPrefix("'") { text.removeFirst() }
-            guard !text.isEmpty else { return }
+            let hadApostrophe = wordHasApostrophe
+            defer { wordHasLetter = false; wordHasDigit = false; wordHasApostrophe = false }
+            if hadApostrophe {
+                // Trailing/leading apostrophes are quotes, not part of the word.
+                while text.last == "'" { text.removeLast() }
+                while text.first == "'" { text.removeFirst() }
+                guard !text.isEmpty else { return }
+            }
             if wordHasDigit && !wordHasLetter, let value = Double(text) {
                 tokens.append(Token(text: text, kind: .number(value)))
                 return
@@ -52,16 +57,18 @@ struct Tokenizer: Sendable {
                 splitDigits(text)
                 return
             }
-            appendWord(text)
+            appendWord(text, hasApostrophe: hadApostrophe)
         }
 
-        func appendWord(_ text: String) {
+        func appendWord(_ text: String, hasApostrophe: Bool = true) {
             if let expansion = contractions[text] {
                 for part in expansion { tokens.append(.word(part)) }
+            } else if !hasApostrophe {
+                tokens.append(.word(text))
             } else if text.hasSuffix("'s") {
                 tokens.append(.word(String(text.dropLast(2))))  // possessive: "calf's" -> "calf"
-            } else if text.contains("'") {
-                let bare = text.replacingOccurrences(of: "'", with: "")
+            } else if text.contains(where: { $0 == "'" }) {
+                let bare = text.filter { $0 != "'" }
                 if let expansion = contractions[bare] {
                     for part in expansion { tokens.append(.word(part)) }
                 } else {
@@ -94,29 +101,33 @@ struct Tokenizer: Sendable {
             emit()
         }
 
-        let scalars = Array(text.unicodeScalars)
-        for (index, scalar) in scalars.enumerated() {
+        let scalars = text.unicodeScalars
+        var index = scalars.startIndex
+        while index < scalars.endIndex {
+            let scalar = scalars[index]
+            index = scalars.index(after: index)
             switch scalar {
             case "A"..."Z":
-                word.append(Unicode.Scalar(scalar.value + 32)!)
+                word.append(UInt8(scalar.value + 32))
                 wordHasLetter = true
             case "a"..."z":
-                word.append(scalar)
+                word.append(UInt8(scalar.value))
                 wordHasLetter = true
             case "0"..."9":
-                word.append(scalar)
+                word.append(UInt8(scalar.value))
                 wordHasDigit = true
             case ".":
                 // A decimal point inside a number stays; otherwise it ends a sentence.
-                let nextIsDigit = index + 1 < scalars.count && ("0"..."9").contains(scalars[index + 1])
+                let nextIsDigit = index < scalars.endIndex && ("0"..."9").contains(scalars[index])
                 if wordHasDigit && !wordHasLetter && nextIsDigit {
-                    word.append(scalar)
+                    word.append(UInt8(ascii: "."))
                 } else {
                     flushWord()
                     appendMark(".", to: &tokens)
                 }
             case "'", "\u{2019}", "\u{2018}", "`", "\u{00B4}":
-                word.append("'")
+                word.append(UInt8(ascii: "'"))
+                wordHasApostrophe = true
             case ",", "?", "!", ";", ":":
                 flushWord()
                 appendMark(Character(scalar), to: &tokens)
@@ -126,16 +137,16 @@ struct Tokenizer: Sendable {
             case "/":
                 // Keep "/help" whole; elsewhere "and/or" splits.
                 if word.isEmpty && (tokens.isEmpty || tokens.last?.isMark == true) {
-                    word.append(scalar)
+                    word.append(UInt8(ascii: "/"))
                 } else {
                     flushWord()
                 }
             case "&":
-                if !word.isEmpty { word.append(scalar) } else { flushWord() }
+                if !word.isEmpty { word.append(UInt8(ascii: "&")) } else { flushWord() }
             default:
                 if scalar.properties.isAlphabetic {
                     // Letters beyond ASCII (é, ü, ...) are kept, lower-cased.
-                    for lower in String(scalar).lowercased().unicodeScalars { word.append(lower) }
+                    word.append(contentsOf: String(scalar).lowercased().utf8)
                     wordHasLetter = true
                 } else {
                     flushWord()  // spaces, hyphens, emoji, symbols

@@ -68,11 +68,12 @@ public struct Slots: Sendable, Equatable, Codable {
 
     /// The slots that a set of findings fills.
     public init(findings: Findings) {
-        func one(_ kind: FindingKind) -> String? { findings.values(of: kind).first }
-        func many(_ kind: FindingKind) -> [String]? {
-            let values = findings.values(of: kind)
-            return values.isEmpty ? nil : values
-        }
+        self.init(grouped: findings.presentByKind())
+    }
+
+    init(grouped: [FindingKind: [String]]) {
+        func one(_ kind: FindingKind) -> String? { grouped[kind]?.first }
+        func many(_ kind: FindingKind) -> [String]? { grouped[kind] }
         timing = one(.timing)
         duration = one(.duration)
         frequency = one(.frequency)
@@ -142,10 +143,11 @@ public struct Understood: Sendable, Equatable, Codable {
                 confidence: Double, answer: Intent? = nil, corrections: [String: String] = [:]) {
         self.intent = intent
         self.topic = topic
-        self.slots = Slots(findings: findings)
-        self.triggers = findings.values(of: .trigger)
-        self.conditions = findings.values(of: .condition)
-        self.symptoms = SymptomLists(present: findings.values(of: .symptom),
+        let grouped = findings.presentByKind()
+        self.slots = Slots(grouped: grouped)
+        self.triggers = grouped[.trigger] ?? []
+        self.conditions = grouped[.condition] ?? []
+        self.symptoms = SymptomLists(present: grouped[.symptom] ?? [],
                                      absent: findings.absent.filter { $0.kind == .symptom }.map(\.value).sorted())
         self.redFlags = redFlags
         self.confidence = confidence

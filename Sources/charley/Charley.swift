@@ -13,6 +13,6 @@ struct Charley: AsyncParsableCommand {
             pain, trouble breathing, or a swollen, red, warm leg, call emergency services.
             """,
         version: version,
-        subcommands: [InterpretCommand.self, KnowledgeCommand.self]
+        subcommands: [InterpretCommand.self, KnowledgeCommand.self, BenchCommand.self]
     )
 }

@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import Knowledge
+import Understanding
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure Charley's speed (build with -c release for real figures).",
+        discussion: """
+            Benchmarks print numbers; they are not tests and assert nothing. Results and the \
+            machine they were measured on are kept in docs/PERFORMANCE.md.
+            """,
+        subcommands: [Interpret.self])
+
+    struct Interpret: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Utterances per second through the matcher, and the cost of loading it.")
+
+        @Option(help: "A file of utterances, one per line (lines of the labelled corpus format are cut at '|').")
+        var corpus: String?
+
+        @Option(help: "How many times to read the whole set.")
+        var rounds = 200
+
+        func run() throws {
+            let loadStart = ContinuousClock.now
+            let interpreter = try loadInterpreterOrExit()
+            let loadTime = ContinuousClock.now - loadStart
+
+            let utterances = try corpus.map(Self.read) ?? Self.sample
+            guard !utterances.isEmpty else { throw ValidationError("the corpus has no utterances") }
+            var sink = 0
+            for text in utterances { sink &+= interpreter.interpret(text).slots.location?.count ?? 0 }  // warm-up
+
+            var samples: [Duration] = []
+            samples.reserveCapacity(utterances.count * rounds)
+            let clock = ContinuousClock()
+            let start = clock.now
+            for _ in 0..<rounds {
+                for text in utterances {
+                    let before = clock.now
+                    let understood = interpreter.interpret(text)
+                    samples.append(clock.now - before)
+                    sink &+= understood.triggers.count
+                }
+            }
+            let total = clock.now - start
+            samples.sort()
+            func micros(_ d: Duration) -> Double { Double(d.components.attoseconds) / 1e12 + Double(d.components.seconds) * 1e6 }
+            let count = Double(samples.count)
+            print("interpret: \(utterances.count) utterances x \(rounds) rounds = \(samples.count) calls")
+            print(String(format: "  mean %.2f µs, p50 %.2f µs, p99 %.2f µs, max %.1f µs",
+                         micros(total) / count, micros(samples[samples.count / 2]),
+                         micros(samples[min(samples.count - 1, Int(count * 0.99))]), micros(samples.last!)))
+            print(String(format: "  %.0f utterances/s on one core", count / (micros(total) / 1e6)))
+            print(String(format: "  loading and validating the knowledge model and lexicon: %.1f ms", micros(loadTime) / 1000))
+            if sink == Int.min { print(sink) }  // keep the work observable
+        }
+
+        static func read(_ path: String) throws -> [String] {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            return text.split(separator: "\n").compactMap { line in
+                let body = line.split(separator: "|", maxSplits: 1).first.map(String.init)?.trimmingCharacters(in: .whitespaces)
+                guard let body, !body.isEmpty, !body.hasPrefix("#") else { return nil }
+                return body
+            }
+        }
+
+        /// A varied set written like real messages: short answers, descriptions, questions.
+        static let sample = [
+            "yes", "no numbness or swelling", "my left calf cramps at night",
+            "I'm diabetic and my left calf cramps at night after running",
+            "what causes cramps?", "is quinine safe?", "I get numbnes and tingeling in my feet",
+            "my calf is swollen, red and warm", "cramps last about 2 hrs", "3 times a week for 2 months",
+            "I'm 72 and get charley horses", "how can I stop them coming back?",
+            "I stand all day at work and my legs ache with bulging veins", "not sure", "restart",
+            "So i was sleeping and out of nowhere i get this super painful muscle cramp at 4:00 am and now my foot hurts",
+        ]
+    }
+}
