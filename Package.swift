@@ -27,11 +27,18 @@ let package = Package(
             dependencies: ["Knowledge", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Resources/lexicon.yaml")]
         ),
+        // The dialogue state machine: (state, utterance) -> (new state, reply). Pure.
+        .target(
+            name: "Conversation",
+            dependencies: ["Knowledge", "Understanding", .product(name: "Yams", package: "Yams")],
+            resources: [.copy("Resources/interview.yaml")]
+        ),
         .executableTarget(
             name: "charley",
             dependencies: [
                 "Knowledge",
                 "Understanding",
+                "Conversation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,0 +1,103 @@
+import Knowledge
+import Understanding
+
+/// The dialogue engine: `(state, utterance) -> (new state, reply)`, pure and deterministic.
+/// One value serves every session and front end.
+public struct Conversation: Sendable {
+    public let knowledge: KnowledgeModel
+    public let interpreter: Interpreter
+    public let interview: Interview
+
+    /// How many condition questions the history stage asks at most.
+    static let maximumConditionQuestions = 2
+
+    public init(knowledge: KnowledgeModel, interpreter: Interpreter, interview: Interview) {
+        self.knowledge = knowledge
+        self.interpreter = interpreter
+        self.interview = interview
+    }
+
+    /// The shipped knowledge model, lexicon and interview.
+    public static func bundled() throws(KnowledgeError) -> Conversation {
+        let interpreter = try Interpreter.bundled()
+        return Conversation(knowledge: interpreter.knowledge, interpreter: interpreter,
+                            interview: try Interview.loadBundled(knowledge: interpreter.knowledge))
+    }
+
+    /// What Charley says before the person has said anything.
+    public var greeting: String {
+        """
+        Hello, I'm Charley. I can help you make sense of leg cramps: tell me about yours and I'll ask \
+        a few questions, then explain possible causes, what you can do, and when to see a doctor. \
+        I can't diagnose, and I'm not for emergencies: if you have chest pain, trouble breathing, or a \
+        swollen, red and warm leg, call emergency services now.
+        """
+    }
+
+    /// Answers one utterance, updating `state`.
+    public func respond(to text: String, state: inout SessionState) -> Reply {
+        if state.stage == .ended { state = SessionState() }
+        state.turns += 1
+        let understood = interpreter.interpret(text)
+        var turn = Turn(conversation: self, understood: understood, text: text)
+        turn.run(&state)
+        return reply(turn, state: state)
+    }
+
+    private func reply(_ turn: Turn, state: SessionState) -> Reply {
+        let ranked = Turn.worthNaming(knowledge.rankCauses(for: state.findings)).prefix(3)
+        let showCauses = [.assessment, .followup].contains(state.stage) || turn.assessed
+        return Reply(
+            session: nil, reply: turn.lines.joined(separator: "\n\n"), stage: state.stage, understood: turn.understood,
+            slots: Slots(findings: state.findings), triage: state.triage, redFlags: state.redFlags,
+            causes: showCauses ? ranked.map { Reply.CauseScore(id: $0.id, score: $0.score, because: $0.because) } : [],
+            suggestions: turn.suggestions, done: state.stage == .ended)
+    }
+
+    // MARK: - Choosing the next question
+
+    func nextQuestion(_ state: SessionState) -> InterviewQuestion? {
+        let findings = state.findings
+        for question in interview.questions where !state.asked.contains(question.id) {
+            if let requires = question.requires, !requires.allSatisfy(findings.present.contains) { continue }
+            if let unless = question.unless, unless.contains(where: findings.present.contains) { continue }
+            if isAnswered(question, findings) { continue }
+            return question
+        }
+        return conditionQuestion(state)
+    }
+
+    func isAnswered(_ question: InterviewQuestion, _ findings: Findings) -> Bool {
+        switch question.fills {
+        case .symptom:
+            // Asked as a group: skip once most of the group is known either way.
+            let group = Set(question.onNo?.absent ?? [])
+            return findings.present.union(findings.absent).filter(group.contains).count >= 3
+        case .trigger:
+            return findings.present.contains { $0.kind == .trigger } || findings.present.contains(Finding(.context, "no_obvious_trigger"))
+        default:
+            return findings.present.contains { $0.kind == question.fills }
+        }
+    }
+
+    /// Only the conditions that matter for what was said: those that would raise one of the
+    /// leading causes, when the story is not already clear.
+    private func conditionQuestion(_ state: SessionState) -> InterviewQuestion? {
+        let askedConditions = state.asked.filter { $0.hasPrefix("condition:") }.count
+        guard askedConditions < Self.maximumConditionQuestions else { return nil }
+        let ranked = knowledge.rankCauses(for: state.findings)
+        let clear = (ranked.first?.score ?? 0) >= 0.8 && !state.findings.present.contains(Finding(.context, "no_obvious_trigger"))
+        if clear { return nil }
+        for cause in ranked.prefix(4) {
+            guard let entry = knowledge.cause(cause.id) else { continue }
+            for evidence in entry.evidence.sorted(by: { $0.weight > $1.weight })
+            where evidence.weight > 0 && evidence.finding.finding.kind == .condition && !evidence.finding.expectsAbsent {
+                let finding = evidence.finding.finding
+                let id = "condition:\(finding.value)"
+                if state.asked.contains(id) || state.findings.present.contains(finding) || state.findings.absent.contains(finding) { continue }
+                if let question = interview.conditionQuestions[finding.value] { return question }
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Knowledge
+import Understanding
+import Yams
+
+/// One question of the interview, loaded from interview.yaml (or made from a condition of the
+/// knowledge model for the history stage).
+public struct InterviewQuestion: Sendable, Equatable, Decodable {
+    public struct Suggestion: Sendable, Equatable, Decodable {
+        public var label: String
+        public var means: [Finding]
+    }
+
+    public struct Answer: Sendable, Equatable, Decodable {
+        public var present: [Finding]?
+        public var absent: [Finding]?
+    }
+
+    public var id: String
+    public var stage: Stage
+    public var fills: FindingKind
+    public var text: String
+    public var why: String
+    public var suggestions: [Suggestion]
+    public var onYes: Answer?
+    public var onNo: Answer?
+    public var requires: [Finding]?
+    public var unless: [Finding]?
+
+    enum CodingKeys: String, CodingKey {
+        case id, stage, fills, text, why, suggestions, requires, unless
+        case onYes = "on_yes"
+        case onNo = "on_no"
+    }
+
+    public init(id: String, stage: Stage, fills: FindingKind, text: String, why: String, suggestions: [Suggestion],
+                onYes: Answer? = nil, onNo: Answer? = nil, requires: [Finding]? = nil, unless: [Finding]? = nil) {
+        self.id = id
+        self.stage = stage
+        self.fills = fills
+        self.text = text
+        self.why = why
+        self.suggestions = suggestions
+        self.onYes = onYes
+        self.onNo = onNo
+        self.requires = requires
+        self.unless = unless
+    }
+
+    /// Condition questions ask about one finding: yes means present, no means absent.
+    static func condition(_ term: Term) -> InterviewQuestion {
+        let finding = Finding(.condition, term.id)
+        return InterviewQuestion(
+            id: "condition:\(term.id)", stage: .history, fills: .condition, text: term.question ?? "",
+            why: term.why ?? "", suggestions: [Suggestion(label: "yes", means: [finding]), Suggestion(label: "no", means: [])],
+            onYes: Answer(present: [finding], absent: nil), onNo: Answer(present: nil, absent: [finding]))
+    }
+}
+
+/// The interview's questions, in order.
+public struct Interview: Sendable {
+    public var questions: [InterviewQuestion]
+    /// Condition questions, by condition id.
+    public var conditionQuestions: [String: InterviewQuestion]
+
+    public static func loadBundled(knowledge: KnowledgeModel) throws(KnowledgeError) -> Interview {
+        guard let url = Bundle.module.url(forResource: "interview", withExtension: "yaml"),
+              let data = FileManager.default.contents(atPath: url.path) else {
+            throw KnowledgeError(issues: [KnowledgeIssue(file: "interview.yaml", problem: "the interview is missing from Charley's resources")])
+        }
+        return try load(text: String(decoding: data, as: UTF8.self), file: "interview.yaml", knowledge: knowledge)
+    }
+
+    public static func load(text: String, file: String, knowledge: KnowledgeModel) throws(KnowledgeError) -> Interview {
+        struct File: Decodable { var questions: [InterviewQuestion] }
+        let root: Node
+        let parsed: File
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw KnowledgeError(issues: [KnowledgeIssue(file: file, problem: "the file is empty")])
+            }
+            root = node
+            parsed = try YAMLDecoder().decode(File.self, from: node)
+        } catch let error as KnowledgeError {
+            throw error
+        } catch let error as YamlError {
+            throw KnowledgeError(issues: [KnowledgeLoader.issue(for: error, file: file)])
+        } catch let error as DecodingError {
+            throw KnowledgeError(issues: [KnowledgeLoader.issue(for: error, file: file, root: Node(""))])
+        } catch {
+            throw KnowledgeError(issues: [KnowledgeIssue(file: file, problem: "\(error)")])
+        }
+        var issues: [KnowledgeIssue] = []
+        var seen = Set<String>()
+        for (index, question) in parsed.questions.enumerated() {
+            let line = root["questions"]?.sequence.flatMap { index < $0.count ? $0[index].mark?.line : nil }
+            func report(_ problem: String) {
+                issues.append(KnowledgeIssue(file: file, line: line, entry: "question '\(question.id)'", problem: problem))
+            }
+            if !seen.insert(question.id).inserted { report("the id is used twice") }
+            if question.text.isEmpty { report("'text' is empty") }
+            if question.why.isEmpty { report("'why' is empty") }
+            let mentioned = question.suggestions.flatMap(\.means) + (question.onYes?.present ?? []) + (question.onYes?.absent ?? [])
+                + (question.onNo?.present ?? []) + (question.onNo?.absent ?? []) + (question.requires ?? []) + (question.unless ?? [])
+            for finding in mentioned where !knowledge.knows(finding) {
+                report("names the unknown finding '\(finding)'")
+            }
+            if ![.onset, .location, .triggers, .symptoms, .history].contains(question.stage) {
+                report("the stage must be onset, location, triggers, symptoms or history")
+            }
+        }
+        guard issues.isEmpty else { throw KnowledgeError(issues: issues) }
+        var conditionQuestions: [String: InterviewQuestion] = [:]
+        for term in knowledge.terms(.condition) { conditionQuestions[term.id] = .condition(term) }
+        return Interview(questions: parsed.questions, conditionQuestions: conditionQuestions)
+    }
+
+    public func question(_ id: String) -> InterviewQuestion? {
+        questions.first { $0.id == id } ?? (id.hasPrefix("condition:") ? conditionQuestions[String(id.dropFirst(10))] : nil)
+    }
+}

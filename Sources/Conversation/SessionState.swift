@@ -1,0 +1,70 @@
+import Knowledge
+import Understanding
+
+/// Where a conversation is. Raw values are the contract's stage ids.
+public enum Stage: String, Sendable, Codable, CaseIterable {
+    case greeting, onset, location, triggers, symptoms, history, assessment, followup, escalated, ended
+}
+
+/// Everything a conversation remembers between turns: a small Codable value, so it can be
+/// stored and sent between processes. No words of the person are kept, only findings.
+public struct SessionState: Sendable, Codable, Equatable {
+    public var stage: Stage = .greeting
+    public var findings = Findings()
+    /// Ids of interview questions already asked (answered, skipped or not understood twice).
+    public var asked: [String] = []
+    /// The question waiting for an answer.
+    public var pending: String?
+    /// The pending question was not understood once and has been asked again with examples.
+    public var reasked = false
+    /// The highest triage level reached; it never drops within a conversation.
+    public var triage: TriageLevel?
+    /// Red-flag rules that have fired, in order.
+    public var redFlags: [String] = []
+    /// Earlier states, for `back`; bounded.
+    public var undo: [Snapshot] = []
+    public var turns = 0
+
+    public init() {}
+
+    /// What `back` restores.
+    public struct Snapshot: Sendable, Codable, Equatable {
+        public var stage: Stage
+        public var findings: Findings
+        public var asked: [String]
+        public var pending: String?
+    }
+
+    static let undoLimit = 20
+
+    var snapshot: Snapshot { Snapshot(stage: stage, findings: findings, asked: asked, pending: pending) }
+
+    mutating func restore(_ snapshot: Snapshot) {
+        stage = snapshot.stage
+        findings = snapshot.findings
+        asked = snapshot.asked
+        pending = snapshot.pending
+        reasked = false
+    }
+
+    /// Raises the triage level; never lowers it.
+    mutating func raise(to level: TriageLevel) {
+        triage = max(triage ?? level, level)
+    }
+
+    /// Records what an utterance said. Single-valued kinds are replaced ("actually it's my
+    /// left leg"); a denied finding is removed from what is present ("no, not at night").
+    mutating func record(_ new: Findings) {
+        for finding in new.present {
+            if finding.kind.isSingleValued {
+                findings.present = findings.present.filter { $0.kind != finding.kind }
+            }
+            findings.present.insert(finding)
+            findings.absent.remove(finding)
+        }
+        for finding in new.absent {
+            findings.present.remove(finding)
+            findings.absent.insert(finding)
+        }
+    }
+}

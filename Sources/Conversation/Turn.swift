@@ -1,0 +1,377 @@
+import Knowledge
+import Understanding
+
+/// The work of one turn: what was understood, what to record, and the lines of the reply.
+struct Turn {
+    let conversation: Conversation
+    let understood: Understood
+    let text: String
+    var lines: [String] = []
+    var suggestions: [String] = []
+    var assessed = false
+
+    init(conversation: Conversation, understood: Understood, text: String) {
+        self.conversation = conversation
+        self.understood = understood
+        self.text = text
+    }
+
+    var knowledge: KnowledgeModel { conversation.knowledge }
+
+    mutating func run(_ state: inout SessionState) {
+        switch understood.intent {
+        case .restart:
+            state = SessionState()
+            lines.append("Let's start again.")
+            askNext(&state)
+            return
+        case .goodbye:
+            state.stage = .ended
+            lines.append("Take care. If your cramps get worse, last more than 10 minutes, or come with swelling, redness or warmth in one leg, please see a doctor. In an emergency, call emergency services.")
+            return
+        case .help:
+            lines.append(Self.help)
+            resume(state)
+            return
+        case .summary:
+            lines.append(summary(state))
+            resume(state)
+            return
+        case .back:
+            if let previous = state.undo.popLast() {
+                state.restore(previous)
+                lines.append("OK, let's go back.")
+                if let pending = state.pending.flatMap(conversation.interview.question) { ask(pending, &state, again: true) }
+                else { resume(state) }
+            } else {
+                lines.append("There is nothing to go back to yet.")
+                resume(state)
+            }
+            return
+        case .askWhy:
+            if let pending = state.pending.flatMap(conversation.interview.question) {
+                lines.append(pending.why)
+                ask(pending, &state, again: true)
+            } else {
+                lines.append("I ask questions so I can tell the harmless kind of cramp from the kind a doctor should see. Nothing you tell me leaves this conversation.")
+            }
+            return
+        default:
+            break
+        }
+
+        // Facts first: from descriptions and answers, and from questions about oneself.
+        let before = state.snapshot
+        var new = understood.intent.isQuestion && !isPersonal ? Findings() : understood.findings
+        let pending = state.pending.flatMap(conversation.interview.question)
+        var answered = false
+        if let pending, !understood.intent.isQuestion {
+            answered = applyAnswer(to: pending, into: &new, state: &state)
+        }
+        if !new.present.isEmpty || !new.absent.isEmpty || answered {
+            state.undo.append(before)
+            if state.undo.count > SessionState.undoLimit { state.undo.removeFirst() }
+        }
+        state.record(new)
+
+        // Red flags are checked on every turn, before anything else.
+        let rules = knowledge.matchingRules(for: state.findings)
+        let fresh = rules.filter { $0.isRedFlag && !state.redFlags.contains($0.id) }
+        if !fresh.isEmpty {
+            escalate(fresh, &state)
+            if understood.intent.isQuestion { answerQuestion() }
+            return
+        }
+
+        if understood.intent.isQuestion {
+            answerQuestion()
+            if state.stage == .escalated || state.stage == .followup { return }
+            if state.stage == .greeting {
+                lines.append("If you'd like, tell me about your own cramps and I'll ask a few questions.")
+                askNext(&state)
+            } else {
+                resume(state)
+            }
+            return
+        }
+
+        switch state.stage {
+        case .escalated:
+            lines.append(escalatedReminder(state))
+        case .followup, .assessment:
+            if !new.present.isEmpty || !new.absent.isEmpty {
+                lines.append("Thanks, I've added that.")
+                assess(&state)
+            } else if understood.intent == .greet {
+                lines.append("Hello again. Ask me anything about leg cramps, or say \"restart\" to start over.")
+            } else if understood.intent == .unrecognized {
+                lines.append("Sorry, I didn't follow that. You can ask me about causes, relief, prevention or when to see a doctor, or say \"restart\".")
+            } else {
+                lines.append("Is there anything else you'd like to know? You can ask about causes, relief, prevention or when to see a doctor, or say \"restart\".")
+            }
+        default:
+            if understood.intent == .greet && state.stage == .greeting {
+                lines.append("Hello! Let's look at your cramps together.")
+            } else if understood.topic == "other_cramps", let topic = knowledge.topic("other_cramps") {
+                lines.append(topic.answer)
+                lines.append("If you also get cramps in your legs, tell me about them.")
+                if state.stage != .greeting { resume(state) }
+                return
+            }
+            if let pending, !answered, state.pending == pending.id, new.present.isEmpty, new.absent.isEmpty {
+                // Not understood: ask once more with examples, then move on.
+                if !state.reasked {
+                    state.reasked = true
+                    lines.append("Sorry, I didn't quite follow.")
+                    ask(pending, &state, again: true, withExamples: true)
+                    return
+                }
+                state.asked.append(pending.id)
+                lines.append("No problem, let's move on.")
+            }
+            askNext(&state)
+        }
+    }
+
+    /// Whether the text speaks about the person themselves ("my calf", "I get").
+    private var isPersonal: Bool {
+        let words = Set(text.lowercased().split { !$0.isLetter && $0 != "'" && $0 != "\u{2019}" }.map(String.init))
+        return !words.isDisjoint(with: ["i", "my", "me", "i'm", "im", "i’m", "i've", "ive", "mine", "myself"])
+    }
+
+    // MARK: - Answers
+
+    /// Reads the utterance as an answer to the pending question; true when it answered it.
+    private mutating func applyAnswer(to question: InterviewQuestion, into new: inout Findings, state: inout SessionState) -> Bool {
+        let normalised = Self.normalise(text)
+        if let suggestion = question.suggestions.first(where: { Self.normalise($0.label) == normalised }) {
+            if suggestion.means.isEmpty { apply(question.onNo, to: &new) } else { new.present.formUnion(suggestion.means) }
+            state.asked.append(question.id)
+            return true
+        }
+        // A bare number answers "how old are you?".
+        if question.fills == .ageGroup, let years = Self.firstNumber(in: text), years >= 1, years <= 115 {
+            new.present.insert(Finding(.ageGroup, years < 13 ? "child" : years < 20 ? "teen" : years < 60 ? "adult" : "older"))
+            state.asked.append(question.id)
+            return true
+        }
+        if new.present.contains(where: { $0.kind == question.fills })
+            || (question.fills == .symptom && new.present.union(new.absent).contains { $0.kind == .symptom }) {
+            state.asked.append(question.id)
+            return true
+        }
+        let answer = understood.intent.isAnswer ? understood.intent : understood.answer
+        switch answer {
+        case .affirm? where question.onYes != nil:
+            apply(question.onYes, to: &new)
+        case .deny? where question.onNo != nil:
+            apply(question.onNo, to: &new)
+        case .unknownAnswer?:
+            break
+        case .affirm?:
+            // "Yes" to an open question: ask which.
+            return false
+        case .deny?:
+            if question.fills == .symptom || question.fills == .trigger { apply(question.onNo, to: &new) }
+        default:
+            return false
+        }
+        state.asked.append(question.id)
+        return true
+    }
+
+    private func apply(_ answer: InterviewQuestion.Answer?, to new: inout Findings) {
+        guard let answer else { return }
+        new.present.formUnion(answer.present ?? [])
+        for finding in answer.absent ?? [] where !new.present.contains(finding) { new.absent.insert(finding) }
+    }
+
+    // MARK: - Asking
+
+    private mutating func askNext(_ state: inout SessionState) {
+        state.reasked = false
+        if let question = conversation.nextQuestion(state) {
+            ask(question, &state)
+        } else {
+            assess(&state)
+        }
+    }
+
+    private mutating func ask(_ question: InterviewQuestion, _ state: inout SessionState, again: Bool = false, withExamples: Bool = false) {
+        state.pending = question.id
+        state.stage = question.stage
+        var line = question.text
+        if withExamples {
+            line += " For example: " + question.suggestions.map { "\"\($0.label)\"" }.joined(separator: ", ") + ". Or say \"not sure\"."
+        }
+        lines.append(line)
+        suggestions = question.suggestions.map(\.label)
+        if !withExamples && question.fills != .condition { suggestions.append("not sure") }
+    }
+
+    /// After an interruption, the pending question once more.
+    private mutating func resume(_ state: SessionState) {
+        guard let question = state.pending.flatMap(conversation.interview.question),
+              ![.assessment, .followup, .escalated, .ended].contains(state.stage) else {
+            if state.stage == .greeting { lines.append("Tell me about your cramps whenever you're ready.") }
+            return
+        }
+        lines.append("Back to my question: " + question.text)
+        suggestions = question.suggestions.map(\.label)
+    }
+
+    // MARK: - Questions at any time
+
+    private mutating func answerQuestion() {
+        guard let id = understood.topic ?? understood.intent.generalTopic, let topic = knowledge.topic(id) else {
+            lines.append("I'm not sure I can answer that. I can tell you about causes, relief, prevention and when to see a doctor.")
+            return
+        }
+        lines.append(topic.answer.trimmed + " (Sources: \(sources(topic.sources)).)")
+        if topic.kind == .treatment || id == "quinine" || id == "painkillers" || id == "muscle_relaxants" {
+            lines.append("I can't recommend a medicine or a dose; a doctor or pharmacist can advise what suits you, and never stop a prescribed medicine without talking to them.")
+        }
+    }
+
+    // MARK: - Red flags
+
+    private mutating func escalate(_ rules: [TriageRule], _ state: inout SessionState) {
+        for rule in rules {
+            state.redFlags.append(rule.id)
+            state.raise(to: rule.level)
+        }
+        state.stage = .escalated
+        state.pending = nil
+        let top = rules[0]
+        let heading = top.level == .emergency ? "This could be an emergency." : "This needs a doctor today."
+        lines.append("\(heading) \(top.title): \(top.message)")
+        lines.append("Why: \(top.why)")
+        for rule in rules.dropFirst() where rule.level == top.level {
+            lines.append("Also, \(rule.title.lowercased()): \(rule.message)")
+        }
+        lines.append("I can't diagnose, but these signs should be checked by a professional. You can still ask me questions.")
+        suggestions = []
+    }
+
+    private func escalatedReminder(_ state: SessionState) -> String {
+        let level = state.triage == .emergency ? "please call emergency services now" : "please get medical help today"
+        return "Thanks. Given what you told me earlier, \(level). I can still answer questions about cramps while you arrange that."
+    }
+
+    // MARK: - Assessment
+
+    private mutating func assess(_ state: inout SessionState) {
+        assessed = true
+        state.pending = nil
+        state.stage = .followup
+        let ranked = Self.worthNaming(knowledge.rankCauses(for: state.findings))
+        let rules = knowledge.matchingRules(for: state.findings)
+        var level = rules.map(\.level).max() ?? .selfCare
+        if let top = ranked.first, top.score >= 0.5, let cause = knowledge.cause(top.id) { level = max(level, cause.careLevel) }
+        state.raise(to: level)
+        let final = state.triage ?? level
+
+        var text = ["Here is what I make of it. This is not a diagnosis: only a doctor who examines you can say what is causing your cramps."]
+        if ranked.isEmpty {
+            text.append("I don't have enough to go on to suggest a likely cause.")
+        } else {
+            var list = ["Possible causes, most likely first:"]
+            for (index, entry) in ranked.prefix(3).enumerated() {
+                guard let cause = knowledge.cause(entry.id) else { continue }
+                var line = "\(index + 1). \(cause.name), because \(entry.because.prefix(3).joined(separator: "; "))."
+                if let against = entry.against.first { line += " (Against it: \(against).)" }
+                list.append(line)
+            }
+            text.append(list.joined(separator: "\n"))
+        }
+        text.append(Self.triageLine(final, rules: rules))
+        let causes = ranked.prefix(2).compactMap { knowledge.cause($0.id) }
+        let care = (causes.flatMap(\.treatments) + ["stretch", "massage"]).uniqued()
+            .compactMap(knowledge.treatment).filter { $0.kind != .doctorMayConsider }.prefix(3)
+        if !care.isEmpty {
+            text.append("What you can do:\n" + care.map { "- \($0.name): \($0.how.trimmed)" }.joined(separator: "\n"))
+        }
+        let tips = causes.flatMap(\.prevention).uniqued().compactMap(knowledge.preventionTip).prefix(3)
+        if !tips.isEmpty {
+            text.append("To prevent them:\n" + tips.map { "- \($0.name): \($0.advice.trimmed)" }.joined(separator: "\n"))
+        }
+        text.append("See a doctor if a cramp lasts more than 10 minutes, they keep coming back or spoil your sleep, or they come with numbness, swelling, redness or weakness. Call emergency services for chest pain or trouble breathing.")
+        let cited = (causes.flatMap(\.sources) + rules.flatMap(\.sources)).uniqued()
+        text.append("Sources: \(sources(cited)).")
+        text.append("You can ask me anything else, or say \"restart\".")
+        lines.append(contentsOf: text)
+        suggestions = ["What causes cramps?", "How do I stop a cramp?", "How can I prevent them?", "restart"]
+    }
+
+    /// The leading cause, and the others only when the evidence for them is more than a nudge.
+    static func worthNaming(_ ranked: [RankedCause]) -> [RankedCause] {
+        Array(ranked.enumerated().filter { $0.offset == 0 || $0.element.score >= 0.3 }.map(\.element))
+    }
+
+    static func triageLine(_ level: TriageLevel, rules: [TriageRule]) -> String {
+        let reasons = rules.filter { $0.level == level }.map { $0.title.lowercased() }
+        let why = reasons.isEmpty ? "" : " (\(reasons.joined(separator: "; ")))"
+        switch level {
+        case .selfCare:
+            return "Triage: self-care. This sounds like the common kind of cramp you can usually manage yourself; if you are unsure or it changes, check with a doctor or pharmacist."
+        case .seeDoctor:
+            return "Triage: see a doctor. Please book an appointment with your doctor in the next week or two\(why)."
+        case .urgent:
+            return "Triage: urgent. Please see a doctor today\(why)."
+        case .emergency:
+            return "Triage: emergency. Call emergency services now\(why)."
+        }
+    }
+
+    private func sources(_ ids: [String]) -> String {
+        ids.compactMap { id in knowledge.source(id).map { $0.kind == .seed ? $0.id : $0.title } }.joined(separator: "; ")
+    }
+
+    private func summary(_ state: SessionState) -> String {
+        let known = state.findings.present.sorted().filter { $0.kind != .context }.compactMap { knowledge.term($0)?.label }
+        let denied = state.findings.absent.sorted().compactMap { knowledge.term($0)?.label }
+        if known.isEmpty && denied.isEmpty { return "You haven't told me anything about your cramps yet." }
+        var text = "So far I know: " + (known.isEmpty ? "nothing yet" : known.joined(separator: "; ")) + "."
+        if !denied.isEmpty { text += " You don't have: " + denied.joined(separator: "; ") + "." }
+        if let triage = state.triage { text += " Triage so far: \(triage.rawValue.replacingOccurrences(of: "_", with: " "))." }
+        return text
+    }
+
+    static let help = """
+        Tell me about your leg cramps in your own words and answer my questions; I'll then explain \
+        possible causes, what you can do and when to see a doctor. You can ask a question at any \
+        time ("what causes cramps?", "is quinine safe?"). Commands: "help", "restart", "back" (undo \
+        your last answer), "summary" (what I know so far), "why" (why I asked), "quit".
+        """
+
+    static func firstNumber(in text: String) -> Int? {
+        text.split { !$0.isNumber }.first.flatMap { Int($0) }
+    }
+
+    static func normalise(_ text: String) -> String {
+        text.lowercased().split { !$0.isLetter && !$0.isNumber }.joined(separator: " ")
+    }
+}
+
+extension Intent {
+    /// The general topic for a question intent.
+    var generalTopic: String? {
+        QuestionKind.allCases.first { Intent(questionKind: $0) == self }?.generalTopic
+    }
+}
+
+extension Array where Element: Hashable {
+    func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
+    }
+}
+
+extension String {
+    var trimmed: String {
+        split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+            .trimmingCharacters(in: .whitespaces)
+    }
+}
+
+import Foundation
