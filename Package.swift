@@ -33,17 +33,21 @@ let package = Package(
             dependencies: ["Knowledge", "Understanding", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Resources/interview.yaml")]
         ),
+        // Scripted dialogue tests: the Dialogues/ format, its parser and runner.
+        .target(name: "DialogueTesting", dependencies: ["Conversation", "Knowledge", "Understanding"]),
         .executableTarget(
             name: "charley",
             dependencies: [
                 "Knowledge",
                 "Understanding",
                 "Conversation",
+                "DialogueTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "KnowledgeTests", dependencies: ["Knowledge"]),
         .testTarget(name: "UnderstandingTests", dependencies: ["Understanding", "Knowledge"],
                     resources: [.copy("Corpus")]),
+        .testTarget(name: "ConversationTests", dependencies: ["Conversation", "DialogueTesting", "Knowledge", "Understanding"]),
     ]
 )

@@ -145,7 +145,7 @@ struct Turn {
     private mutating func applyAnswer(to question: InterviewQuestion, into new: inout Findings, state: inout SessionState) -> Bool {
         let normalised = Self.normalise(text)
         if let suggestion = question.suggestions.first(where: { Self.normalise($0.label) == normalised }) {
-            if suggestion.means.isEmpty { apply(question.onNo, to: &new) } else { new.present.formUnion(suggestion.means) }
+            if suggestion.means.isEmpty { apply(question.onNo, to: &new, known: state.findings) } else { new.present.formUnion(suggestion.means) }
             state.asked.append(question.id)
             return true
         }
@@ -163,16 +163,16 @@ struct Turn {
         let answer = understood.intent.isAnswer ? understood.intent : understood.answer
         switch answer {
         case .affirm? where question.onYes != nil:
-            apply(question.onYes, to: &new)
+            apply(question.onYes, to: &new, known: state.findings)
         case .deny? where question.onNo != nil:
-            apply(question.onNo, to: &new)
+            apply(question.onNo, to: &new, known: state.findings)
         case .unknownAnswer?:
             break
         case .affirm?:
             // "Yes" to an open question: ask which.
             return false
         case .deny?:
-            if question.fills == .symptom || question.fills == .trigger { apply(question.onNo, to: &new) }
+            if question.fills == .symptom || question.fills == .trigger { apply(question.onNo, to: &new, known: state.findings) }
         default:
             return false
         }
@@ -180,10 +180,14 @@ struct Turn {
         return true
     }
 
-    private func apply(_ answer: InterviewQuestion.Answer?, to new: inout Findings) {
+    /// A plain yes or no never takes back something the person already said: "no" to "any of
+    /// these symptoms?" after "my foot is numb" leaves the numbness standing.
+    private func apply(_ answer: InterviewQuestion.Answer?, to new: inout Findings, known: Findings) {
         guard let answer else { return }
         new.present.formUnion(answer.present ?? [])
-        for finding in answer.absent ?? [] where !new.present.contains(finding) { new.absent.insert(finding) }
+        for finding in answer.absent ?? [] where !new.present.contains(finding) && !known.present.contains(finding) {
+            new.absent.insert(finding)
+        }
     }
 
     // MARK: - Asking
