@@ -1,0 +1,76 @@
+import DialogueTesting
+import Foundation
+import Knowledge
+import Testing
+@testable import Conversation
+
+@Suite("The conversation engine")
+struct ConversationTests {
+    let conversation = sharedConversation
+
+    func run(_ lines: [String]) -> (SessionState, [Reply]) {
+        var state = SessionState()
+        let replies = lines.map { conversation.respond(to: $0, state: &state) }
+        return (state, replies)
+    }
+
+    @Test("the session state round-trips through JSON at every step")
+    func stateCodable() throws {
+        var state = SessionState()
+        for line in ["hi", "my calf cramps at night", "left", "a few seconds", "most nights", "years", "no", "no", "72", "no", "no",
+                     "is quinine safe?", "my calf is swollen and red"] {
+            _ = conversation.respond(to: line, state: &state)
+            let data = try JSONEncoder().encode(state)
+            #expect(try JSONDecoder().decode(SessionState.self, from: data) == state)
+            #expect(data.count < 4096, "a session stays small")
+        }
+    }
+
+    @Test("the same conversation gives the same replies")
+    func deterministic() {
+        let lines = ["my calf cramps at night", "both", "a few minutes", "most nights", "years", "nothing", "no", "65", "no", "no"]
+        #expect(run(lines).1 == run(lines).1)
+    }
+
+    @Test("the state keeps findings, not the person's words")
+    func noWordsStored() throws {
+        let (state, _) = run(["my neighbour Bob says my left calf cramps at night"])
+        let json = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
+        #expect(!json.contains("Bob"))
+        #expect(!json.contains("neighbour"))
+    }
+
+    @Test("no reply in any dialogue gives a dose or tells anyone to stop a medicine")
+    func safeWording() throws {
+        for name in dialogueFiles {
+            let script = try DialogueScript.parse(String(contentsOf: dialoguesFolder.appendingPathComponent(name), encoding: .utf8), file: name)
+            var state = SessionState()
+            for turn in script.turns {
+                let reply = conversation.respond(to: turn.text, state: &state).reply
+                #expect(DoseDetector.firstDose(in: reply) == nil, "\(name): \(reply)")
+                #expect(!reply.lowercased().contains("stop taking your"), "\(name)")
+            }
+        }
+    }
+
+    @Test("every assessment says it is not a diagnosis and names a triage level")
+    func assessmentWording() {
+        let (state, replies) = run(["I got a cramp in my calf during a run, first time, a few seconds", "no"])
+        #expect(state.stage == .followup)
+        let text = replies.last!.reply
+        #expect(text.contains("This is not a diagnosis"))
+        #expect(text.contains("Triage:"))
+        #expect(text.contains("Sources:"))
+        #expect(replies.last!.triage == .selfCare)
+        #expect(replies.last!.causes.first?.id == "overexertion")
+    }
+
+    @Test("the reply JSON has the contract's keys")
+    func replyJSON() throws {
+        let (_, replies) = run(["my left calf cramps at night"])
+        let object = try JSONSerialization.jsonObject(with: ContractJSON.data(replies[0])) as! [String: Any]
+        #expect(Set(object.keys) == ["reply", "stage", "understood", "slots", "triage", "red_flags", "causes", "suggestions", "done"])
+        #expect(object["triage"] is NSNull)
+        #expect(object["stage"] as? String == "onset")
+    }
+}
