@@ -104,6 +104,8 @@ struct Turn {
                 assess(&state)
             } else if understood.intent == .greet {
                 lines.append("Hello again. Ask me anything about leg cramps, or say \"restart\" to start over.")
+            } else if isThanks {
+                lines.append("You're welcome. Take care, and see a doctor if anything changes or worries you.")
             } else if understood.intent == .unrecognized {
                 lines.append("Sorry, I didn't follow that. You can ask me about causes, relief, prevention or when to see a doctor, or say \"restart\".")
             } else {
@@ -131,6 +133,11 @@ struct Turn {
             }
             askNext(&state)
         }
+    }
+
+    private var isThanks: Bool {
+        let words = Self.normalise(text).split(separator: " ")
+        return words.first.map { $0.hasPrefix("thank") || $0 == "cheers" || $0 == "ta" } ?? false
     }
 
     /// Whether the text speaks about the person themselves ("my calf", "I get").
@@ -232,7 +239,7 @@ struct Turn {
             return
         }
         lines.append(topic.answer.trimmed + " (Sources: \(sources(topic.sources)).)")
-        if topic.kind == .treatment || id == "quinine" || id == "painkillers" || id == "muscle_relaxants" {
+        if ["quinine", "painkillers", "muscle_relaxants", "magnesium", "statins", "diuretics", "medicines"].contains(id) {
             lines.append("I can't recommend a medicine or a dose; a doctor or pharmacist can advise what suits you, and never stop a prescribed medicine without talking to them.")
         }
     }
