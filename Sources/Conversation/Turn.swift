@@ -79,11 +79,18 @@ struct Turn {
         let fresh = rules.filter { $0.isRedFlag && !state.redFlags.contains($0.id) }
         if !fresh.isEmpty {
             escalate(fresh, &state)
-            if understood.intent.isQuestion { answerQuestion() }
+            if understood.intent.isQuestion && !asksWhatToDo { answerQuestion() }
             return
         }
 
         if understood.intent.isQuestion {
+            // After a red flag, "what should I do?" gets the red flag's advice, not cramp self-care:
+            // stretching or rubbing a leg that may hold a clot must wait for a doctor.
+            if state.stage == .escalated && asksWhatToDo, let rule = state.redFlags.compactMap(knowledge.rule).max(by: { $0.level < $1.level }) {
+                lines.append("Because of the signs you told me about, the most important thing is to get medical help: \(rule.message.trimmed)")
+                lines.append("Ordinary cramp self-care (stretching, massage, heat) can wait until a doctor has checked you.")
+                return
+            }
             answerQuestion()
             if state.stage == .escalated || state.stage == .followup { return }
             if state.stage == .greeting {
@@ -133,6 +140,11 @@ struct Turn {
             }
             askNext(&state)
         }
+    }
+
+    /// A question about what to do now: relief, treatment, or whether to see a doctor.
+    private var asksWhatToDo: Bool {
+        understood.intent == .askWhenDoctor || (understood.intent == .askTreatment && (understood.topic ?? "relief") == "relief")
     }
 
     private var isThanks: Bool {
@@ -202,6 +214,9 @@ struct Turn {
     private mutating func askNext(_ state: inout SessionState) {
         state.reasked = false
         if let question = conversation.nextQuestion(state) {
+            if question.id == state.pending && !understood.findings.present.isEmpty && lines.isEmpty {
+                lines.append("Thanks, I've noted that.")
+            }
             ask(question, &state)
         } else {
             assess(&state)
@@ -255,10 +270,10 @@ struct Turn {
         state.pending = nil
         let top = rules[0]
         let heading = top.level == .emergency ? "This could be an emergency." : "This needs a doctor today."
-        lines.append("\(heading) \(top.title): \(top.message)")
-        lines.append("Why: \(top.why)")
+        lines.append("\(heading) \(top.title): \(top.message.trimmed)")
+        lines.append("Why: \(top.why.trimmed)")
         for rule in rules.dropFirst() where rule.level == top.level {
-            lines.append("Also, \(rule.title.lowercased()): \(rule.message)")
+            lines.append("Also, \(rule.title.lowercased()): \(rule.message.trimmed)")
         }
         lines.append("I can't diagnose, but these signs should be checked by a professional. You can still ask me questions.")
         suggestions = []
