@@ -73,23 +73,7 @@ public struct Interview: Sendable {
 
     public static func load(text: String, file: String, knowledge: KnowledgeModel) throws(KnowledgeError) -> Interview {
         struct File: Decodable { var questions: [InterviewQuestion] }
-        let root: Node
-        let parsed: File
-        do {
-            guard let node = try Yams.compose(yaml: text) else {
-                throw KnowledgeError(issues: [KnowledgeIssue(file: file, problem: "the file is empty")])
-            }
-            root = node
-            parsed = try YAMLDecoder().decode(File.self, from: node)
-        } catch let error as KnowledgeError {
-            throw error
-        } catch let error as YamlError {
-            throw KnowledgeError(issues: [KnowledgeLoader.issue(for: error, file: file)])
-        } catch let error as DecodingError {
-            throw KnowledgeError(issues: [KnowledgeLoader.issue(for: error, file: file, root: Node(""))])
-        } catch {
-            throw KnowledgeError(issues: [KnowledgeIssue(file: file, problem: "\(error)")])
-        }
+        let (parsed, root) = try KnowledgeLoader.decodeYAML(File.self, text: text, file: file)
         var issues: [KnowledgeIssue] = []
         var seen = Set<String>()
         for (index, question) in parsed.questions.enumerated() {

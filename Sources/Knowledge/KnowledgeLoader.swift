@@ -130,6 +130,27 @@ public enum KnowledgeLoader {
         return KnowledgeDocument(name: url.lastPathComponent, text: text)
     }
 
+    /// Parses a YAML data file of Charley's (lexicon, interview) into `T`, with its node tree
+    /// for line numbers; every failure becomes an issue naming the file and, where known, the line.
+    package static func decodeYAML<T: Decodable>(_ type: T.Type, text: String, file: String) throws(KnowledgeError) -> (T, Node) {
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw KnowledgeError(issues: [KnowledgeIssue(file: file, problem: "the file is empty")])
+            }
+            do {
+                return (try YAMLDecoder().decode(T.self, from: node), node)
+            } catch let error as DecodingError {
+                throw KnowledgeError(issues: [issue(for: error, file: file, root: node)])
+            }
+        } catch let error as KnowledgeError {
+            throw error
+        } catch let error as YamlError {
+            throw KnowledgeError(issues: [issue(for: error, file: file)])
+        } catch {
+            throw KnowledgeError(issues: [KnowledgeIssue(file: file, problem: "\(error)")])
+        }
+    }
+
     // MARK: - Parsing one document
 
     struct ParsedDocument {

@@ -75,23 +75,7 @@ public struct Lexicon: Sendable {
     /// Parses and validates lexicon text. Every problem is reported with the file, the line
     /// and the entry: unknown meanings, a phrase listed twice, empty phrases.
     public static func load(text: String, file: String, knowledge: KnowledgeModel) throws(KnowledgeError) -> Lexicon {
-        let root: Node
-        let raw: LexiconFile
-        do {
-            guard let node = try Yams.compose(yaml: text) else {
-                throw KnowledgeError(issues: [KnowledgeIssue(file: file, problem: "the file is empty")])
-            }
-            root = node
-            raw = try YAMLDecoder().decode(LexiconFile.self, from: node)
-        } catch let error as KnowledgeError {
-            throw error
-        } catch let error as YamlError {
-            throw KnowledgeError(issues: [KnowledgeLoader.issue(for: error, file: file)])
-        } catch let error as DecodingError {
-            throw KnowledgeError(issues: [KnowledgeLoader.issue(for: error, file: file, root: Node("")) ])
-        } catch {
-            throw KnowledgeError(issues: [KnowledgeIssue(file: file, problem: "\(error)")])
-        }
+        let (raw, root) = try KnowledgeLoader.decodeYAML(LexiconFile.self, text: text, file: file)
         var builder = LexiconBuilder(file: file, root: root, knowledge: knowledge,
                                      tokenizer: Tokenizer(contractions: raw.contractions))
         return try builder.build(raw)

@@ -36,10 +36,5 @@ struct ChatCommand: ParsableCommand {
 }
 
 func loadConversationOrExit() throws -> Conversation {
-    do {
-        return try Conversation.bundled()
-    } catch {
-        FileHandle.standardError.write(Data((error.description + "\n").utf8))
-        throw ExitCode(1)
-    }
+    try loadOrExit { () throws(KnowledgeError) in try Conversation.bundled() }
 }

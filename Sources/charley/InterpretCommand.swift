@@ -25,10 +25,5 @@ struct InterpretCommand: ParsableCommand {
 }
 
 func loadInterpreterOrExit() throws -> Interpreter {
-    do {
-        return try Interpreter.bundled()
-    } catch {
-        FileHandle.standardError.write(Data((error.description + "\n").utf8))
-        throw ExitCode(1)
-    }
+    try loadOrExit { () throws(KnowledgeError) in try Interpreter.bundled() }
 }

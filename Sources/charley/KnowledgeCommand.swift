@@ -67,8 +67,8 @@ struct KnowledgeCommand: ParsableCommand {
     }
 }
 
-/// Runs a load; on failure prints every problem to stderr and exits 1.
-func loadOrExit(_ load: () throws(KnowledgeError) -> KnowledgeModel) throws -> KnowledgeModel {
+/// Runs a load of Charley's data files; on failure prints every problem to stderr and exits 1.
+func loadOrExit<T>(_ load: () throws(KnowledgeError) -> T) throws -> T {
     do {
         return try load()
     } catch {
