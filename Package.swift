@@ -33,6 +33,10 @@ let package = Package(
             dependencies: ["Knowledge", "Understanding", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Resources/interview.yaml")]
         ),
+        // GNU readline, as a system library (Debian: libreadline-dev).
+        .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
+        // The terminal front end: the readline REPL, wrapping and colour, over Conversation.
+        .target(name: "Terminal", dependencies: ["CReadline", "Conversation", "Knowledge"]),
         // Scripted dialogue tests: the Dialogues/ format, its parser and runner.
         .target(name: "DialogueTesting", dependencies: ["Conversation", "Knowledge", "Understanding"]),
         .executableTarget(
@@ -42,12 +46,14 @@ let package = Package(
                 "Understanding",
                 "Conversation",
                 "DialogueTesting",
+                "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "KnowledgeTests", dependencies: ["Knowledge"]),
         .testTarget(name: "UnderstandingTests", dependencies: ["Understanding", "Knowledge"],
                     resources: [.copy("Corpus")]),
+        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "charley"]),
         .testTarget(name: "ConversationTests", dependencies: ["Conversation", "DialogueTesting", "Knowledge", "Understanding"]),
     ]
 )

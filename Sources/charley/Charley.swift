@@ -13,7 +13,7 @@ struct Charley: AsyncParsableCommand {
             pain, trouble breathing, or a swollen, red, warm leg, call emergency services.
             """,
         version: version,
-        subcommands: [ChatCommand.self, InterpretCommand.self, TestCommand.self, KnowledgeCommand.self, BenchCommand.self],
+        subcommands: [ChatCommand.self, AskCommand.self, InterpretCommand.self, TestCommand.self, KnowledgeCommand.self, BenchCommand.self],
         defaultSubcommand: ChatCommand.self
     )
 }

@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+@testable import Terminal
+
+/// The built `charley` next to the test bundle (the test target depends on it, so it is built).
+let charleyBinary: URL = {
+    var url = URL(fileURLWithPath: #filePath)
+    while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+        url.deleteLastPathComponent()
+    }
+    let debug = url.appendingPathComponent(".build/debug/charley")
+    return debug
+}()
+
+/// Runs the real binary with `input` on a pipe; returns standard output and the exit code.
+func runCharley(_ arguments: [String], input: String, environment: [String: String] = [:]) throws -> (String, Int32) {
+    let process = Process()
+    process.executableURL = charleyBinary
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let stdin = Pipe(), stdout = Pipe()
+    process.standardInput = stdin
+    process.standardOutput = stdout
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    stdin.fileHandleForWriting.write(Data(input.utf8))
+    try stdin.fileHandleForWriting.close()
+    let output = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (output, process.terminationStatus)
+}
+
+@Suite("The terminal front end, through the real binary")
+struct TerminalTests {
+    @Test("piped input: no prompt, no echo, one reply block per line")
+    func pipedMode() throws {
+        let (output, status) = try runCharley([], input: "hi\nmy calf cramps at night\n")
+        #expect(status == 0)
+        #expect(!output.contains("you>"))
+        #expect(!output.contains("my calf cramps at night"), "the input is not echoed")
+        let blocks = output.components(separatedBy: "\n\n\n")
+        #expect(output.contains("When do your cramps usually come"))
+        #expect(output.contains("Is it your left leg"))
+        #expect(blocks.count >= 1)
+    }
+
+    @Test("--json prints one contract reply per input line")
+    func jsonMode() throws {
+        let (output, status) = try runCharley(["chat", "--json"], input: "my calf cramps at night\nleft\n")
+        #expect(status == 0)
+        let lines = output.split(separator: "\n")
+        #expect(lines.count == 2)
+        let first = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as! [String: Any]
+        #expect(first["stage"] as? String == "location")
+    }
+
+    @Test("charley ask answers one question and exits")
+    func ask() throws {
+        let (output, status) = try runCharley(["ask", "is quinine safe?"], input: "")
+        #expect(status == 0)
+        #expect(output.contains("no longer recommended"))
+    }
+
+    @Test("binary junk on stdin is answered, not a crash")
+    func junk() throws {
+        var bytes = [UInt8](repeating: 0, count: 2000)
+        for index in bytes.indices { bytes[index] = UInt8((index * 37 + 11) % 256) }
+        let junk = String(decoding: bytes, as: UTF8.self)
+        let (output, status) = try runCharley([], input: junk + "\nmy calf cramps\n")
+        #expect(status == 0)
+        #expect(output.contains("When do your cramps usually come"))
+    }
+
+    @Test("at a terminal: prompt, completion, Ctrl-C, Ctrl-D, history, SIGTERM (pty)")
+    func ptySession() throws {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Scripts/pty_session.py")
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("charley-pty-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: state); try? FileManager.default.removeItem(atPath: state.path + "-none") }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script.path, charleyBinary.path, state.path]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        print(text)
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(text.contains("all pty checks passed"))
+    }
+
+    @Test("replies wrap to the width, list items keep their indent")
+    func wrapping() {
+        let wrapped = TextLayout.wrap("- Stretch the muscle: straighten the leg and gently pull your toes up towards your knee", width: 30)
+        for line in wrapped.split(separator: "\n") { #expect(line.count <= 30) }
+        #expect(wrapped.split(separator: "\n").dropFirst().allSatisfy { $0.hasPrefix("  ") })
+    }
+
+    @Test("the history path follows XDG_STATE_HOME, else ~/.local/state")
+    func historyPath() {
+        #expect(HistoryFile.path(environment: ["XDG_STATE_HOME": "/s", "HOME": "/h"]) == "/s/charley/history")
+        #expect(HistoryFile.path(environment: ["HOME": "/h"]) == "/h/.local/state/charley/history")
+    }
+
+    @Test("colour only when enabled; triage stands out")
+    func style() {
+        #expect(Style(enabled: false).emphasise("Triage: urgent. See a doctor today.") == "Triage: urgent. See a doctor today.")
+        #expect(Style(enabled: true).emphasise("Triage: urgent. See a doctor today.").hasPrefix("\u{1B}[1;31m"))
+    }
+}
