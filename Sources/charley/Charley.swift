@@ -11,6 +11,26 @@ struct Charley: AsyncParsableCommand {
             Charley asks about your cramps and explains possible causes, self-care, prevention and \
             when to see a doctor. It does not diagnose, and it is not for emergencies: for chest \
             pain, trouble breathing, or a swollen, red, warm leg, call emergency services.
+
+            EXAMPLES
+              charley                                   talk at a terminal
+              printf 'my calf cramps at night\\n' | charley chat --json
+              charley ask "is quinine safe?"
+              echo "no numbness or swelling" | charley interpret --pretty
+              charley test Dialogues                    run the scripted dialogue tests
+              charley knowledge check causes.yaml       validate an edited knowledge file
+
+            FILES
+              $XDG_STATE_HOME/charley/history (else ~/.local/state/charley/history), mode 0600: \
+            the line history of the terminal prompt; --no-history keeps none.
+
+            ENVIRONMENT
+              NO_COLOR    no colour or emphasis at the terminal
+              XDG_STATE_HOME    where the history file lives
+
+            EXIT STATUS
+              0 on success; 1 when a data file does not validate or a dialogue test fails; 64 \
+            for a usage error.
             """,
         version: version,
         subcommands: [ChatCommand.self, AskCommand.self, InterpretCommand.self, TestCommand.self, KnowledgeCommand.self, BenchCommand.self],
