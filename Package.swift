@@ -12,6 +12,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // The shared knowledge model of leg cramps: data files plus the code that loads,
@@ -37,6 +40,18 @@ let package = Package(
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         // The terminal front end: the readline REPL, wrapping and colour, over Conversation.
         .target(name: "Terminal", dependencies: ["CReadline", "Conversation", "Knowledge"]),
+        // The Unix-socket daemon for chat bridges: framing, JSON Lines, routing by session id.
+        .target(
+            name: "SocketServer",
+            dependencies: [
+                "Conversation", "Knowledge", "Understanding",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Scripted dialogue tests: the Dialogues/ format, its parser and runner.
         .target(name: "DialogueTesting", dependencies: ["Conversation", "Knowledge", "Understanding"]),
         .executableTarget(
@@ -47,6 +62,9 @@ let package = Package(
                 "Conversation",
                 "DialogueTesting",
                 "Terminal",
+                "SocketServer",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,0 +1,204 @@
+import Conversation
+import Foundation
+import Knowledge
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import NIOConcurrencyHelpers
+
+/// The daemon's settings, each with a command-line flag.
+public struct ServerConfiguration: Sendable {
+    public var socketPath: String
+    public var socketMode: UInt16 = 0o600
+    public var maximumLineBytes = 64 * 1024
+    public var maximumTextCharacters = 4000
+    public var maximumSessions = 100_000
+    public var idleExpiry: Duration = .seconds(24 * 3600)
+    public var maximumConnections = 1024
+
+    public init(socketPath: String) { self.socketPath = socketPath }
+
+    /// $XDG_RUNTIME_DIR/charley.sock, else /tmp/charley-UID/charley.sock.
+    public static func defaultSocketPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let runtime = environment["XDG_RUNTIME_DIR"], runtime.hasPrefix("/") { return runtime + "/charley.sock" }
+        return "/tmp/charley-\(getuid())/charley.sock"
+    }
+}
+
+/// Why the daemon could not start, in words an operator can act on.
+public struct ServerStartError: Error, CustomStringConvertible {
+    public var description: String
+}
+
+/// The Unix-socket daemon: JSON Lines in and out, many sessions per connection. It only frames,
+/// decodes and routes; the conversation is the shared engine's.
+public struct CharleyServer: Service {
+    let configuration: ServerConfiguration
+    let registry: SessionRegistry
+    let conversation: Conversation
+    let logger: Logger
+    let version: String
+    private let connections = NIOLockedValueBox(0)
+
+    public init(configuration: ServerConfiguration, conversation: Conversation, version: String, logger: Logger) {
+        self.configuration = configuration
+        self.conversation = conversation
+        self.version = version
+        self.logger = logger
+        self.registry = SessionRegistry(conversation: conversation, maximumSessions: configuration.maximumSessions,
+                                        idleExpiry: configuration.idleExpiry)
+    }
+
+    public func run() async throws {
+        let path = configuration.socketPath
+        try Self.prepareSocketPath(path, creatingDefaultFolder: path == ServerConfiguration.defaultSocketPath())
+        let maximumLine = configuration.maximumLineBytes
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 512)
+            .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFramer(maximumLength: maximumLine)))
+                    return try NIOAsyncChannel<Frame, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        chmod(path, mode_t(configuration.socketMode))
+        logger.info("listening", metadata: ["socket": "\(path)"])
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                try await server.executeThenClose { inbound in
+                    for try await connection in inbound.cancelOnGracefulShutdown() {
+                        group.addTask { await self.serve(connection) }
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            logger.info("shutting down: no new connections; finishing replies in flight")
+            server.channel.close(promise: nil)
+        }
+        unlink(path)
+        logger.info("stopped")
+    }
+
+    /// Refuses a path a live daemon holds, removes a stale socket file, checks the folder.
+    static func prepareSocketPath(_ path: String, creatingDefaultFolder: Bool) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) {
+            guard creatingDefaultFolder else {
+                throw ServerStartError(description: "the folder \(folder) does not exist; create it or choose another --socket path")
+            }
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } else if !isDirectory.boolValue {
+            throw ServerStartError(description: "\(folder) is not a folder")
+        }
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        if isListening(path) {
+            throw ServerStartError(description: "another Charley daemon is already listening on \(path)")
+        }
+        guard unlink(path) == 0 else {
+            throw ServerStartError(description: "cannot remove the stale socket file \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Whether something accepts connections on the socket file.
+    static func isListening(_ path: String) -> Bool {
+        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return false }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in raw.copyBytes(from: bytes + [0]) }
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0
+            }
+        }
+    }
+
+    private func serve(_ connection: NIOAsyncChannel<Frame, ByteBuffer>) async {
+        let admitted = connections.withLockedValue { count -> Bool in
+            guard count < configuration.maximumConnections else { return false }
+            count += 1
+            return true
+        }
+        defer { if admitted { connections.withLockedValue { $0 -= 1 } } }
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                guard admitted else {
+                    try await outbound.write(encode(ErrorReply(session: nil, .tooManyConnections,
+                        "the daemon already has \(configuration.maximumConnections) connections; try again later")))
+                    return
+                }
+                for try await frame in inbound.cancelOnGracefulShutdown() {
+                    try await outbound.write(await handle(frame))
+                }
+            }
+        } catch {
+            logger.debug("connection ended", metadata: ["error": "\(type(of: error))"])
+        }
+    }
+
+    /// One line in, one line out. Never throws: every problem is an error reply.
+    func handle(_ frame: Frame) async -> ByteBuffer {
+        guard case .line(let line) = frame else {
+            return encode(ErrorReply(session: nil, .lineTooLong, "a line may be at most \(configuration.maximumLineBytes) bytes; it was ignored"))
+        }
+        let bytes = Array(line.readableBytesView)
+        if bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) {
+            return encode(ErrorReply(session: nil, .badJSON, "an empty line is not a message; send one JSON object per line"))
+        }
+        guard String(validating: bytes, as: UTF8.self) != nil else {
+            return encode(ErrorReply(session: nil, .invalidUTF8, "the line is not valid UTF-8"))
+        }
+        let message: ClientMessage
+        do {
+            message = try JSONDecoder().decode(ClientMessage.self, from: Data(bytes))
+        } catch {
+            return encode(ErrorReply(session: nil, .badJSON, "the line is not a JSON object of the protocol (see docs/PROTOCOL.md)"))
+        }
+        let type = message.type ?? "message"
+        if type == "ping" { return encode(SimpleReply(type: "pong", session: message.session)) }
+        if type == "hello" {
+            return encode(HelloReply(session: message.session, protocolVersion: protocolVersion, charley: version,
+                                     knowledge: conversation.knowledge.version))
+        }
+        guard ["message", "reset", "end", "state"].contains(type) else {
+            return encode(ErrorReply(session: message.session, .unknownType,
+                                     "unknown type '\(type)'; use message, reset, end, state, hello or ping"))
+        }
+        guard let session = message.session, !session.isEmpty else {
+            return encode(ErrorReply(session: nil, .missingField, "'session' is required for \(type)"))
+        }
+        switch type {
+        case "reset", "end":
+            await registry.reset(session)
+            return encode(SimpleReply(type: type == "reset" ? "reset" : "ended", session: session))
+        case "state":
+            let state = await registry.state(session)
+            return encode(StateReply(session: session, exists: state != nil, stage: state?.stage,
+                                     slots: state.map { .init(findings: $0.findings) }, triage: state?.triage, redFlags: state?.redFlags))
+        default:
+            guard let text = message.text else {
+                return encode(ErrorReply(session: session, .missingField, "'text' is required for a message"))
+            }
+            guard text.count <= configuration.maximumTextCharacters else {
+                return encode(ErrorReply(session: session, .textTooLong, "a message may be at most \(configuration.maximumTextCharacters) characters"))
+            }
+            do {
+                return encode(try await registry.respond(session: session, text: text))
+            } catch {
+                return encode(ErrorReply(session: session, .tooManySessions,
+                                         "the daemon is holding its maximum of \(configuration.maximumSessions) sessions; try again later"))
+            }
+        }
+    }
+
+    private func encode(_ value: some Encodable) -> ByteBuffer {
+        var data = (try? ContractJSON.data(value)) ?? Data(#"{"error":{"code":"internal","message":"could not encode the reply"}}"#.utf8)
+        data.append(UInt8(ascii: "\n"))
+        return ByteBuffer(bytes: data)
+    }
+}

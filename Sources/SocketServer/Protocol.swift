@@ -1,0 +1,81 @@
+import Conversation
+import Foundation
+import Knowledge
+import Understanding
+
+/// The protocol's version, reported by `hello`.
+public let protocolVersion = 1
+
+/// What a client sends: one JSON object per line.
+struct ClientMessage: Decodable {
+    var session: String?
+    var text: String?
+    var type: String?
+}
+
+/// The error codes of docs/PROTOCOL.md.
+public enum ErrorCode: String, Sendable, Codable {
+    case badJSON = "bad_json"
+    case missingField = "missing_field"
+    case lineTooLong = "line_too_long"
+    case invalidUTF8 = "invalid_utf8"
+    case unknownType = "unknown_type"
+    case tooManySessions = "too_many_sessions"
+    case tooManyConnections = "too_many_connections"
+    case textTooLong = "text_too_long"
+}
+
+struct ErrorReply: Encodable {
+    struct Body: Encodable {
+        var code: ErrorCode
+        var message: String
+    }
+    var session: String?
+    var error: Body
+
+    init(session: String?, _ code: ErrorCode, _ message: String) {
+        self.session = session
+        self.error = Body(code: code, message: message)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(session, forKey: .session)
+        try c.encode(error, forKey: .error)
+    }
+    enum CodingKeys: String, CodingKey { case session, error }
+}
+
+struct HelloReply: Encodable {
+    var type = "hello"
+    var session: String?
+    var protocolVersion: Int
+    var charley: String
+    var knowledge: String
+
+    enum CodingKeys: String, CodingKey {
+        case type, session, charley, knowledge
+        case protocolVersion = "protocol"
+    }
+}
+
+struct SimpleReply: Encodable {
+    var type: String
+    var session: String?
+}
+
+/// `state`: what is known in a session, without its history.
+struct StateReply: Encodable {
+    var type = "state"
+    var session: String
+    var exists: Bool
+    var stage: Stage?
+    var slots: Slots?
+    var triage: TriageLevel?
+    var redFlags: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case type, session, exists, stage, slots, triage
+        case redFlags = "red_flags"
+    }
+}

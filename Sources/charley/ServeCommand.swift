@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import Knowledge
+import Logging
+import ServiceLifecycle
+import SocketServer
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run Charley as a daemon on a Unix socket, for chat bridges.",
+        discussion: """
+            Speaks JSON Lines (docs/PROTOCOL.md): {"session": "tg:4711", "text": "..."} in, one \
+            reply object per line out. One connection carries any number of sessions; a session id \
+            can move to a new connection. The socket is created with mode 0600; a stale socket file \
+            is removed, and the daemon refuses to start if another one is listening. SIGTERM or \
+            SIGINT: stop accepting, finish the replies in flight, close, exit 0. Logs go to stderr \
+            and never contain what people wrote.
+            """)
+
+    @Option(help: "The socket path (default: $XDG_RUNTIME_DIR/charley.sock, else /tmp/charley-UID/charley.sock).")
+    var socket: String?
+
+    @Option(help: "The socket file's mode, in octal, e.g. 660 to let a group connect.")
+    var socketMode = "600"
+
+    @Option(help: "The longest line accepted, in bytes.")
+    var maxLineBytes = 64 * 1024
+
+    @Option(help: "The most sessions held in memory.")
+    var maxSessions = 100_000
+
+    @Option(help: "Forget a session after this many idle minutes.")
+    var idleMinutes = 24 * 60
+
+    @Option(help: "The most connections at once.")
+    var maxConnections = 1024
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (or CHARLEY_LOG_LEVEL).")
+    var logLevel: String?
+
+    func validate() throws {
+        guard let mode = UInt16(socketMode, radix: 8), mode <= 0o777 else {
+            throw ValidationError("--socket-mode takes an octal mode such as 600 or 660")
+        }
+        if mode & 0o007 != 0 { throw ValidationError("--socket-mode must not give access to everyone (o+rwx); use a group") }
+        guard maxLineBytes >= 256, maxSessions >= 1, idleMinutes >= 1, maxConnections >= 1 else {
+            throw ValidationError("limits must be positive (and --max-line-bytes at least 256)")
+        }
+        let level = logLevel ?? ProcessInfo.processInfo.environment["CHARLEY_LOG_LEVEL"] ?? "info"
+        guard Logger.Level(rawValue: level) != nil else { throw ValidationError("unknown log level '\(level)'") }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel ?? ProcessInfo.processInfo.environment["CHARLEY_LOG_LEVEL"] ?? "info") ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "charley.serve")
+        var configuration = ServerConfiguration(socketPath: socket ?? ServerConfiguration.defaultSocketPath())
+        configuration.socketMode = UInt16(socketMode, radix: 8)!
+        configuration.maximumLineBytes = maxLineBytes
+        configuration.maximumSessions = maxSessions
+        configuration.idleExpiry = .seconds(idleMinutes * 60)
+        configuration.maximumConnections = maxConnections
+        let server = CharleyServer(configuration: configuration, conversation: try loadConversationOrExit(),
+                                   version: Charley.version, logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch let error as ServerStartError {
+            FileHandle.standardError.write(Data("charley serve: \(error.description)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
