@@ -72,6 +72,7 @@ let package = Package(
         .testTarget(name: "UnderstandingTests", dependencies: ["Understanding", "Knowledge"],
                     resources: [.copy("Corpus")]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "charley"]),
+        .testTarget(name: "SocketServerTests", dependencies: ["SocketServer", "charley"]),
         .testTarget(name: "ConversationTests", dependencies: ["Conversation", "DialogueTesting", "Knowledge", "Understanding"]),
     ]
 )

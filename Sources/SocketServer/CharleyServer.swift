@@ -67,7 +67,9 @@ public struct CharleyServer: Service {
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { inbound in
-                    for try await connection in inbound.cancelOnGracefulShutdown() {
+                    // Ends when the listening channel is closed on shutdown; every connection already
+                    // accepted is still served (dropping one unhandled crashes NIO's writer).
+                    for try await connection in inbound {
                         group.addTask { await self.serve(connection) }
                     }
                 }
@@ -132,8 +134,15 @@ public struct CharleyServer: Service {
                         "the daemon already has \(configuration.maximumConnections) connections; try again later")))
                     return
                 }
-                for try await frame in inbound.cancelOnGracefulShutdown() {
-                    try await outbound.write(await handle(frame))
+                // On shutdown, lines already sent still get their replies: the connection is
+                // closed after a short grace period instead of being cut off at once.
+                let channel = connection.channel
+                try await withGracefulShutdownHandler {
+                    for try await frame in inbound {
+                        try await outbound.write(await handle(frame))
+                    }
+                } onGracefulShutdown: {
+                    channel.eventLoop.scheduleTask(in: .milliseconds(500)) { channel.close(promise: nil) }
                 }
             }
         } catch {

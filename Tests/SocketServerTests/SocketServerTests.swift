@@ -1,0 +1,188 @@
+import Foundation
+import Testing
+
+@Suite("The socket daemon, real process and real sockets", .serialized)
+struct SocketServerTests {
+    @Test("a whole conversation, to the assessment")
+    func conversation() throws {
+        let daemon = try Daemon()
+        let client = try LineClient(path: daemon.socketPath)
+        var last: [String: Any] = [:]
+        for text in ["I got a cramp in my calf during a run, first time, a few seconds", "no"] {
+            client.send(json: ["session": "tg:1", "text": text])
+            last = try #require(client.readJSON())
+            #expect(last["session"] as? String == "tg:1")
+        }
+        #expect(last["stage"] as? String == "followup")
+        #expect((last["reply"] as? String)?.contains("not a diagnosis") == true)
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test("many sessions interleaved on one connection keep their own state and order")
+    func interleaved() throws {
+        let daemon = try Daemon()
+        let client = try LineClient(path: daemon.socketPath)
+        for (session, text) in [("a", "my calf cramps at night"), ("b", "my foot cramps when I run"), ("a", "left"), ("b", "right")] {
+            client.send(json: ["session": session, "text": text])
+        }
+        let replies = (0..<4).compactMap { _ in client.readJSON() }
+        #expect(replies.map { $0["session"] as? String } == ["a", "b", "a", "b"])
+        let slotsA = replies[2]["slots"] as? [String: Any], slotsB = replies[3]["slots"] as? [String: Any]
+        #expect(slotsA?["side"] as? String == "left")
+        #expect(slotsA?["timing"] as? String == "night")
+        #expect(slotsB?["side"] as? String == "right")
+        #expect(slotsB?["timing"] as? String == "exercise")
+        _ = daemon.stop()
+    }
+
+    @Test("a session continues on a new connection")
+    func resumption() throws {
+        let daemon = try Daemon()
+        do {
+            let first = try LineClient(path: daemon.socketPath)
+            first.send(json: ["session": "m:7", "text": "my left calf cramps at night"])
+            _ = first.readJSON()
+        }
+        let second = try LineClient(path: daemon.socketPath)
+        second.send(json: ["session": "m:7", "type": "state"])
+        let state = try #require(second.readJSON())
+        #expect(state["exists"] as? Bool == true)
+        #expect((state["slots"] as? [String: Any])?["side"] as? String == "left")
+        _ = daemon.stop()
+    }
+
+    @Test("every error code, and the connection keeps serving after each")
+    func errors() throws {
+        let daemon = try Daemon(["--max-line-bytes", "1024", "--max-sessions", "2"])
+        let client = try LineClient(path: daemon.socketPath)
+        func code(after send: () -> Void) -> String? {
+            send()
+            return (client.readJSON()?["error"] as? [String: Any])?["code"] as? String
+        }
+        #expect(code { client.send("{not json") } == "bad_json")
+        #expect(code { client.send(json: ["text": "hi"]) } == "missing_field")
+        #expect(code { client.send(json: ["session": "x"]) } == "missing_field")
+        #expect(code { client.send(json: ["session": "x", "type": "dance"]) } == "unknown_type")
+        #expect(code { client.send([0xff, 0xfe, 0x22, 0x0a]) } == "invalid_utf8")
+        #expect(code { client.send(String(repeating: "x", count: 5000)) } == "line_too_long")
+        client.send(json: ["session": "s1", "text": "hi"]); _ = client.readJSON()
+        client.send(json: ["session": "s2", "text": "hi"]); _ = client.readJSON()
+        #expect(code { client.send(json: ["session": "s3", "text": "hi"]) } == "too_many_sessions")
+        client.send(json: ["session": "s1", "text": "my calf cramps"])
+        #expect(client.readJSON()?["stage"] != nil, "the connection still works")
+        _ = daemon.stop()
+    }
+
+    @Test("junk: random bytes, a 10 MB line, half a line then gone; others are unharmed")
+    func junk() throws {
+        let daemon = try Daemon()
+        let witness = try LineClient(path: daemon.socketPath)
+        var generator = SystemRandomNumberGenerator()
+        let junk = try LineClient(path: daemon.socketPath)
+        junk.send((0..<50_000).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        junk.send(Array(repeating: UInt8(ascii: "a"), count: 10 * 1024 * 1024) + [0x0a])
+        witness.send(json: ["session": "t", "text": String(repeating: "a ", count: 2500)])
+        #expect((witness.readJSON()?["error"] as? [String: Any])?["code"] as? String == "text_too_long")
+        var codes = Set<String>()
+        while let reply = junk.readJSON(timeout: 2) { if let code = (reply["error"] as? [String: Any])?["code"] as? String { codes.insert(code) } }
+        #expect(codes.contains("line_too_long"))
+        do {
+            let half = try LineClient(path: daemon.socketPath)
+            half.send(Array(#"{"session": "h", "te"#.utf8))
+        }  // closed mid-line
+        do {
+            let rude = try LineClient(path: daemon.socketPath)
+            rude.send(json: ["session": "r", "text": "my calf cramps at night"])
+        }  // gone before the reply
+        witness.send(json: ["session": "w", "text": "my calf cramps at night"])
+        #expect((witness.readJSON()?["reply"] as? String)?.contains("left leg") == true)
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test("200 connections at once, and a limit on connections")
+    func manyConnections() throws {
+        let daemon = try Daemon()
+        let clients = try (0..<200).map { _ in try LineClient(path: daemon.socketPath) }
+        for (index, client) in clients.enumerated() { client.send(json: ["session": "c\(index)", "text": "my calf cramps at night"]) }
+        let answered = clients.enumerated().filter { index, client in client.readJSON()?["session"] as? String == "c\(index)" }.count
+        #expect(answered == 200)
+        _ = daemon.stop()
+
+        let limited = try Daemon(["--max-connections", "1"])
+        let first = try LineClient(path: limited.socketPath)
+        first.send(json: ["type": "ping"])
+        _ = first.readJSON()
+        let second = try LineClient(path: limited.socketPath)
+        #expect((second.readJSON()?["error"] as? [String: Any])?["code"] as? String == "too_many_connections")
+        _ = limited.stop()
+    }
+
+    @Test("stale socket removed; a live one refused; a missing folder reported")
+    func socketFile() throws {
+        let daemon = try Daemon()
+        // A second daemon on the same live socket refuses to start.
+        let second = Process()
+        second.executableURL = Daemon.binary
+        second.arguments = ["serve", "--socket", daemon.socketPath]
+        second.standardError = FileHandle.nullDevice
+        try second.run()
+        second.waitUntilExit()
+        #expect(second.terminationStatus == 1)
+        #expect(try LineClient(path: daemon.socketPath).descriptor >= 0, "the first daemon still serves")
+        // Kill -9 leaves a stale socket file; a new daemon removes it and starts.
+        kill(daemon.process.processIdentifier, SIGKILL)
+        daemon.process.waitUntilExit()
+        #expect(FileManager.default.fileExists(atPath: daemon.socketPath))
+        let restart = Process()
+        restart.executableURL = Daemon.binary
+        restart.arguments = ["serve", "--socket", daemon.socketPath]
+        restart.standardError = FileHandle.nullDevice
+        try restart.run()
+        var connected = false
+        for _ in 0..<200 where !connected {
+            connected = (try? LineClient(path: daemon.socketPath)) != nil
+            if !connected { usleep(20_000) }
+        }
+        #expect(connected)
+        kill(restart.processIdentifier, SIGTERM)
+        restart.waitUntilExit()
+        #expect(restart.terminationStatus == 0)
+        #expect(!FileManager.default.fileExists(atPath: daemon.socketPath), "the socket is unlinked on exit")
+        // Missing folder: a clear error, exit 1.
+        let missing = Process()
+        missing.executableURL = Daemon.binary
+        missing.arguments = ["serve", "--socket", "/nonexistent-charley-folder/c.sock"]
+        let errors = Pipe()
+        missing.standardError = errors
+        try missing.run()
+        missing.waitUntilExit()
+        #expect(missing.terminationStatus == 1)
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(message.contains("does not exist"))
+    }
+
+    @Test("the socket file is private (0600)")
+    func socketMode() throws {
+        let daemon = try Daemon()
+        var info = stat()
+        stat(daemon.socketPath, &info)
+        #expect(info.st_mode & 0o777 == 0o600)
+        _ = daemon.stop()
+    }
+
+    @Test("SIGTERM with replies in flight: they are delivered, exit 0")
+    func gracefulShutdown() throws {
+        let daemon = try Daemon()
+        let client = try LineClient(path: daemon.socketPath)
+        client.send(json: ["type": "ping"])
+        #expect(client.readJSON()?["type"] as? String == "pong")  // accepted before the signal
+        for index in 0..<50 { client.send(json: ["session": "g\(index % 5)", "text": "my calf cramps at night"]) }
+        kill(daemon.process.processIdentifier, SIGTERM)
+        var received = 0
+        while client.readJSON(timeout: 3) != nil { received += 1 }
+        daemon.process.waitUntilExit()
+        #expect(daemon.process.terminationStatus == 0)
+        #expect(received == 50, "every message sent before SIGTERM is answered")
+        #expect(!FileManager.default.fileExists(atPath: daemon.socketPath))
+    }
+}
