@@ -18,14 +18,26 @@ public struct REPL {
     /// Commands offered by Tab.
     public static let commands = ["/help", "/restart", "/back", "/summary", "/why", "/quit"]
 
-    let conversation: Conversation
+    /// Answers one line: the in-process engine, or a running daemon for `charley connect`.
+    /// nil when the engine is gone (the daemon closed the connection).
+    public typealias Engine = (String) -> Reply?
+
+    let greeting: String
+    let engine: Engine
     let options: Options
     let style: Style
 
-    public init(conversation: Conversation, options: Options) {
-        self.conversation = conversation
+    public init(greeting: String, options: Options, engine: @escaping Engine) {
+        self.greeting = greeting
+        self.engine = engine
         self.options = options
         self.style = Style(enabled: options.colour)
+    }
+
+    /// The REPL over an in-process conversation.
+    public init(conversation: Conversation, options: Options) {
+        var state = SessionState()
+        self.init(greeting: conversation.greeting, options: options) { conversation.respond(to: $0, state: &state) }
     }
 
     /// Runs until the person leaves; returns the exit code.
@@ -49,9 +61,8 @@ public struct REPL {
             }
         }
 
-        show(conversation.greeting)
+        show(greeting)
         show(style.dim("Type /help for commands. Tab completes commands and suggested answers; Ctrl-D leaves."))
-        var state = SessionState()
         var suggestions: [String] = []
         var interruptedOnEmptyLine = false
 
@@ -106,14 +117,17 @@ public struct REPL {
                 }
             }
             if ended {
-                show(farewell(&state))
+                if let goodbye = engine("/quit") { show(goodbye.reply) }
                 return 0
             }
             guard let text = line else { continue }
             interruptedOnEmptyLine = false
             if text.trimmingCharacters(in: .whitespaces).isEmpty { continue }
             add_history(text)
-            let reply = conversation.respond(to: text, state: &state)
+            guard let reply = engine(text) else {
+                show("The connection to Charley was closed.")
+                return 1
+            }
             show(reply.reply, emphasise: true)
             suggestions = reply.suggestions
             if !reply.suggestions.isEmpty {
@@ -121,10 +135,6 @@ public struct REPL {
             }
             if reply.done { return 0 }
         }
-    }
-
-    private func farewell(_ state: inout SessionState) -> String {
-        conversation.respond(to: "/quit", state: &state).reply
     }
 
     private func setCompletions(_ words: [String]) {

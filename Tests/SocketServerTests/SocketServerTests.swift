@@ -186,3 +186,53 @@ struct SocketServerTests {
         #expect(!FileManager.default.fileExists(atPath: daemon.socketPath))
     }
 }
+
+@Suite("Dialogues through the socket")
+struct DialoguesThroughSocketTests {
+    static let dialogues: URL = Daemon.binary.deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Dialogues")
+
+    /// The user lines of a dialogue file.
+    static func lines(_ url: URL) throws -> [String] {
+        try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
+            .filter { $0.hasPrefix(">") }.map { String($0.dropFirst()).trimmingCharacters(in: .whitespaces) }
+    }
+
+    @Test("every dialogue gives the same contract JSON over the socket as from charley chat --json")
+    func sameJSON() throws {
+        let daemon = try Daemon()
+        let client = try LineClient(path: daemon.socketPath)
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.dialogues.path).filter { $0.hasSuffix(".dialogue") }.sorted()
+        #expect(files.count >= 50)
+        for (index, name) in files.enumerated() {
+            let lines = try Self.lines(Self.dialogues.appendingPathComponent(name))
+            // The in-process engine, as a person at `charley chat --json` would see it.
+            let chat = Process()
+            chat.executableURL = Daemon.binary
+            chat.arguments = ["chat", "--json"]
+            let input = Pipe(), output = Pipe()
+            chat.standardInput = input
+            chat.standardOutput = output
+            try chat.run()
+            input.fileHandleForWriting.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+            try input.fileHandleForWriting.close()
+            let expected = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                .split(separator: "\n").map(String.init)
+            chat.waitUntilExit()
+            // The same lines through the daemon, one session per dialogue.
+            var actual: [String] = []
+            for line in lines.prefix(expected.count) {
+                client.send(json: ["session": "d\(index)", "text": line])
+                guard var reply = client.readJSON() else { break }
+                reply["session"] = nil
+                actual.append(String(decoding: try JSONSerialization.data(withJSONObject: reply, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))
+            }
+            let normalised = try expected.map { line -> String in
+                let object = try JSONSerialization.jsonObject(with: Data(line.utf8))
+                return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
+            }
+            #expect(actual == normalised, "\(name)")
+        }
+        _ = daemon.stop()
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Conversation
+import Foundation
+import Knowledge
+import SocketServer
+import Terminal
+
+struct ConnectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "connect",
+        abstract: "Talk to a running `charley serve` daemon, with the terminal front end.",
+        discussion: "The same prompt as `charley chat`, but each line goes over the daemon's socket (one session).")
+
+    @Option(help: "The daemon's socket (default: $XDG_RUNTIME_DIR/charley.sock, else /tmp/charley-UID/charley.sock).")
+    var socket: String?
+
+    @Flag(help: "Keep no history file.")
+    var noHistory = false
+
+    @Flag(help: "No colour or emphasis (also when NO_COLOR is set).")
+    var noColor = false
+
+    func run() throws {
+        let path = socket ?? ServerConfiguration.defaultSocketPath()
+        let client: SocketClient
+        do {
+            client = try SocketClient(path: path)
+        } catch {
+            FileHandle.standardError.write(Data("charley connect: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        let session = "connect:\(getpid())-\(Int(Date().timeIntervalSince1970))"
+        let decoder = JSONDecoder()
+        let engine: REPL.Engine = { text in
+            let request = ["session": session, "text": text]
+            guard let data = try? JSONSerialization.data(withJSONObject: request),
+                  (try? client.send(String(decoding: data, as: UTF8.self))) != nil,
+                  let line = client.readLine() else { return nil }
+            if let reply = try? decoder.decode(Reply.self, from: Data(line.utf8)) { return reply }
+            return nil
+        }
+        if isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 {
+            let colour = !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+            let greeting = "Connected to Charley at \(path)."
+            let code = REPL(greeting: greeting, options: .init(history: !noHistory, colour: colour), engine: engine).run()
+            if code != 0 { throw ExitCode(code) }
+            return
+        }
+        while let line = readLine(strippingNewline: true) {
+            guard let reply = engine(line) else {
+                FileHandle.standardError.write(Data("charley connect: the daemon closed the connection\n".utf8))
+                throw ExitCode(1)
+            }
+            print(reply.reply + "\n")
+            if reply.done { break }
+        }
+    }
+}
