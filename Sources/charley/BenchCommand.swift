@@ -11,7 +11,7 @@ struct BenchCommand: ParsableCommand {
             Benchmarks print numbers; they are not tests and assert nothing. Results and the \
             machine they were measured on are kept in docs/PERFORMANCE.md.
             """,
-        subcommands: [Interpret.self])
+        subcommands: [Interpret.self, BenchSocketCommand.self])
 
     struct Interpret: ParsableCommand {
         static let configuration = CommandConfiguration(

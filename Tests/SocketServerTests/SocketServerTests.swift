@@ -236,3 +236,26 @@ struct DialoguesThroughSocketTests {
         _ = daemon.stop()
     }
 }
+
+@Suite("examples/bridge.py")
+struct BridgeExampleTests {
+    @Test("the example bridge multiplexes several users over one connection")
+    func bridge() throws {
+        let daemon = try Daemon()
+        let script = DialoguesThroughSocketTests.dialogues.deletingLastPathComponent().appendingPathComponent("examples/bridge.py")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script.path, daemon.socketPath]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(text.contains("connected: protocol 1"))
+        #expect(text.contains("[mx:@ana:example.org] How long does one cramp"))
+        #expect(text.contains("[sl:U123] This needs a doctor today"))
+        #expect(text.contains("[tg:4711] Quinine is no longer recommended"))
+        _ = daemon.stop()
+    }
+}
