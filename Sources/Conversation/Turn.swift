@@ -394,9 +394,13 @@ extension Array where Element: Hashable {
 }
 
 extension String {
+    /// One line of prose: YAML's folded text without its line breaks and outer spaces. Prose is
+    /// already trimmed at load, so the usual case returns at once without Foundation.
     var trimmed: String {
-        split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
-            .trimmingCharacters(in: .whitespaces)
+        guard contains(where: \.isNewline) || first?.isWhitespace == true || last?.isWhitespace == true else { return self }
+        return split(whereSeparator: { $0.isNewline })
+            .map { $0.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed() }
+            .map { String($0) }.filter { !$0.isEmpty }.joined(separator: " ")
     }
 }
 

@@ -100,7 +100,7 @@ public enum KnowledgeLoader {
         issues += mergeIssues
         issues += KnowledgeValidator.validate(model, locations: locations)
         guard issues.isEmpty else { throw KnowledgeError(issues: issues) }
-        return model
+        return model.withProseTrimmed()
     }
 
     // MARK: - Reading
@@ -377,5 +377,32 @@ struct EntryLocations {
     subscript(section: KnowledgeLoader.Section, id: String) -> EntryLocation? {
         get { table["\(section.rawValue)/\(id)"] }
         set { table["\(section.rawValue)/\(id)"] = newValue }
+    }
+}
+
+extension KnowledgeModel {
+    /// YAML's folded blocks end with a newline; prose is stored without it so replies need no
+    /// trimming at run time.
+    func withProseTrimmed() -> KnowledgeModel {
+        func clean(_ text: String) -> String {
+            text.split(whereSeparator: \.isNewline).map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }.joined(separator: " ")
+        }
+        var model = self
+        for index in model.causes.indices {
+            model.causes[index].summary = clean(model.causes[index].summary)
+            model.causes[index].affects = clean(model.causes[index].affects)
+            model.causes[index].whatToDo = model.causes[index].whatToDo.map(clean)
+        }
+        for index in model.treatments.indices {
+            model.treatments[index].how = clean(model.treatments[index].how)
+            model.treatments[index].caution = model.treatments[index].caution.map(clean)
+        }
+        for index in model.prevention.indices { model.prevention[index].advice = clean(model.prevention[index].advice) }
+        for index in model.triageRules.indices {
+            model.triageRules[index].message = clean(model.triageRules[index].message)
+            model.triageRules[index].why = clean(model.triageRules[index].why)
+        }
+        for index in model.topics.indices { model.topics[index].answer = clean(model.topics[index].answer) }
+        return model
     }
 }

@@ -40,6 +40,10 @@ public struct CharleyServer: Service {
     let logger: Logger
     let version: String
     private let connections = NIOLockedValueBox(0)
+    /// Connections accepted but not yet taken by the accept loop. One accepted as the listener
+    /// closes would otherwise be dropped unclosed, which NIO traps on ("Deinited NIOAsyncWriter
+    /// without calling finish()"); after the loop these are closed properly.
+    private let unclaimed = NIOLockedValueBox<[ObjectIdentifier: NIOAsyncChannel<Frame, ByteBuffer>]>([:])
 
     public init(configuration: ServerConfiguration, conversation: Conversation, version: String, logger: Logger) {
         self.configuration = configuration
@@ -54,12 +58,15 @@ public struct CharleyServer: Service {
         let path = configuration.socketPath
         try Self.prepareSocketPath(path, creatingDefaultFolder: path == ServerConfiguration.defaultSocketPath())
         let maximumLine = configuration.maximumLineBytes
+        let unclaimed = self.unclaimed
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 512)
             .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFramer(maximumLength: maximumLine)))
-                    return try NIOAsyncChannel<Frame, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    let connection = try NIOAsyncChannel<Frame, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    unclaimed.withLockedValue { $0[ObjectIdentifier(channel)] = connection }
+                    return connection
                 }
             }
         chmod(path, mode_t(configuration.socketMode))
@@ -70,8 +77,16 @@ public struct CharleyServer: Service {
                     // Ends when the listening channel is closed on shutdown; every connection already
                     // accepted is still served (dropping one unhandled crashes NIO's writer).
                     for try await connection in inbound {
+                        unclaimed.withLockedValue { $0[ObjectIdentifier(connection.channel)] = nil }
                         group.addTask { await self.serve(connection) }
                     }
+                }
+                let leftovers = unclaimed.withLockedValue { pending in
+                    defer { pending = [:] }
+                    return Array(pending.values)
+                }
+                for leftover in leftovers {
+                    group.addTask { try? await leftover.executeThenClose { _, _ in } }
                 }
             }
         } onGracefulShutdown: {

@@ -140,7 +140,8 @@ struct SocketServerTests {
         let restart = Process()
         restart.executableURL = Daemon.binary
         restart.arguments = ["serve", "--socket", daemon.socketPath]
-        restart.standardError = FileHandle.nullDevice
+        let restartErrors = Pipe()
+        restart.standardError = restartErrors
         try restart.run()
         var connected = false
         for _ in 0..<200 where !connected {
@@ -149,8 +150,9 @@ struct SocketServerTests {
         }
         #expect(connected)
         kill(restart.processIdentifier, SIGTERM)
+        let restartLog = String(decoding: restartErrors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         restart.waitUntilExit()
-        #expect(restart.terminationStatus == 0)
+        #expect(restart.terminationStatus == 0, "\(restartLog)")
         #expect(!FileManager.default.fileExists(atPath: daemon.socketPath), "the socket is unlinked on exit")
         // Missing folder: a clear error, exit 1.
         let missing = Process()
@@ -163,6 +165,21 @@ struct SocketServerTests {
         #expect(missing.terminationStatus == 1)
         let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(message.contains("does not exist"))
+    }
+
+    @Test("SIGTERM while connections keep arriving exits cleanly, every time")
+    func shutdownRace() throws {
+        for _ in 0..<8 {
+            let daemon = try Daemon()
+            let path = daemon.socketPath
+            let spray = Thread {
+                for _ in 0..<40 { _ = try? LineClient(path: path) }
+            }
+            spray.start()
+            usleep(2_000)
+            #expect(daemon.stop() == 0)
+            while spray.isExecuting { usleep(1_000) }
+        }
     }
 
     @Test("the socket file is private (0600)")
