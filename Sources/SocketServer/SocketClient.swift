@@ -33,7 +33,11 @@ public final class SocketClient {
     deinit { close(descriptor) }
 
     public func send(_ line: String) throws {
-        let bytes = Array((line + "\n").utf8)
+        try send(bytes: Array((line + "\n").utf8))
+    }
+
+    /// Raw bytes, newline or not (tests send junk and half lines).
+    public func send(bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
@@ -42,13 +46,20 @@ public final class SocketClient {
         }
     }
 
-    /// The next line from the daemon; nil when it closed the connection.
-    public func readLine() -> String? {
+    /// The next line from the daemon; nil when it closed the connection, or when `timeout`
+    /// seconds pass first.
+    public func readLine(timeout: Double? = nil) -> String? {
+        let deadline = timeout.map { Date().addingTimeInterval($0) }
         while true {
             if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = String(decoding: buffer[..<newline], as: UTF8.self)
                 buffer.removeSubrange(...newline)
                 return line
+            }
+            if let deadline {
+                let remaining = deadline.timeIntervalSinceNow
+                var descriptorSet = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+                guard remaining > 0, poll(&descriptorSet, 1, Int32(remaining * 1000)) > 0 else { return nil }
             }
             var chunk = [UInt8](repeating: 0, count: 65536)
             let count = read(descriptor, &chunk, chunk.count)

@@ -1,58 +1,22 @@
 import Foundation
+import SocketServer
 
-/// A blocking Unix-socket client for tests: send lines, read lines, with timeouts.
+/// The daemon's own client, with the conveniences tests want: JSON in, JSON out, timeouts.
 final class LineClient {
-    let descriptor: Int32
-    private var buffer: [UInt8] = []
+    let client: SocketClient
+    var descriptor: Int32 { client.descriptor }
 
-    init(path: String) throws {
-        descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8) + [0]
-        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        if result != 0 { close(descriptor); throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-    }
+    init(path: String) throws { client = try SocketClient(path: path) }
 
-    deinit { close(descriptor) }
+    func send(_ bytes: [UInt8]) { try? client.send(bytes: bytes) }
 
-    func send(_ bytes: [UInt8]) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            if written <= 0 { return }
-            offset += written
-        }
-    }
-
-    func send(_ line: String) { send(Array((line + "\n").utf8)) }
+    func send(_ line: String) { try? client.send(line) }
 
     func send(json object: [String: Any]) {
         send(String(decoding: try! JSONSerialization.data(withJSONObject: object), as: UTF8.self))
     }
 
-    /// The next line, or nil after `timeout` seconds or at end of stream.
-    func readLine(timeout: Double = 10) -> String? {
-        let deadline = Date().addingTimeInterval(timeout)
-        while true {
-            if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                let line = String(decoding: buffer[..<newline], as: UTF8.self)
-                buffer.removeSubrange(...newline)
-                return line
-            }
-            let remaining = deadline.timeIntervalSinceNow
-            if remaining <= 0 { return nil }
-            var descriptorSet = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-            guard poll(&descriptorSet, 1, Int32(remaining * 1000)) > 0 else { return nil }
-            var chunk = [UInt8](repeating: 0, count: 65536)
-            let count = read(descriptor, &chunk, chunk.count)
-            if count <= 0 { return nil }
-            buffer += chunk[..<count]
-        }
-    }
+    func readLine(timeout: Double = 10) -> String? { client.readLine(timeout: timeout) }
 
     func readJSON(timeout: Double = 10) -> [String: Any]? {
         readLine(timeout: timeout).flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
