@@ -16,6 +16,9 @@ public struct ServerConfiguration: Sendable {
     public var maximumSessions = 100_000
     public var idleExpiry: Duration = .seconds(24 * 3600)
     public var maximumConnections = 1024
+    /// Benchmarks only: answer every message with its own text, without the conversation engine,
+    /// so the transport's cost can be measured apart from the engine's.
+    public var echo = false
 
     public init(socketPath: String) { self.socketPath = socketPath }
 
@@ -208,6 +211,7 @@ public struct CharleyServer: Service {
             guard let text = message.text else {
                 return encode(ErrorReply(session: session, .missingField, "'text' is required for a message"))
             }
+            if configuration.echo { return encode(EchoReply(session: session, echo: text)) }
             guard text.count <= configuration.maximumTextCharacters else {
                 return encode(ErrorReply(session: session, .textTooLong, "a message may be at most \(configuration.maximumTextCharacters) characters"))
             }

@@ -79,3 +79,9 @@ struct StateReply: Encodable {
         case redFlags = "red_flags"
     }
 }
+
+/// The reply of `charley serve --echo` (benchmarks only).
+struct EchoReply: Encodable {
+    var session: String
+    var echo: String
+}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Conversation
 import Foundation
 import Knowledge
 import Understanding
@@ -11,7 +12,68 @@ struct BenchCommand: ParsableCommand {
             Benchmarks print numbers; they are not tests and assert nothing. Results and the \
             machine they were measured on are kept in docs/PERFORMANCE.md.
             """,
-        subcommands: [Interpret.self, BenchSocketCommand.self])
+        subcommands: [Interpret.self, Turn.self, BenchSocketCommand.self])
+
+    struct Turn: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Whole conversation turns in-process (every dialogue in Dialogues/), and memory per idle session.")
+
+        @Option(help: "The dialogue folder whose user lines are replayed.")
+        var dialogues = "Dialogues"
+
+        @Option(help: "How many times to replay them all.")
+        var rounds = 50
+
+        @Option(help: "Idle sessions to hold for the memory figure (each built by real turns).")
+        var sessions = 20_000
+
+        func run() throws {
+            let conversation = try loadConversationOrExit()
+            let scripts = try FileManager.default.contentsOfDirectory(atPath: dialogues).filter { $0.hasSuffix(".dialogue") }.sorted()
+                .map { name in
+                    try String(contentsOfFile: dialogues + "/" + name, encoding: .utf8).split(separator: "\n")
+                        .filter { $0.hasPrefix(">") }.map { String($0.dropFirst()).trimmingCharacters(in: .whitespaces) }
+                }
+            var samples: [Duration] = []
+            let clock = ContinuousClock()
+            for _ in 0..<rounds {
+                for lines in scripts {
+                    var state = SessionState()
+                    for line in lines {
+                        let before = clock.now
+                        _ = conversation.respond(to: line, state: &state)
+                        samples.append(clock.now - before)
+                    }
+                }
+            }
+            samples.sort()
+            func micros(_ d: Duration) -> Double { Double(d.components.attoseconds) / 1e12 + Double(d.components.seconds) * 1e6 }
+            let total = samples.reduce(Duration.zero, +)
+            print("turn: \(samples.count) turns from \(scripts.count) dialogues x \(rounds) rounds")
+            print(String(format: "  mean %.1f µs, p50 %.1f µs, p99 %.1f µs", micros(total) / Double(samples.count),
+                         micros(samples[samples.count / 2]), micros(samples[Int(Double(samples.count) * 0.99)])))
+
+            // Memory per idle session: resident size before and after holding N mid-interview states.
+            let before = Self.residentBytes()
+            var held: [String: SessionState] = [:]
+            held.reserveCapacity(sessions)
+            // Each session is built by its own turns, so none shares copy-on-write storage.
+            for index in 0..<sessions {
+                var state = SessionState()
+                for line in ["my left calf cramps at night", "a few seconds", "most nights"] { _ = conversation.respond(to: line, state: &state) }
+                held["tg:\(index)"] = state
+            }
+            let after = Self.residentBytes()
+            print(String(format: "  memory: %d idle sessions (three answers each) take %.0f bytes each (resident set %.1f -> %.1f MB)",
+                         held.count, Double(after - before) / Double(sessions), Double(before) / 1e6, Double(after) / 1e6))
+        }
+
+        static func residentBytes() -> Int {
+            guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+            let fields = statm.split(separator: " ")
+            return fields.count > 1 ? (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
+        }
+    }
 
     struct Interpret: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -36,6 +36,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The most connections at once.")
     var maxConnections = 1024
 
+    @Flag(help: "Benchmarks only: echo each message's text without running the conversation engine.")
+    var echo = false
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (or CHARLEY_LOG_LEVEL).")
     var logLevel: String?
 
@@ -65,6 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.maximumSessions = maxSessions
         configuration.idleExpiry = .seconds(idleMinutes * 60)
         configuration.maximumConnections = maxConnections
+        configuration.echo = echo
         let server = CharleyServer(configuration: configuration, conversation: try loadConversationOrExit(),
                                    version: Charley.version, logger: logger)
         let group = ServiceGroup(configuration: .init(
