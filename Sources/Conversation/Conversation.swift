@@ -45,12 +45,13 @@ public struct Conversation: Sendable {
     }
 
     private func reply(_ turn: Turn, state: SessionState) -> Reply {
-        let ranked = Turn.worthNaming(knowledge.rankCauses(for: state.findings)).prefix(3)
+        // Causes are ranked only when the reply shows them, and only once a turn.
         let showCauses = [.assessment, .followup].contains(state.stage) || turn.assessed
+        let ranked = showCauses ? (turn.ranked ?? Turn.worthNaming(knowledge.rankCauses(for: state.findings))).prefix(3) : []
         return Reply(
             session: nil, reply: turn.lines.joined(separator: "\n\n"), stage: state.stage, understood: turn.understood,
             slots: Slots(findings: state.findings), triage: state.triage, redFlags: state.redFlags,
-            causes: showCauses ? ranked.map { Reply.CauseScore(id: $0.id, score: $0.score, because: $0.because) } : [],
+            causes: ranked.map { Reply.CauseScore(id: $0.id, score: $0.score, because: $0.because) },
             suggestions: turn.suggestions, done: state.stage == .ended)
     }
 

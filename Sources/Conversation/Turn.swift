@@ -9,6 +9,8 @@ struct Turn {
     var lines: [String] = []
     var suggestions: [String] = []
     var assessed = false
+    /// The causes ranked by this turn's assessment, so the reply need not rank them again.
+    var ranked: [RankedCause]?
 
     init(conversation: Conversation, understood: Understood, text: String) {
         self.conversation = conversation
@@ -291,6 +293,7 @@ struct Turn {
         state.pending = nil
         state.stage = .followup
         let ranked = Self.worthNaming(knowledge.rankCauses(for: state.findings))
+        self.ranked = ranked
         let rules = knowledge.matchingRules(for: state.findings)
         var level = rules.map(\.level).max() ?? .selfCare
         if let top = ranked.first, top.score >= 0.5, let cause = knowledge.cause(top.id) { level = max(level, cause.careLevel) }
@@ -376,13 +379,6 @@ struct Turn {
 
     static func normalise(_ text: String) -> String {
         text.lowercased().split { !$0.isLetter && !$0.isNumber }.joined(separator: " ")
-    }
-}
-
-extension Intent {
-    /// The general topic for a question intent.
-    var generalTopic: String? {
-        QuestionKind.allCases.first { Intent(questionKind: $0) == self }?.generalTopic
     }
 }
 

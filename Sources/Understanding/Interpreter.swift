@@ -219,7 +219,7 @@ public struct Interpreter: Sendable {
         if let cue {
             // A general topic of the same kind as the question ("why do I get cramps at night?").
             let sameKind = topics.first { $0 != "what_is_a_cramp" && knowledge.topic($0).map { Intent(questionKind: $0.kind) } == cue }
-            return (cue, sameKind ?? Self.generalTopic(for: cue))
+            return (cue, sameKind ?? cue.generalTopic)
         }
         if let id = topics.first, let found = knowledge.topic(id) {
             return (Intent(questionKind: found.kind), id)
@@ -249,9 +249,6 @@ public struct Interpreter: Sendable {
 
     static let askPriority: [Intent] = [.askWhenDoctor, .askPrevention, .askTreatment, .askCauses, .askCondition]
 
-    static func generalTopic(for intent: Intent) -> String? {
-        QuestionKind.allCases.first { Intent(questionKind: $0) == intent }?.generalTopic
-    }
 
     static func confidence(intent: Intent, reading: Reading, topic: String?, askCues: [Intent], corrections: Int) -> Double {
         var value: Double

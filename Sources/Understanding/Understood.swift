@@ -35,6 +35,11 @@ public enum Intent: String, Sendable, Codable, CaseIterable {
         }
     }
 
+    /// For a question intent, the topic that answers it when no particular topic is named.
+    public var generalTopic: String? {
+        QuestionKind.allCases.first { Intent(questionKind: $0) == self }?.generalTopic
+    }
+
     public init(questionKind: QuestionKind) {
         switch questionKind {
         case .causes: self = .askCauses
