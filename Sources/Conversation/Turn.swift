@@ -230,7 +230,7 @@ struct Turn {
         state.stage = question.stage
         var line = question.text
         if withExamples {
-            line += " For example: " + question.suggestions.map { "\"\($0.label)\"" }.joined(separator: ", ") + ". Or say \"not sure\"."
+            line += " You could say: " + question.suggestions.map { "\"\($0.label)\"" }.joined(separator: ", ") + ". Or say \"not sure\"."
         }
         lines.append(line)
         suggestions = question.suggestions.map(\.label)

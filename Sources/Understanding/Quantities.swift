@@ -42,7 +42,7 @@ struct QuantityReader {
     func read(at i: Int) -> Reading? {
         if let reading = every(at: i) ?? age(at: i) { return reading }
         guard let n = value(i) else { return nil }
-        if let reading = rate(n, at: i) ?? clock(n, at: i) ?? decade(n, at: i) { return reading }
+        if let reading = clock(n, at: i) ?? rate(n, at: i) ?? decade(n, at: i) { return reading }
         return span(n, at: i)
     }
 
@@ -50,12 +50,18 @@ struct QuantityReader {
     private func rate(_ n: Double, at i: Int) -> Reading? {
         var j = i + 1
         let text = tokens[i].text
+        // "3 times a week", "twice a night", or a count straight before "a/per/every" + unit
+        // ("a couple a week", "2 a night").
         if let w = word(j), Self.timeWords.contains(w) {
             j += 1
-        } else if text != "once" && text != "twice" {
+            if let w = word(j), Self.perWords.contains(w) { j += 1 }
+        } else if text == "once" || text == "twice" {
+            if let w = word(j), Self.perWords.contains(w) { j += 1 }
+        } else if text != "a" && text != "an", let w = word(j), w != "an", Self.perWords.contains(w), unit(j + 1) != nil {
+            j += 1
+        } else {
             return nil
         }
-        if let w = word(j), Self.perWords.contains(w) { j += 1 }
         guard let unit = unit(j) else { return nil }
         let perWeek: Double
         switch unit {
