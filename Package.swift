@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // The shared knowledge model of leg cramps: data files plus the code that loads,
@@ -36,15 +37,21 @@ let package = Package(
             dependencies: ["Knowledge", "Understanding", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Resources/interview.yaml")]
         ),
+        // Where sessions are kept between turns and restarts: SQLite through GRDB (the store
+        // protocol and the in-memory store are in Conversation).
+        .target(
+            name: "Storage",
+            dependencies: ["Conversation", "Knowledge", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // GNU readline, as a system library (Debian: libreadline-dev).
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         // The terminal front end: the readline REPL, wrapping and colour, over Conversation.
-        .target(name: "Terminal", dependencies: ["CReadline", "Conversation", "Knowledge"]),
+        .target(name: "Terminal", dependencies: ["CReadline", "Conversation", "Knowledge", "Storage"]),
         // The Unix-socket daemon for chat bridges: framing, JSON Lines, routing by session id.
         .target(
             name: "SocketServer",
             dependencies: [
-                "Conversation", "Knowledge", "Understanding",
+                "Conversation", "Knowledge", "Understanding", "Storage",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -63,6 +70,7 @@ let package = Package(
                 "DialogueTesting",
                 "Terminal",
                 "SocketServer",
+                "Storage",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -73,6 +81,8 @@ let package = Package(
                     resources: [.copy("Corpus")]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "charley"]),
         .testTarget(name: "SocketServerTests", dependencies: ["SocketServer", "charley"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Conversation", "Knowledge"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "ConversationTests", dependencies: ["Conversation", "DialogueTesting", "Knowledge", "Understanding"]),
     ]
 )

@@ -44,6 +44,29 @@ public struct Conversation: Sendable {
         return reply(turn, state: state)
     }
 
+    /// What a person is told when their stored conversation cannot be continued.
+    public static let restartNotice = """
+        Sorry, I couldn't pick up our earlier conversation (Charley has been updated since), so let's \
+        start again. Nothing is wrong on your side.
+        """
+
+    /// Why a stored state cannot go on under this knowledge model and interview (a finding,
+    /// question or rule it names is gone), or nil when it can. For operators' logs: it names
+    /// ids only, never what the person said.
+    public func problem(resuming state: SessionState) -> String? {
+        if let finding = state.allFindings.first(where: { !knowledge.knows($0) }) {
+            return "it names the finding '\(finding)', which the knowledge model \(knowledge.version) does not have"
+        }
+        if let id = (state.asked + [state.pending].compactMap { $0 } + state.undo.flatMap { $0.asked + [$0.pending].compactMap { $0 } })
+            .first(where: { interview.question($0) == nil }) {
+            return "it names the question '\(id)', which the interview does not have"
+        }
+        if let id = state.redFlags.first(where: { knowledge.rule($0) == nil }) {
+            return "it names the triage rule '\(id)', which the knowledge model \(knowledge.version) does not have"
+        }
+        return nil
+    }
+
     private func reply(_ turn: Turn, state: SessionState) -> Reply {
         // Causes are ranked only when the reply shows them, and only once a turn.
         let showCauses = [.assessment, .followup].contains(state.stage) || turn.assessed

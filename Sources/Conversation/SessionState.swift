@@ -27,6 +27,27 @@ public struct SessionState: Sendable, Codable, Equatable {
 
     public init() {}
 
+    /// Reads states saved by this Charley and by older ones: a field an older version did not
+    /// have takes its default. An unknown stage or finding kind still fails, and the caller
+    /// starts the conversation again.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        stage = try c.decode(Stage.self, forKey: .stage)
+        findings = try c.decodeIfPresent(Findings.self, forKey: .findings) ?? Findings()
+        asked = try c.decodeIfPresent([String].self, forKey: .asked) ?? []
+        pending = try c.decodeIfPresent(String.self, forKey: .pending)
+        reasked = try c.decodeIfPresent(Bool.self, forKey: .reasked) ?? false
+        triage = try c.decodeIfPresent(TriageLevel.self, forKey: .triage)
+        redFlags = try c.decodeIfPresent([String].self, forKey: .redFlags) ?? []
+        undo = try c.decodeIfPresent([Snapshot].self, forKey: .undo) ?? []
+        turns = try c.decodeIfPresent(Int.self, forKey: .turns) ?? 0
+    }
+
+    /// Every finding the state refers to, undo history included.
+    var allFindings: [Finding] {
+        ([findings] + undo.map(\.findings)).flatMap { Array($0.present) + Array($0.absent) }
+    }
+
     /// What `back` restores.
     public struct Snapshot: Sendable, Codable, Equatable {
         public var stage: Stage

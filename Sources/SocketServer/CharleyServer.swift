@@ -16,6 +16,9 @@ public struct ServerConfiguration: Sendable {
     public var maximumSessions = 100_000
     public var idleExpiry: Duration = .seconds(24 * 3600)
     public var maximumConnections = 1024
+    /// Keep what people wrote and the replies in the store (off by default: the store keeps the
+    /// structured state only).
+    public var keepTranscripts = false
     /// Benchmarks only: answer every message with its own text, without the conversation engine,
     /// so the transport's cost can be measured apart from the engine's.
     public var echo = false
@@ -36,7 +39,7 @@ public struct ServerStartError: Error, CustomStringConvertible {
 
 /// The Unix-socket daemon: JSON Lines in and out, many sessions per connection. It only frames,
 /// decodes and routes; the conversation is the shared engine's.
-public struct CharleyServer: Service {
+public struct CharleyServer: Service, CustomStringConvertible {
     let configuration: ServerConfiguration
     let registry: SessionRegistry
     let conversation: Conversation
@@ -48,13 +51,29 @@ public struct CharleyServer: Service {
     /// without calling finish()"); after the loop these are closed properly.
     private let unclaimed = NIOLockedValueBox<[ObjectIdentifier: NIOAsyncChannel<Frame, ByteBuffer>]>([:])
 
-    public init(configuration: ServerConfiguration, conversation: Conversation, version: String, logger: Logger) {
+    /// How ServiceLifecycle names the service in its logs (not the whole configuration).
+    public var description: String { "CharleyServer(\(configuration.socketPath))" }
+
+    /// `store` defaults to memory, holding at most `maximumSessions`.
+    public init(configuration: ServerConfiguration, conversation: Conversation, store: (any SessionStore)? = nil,
+                version: String, logger: Logger) {
         self.configuration = configuration
         self.conversation = conversation
         self.version = version
         self.logger = logger
-        self.registry = SessionRegistry(conversation: conversation, maximumSessions: configuration.maximumSessions,
-                                        idleExpiry: configuration.idleExpiry)
+        self.registry = SessionRegistry(
+            conversation: conversation, store: store ?? MemorySessionStore(maximumSessions: configuration.maximumSessions),
+            idleExpiry: configuration.idleExpiry, keepTranscripts: configuration.keepTranscripts, logger: logger)
+    }
+
+    /// Purges expired sessions now and then: every tenth of the expiry, at most every 10 minutes.
+    private func purgeExpiredSessions() async {
+        let seconds = min(max(configuration.idleExpiry.components.seconds / 10, 1), 600)
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let removed = await registry.purgeExpired()
+            if removed > 0 { logger.info("purged expired sessions", metadata: ["count": "\(removed)"]) }
+            try? await Task.sleep(for: .seconds(seconds))
+        }
     }
 
     public func run() async throws {
@@ -76,6 +95,8 @@ public struct CharleyServer: Service {
         logger.info("listening", metadata: ["socket": "\(path)"])
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
+                let purging = Task { await self.purgeExpiredSessions() }
+                defer { purging.cancel() }
                 try await server.executeThenClose { inbound in
                     // Ends when the listening channel is closed on shutdown; every connection already
                     // accepted is still served (dropping one unhandled crashes NIO's writer).
@@ -201,12 +222,22 @@ public struct CharleyServer: Service {
         }
         switch type {
         case "reset", "end":
-            await registry.reset(session)
+            do {
+                try await registry.reset(session)
+            } catch {
+                return encode(failure(error, session: session))
+            }
             return encode(SimpleReply(type: type == "reset" ? "reset" : "ended", session: session))
         case "state":
-            let state = await registry.state(session)
+            let state: SessionState?
+            do {
+                state = try await registry.state(session)
+            } catch {
+                return encode(failure(error, session: session))
+            }
             return encode(StateReply(session: session, exists: state != nil, stage: state?.stage,
-                                     slots: state.map { .init(findings: $0.findings) }, triage: state?.triage, redFlags: state?.redFlags))
+                                     slots: state.map { .init(findings: $0.findings) }, triage: state?.triage,
+                                     redFlags: state?.redFlags, turns: state?.turns))
         default:
             guard let text = message.text else {
                 return encode(ErrorReply(session: session, .missingField, "'text' is required for a message"))
@@ -218,9 +249,17 @@ public struct CharleyServer: Service {
             do {
                 return encode(try await registry.respond(session: session, text: text))
             } catch {
-                return encode(ErrorReply(session: session, .tooManySessions,
-                                         "the daemon is holding its maximum of \(configuration.maximumSessions) sessions; try again later"))
+                return encode(failure(error, session: session))
             }
+        }
+    }
+
+    private func failure(_ error: SessionRegistry.Failure, session: String) -> ErrorReply {
+        switch error {
+        case .tooManySessions(let limit):
+            ErrorReply(session: session, .tooManySessions, "the daemon is holding its maximum of \(limit) sessions; try again later")
+        case .store(let message):
+            ErrorReply(session: session, .storeUnavailable, message)
         }
     }
 

@@ -23,6 +23,7 @@ public enum ErrorCode: String, Sendable, Codable {
     case tooManySessions = "too_many_sessions"
     case tooManyConnections = "too_many_connections"
     case textTooLong = "text_too_long"
+    case storeUnavailable = "store_unavailable"
 }
 
 struct ErrorReply: Encodable {
@@ -73,9 +74,10 @@ struct StateReply: Encodable {
     var slots: Slots?
     var triage: TriageLevel?
     var redFlags: [String]?
+    var turns: Int?
 
     enum CodingKeys: String, CodingKey {
-        case type, session, exists, stage, slots, triage
+        case type, session, exists, stage, slots, triage, turns
         case redFlags = "red_flags"
     }
 }

@@ -1,61 +1,180 @@
 import Conversation
 import Foundation
 import Knowledge
+import Logging
 
-/// The sessions in memory, by id. One actor: a turn takes microseconds, so serialising them is
-/// cheap, and a session that moves to a new connection finds its state here.
+/// Runs turns against the session store. One actor: a turn takes microseconds, so serialising
+/// them is cheap, and a session that moves to a new connection finds its state in the store.
+///
+/// A turn's new state is committed before its reply is returned. With a durable store the
+/// commits of concurrent turns are grouped into one transaction (`GroupCommitter`); meanwhile the
+/// states not yet committed are kept in `inFlight`, so a session's next turn builds on its last
+/// one, and its commit comes after that one's.
 public actor SessionRegistry {
-    struct Entry {
-        var state: SessionState
-        var lastUsed: ContinuousClock.Instant
+    public enum Failure: Error, Equatable {
+        case tooManySessions(Int)
+        case store(String)
     }
-
-    public enum Failure: Error { case tooManySessions(Int) }
 
     let conversation: Conversation
-    let maximumSessions: Int
+    let store: any SessionStore
     let idleExpiry: Duration
-    private var sessions: [String: Entry] = [:]
-    private let clock = ContinuousClock()
+    let keepTranscripts: Bool
+    let logger: Logger
+    private let committer: GroupCommitter?
+    private var inFlight: [String: (state: SessionState, turns: Int)] = [:]
+    private let now: @Sendable () -> Double
 
-    public init(conversation: Conversation, maximumSessions: Int, idleExpiry: Duration) {
+    public init(conversation: Conversation, store: any SessionStore, idleExpiry: Duration,
+                keepTranscripts: Bool = false, logger: Logger = Logger(label: "charley.sessions"),
+                now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
         self.conversation = conversation
-        self.maximumSessions = maximumSessions
+        self.store = store
         self.idleExpiry = idleExpiry
+        self.keepTranscripts = keepTranscripts
+        self.logger = logger
+        self.committer = store.isDurable ? GroupCommitter(store: store) : nil
+        self.now = now
     }
 
-    public var count: Int { sessions.count }
+    var expirySeconds: Double { Double(idleExpiry.components.seconds) + Double(idleExpiry.components.attoseconds) * 1e-18 }
 
-    public func respond(session: String, text: String) throws(Failure) -> Reply {
-        let now = clock.now
-        var entry: Entry
-        if let existing = sessions[session], now - existing.lastUsed < idleExpiry {
-            entry = existing
-        } else {
-            if sessions.count >= maximumSessions { purgeIdle(now) }
-            guard sessions.count < maximumSessions || sessions[session] != nil else {
-                throw .tooManySessions(maximumSessions)
-            }
-            entry = Entry(state: SessionState(), lastUsed: now)
-        }
-        var reply = conversation.respond(to: text, state: &entry.state)
+    public func respond(session: String, text: String) async throws(Failure) -> Reply {
+        let time = now()
+        var (state, notice) = try current(session, at: time)
+        var reply = conversation.respond(to: text, state: &state)
         reply.session = session
-        entry.lastUsed = now
-        if entry.state.stage == .ended {
-            sessions[session] = nil
-        } else {
-            sessions[session] = entry
-        }
+        if let notice { reply.reply = notice + "\n\n" + reply.reply }
+        let transcript = keepTranscripts ? TranscriptEntry(turn: state.turns, said: text, reply: reply.reply, at: time) : nil
+        let write = SessionWrite(id: session, change: state.stage == .ended ? .delete : .save(state), time: time,
+                                 knowledge: conversation.knowledge.version, transcript: transcript)
+        try await commit(write, state: state)
         return reply
     }
 
-    public func reset(_ session: String) { sessions[session] = nil }
+    /// The session's state, a new one when it is unknown or expired, or a new one and a notice
+    /// for the person when the stored one cannot go on.
+    private func current(_ session: String, at time: Double) throws(Failure) -> (SessionState, String?) {
+        if let pending = inFlight[session] { return (pending.state, nil) }
+        let loaded: StoredSession.Loaded?
+        do {
+            loaded = try store.load(session)
+        } catch {
+            logger.error("cannot read a session", metadata: ["error": "\(error)"])
+            throw .store("the session store cannot be read; try again later")
+        }
+        switch loaded {
+        case nil:
+            return (SessionState(), nil)
+        case .session(let stored) where time - stored.updated >= expirySeconds:
+            return (SessionState(), nil)
+        case .session(let stored):
+            guard let problem = conversation.problem(resuming: stored.state) else { return (stored.state, nil) }
+            logger.notice("a stored session cannot go on; starting it again", metadata: ["problem": "\(problem)"])
+            return (SessionState(), Conversation.restartNotice)
+        case .unreadable(let reason):
+            logger.notice("a stored session cannot be read; starting it again", metadata: ["problem": "\(reason)"])
+            return (SessionState(), Conversation.restartNotice)
+        }
+    }
 
-    public func state(_ session: String) -> SessionState? { sessions[session]?.state }
+    private func commit(_ write: SessionWrite, state: SessionState) async throws(Failure) {
+        guard let committer else {
+            do {
+                try store.commit([write])
+            } catch .full(let limit) {
+                // Make room from expired sessions once before refusing.
+                _ = try? store.purge(updatedBefore: write.time - expirySeconds)
+                do { try store.commit([write]) } catch { throw .tooManySessions(limit) }
+            } catch {
+                throw .store(error.description)
+            }
+            return
+        }
+        inFlight[write.id] = (state, (inFlight[write.id]?.turns ?? 0) + 1)
+        let result = await committer.commit(write)
+        if let entry = inFlight[write.id] {
+            inFlight[write.id] = entry.turns > 1 ? (entry.state, entry.turns - 1) : nil
+        }
+        if case .failure(let error) = result {
+            logger.error("cannot save a session", metadata: ["error": "\(error)"])
+            throw .store("the session store cannot be written; your last message was not saved, please send it again")
+        }
+    }
 
-    /// Forgets sessions idle longer than the expiry.
-    public func purgeIdle(_ now: ContinuousClock.Instant? = nil) {
-        let now = now ?? clock.now
-        sessions = sessions.filter { now - $0.value.lastUsed < idleExpiry }
+    public func reset(_ session: String) async throws(Failure) {
+        try await commit(SessionWrite(id: session, change: .delete, time: now(), knowledge: conversation.knowledge.version),
+                         state: SessionState())
+    }
+
+    /// The session's state as the next turn would see it (nil when there is none or it expired).
+    public func state(_ session: String) throws(Failure) -> SessionState? {
+        let time = now()
+        if let pending = inFlight[session] { return pending.state }
+        guard case .session(let stored) = try? store.load(session), time - stored.updated < expirySeconds else { return nil }
+        return stored.state
+    }
+
+    /// Removes expired sessions from the store; returns how many.
+    @discardableResult
+    public func purgeExpired() -> Int {
+        do {
+            return try store.purge(updatedBefore: now() - expirySeconds)
+        } catch {
+            logger.error("cannot purge expired sessions", metadata: ["error": "\(error)"])
+            return 0
+        }
+    }
+}
+
+/// Groups the commits of concurrent turns: while one transaction is being written, the writes
+/// that arrive wait and then go together in the next. Each caller resumes only after the
+/// transaction holding its write has committed (or failed), so a reply always follows its
+/// commit. Commits run on a thread of their own, never on the cooperative pool.
+final class GroupCommitter: @unchecked Sendable {
+    private let store: any SessionStore
+    private let queue = DispatchQueue(label: "charley.store.commit")
+    private let lock = NSLock()
+    private var waiting: [(SessionWrite, CheckedContinuation<Result<Void, StoreError>, Never>)] = []
+    private var running = false
+    /// Transactions and writes so far, for benchmarks.
+    private(set) var transactions = 0
+    private(set) var writes = 0
+
+    init(store: any SessionStore) { self.store = store }
+
+    func commit(_ write: SessionWrite) async -> Result<Void, StoreError> {
+        await withCheckedContinuation { continuation in
+            let start = lock.withLock {
+                waiting.append((write, continuation))
+                if running { return false }
+                running = true
+                return true
+            }
+            if start { queue.async { self.drain() } }
+        }
+    }
+
+    private func drain() {
+        while true {
+            let batch = lock.withLock {
+                defer { waiting = [] }
+                if waiting.isEmpty { running = false }
+                return waiting
+            }
+            if batch.isEmpty { return }
+            let result: Result<Void, StoreError>
+            do {
+                try store.commit(batch.map(\.0))
+                result = .success(())
+            } catch {
+                result = .failure(error)
+            }
+            lock.withLock {
+                transactions += 1
+                writes += batch.count
+            }
+            for (_, continuation) in batch { continuation.resume(returning: result) }
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Storage
 
 /// Where the REPL keeps its line history: $XDG_STATE_HOME/charley/history, else
 /// ~/.local/state/charley/history. The folder is made 0700 and the file kept 0600: the history
@@ -7,11 +8,7 @@ public enum HistoryFile {
     public static let limit = 500
 
     public static func path(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") {
-            return state + "/charley/history"
-        }
-        let home = environment["HOME"] ?? NSHomeDirectory()
-        return home + "/.local/state/charley/history"
+        StateFolder.path(environment: environment) + "/history"
     }
 
     /// Makes the folder (0700) and the file (0600) if missing; tightens the file's mode if not.

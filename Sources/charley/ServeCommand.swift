@@ -16,7 +16,17 @@ struct ServeCommand: AsyncParsableCommand {
             is removed, and the daemon refuses to start if another one is listening. SIGTERM or \
             SIGINT: stop accepting, finish the replies in flight, close, exit 0. Logs go to stderr \
             and never contain what people wrote.
+
+            Sessions are kept in a SQLite store (see --store) so that a restart, a crash or an \
+            upgrade loses no conversation: each turn is committed before its reply is sent. The \
+            store keeps the structured state (what Charley learned), not people's words, unless \
+            --keep-transcripts is given. Idle sessions expire (--idle-minutes) and are purged.
             """)
+
+    @OptionGroup var storage: StoreOptions
+
+    @Flag(help: "Also keep what people wrote and Charley's replies in the store (for review; purged with their sessions).")
+    var keepTranscripts = false
 
     @Option(help: "The socket path (default: $XDG_RUNTIME_DIR/charley.sock, else /tmp/charley-UID/charley.sock).")
     var socket: String?
@@ -27,7 +37,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The longest line accepted, in bytes.")
     var maxLineBytes = 64 * 1024
 
-    @Option(help: "The most sessions held in memory.")
+    @Option(help: "The most sessions held in memory (with --store memory, the most sessions at all).")
     var maxSessions = 100_000
 
     @Option(help: "Forget a session after this many idle minutes.")
@@ -69,7 +79,12 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.idleExpiry = .seconds(idleMinutes * 60)
         configuration.maximumConnections = maxConnections
         configuration.echo = echo
-        let server = CharleyServer(configuration: configuration, conversation: try loadConversationOrExit(),
+        configuration.keepTranscripts = keepTranscripts
+        let conversation = try loadConversationOrExit()
+        let store = try storage.open(cacheLimit: maxSessions, memoryLimit: maxSessions)
+        logger.info("session store", metadata: ["store": "\(storage.isMemory ? "memory" : storage.path)",
+                                                "transcripts": "\(keepTranscripts)"])
+        let server = CharleyServer(configuration: configuration, conversation: conversation, store: store,
                                    version: Charley.version, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -1,0 +1,334 @@
+import Conversation
+import Foundation
+import GRDB
+
+/// Sessions in a SQLite file through GRDB: WAL mode, `synchronous = FULL` (a commit is on disk
+/// before it returns), file 0600 in a folder 0700. Keeps the structured state, and the person's
+/// words only when transcripts are on. Recently used states are also held in memory so that a
+/// turn reads nothing from disk; only committed states enter that cache.
+public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
+    /// The version of the state's stored form (`SessionState`'s JSON). A state of a newer form is
+    /// unreadable here; an older one is read with defaults for what it lacks.
+    public static let stateFormat = 1
+
+    public let path: String
+    private let pool: DatabasePool
+    private let cacheLimit: Int
+    private var cache: [String: StoredSession] = [:]
+    private let lock = NSLock()
+    private let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }()
+
+    public var isDurable: Bool { true }
+
+    /// Opens (creating if needed) the store at `path`. A file that is not a readable Charley
+    /// store is an error naming the file and the way out, never silently replaced; with
+    /// `recover` it is moved aside first (see `moveAside`).
+    public init(path: String, cacheLimit: Int = 100_000, createFolder: Bool = false, recover: Bool = false,
+                durability: Durability = .full) throws(StoreError) {
+        self.path = path
+        self.cacheLimit = max(cacheLimit, 0)
+        try Self.prepareFile(path, createFolder: createFolder)
+        do {
+            pool = try Self.open(path, durability: durability)
+        } catch {
+            guard recover else {
+                throw .failed("""
+                    the session store \(path) cannot be used: \(error). Start with --store-recover to move it \
+                    aside and begin with an empty store, or restore the file from a backup
+                    """)
+            }
+            let aside = try Self.moveAside(path)
+            try Self.prepareFile(path, createFolder: createFolder)
+            do {
+                pool = try Self.open(path, durability: durability)
+            } catch {
+                throw .failed("the session store \(path) was moved aside to \(aside) but a new one cannot be created: \(error)")
+            }
+            recoveredTo = aside
+        }
+    }
+
+    /// Where an unusable store was moved by `recover`, if it was.
+    public private(set) var recoveredTo: String?
+
+    /// How hard a commit works to reach the disk.
+    public enum Durability: String, Sendable, CaseIterable {
+        /// fsync on every commit: survives a crash of the process and of the machine.
+        case full
+        /// WAL with `synchronous = NORMAL`: survives a crash of the process (kill -9); a power cut
+        /// may lose the last commits.
+        case normal
+    }
+
+    // MARK: - Opening
+
+    static func prepareFile(_ path: String, createFolder: Bool) throws(StoreError) {
+        let folder = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) {
+            guard createFolder else {
+                throw .failed("the folder \(folder) for the session store does not exist; create it or choose another --store path")
+            }
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw .failed("cannot create the folder \(folder) for the session store: \(error.localizedDescription)")
+            }
+        } else if !isDirectory.boolValue {
+            throw .failed("\(folder) is not a folder")
+        }
+        // SQLite gives its -wal and -shm files the database file's mode, so creating the file
+        // 0600 first keeps all three private.
+        let descriptor = Foundation.open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw .failed("cannot open the session store \(path): \(String(cString: strerror(errno)))")
+        }
+        fchmod(descriptor, 0o600)
+        close(descriptor)
+    }
+
+    static func open(_ path: String, durability: Durability) throws -> DatabasePool {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        configuration.label = "charley.sessions"
+        let synchronous = durability == .full ? "FULL" : "NORMAL"
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+        }
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        let migrator = Self.migrator
+        try pool.read { db in
+            let check = try String.fetchOne(db, sql: "PRAGMA quick_check") ?? "no answer"
+            guard check == "ok" else { throw OpenFailure("the integrity check failed (\(check))") }
+            if try migrator.hasBeenSuperseded(db) {
+                throw OpenFailure("it was written by a newer Charley (its schema has migrations this one does not know)")
+            }
+        }
+        try migrator.migrate(pool)
+        return pool
+    }
+
+    struct OpenFailure: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    /// The schema's history. Never edit a migration that has shipped: add one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        // The first store: a state per session id.
+        migrator.registerMigration("v1-sessions") { db in
+            try db.execute(sql: """
+                CREATE TABLE session (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    state TEXT NOT NULL,
+                    updated REAL NOT NULL
+                )
+                """)
+        }
+        // What operators list without decoding states, the state's format and knowledge version,
+        // expiry by index, and optional transcripts.
+        migrator.registerMigration("v2-metadata-transcripts") { db in
+            try db.execute(sql: """
+                ALTER TABLE session ADD COLUMN format INTEGER NOT NULL DEFAULT 1;
+                ALTER TABLE session ADD COLUMN knowledge TEXT NOT NULL DEFAULT '';
+                ALTER TABLE session ADD COLUMN stage TEXT NOT NULL DEFAULT '';
+                ALTER TABLE session ADD COLUMN turns INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE session ADD COLUMN triage TEXT;
+                UPDATE session SET
+                    stage = CASE WHEN json_valid(state) THEN coalesce(json_extract(state, '$.stage'), '') ELSE '' END,
+                    turns = CASE WHEN json_valid(state) THEN coalesce(json_extract(state, '$.turns'), 0) ELSE 0 END,
+                    triage = CASE WHEN json_valid(state) THEN json_extract(state, '$.triage') END;
+                CREATE INDEX session_updated ON session(updated);
+                CREATE TABLE transcript (
+                    session TEXT NOT NULL,
+                    turn INTEGER NOT NULL,
+                    said TEXT NOT NULL,
+                    reply TEXT NOT NULL,
+                    at REAL NOT NULL
+                );
+                CREATE INDEX transcript_session ON transcript(session, at);
+                CREATE INDEX transcript_at ON transcript(at);
+                """)
+        }
+        return migrator
+    }
+
+    /// Moves the store and its -wal and -shm files aside, to `PATH.unusable-TIMESTAMP`; returns
+    /// the new path of the main file.
+    @discardableResult
+    public static func moveAside(_ path: String) throws(StoreError) -> String {
+        let stamp = Int(Date().timeIntervalSince1970)
+        let aside = "\(path).unusable-\(stamp)"
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+            guard rename(path + suffix, aside + suffix) == 0 else {
+                throw .failed("cannot move \(path + suffix) aside: \(String(cString: strerror(errno)))")
+            }
+        }
+        return aside
+    }
+
+    /// The migrations applied to the store, oldest first.
+    public func appliedMigrations() throws(StoreError) -> [String] {
+        try run { try pool.read { db in try Self.migrator.appliedMigrations(db) } }
+    }
+
+    // MARK: - SessionStore
+
+    public func load(_ id: String) throws(StoreError) -> StoredSession.Loaded? {
+        if let cached = lock.withLock({ cache[id] }) { return .session(cached) }
+        let row = try run {
+            try pool.read { db in
+                try Row.fetchOne(db.cachedStatement(sql: "SELECT state, updated, format FROM session WHERE id = ?"), arguments: [id])
+            }
+        }
+        guard let row else { return nil }
+        let format: Int = row["format"]
+        guard format <= Self.stateFormat else {
+            return .unreadable(reason: "its state has format \(format), newer than this Charley's \(Self.stateFormat)")
+        }
+        let text: String = row["state"]
+        let state: SessionState
+        do {
+            state = try JSONDecoder().decode(SessionState.self, from: Data(text.utf8))
+        } catch {
+            return .unreadable(reason: "its state cannot be decoded (\(Self.decodingProblem(error)))")
+        }
+        let stored = StoredSession(id: id, state: state, updated: row["updated"])
+        remember([stored])
+        return .session(stored)
+    }
+
+    public func commit(_ writes: [SessionWrite]) throws(StoreError) {
+        guard !writes.isEmpty else { return }
+        var encoded: [String: String] = [:]
+        for write in writes {
+            if case .save(let state) = write.change {
+                do {
+                    encoded[write.id] = String(decoding: try encoder.encode(state), as: UTF8.self)
+                } catch {
+                    throw .failed("cannot encode a session's state: \(error)")
+                }
+            }
+        }
+        try run {
+            try pool.write { db in
+                for write in writes {
+                    switch write.change {
+                    case .delete:
+                        try db.cachedStatement(sql: "DELETE FROM session WHERE id = ?").execute(arguments: [write.id])
+                    case .save(let state):
+                        try db.cachedStatement(sql: """
+                            INSERT INTO session (id, state, updated, format, knowledge, stage, turns, triage)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                            ON CONFLICT(id) DO UPDATE SET state = excluded.state, updated = excluded.updated,
+                                format = excluded.format, knowledge = excluded.knowledge, stage = excluded.stage,
+                                turns = excluded.turns, triage = excluded.triage
+                            """).execute(arguments: [write.id, encoded[write.id], write.time, Self.stateFormat, write.knowledge,
+                                                     state.stage.rawValue, state.turns, state.triage?.rawValue])
+                    }
+                    if let line = write.transcript {
+                        try db.cachedStatement(sql: "INSERT INTO transcript (session, turn, said, reply, at) VALUES (?, ?, ?, ?, ?)")
+                            .execute(arguments: [write.id, line.turn, line.said, line.reply, line.at])
+                    }
+                }
+            }
+        }
+        lock.withLock {
+            for write in writes {
+                switch write.change {
+                case .delete: cache[write.id] = nil
+                case .save(let state): cache[write.id] = StoredSession(id: write.id, state: state, updated: write.time)
+                }
+            }
+            trimCache()
+        }
+    }
+
+    public func purge(updatedBefore time: Double) throws(StoreError) -> Int {
+        let removed = try run {
+            try pool.write { db in
+                try db.execute(sql: "DELETE FROM session WHERE updated < ?", arguments: [time])
+                let sessions = db.changesCount
+                try db.execute(sql: "DELETE FROM transcript WHERE at < ?", arguments: [time])
+                return sessions
+            }
+        }
+        lock.withLock { cache = cache.filter { $0.value.updated >= time } }
+        return removed
+    }
+
+    public func list(limit: Int) throws(StoreError) -> [SessionSummary] {
+        try run {
+            try pool.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT id, stage, turns, triage, updated, knowledge FROM session ORDER BY updated DESC LIMIT ?
+                    """, arguments: [limit]).map {
+                    SessionSummary(id: $0["id"], stage: $0["stage"], turns: $0["turns"], triage: $0["triage"],
+                                   updated: $0["updated"], knowledge: $0["knowledge"])
+                }
+            }
+        }
+    }
+
+    public func transcript(_ id: String) throws(StoreError) -> [TranscriptEntry] {
+        try run {
+            try pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT turn, said, reply, at FROM transcript WHERE session = ? ORDER BY at, rowid",
+                                 arguments: [id]).map {
+                    TranscriptEntry(turn: $0["turn"], said: $0["said"], reply: $0["reply"], at: $0["at"])
+                }
+            }
+        }
+    }
+
+    /// How many sessions the file holds.
+    public func count() throws(StoreError) -> Int {
+        try run { try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM session") ?? 0 } }
+    }
+
+    /// Forgets the in-memory copies (tests; and what an operator's purge from another process
+    /// cannot reach).
+    public func dropCache() { lock.withLock { cache = [:] } }
+
+    // MARK: - Helpers
+
+    private func remember(_ sessions: [StoredSession]) {
+        lock.withLock {
+            for session in sessions { cache[session.id] = session }
+            trimCache()
+        }
+    }
+
+    /// Drops about a tenth of the cache when it is over its limit: every entry is on disk, so
+    /// any may go.
+    private func trimCache() {
+        guard cache.count > cacheLimit else { return }
+        for key in Array(cache.keys.prefix(max(cache.count - cacheLimit, cacheLimit / 10))) { cache[key] = nil }
+    }
+
+    private func run<T>(_ body: () throws -> T) throws(StoreError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw .failed("the session store \(path): \(error)")
+        }
+    }
+
+    /// A decoding error without the values it saw (they could be health data).
+    static func decodingProblem(_ error: any Error) -> String {
+        guard let error = error as? DecodingError else { return "not JSON" }
+        switch error {
+        case .dataCorrupted(let context), .keyNotFound(_, let context), .typeMismatch(_, let context), .valueNotFound(_, let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return path.isEmpty ? "not a state" : "at '\(path)'"
+        @unknown default:
+            return "not a state"
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Conversation
+import Foundation
+import Storage
+
+/// The session-store flags shared by `serve`, `chat --resume` and `sessions`.
+struct StoreOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "The session store: a SQLite file, or 'memory' (nothing kept after exit).",
+        discussion: "Default: $XDG_STATE_HOME/charley/sessions.sqlite, else ~/.local/state/charley/sessions.sqlite.",
+        valueName: "path|memory"))
+    var store: String?
+
+    @Flag(help: "If the store file cannot be used (corrupt, not a database, from a newer Charley), move it aside to PATH.unusable-TIME and start with an empty one.")
+    var storeRecover = false
+
+    @Option(help: "full: every commit is on disk before the reply (survives a power cut); normal: survives a crash of Charley, a power cut may lose the last turns.")
+    var durability: SQLiteSessionStore.Durability = .full
+
+    var isMemory: Bool { store == "memory" }
+
+    var path: String { store ?? StateFolder.sessionStore() }
+
+    /// Opens the store, or exits with the store's own message (it names the file and the way out).
+    func open(cacheLimit: Int = 100_000, memoryLimit: Int = .max) throws -> any SessionStore {
+        if isMemory { return MemorySessionStore(maximumSessions: memoryLimit) }
+        do {
+            let store = try SQLiteSessionStore(path: path, cacheLimit: cacheLimit, createFolder: store == nil,
+                                               recover: storeRecover, durability: durability)
+            if let aside = store.recoveredTo {
+                FileHandle.standardError.write(Data("charley: the unusable session store was moved to \(aside); starting with an empty one\n".utf8))
+            }
+            return store
+        } catch {
+            FileHandle.standardError.write(Data("charley: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+extension SQLiteSessionStore.Durability: ExpressibleByArgument {}
