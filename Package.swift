@@ -81,7 +81,8 @@ let package = Package(
                     resources: [.copy("Corpus")]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "charley"]),
         .testTarget(name: "SocketServerTests", dependencies: ["SocketServer", "charley"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "Conversation", "Knowledge"],
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Conversation", "Knowledge", "DialogueTesting",
+                                                        .product(name: "GRDB", package: "GRDB.swift")],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ConversationTests", dependencies: ["Conversation", "DialogueTesting", "Knowledge", "Understanding"]),
     ]
