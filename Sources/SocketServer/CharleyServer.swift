@@ -19,6 +19,8 @@ public struct ServerConfiguration: Sendable {
     /// Keep what people wrote and the replies in the store (off by default: the store keeps the
     /// structured state only).
     public var keepTranscripts = false
+    /// Tests only: wait this long before each commit (a slow disk).
+    public var commitDelay: Duration = .zero
     /// Benchmarks only: answer every message with its own text, without the conversation engine,
     /// so the transport's cost can be measured apart from the engine's.
     public var echo = false
@@ -63,7 +65,8 @@ public struct CharleyServer: Service, CustomStringConvertible {
         self.logger = logger
         self.registry = SessionRegistry(
             conversation: conversation, store: store ?? MemorySessionStore(maximumSessions: configuration.maximumSessions),
-            idleExpiry: configuration.idleExpiry, keepTranscripts: configuration.keepTranscripts, logger: logger)
+            idleExpiry: configuration.idleExpiry, keepTranscripts: configuration.keepTranscripts,
+            commitDelay: configuration.commitDelay, logger: logger)
     }
 
     /// Purges expired sessions now and then: every tenth of the expiry, at most every 10 minutes.

@@ -26,14 +26,14 @@ public actor SessionRegistry {
     private let now: @Sendable () -> Double
 
     public init(conversation: Conversation, store: any SessionStore, idleExpiry: Duration,
-                keepTranscripts: Bool = false, logger: Logger = Logger(label: "charley.sessions"),
+                keepTranscripts: Bool = false, commitDelay: Duration = .zero, logger: Logger = Logger(label: "charley.sessions"),
                 now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
         self.conversation = conversation
         self.store = store
         self.idleExpiry = idleExpiry
         self.keepTranscripts = keepTranscripts
         self.logger = logger
-        self.committer = store.isDurable ? GroupCommitter(store: store) : nil
+        self.committer = store.isDurable ? GroupCommitter(store: store, delay: commitDelay) : nil
         self.now = now
     }
 
@@ -141,7 +141,13 @@ final class GroupCommitter: @unchecked Sendable {
     private(set) var transactions = 0
     private(set) var writes = 0
 
-    init(store: any SessionStore) { self.store = store }
+    /// Fault injection for tests: a slow disk, so that a crash lands between commit and reply.
+    private let delay: Duration
+
+    init(store: any SessionStore, delay: Duration = .zero) {
+        self.store = store
+        self.delay = delay
+    }
 
     func commit(_ write: SessionWrite) async -> Result<Void, StoreError> {
         await withCheckedContinuation { continuation in
@@ -163,6 +169,7 @@ final class GroupCommitter: @unchecked Sendable {
                 return waiting
             }
             if batch.isEmpty { return }
+            if delay > .zero { Thread.sleep(forTimeInterval: Double(delay.components.attoseconds) * 1e-18 + Double(delay.components.seconds)) }
             let result: Result<Void, StoreError>
             do {
                 try store.commit(batch.map(\.0))

@@ -46,6 +46,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The most connections at once.")
     var maxConnections = 1024
 
+    @Option(help: .hidden)
+    var testCommitDelayMs = 0
+
     @Flag(help: "Benchmarks only: echo each message's text without running the conversation engine.")
     var echo = false
 
@@ -80,6 +83,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.maximumConnections = maxConnections
         configuration.echo = echo
         configuration.keepTranscripts = keepTranscripts
+        configuration.commitDelay = .milliseconds(testCommitDelayMs)
         let conversation = try loadConversationOrExit()
         let store = try storage.open(cacheLimit: maxSessions, memoryLimit: maxSessions)
         logger.info("session store", metadata: ["store": "\(storage.isMemory ? "memory" : storage.path)",

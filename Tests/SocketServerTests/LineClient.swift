@@ -37,13 +37,18 @@ final class Daemon {
         return url.appendingPathComponent(".build/debug/charley")
     }()
 
-    init(_ arguments: [String] = []) throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("charley-sock-\(UUID().uuidString.prefix(8))")
+    /// The daemon keeps its default session store under `folder` (XDG_STATE_HOME points
+    /// there); pass the folder of a daemon that was stopped to start on its store again.
+    init(_ arguments: [String] = [], folder existing: URL? = nil, stderr: FileHandle = .nullDevice) throws {
+        folder = existing ?? FileManager.default.temporaryDirectory.appendingPathComponent("charley-sock-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         socketPath = folder.appendingPathComponent("c.sock").path
         process.executableURL = Self.binary
         process.arguments = ["serve", "--socket", socketPath] + arguments
-        process.standardError = FileHandle.nullDevice
+        var environment = ProcessInfo.processInfo.environment
+        environment["XDG_STATE_HOME"] = folder.path
+        process.environment = environment
+        process.standardError = stderr
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         for _ in 0..<200 {
@@ -61,8 +66,20 @@ final class Daemon {
         return process.terminationStatus
     }
 
+    /// The default store's file.
+    var storePath: String { folder.path + "/charley/sessions.sqlite" }
+
+    /// Kills the daemon at once, as a crash would; the folder stays for a restart.
+    func crash() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// Leaves the folder for another daemon (the one that restarts on this store).
+    var keepsFolder = false
+
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
-        try? FileManager.default.removeItem(at: folder)
+        if !keepsFolder { try? FileManager.default.removeItem(at: folder) }
     }
 }

@@ -53,7 +53,7 @@ struct SocketServerTests {
 
     @Test("every error code, and the connection keeps serving after each")
     func errors() throws {
-        let daemon = try Daemon(["--max-line-bytes", "1024", "--max-sessions", "2"])
+        let daemon = try Daemon(["--max-line-bytes", "1024", "--max-sessions", "2", "--store", "memory"])
         let client = try LineClient(path: daemon.socketPath)
         func code(after send: () -> Void) -> String? {
             send()

@@ -1,0 +1,162 @@
+import Foundation
+import Testing
+
+/// The session store seen from outside: a real daemon, real sockets, real crashes.
+@Suite("Sessions survive restarts and crashes", .serialized)
+struct PersistenceTests {
+    static let script = [
+        "my left calf cramps at night", "a few minutes", "most nights", "years", "nothing I can think of",
+        "none of these", "45", "no", "no", "what causes cramps?", "how do I stop a cramp?", "is quinine safe?",
+    ]
+
+    /// What one client knows of its sessions: turns sent, turns whose reply came back, and the
+    /// slots of the last reply.
+    final class Ledger: @unchecked Sendable {
+        var sent: [String: Int] = [:]
+        var acknowledged: [String: Int] = [:]
+        var slots: [String: NSDictionary] = [:]
+    }
+
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var count = 0
+        func add() { lock.withLock { count += 1 } }
+        var value: Int { lock.withLock { count } }
+    }
+
+    @Test("kill -9 in the middle of a load of many sessions: no acknowledged turn is lost")
+    func crashUnderLoad() throws {
+        // A slow disk (20 ms a commit) widens the window in which a reply sent before its commit
+        // would be lost, so that this test catches it.
+        let daemon = try Daemon(["--test-commit-delay-ms", "20"])
+        daemon.keepsFolder = true
+        let clients = 8, sessionsPerClient = 12
+        let ledgers = (0..<clients).map { _ in Ledger() }
+        let counter = Counter()
+        let socketPath = daemon.socketPath
+        let group = DispatchGroup()
+        for client in 0..<clients {
+            // Threads of their own: the global queue may run only a few blocking clients at once.
+            group.enter()
+            Thread {
+                defer { group.leave() }
+                guard let connection = try? LineClient(path: socketPath) else { return }
+                let ledger = ledgers[client]
+                // Pipelined: all of a client's sessions get their next line, then the replies are read.
+                for round in 0..<1000 {
+                    let text = Self.script[round % Self.script.count]
+                    let ids = (0..<sessionsPerClient).map { "c\(client)-s\($0)" }
+                    for id in ids {
+                        connection.send(json: ["session": id, "text": text])
+                        ledger.sent[id, default: 0] += 1
+                    }
+                    for _ in ids {
+                        guard let reply = connection.readJSON(timeout: 5), let id = reply["session"] as? String,
+                              reply["error"] == nil else { return }
+                        ledger.acknowledged[id, default: 0] += 1
+                        ledger.slots[id] = reply["slots"] as? NSDictionary
+                        counter.add()
+                    }
+                }
+            }.start()
+        }
+        // Let the load run, then crash the daemon while it is under way.
+        let deadline = Date().addingTimeInterval(20)
+        while counter.value < 600 && Date() < deadline { usleep(5_000) }
+        daemon.crash()
+        #expect(group.wait(timeout: .now() + 15) == .success)
+        #expect(counter.value >= 600, "the load ran before the crash")
+
+        let restarted = try Daemon(folder: daemon.folder)
+        let checker = try LineClient(path: restarted.socketPath)
+        var checked = 0, inFlightKept = 0
+        for ledger in ledgers {
+            for (id, sent) in ledger.sent {
+                let acknowledged = ledger.acknowledged[id] ?? 0
+                checker.send(json: ["session": id, "type": "state"])
+                let state = try #require(checker.readJSON())
+                let turns = state["turns"] as? Int ?? 0
+                #expect(turns >= acknowledged, "\(id): \(acknowledged) turns acknowledged, \(turns) stored")
+                #expect(turns <= sent, "\(id): more turns stored than were sent")
+                if turns == acknowledged, acknowledged > 0 {
+                    #expect(state["slots"] as? NSDictionary == ledger.slots[id], "\(id): the stored state is the acknowledged one")
+                }
+                if turns > acknowledged { inFlightKept += 1 }
+                checked += 1
+            }
+        }
+        #expect(checked == clients * sessionsPerClient)
+        // And the conversations go on from where they were.
+        checker.send(json: ["session": "c0-s0", "type": "state"])
+        let before = try #require(checker.readJSON()?["turns"] as? Int)
+        checker.send(json: ["session": "c0-s0", "text": "what causes cramps?"])
+        let reply = try #require(checker.readJSON())
+        #expect(reply["error"] == nil && reply["stage"] as? String != "greeting")
+        checker.send(json: ["session": "c0-s0", "type": "state"])
+        #expect(checker.readJSON()?["turns"] as? Int == before + 1)
+        #expect(restarted.stop() == 0)
+        // Not asserted (it depends on timing): turns whose reply never left were kept whole.
+        print("kill -9 test: \(checked) sessions checked, \(inFlightKept) kept a turn whose reply was not received")
+    }
+
+    @Test("a clean restart keeps every session; an expired one starts again")
+    func restart() throws {
+        let first = try Daemon(["--idle-minutes", "1"])
+        first.keepsFolder = true
+        let client = try LineClient(path: first.socketPath)
+        client.send(json: ["session": "tg:1", "text": "my right foot cramps when I swim"])
+        _ = client.readJSON()
+        #expect(first.stop() == 0)
+
+        let second = try Daemon(["--idle-minutes", "1"], folder: first.folder)
+        let again = try LineClient(path: second.socketPath)
+        again.send(json: ["session": "tg:1", "type": "state"])
+        let state = try #require(again.readJSON())
+        #expect((state["slots"] as? [String: Any])?["side"] as? String == "right")
+        #expect(second.stop() == 0)
+    }
+
+    @Test("a corrupt store: the daemon refuses to start and says how to recover; --store-recover starts it")
+    func corruptStore() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("charley-corrupt-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("charley"), withIntermediateDirectories: true)
+        let store = folder.appendingPathComponent("charley/sessions.sqlite")
+        try Data(repeating: 0x5a, count: 4096).write(to: store)
+
+        let process = Process()
+        process.executableURL = Daemon.binary
+        process.arguments = ["serve", "--socket", folder.appendingPathComponent("c.sock").path]
+        process.environment = ProcessInfo.processInfo.environment.merging(["XDG_STATE_HOME": folder.path]) { $1 }
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        #expect(message.contains(store.path))
+        #expect(message.contains("--store-recover"))
+
+        let recovered = try Daemon(["--store-recover"], folder: folder)
+        let client = try LineClient(path: recovered.socketPath)
+        client.send(json: ["session": "a", "text": "my calf cramps"])
+        #expect(client.readJSON()?["stage"] != nil)
+        let moved = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("charley").path)
+            .filter { $0.hasPrefix("sessions.sqlite.unusable-") && !$0.hasSuffix("-wal") && !$0.hasSuffix("-shm") }
+        #expect(moved.count == 1, "the old file was moved aside, not deleted")
+        _ = recovered.stop()
+    }
+
+    @Test("without --keep-transcripts the store holds no words of the person; with it, it does")
+    func transcripts() throws {
+        for keep in [false, true] {
+            let daemon = try Daemon(keep ? ["--keep-transcripts"] : [])
+            let client = try LineClient(path: daemon.socketPath)
+            client.send(json: ["session": "p", "text": "my aunt Zebedina says my left calf cramps at night"])
+            _ = client.readJSON()
+            #expect(daemon.stop() == 0)
+            let bytes = try ["", "-wal"].compactMap { try? Data(contentsOf: URL(fileURLWithPath: daemon.storePath + $0)) }
+                .reduce(Data(), +)
+            #expect((bytes.range(of: Data("Zebedina".utf8)) != nil) == keep, keep ? "kept with --keep-transcripts" : "not kept by default")
+        }
+    }
+}
