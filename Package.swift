@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "UnderstandingTests", dependencies: ["Understanding", "Knowledge"],
                     resources: [.copy("Corpus")]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "charley"]),
-        .testTarget(name: "SocketServerTests", dependencies: ["SocketServer", "charley"]),
+        .testTarget(name: "SocketServerTests", dependencies: ["SocketServer", "charley", "Conversation", "Knowledge", "Storage"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Conversation", "Knowledge", "DialogueTesting",
                                                         .product(name: "GRDB", package: "GRDB.swift")],
                     resources: [.copy("Fixtures")]),

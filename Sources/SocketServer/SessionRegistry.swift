@@ -37,6 +37,7 @@ public actor SessionRegistry {
         self.now = now
     }
 
+    /// A session expires when it has been idle longer than this.
     var expirySeconds: Double { Double(idleExpiry.components.seconds) + Double(idleExpiry.components.attoseconds) * 1e-18 }
 
     public func respond(session: String, text: String) async throws(Failure) -> Reply {
@@ -66,7 +67,7 @@ public actor SessionRegistry {
         switch loaded {
         case nil:
             return (SessionState(), nil)
-        case .session(let stored) where time - stored.updated >= expirySeconds:
+        case .session(let stored) where time - stored.updated > expirySeconds:
             return (SessionState(), nil)
         case .session(let stored):
             guard let problem = conversation.problem(resuming: stored.state) else { return (stored.state, nil) }
@@ -111,9 +112,12 @@ public actor SessionRegistry {
     public func state(_ session: String) throws(Failure) -> SessionState? {
         let time = now()
         if let pending = inFlight[session] { return pending.state }
-        guard case .session(let stored) = try? store.load(session), time - stored.updated < expirySeconds else { return nil }
+        guard case .session(let stored) = try? store.load(session), time - stored.updated <= expirySeconds else { return nil }
         return stored.state
     }
+
+    /// Transactions and writes committed so far by the group committer (nil for memory stores).
+    public var commitStatistics: (transactions: Int, writes: Int)? { committer?.statistics }
 
     /// Removes expired sessions from the store; returns how many.
     @discardableResult
@@ -137,9 +141,11 @@ final class GroupCommitter: @unchecked Sendable {
     private let lock = NSLock()
     private var waiting: [(SessionWrite, CheckedContinuation<Result<Void, StoreError>, Never>)] = []
     private var running = false
-    /// Transactions and writes so far, for benchmarks.
-    private(set) var transactions = 0
-    private(set) var writes = 0
+    private var transactions = 0
+    private var writes = 0
+
+    /// Transactions and writes so far, for benchmarks and tests.
+    var statistics: (transactions: Int, writes: Int) { lock.withLock { (transactions, writes) } }
 
     /// Fault injection for tests: a slow disk, so that a crash lands between commit and reply.
     private let delay: Duration
