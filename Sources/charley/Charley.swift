@@ -33,7 +33,7 @@ struct Charley: AsyncParsableCommand {
             for a usage error.
             """,
         version: version,
-        subcommands: [ChatCommand.self, AskCommand.self, ServeCommand.self, ConnectCommand.self, InterpretCommand.self, TestCommand.self, KnowledgeCommand.self, BenchCommand.self],
+        subcommands: [ChatCommand.self, AskCommand.self, ServeCommand.self, ConnectCommand.self, InterpretCommand.self, TestCommand.self, KnowledgeCommand.self, SessionsCommand.self, BenchCommand.self],
         defaultSubcommand: ChatCommand.self
     )
 }

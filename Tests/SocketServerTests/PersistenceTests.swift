@@ -159,4 +159,45 @@ struct PersistenceTests {
             #expect((bytes.range(of: Data("Zebedina".utf8)) != nil) == keep, keep ? "kept with --keep-transcripts" : "not kept by default")
         }
     }
+
+    /// Runs `charley ARGUMENTS` on a daemon's store; returns the exit status and what it printed.
+    func charley(_ arguments: [String], store: String) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = Daemon.binary
+        process.arguments = arguments + ["--store", store]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+
+    @Test("charley sessions list, show and purge work on a running daemon's store")
+    func operatorCommands() throws {
+        let daemon = try Daemon(["--keep-transcripts"])
+        let client = try LineClient(path: daemon.socketPath)
+        for (session, text) in [("tg:1", "my left calf cramps at night"), ("tg:2", "my foot cramps"), ("tg:1", "a few seconds")] {
+            client.send(json: ["session": session, "text": text])
+            _ = client.readJSON()
+        }
+        let (listed, list) = try charley(["sessions", "list", "--json"], store: daemon.storePath)
+        #expect(listed == 0)
+        let rows = list.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(rows.map { $0["id"] as? String } == ["tg:1", "tg:2"], "most recently used first")
+        #expect(rows.first?["turns"] as? Int == 2)
+
+        let (shown, show) = try charley(["sessions", "show", "tg:1"], store: daemon.storePath)
+        #expect(shown == 0)
+        #expect(show.contains("the left leg"))
+        #expect(show.contains("person: my left calf cramps at night"))
+        #expect(try charley(["sessions", "show", "nobody"], store: daemon.storePath).0 == 1)
+
+        #expect(try charley(["sessions", "purge", "--older-than", "1h"], store: daemon.storePath).1.contains("purged 0 sessions"))
+        #expect(try charley(["sessions", "purge", "--all"], store: daemon.storePath).1.contains("purged 2 sessions"))
+        #expect(try charley(["sessions", "list"], store: daemon.storePath).1.hasPrefix("0 sessions"))
+        #expect(try charley(["sessions", "list"], store: daemon.folder.path + "/missing.sqlite").0 == 1)
+        #expect(daemon.stop() == 0)
+    }
 }
