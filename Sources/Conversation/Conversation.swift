@@ -78,6 +78,59 @@ public struct Conversation: Sendable {
             suggestions: turn.suggestions, done: state.stage == .ended)
     }
 
+    /// What Charley knows so far, in words (`summary`, and welcoming a person back).
+    public func summary(of state: SessionState) -> String {
+        let known = state.findings.present.sorted().filter { $0.kind != .context }.compactMap { knowledge.term($0)?.label }
+        let denied = state.findings.absent.sorted().compactMap { knowledge.term($0)?.label }
+        if known.isEmpty && denied.isEmpty { return "You haven't told me anything about your cramps yet." }
+        var text = "So far I know: " + (known.isEmpty ? "nothing yet" : known.joined(separator: "; ")) + "."
+        if !denied.isEmpty { text += " You don't have: " + denied.joined(separator: "; ") + "." }
+        if let triage = state.triage { text += " Triage so far: \(triage.rawValue.replacingOccurrences(of: "_", with: " "))." }
+        return text
+    }
+
+    /// Greets a person who comes back to a stored conversation: what Charley knows, and the
+    /// question it was waiting on.
+    public func welcomeBack(_ state: SessionState) -> String {
+        var lines = ["Welcome back. Let's carry on where we left off. As before: I can't diagnose, and in an emergency call emergency services.",
+                     summary(of: state)]
+        if let question = state.pending.flatMap(interview.question),
+           ![.assessment, .followup, .escalated, .ended].contains(state.stage) {
+            lines.append(question.text)
+        } else if state.stage == .escalated, let triage = state.triage {
+            lines.append(Turn.triageLine(triage, rules: state.redFlags.compactMap(knowledge.rule)))
+        } else {
+            lines.append("You can ask me anything else, or say \"restart\" to start again.")
+        }
+        return lines.joined(separator: "\n\n")
+    }
+
+    /// What a front end continues from: the stored state, a new one (unknown or idle longer than
+    /// the expiry), or a new one with a notice for the person when the stored one cannot go on.
+    public struct Resumed: Sendable {
+        public var state: SessionState
+        /// For the person, before the reply to their message.
+        public var notice: String?
+        /// For operators' logs (ids only, no health data).
+        public var problem: String?
+        /// Whether a stored conversation is continued.
+        public var continued: Bool { notice == nil && state != SessionState() }
+    }
+
+    public func resume(_ loaded: StoredSession.Loaded?, at time: Double, idleExpiry: Double) -> Resumed {
+        switch loaded {
+        case nil:
+            return Resumed(state: SessionState())
+        case .session(let stored) where time - stored.updated > idleExpiry:
+            return Resumed(state: SessionState())
+        case .session(let stored):
+            guard let problem = problem(resuming: stored.state) else { return Resumed(state: stored.state) }
+            return Resumed(state: SessionState(), notice: Self.restartNotice, problem: problem)
+        case .unreadable(let reason):
+            return Resumed(state: SessionState(), notice: Self.restartNotice, problem: reason)
+        }
+    }
+
     // MARK: - Choosing the next question
 
     func nextQuestion(_ state: SessionState) -> InterviewQuestion? {

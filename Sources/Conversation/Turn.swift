@@ -36,7 +36,7 @@ struct Turn {
             resume(state)
             return
         case .summary:
-            lines.append(summary(state))
+            lines.append(conversation.summary(of: state))
             resume(state)
             return
         case .back:
@@ -354,16 +354,6 @@ struct Turn {
 
     private func sources(_ ids: [String]) -> String {
         ids.compactMap { id in knowledge.source(id).map { $0.kind == .seed ? $0.id : $0.title } }.joined(separator: "; ")
-    }
-
-    private func summary(_ state: SessionState) -> String {
-        let known = state.findings.present.sorted().filter { $0.kind != .context }.compactMap { knowledge.term($0)?.label }
-        let denied = state.findings.absent.sorted().compactMap { knowledge.term($0)?.label }
-        if known.isEmpty && denied.isEmpty { return "You haven't told me anything about your cramps yet." }
-        var text = "So far I know: " + (known.isEmpty ? "nothing yet" : known.joined(separator: "; ")) + "."
-        if !denied.isEmpty { text += " You don't have: " + denied.joined(separator: "; ") + "." }
-        if let triage = state.triage { text += " Triage so far: \(triage.rawValue.replacingOccurrences(of: "_", with: " "))." }
-        return text
     }
 
     static let help = """

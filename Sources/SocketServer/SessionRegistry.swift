@@ -64,19 +64,11 @@ public actor SessionRegistry {
             logger.error("cannot read a session", metadata: ["error": "\(error)"])
             throw .store("the session store cannot be read; try again later")
         }
-        switch loaded {
-        case nil:
-            return (SessionState(), nil)
-        case .session(let stored) where time - stored.updated > expirySeconds:
-            return (SessionState(), nil)
-        case .session(let stored):
-            guard let problem = conversation.problem(resuming: stored.state) else { return (stored.state, nil) }
+        let resumed = conversation.resume(loaded, at: time, idleExpiry: expirySeconds)
+        if let problem = resumed.problem {
             logger.notice("a stored session cannot go on; starting it again", metadata: ["problem": "\(problem)"])
-            return (SessionState(), Conversation.restartNotice)
-        case .unreadable(let reason):
-            logger.notice("a stored session cannot be read; starting it again", metadata: ["problem": "\(reason)"])
-            return (SessionState(), Conversation.restartNotice)
         }
+        return (resumed.state, resumed.notice)
     }
 
     private func commit(_ write: SessionWrite, state: SessionState) async throws(Failure) {

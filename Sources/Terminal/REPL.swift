@@ -27,8 +27,12 @@ public struct REPL {
     let options: Options
     let style: Style
 
-    public init(greeting: String, options: Options, engine: @escaping Engine) {
+    /// What Ctrl-D shows instead of ending the conversation (when it is kept to resume later).
+    let farewell: String?
+
+    public init(greeting: String, options: Options, farewell: String? = nil, engine: @escaping Engine) {
         self.greeting = greeting
+        self.farewell = farewell
         self.engine = engine
         self.options = options
         self.style = Style(enabled: options.colour)
@@ -117,7 +121,7 @@ public struct REPL {
                 }
             }
             if ended {
-                if let goodbye = engine("/quit") { show(goodbye.reply) }
+                if let farewell { show(farewell) } else if let goodbye = engine("/quit") { show(goodbye.reply) }
                 return 0
             }
             guard let text = line else { continue }

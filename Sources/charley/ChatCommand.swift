@@ -2,6 +2,7 @@ import ArgumentParser
 import Conversation
 import Foundation
 import Knowledge
+import Storage
 import Terminal
 
 struct ChatCommand: ParsableCommand {
@@ -17,6 +18,10 @@ struct ChatCommand: ParsableCommand {
             When standard input is not a terminal there is no prompt and no echo: one reply block \
             per input line, so `printf 'hi\\nmy calf cramps at night\\n' | charley` is scriptable. \
             With --json every reply is one contract JSON object per line (docs/PROTOCOL.md).
+
+            With --resume the conversation is kept in the session store (as `charley serve` keeps \
+            its sessions) under --session, and the next `charley --resume` carries on where it \
+            left off. Without it nothing of the conversation outlives the process.
             """)
 
     @Flag(help: "Print each reply as one JSON object per line.")
@@ -28,18 +33,55 @@ struct ChatCommand: ParsableCommand {
     @Flag(help: "No colour or emphasis (also when NO_COLOR is set).")
     var noColor = false
 
+    @Flag(help: "Keep this conversation in the session store and continue the stored one, if any.")
+    var resume = false
+
+    @Option(help: "With --resume: the session id to keep the conversation under (default: terminal:USER).")
+    var session: String?
+
+    @Option(help: "With --resume: start afresh after this many idle minutes.")
+    var idleMinutes = 24 * 60
+
+    @OptionGroup var storage: StoreOptions
+
+    func validate() throws {
+        if !resume && (session != nil || storage.store != nil) {
+            throw ValidationError("--session and --store only apply with --resume")
+        }
+        guard idleMinutes >= 1 else { throw ValidationError("--idle-minutes must be positive") }
+    }
+
     func run() throws {
         let conversation = try loadConversationOrExit()
+        let stored = resume ? try StoredConversation(conversation: conversation, store: storage.open(),
+                                                      id: session ?? "terminal:\(NSUserName())",
+                                                      idleExpiry: Double(idleMinutes * 60)) : nil
+        var state = SessionState()
+        var notice: String?
+        if let stored {
+            (state, notice) = stored.start()
+        }
+        let engine: (String) -> Reply = { text in
+            guard let stored else { return conversation.respond(to: text, state: &state) }
+            return stored.respond(to: text, state: &state, notice: &notice)
+        }
         let terminal = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
         if terminal && !json {
             let colour = !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-            let code = REPL(conversation: conversation, options: .init(history: !noHistory, colour: colour)).run()
+            let greeting = stored != nil && state != SessionState() ? conversation.welcomeBack(state) : conversation.greeting
+            let farewell = stored.map { _ in
+                """
+                Our conversation is saved: `charley --resume` carries on where we left off. If your cramps get \
+                worse, last more than 10 minutes, or come with swelling, redness or warmth in one leg, please \
+                see a doctor. In an emergency, call emergency services.
+                """
+            }
+            let code = REPL(greeting: greeting, options: .init(history: !noHistory, colour: colour), farewell: farewell) { engine($0) }.run()
             if code != 0 { throw ExitCode(code) }
             return
         }
-        var state = SessionState()
         while let line = readLine(strippingNewline: true) {
-            let reply = conversation.respond(to: line, state: &state)
+            let reply = engine(line)
             print(json ? try ContractJSON.string(reply) : reply.reply + "\n")
             if reply.done { break }
         }
@@ -48,4 +90,42 @@ struct ChatCommand: ParsableCommand {
 
 func loadConversationOrExit() throws -> Conversation {
     try loadOrExit { () throws(KnowledgeError) in try Conversation.bundled() }
+}
+
+/// A terminal conversation kept in a session store (`charley --resume`): loaded at start, and
+/// each turn committed before its reply is shown.
+struct StoredConversation {
+    let conversation: Conversation
+    let store: any SessionStore
+    let id: String
+    let idleExpiry: Double
+
+    /// The state to go on from, and a notice when a stored one could not be continued.
+    func start() -> (SessionState, String?) {
+        let loaded: StoredSession.Loaded?
+        do {
+            loaded = try store.load(id)
+        } catch {
+            FileHandle.standardError.write(Data("charley: \(error); starting a new conversation\n".utf8))
+            return (SessionState(), nil)
+        }
+        let resumed = conversation.resume(loaded, at: Date().timeIntervalSince1970, idleExpiry: idleExpiry)
+        return (resumed.state, resumed.notice)
+    }
+
+    func respond(to text: String, state: inout SessionState, notice: inout String?) -> Reply {
+        var reply = conversation.respond(to: text, state: &state)
+        if let pending = notice {
+            reply.reply = pending + "\n\n" + reply.reply
+            notice = nil
+        }
+        let write = SessionWrite(id: id, change: state.stage == .ended ? .delete : .save(state),
+                                 time: Date().timeIntervalSince1970, knowledge: conversation.knowledge.version)
+        do {
+            try store.commit([write])
+        } catch {
+            FileHandle.standardError.write(Data("charley: this turn could not be saved: \(error)\n".utf8))
+        }
+        return reply
+    }
 }
