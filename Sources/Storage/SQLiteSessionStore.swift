@@ -16,11 +16,6 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
     private let cacheLimit: Int
     private var cache: [String: StoredSession] = [:]
     private let lock = NSLock()
-    private let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return encoder
-    }()
 
     public var isDurable: Bool { true }
 
@@ -97,10 +92,9 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
         configuration.busyMode = .timeout(5)
         configuration.label = "charley.sessions"
         let synchronous = durability == .full ? "FULL" : "NORMAL"
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
-        }
         let pool = try DatabasePool(path: path, configuration: configuration)
+        // GRDB sets NORMAL when it turns WAL on, after prepareDatabase: set ours on the writer now.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
         let migrator = Self.migrator
         try pool.read { db in
             let check = try String.fetchOne(db, sql: "PRAGMA quick_check") ?? "no answer"
@@ -206,16 +200,6 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
 
     public func commit(_ writes: [SessionWrite]) throws(StoreError) {
         guard !writes.isEmpty else { return }
-        var encoded: [String: String] = [:]
-        for write in writes {
-            if case .save(let state) = write.change {
-                do {
-                    encoded[write.id] = String(decoding: try encoder.encode(state), as: UTF8.self)
-                } catch {
-                    throw .failed("cannot encode a session's state: \(error)")
-                }
-            }
-        }
         try run {
             try pool.write { db in
                 for write in writes {
@@ -229,7 +213,7 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
                             ON CONFLICT(id) DO UPDATE SET state = excluded.state, updated = excluded.updated,
                                 format = excluded.format, knowledge = excluded.knowledge, stage = excluded.stage,
                                 turns = excluded.turns, triage = excluded.triage
-                            """).execute(arguments: [write.id, encoded[write.id], write.time, Self.stateFormat, write.knowledge,
+                            """).execute(arguments: [write.id, String(decoding: state.json(), as: UTF8.self), write.time, Self.stateFormat, write.knowledge,
                                                      state.stage.rawValue, state.turns, state.triage?.rawValue])
                     }
                     if let line = write.transcript {
@@ -285,6 +269,11 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// The writer's `PRAGMA synchronous` (2 is FULL, 1 NORMAL).
+    func synchronousSetting() throws -> Int {
+        try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     /// How many sessions the file holds.

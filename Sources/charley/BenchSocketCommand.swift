@@ -30,8 +30,7 @@ struct BenchSocketCommand: ParsableCommand {
                      "is quinine safe?", "what causes cramps?"]
         let results = Results(connections: connections, messages: messages)
         let path = socket, perConnection = messages, sessionCount = sessions
-        let start = DispatchTime.now().uptimeNanoseconds
-        DispatchQueue.concurrentPerform(iterations: connections) { connection in
+        @Sendable func client(_ connection: Int) {
             guard let client = try? SocketClient(path: path) else { results.failures[connection] = perConnection; return }
             for index in 0..<perConnection {
                 let session = "bench:\(connection):\(index % sessionCount)"
@@ -42,6 +41,20 @@ struct BenchSocketCommand: ParsableCommand {
                 results.latencies[connection * perConnection + index] = Double(DispatchTime.now().uptimeNanoseconds - before) / 1000
             }
         }
+        let start = DispatchTime.now().uptimeNanoseconds
+        // A thread per connection: every connection really has a message in flight at once
+        // (concurrentPerform would run only as many as there are cores).
+        let group = DispatchGroup()
+        for connection in 0..<connections {
+            group.enter()
+            let thread = Thread {
+                defer { group.leave() }
+                client(connection)
+            }
+            thread.stackSize = 256 * 1024
+            thread.start()
+        }
+        group.wait()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let sorted = results.latencies.sorted().filter { $0 > 0 }
         guard !sorted.isEmpty else { throw ValidationError("no replies: is the daemon running on \(path)?") }

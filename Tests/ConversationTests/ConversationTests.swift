@@ -22,8 +22,19 @@ struct ConversationTests {
             _ = conversation.respond(to: line, state: &state)
             let data = try JSONEncoder().encode(state)
             #expect(try JSONDecoder().decode(SessionState.self, from: data) == state)
+            #expect(try JSONDecoder().decode(SessionState.self, from: Data(state.json())) == state, "the hand-written JSON reads back")
             #expect(data.count < 4096, "a session stays small")
         }
+    }
+
+    @Test("the hand-written JSON escapes what JSON must")
+    func jsonEscaping() throws {
+        var state = SessionState()
+        state.pending = "quote \" backslash \\ newline \n tab \t bell \u{7} é 🦵"
+        state.asked = ["a\"b"]
+        state.triage = .urgent
+        state.turns = 12
+        #expect(try JSONDecoder().decode(SessionState.self, from: Data(state.json())) == state)
     }
 
     @Test("the same conversation gives the same replies")

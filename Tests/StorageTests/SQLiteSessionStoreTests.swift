@@ -71,6 +71,9 @@ struct SQLiteSessionStoreTests {
         }
         let mode = try DatabaseQueue(path: folder + "/s.sqlite").read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
+        #expect(try store.synchronousSetting() == 2, "durability full: FULL, not the NORMAL GRDB sets for WAL")
+        let normal = try SQLiteSessionStore(path: folder + "/n.sqlite", durability: .normal)
+        #expect(try normal.synchronousSetting() == 1)
     }
 
     @Test("a missing folder is an error naming it, unless it is the default one")
