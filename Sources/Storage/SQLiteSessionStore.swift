@@ -271,6 +271,11 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
         }
     }
 
+    /// Moves the WAL's pages into the database file and empties the WAL (benchmarks, backups).
+    public func checkpoint() throws(StoreError) {
+        try run { try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") } }
+    }
+
     /// The writer's `PRAGMA synchronous` (2 is FULL, 1 NORMAL).
     func synchronousSetting() throws -> Int {
         try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }

@@ -17,16 +17,20 @@ struct Charley: AsyncParsableCommand {
               printf 'my calf cramps at night\\n' | charley chat --json
               charley ask "is quinine safe?"
               echo "no numbness or swelling" | charley interpret --pretty
+              charley --resume                          a conversation you can come back to
               charley test Dialogues                    run the scripted dialogue tests
+              charley sessions                          the daemon's stored sessions
               charley knowledge check causes.yaml       validate an edited knowledge file
 
             FILES
               $XDG_STATE_HOME/charley/history (else ~/.local/state/charley/history), mode 0600: \
             the line history of the terminal prompt; --no-history keeps none.
+              $XDG_STATE_HOME/charley/sessions.sqlite (else ~/.local/state/charley/sessions.sqlite), \
+            mode 0600: the session store of `charley serve` and `charley --resume`.
 
             ENVIRONMENT
               NO_COLOR    no colour or emphasis at the terminal
-              XDG_STATE_HOME    where the history file lives
+              XDG_STATE_HOME    where the history file and the session store live
 
             EXIT STATUS
               0 on success; 1 when a data file does not validate or a dialogue test fails; 64 \
