@@ -76,7 +76,10 @@ public actor SessionRegistry {
         }
         let resumed = conversation.resume(loaded, at: time, idleExpiry: expirySeconds)
         if let problem = resumed.problem {
-            logger.notice("a stored session cannot go on; starting it again", metadata: ["problem": "\(problem)"])
+            // The problem can name a finding (a condition, a medicine): health data stays out of
+            // logs at the default level.
+            logger.notice("a stored session cannot go on under this Charley; it starts again")
+            logger.debug("why the stored session could not go on", metadata: ["problem": "\(problem)"])
         }
         return (resumed.state, resumed.notice)
     }

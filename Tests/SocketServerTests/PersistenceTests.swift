@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 /// The session store seen from outside: a real daemon, real sockets, real crashes.
@@ -198,6 +199,30 @@ struct PersistenceTests {
         #expect(try charley(["sessions", "purge", "--all"], store: daemon.storePath).1.contains("purged 2 sessions"))
         #expect(try charley(["sessions", "list"], store: daemon.storePath).1.hasPrefix("0 sessions"))
         #expect(try charley(["sessions", "list"], store: daemon.folder.path + "/missing.sqlite").0 == 1)
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test("a store that fails while running: that message gets store_unavailable and is not taken; others go on")
+    func storeFailsAtRuntime() throws {
+        let daemon = try Daemon()
+        let client = try LineClient(path: daemon.socketPath)
+        client.send(json: ["session": "fine", "text": "my left calf cramps at night"])
+        #expect(client.readJSON()?["stage"] != nil)
+        // Another connection to the file makes every write of one session fail, as a full disk would.
+        try DatabaseQueue(path: daemon.storePath).write {
+            try $0.execute(sql: """
+                CREATE TRIGGER refuse_insert BEFORE INSERT ON session WHEN NEW.id = 'doomed' BEGIN SELECT RAISE(ABORT, 'disk full'); END;
+                CREATE TRIGGER refuse_update BEFORE UPDATE ON session WHEN NEW.id = 'doomed' BEGIN SELECT RAISE(ABORT, 'disk full'); END;
+                """)
+        }
+        client.send(json: ["session": "doomed", "text": "my foot cramps"])
+        let failed = try #require(client.readJSON())
+        #expect((failed["error"] as? [String: Any])?["code"] as? String == "store_unavailable")
+        client.send(json: ["session": "doomed", "type": "state"])
+        #expect(client.readJSON()?["exists"] as? Bool == false, "the turn that could not be saved was not taken")
+        client.send(json: ["session": "fine", "text": "a few seconds"])
+        let reply = try #require(client.readJSON())
+        #expect(reply["error"] == nil && (reply["slots"] as? [String: Any])?["duration"] as? String == "seconds")
         #expect(daemon.stop() == 0)
     }
 }
