@@ -124,7 +124,10 @@ public struct Conversation: Sendable {
         case .session(let stored) where time - stored.updated > idleExpiry:
             return Resumed(state: SessionState())
         case .session(let stored):
-            guard let problem = problem(resuming: stored.state) else { return Resumed(state: stored.state) }
+            // A state made under this very knowledge model names only ids it has.
+            guard stored.knowledge != knowledge.version, let problem = problem(resuming: stored.state) else {
+                return Resumed(state: stored.state)
+            }
             return Resumed(state: SessionState(), notice: Self.restartNotice, problem: problem)
         case .unreadable(let reason):
             return Resumed(state: SessionState(), notice: Self.restartNotice, problem: reason)

@@ -42,3 +42,37 @@ public struct Reply: Sendable, Equatable, Codable {
         try c.encode(done, forKey: .done)
     }
 }
+
+extension Reply {
+    /// The reply as contract JSON, byte for byte what `ContractJSON.data(self)` makes (sorted
+    /// keys), written directly: the daemon writes one per message.
+    public func json() -> [UInt8] {
+        var out = JSONWriter(capacity: reply.utf8.count + 1024)
+        write(to: &out)
+        return out.bytes
+    }
+
+    public func write(to out: inout JSONWriter) {
+        out.beginObject()
+        out.key("causes")
+        out.beginArray()
+        for cause in causes {
+            out.beginObject()
+            out.key("because"); out.strings(cause.because)
+            out.key("id"); out.string(cause.id)
+            out.key("score"); out.double(cause.score)
+            out.endObject()
+        }
+        out.endArray()
+        out.key("done"); out.bool(done)
+        out.key("red_flags"); out.strings(redFlags)
+        out.key("reply"); out.string(reply)
+        if let session { out.key("session"); out.string(session) }
+        out.key("slots"); slots.write(to: &out)
+        out.key("stage"); out.string(stage.rawValue)
+        out.key("suggestions"); out.strings(suggestions)
+        out.key("triage"); out.string(orNull: triage?.rawValue)
+        out.key("understood"); understood.write(to: &out)
+        out.endObject()
+    }
+}

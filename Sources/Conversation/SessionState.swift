@@ -91,84 +91,39 @@ public struct SessionState: Sendable, Codable, Equatable {
 }
 
 extension SessionState {
-    /// The state as JSON, written directly: the same document `JSONEncoder` makes (and
+    /// The state as JSON, written directly: the document `JSONEncoder` makes (and
     /// `JSONDecoder` reads back), at a fraction of its cost on Linux, where the store writes one
     /// per turn.
     public func json() -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(256 + undo.count * 160)
-        out.append(contentsOf: #"{"stage":"#.utf8)
-        JSONText.string(stage.rawValue, into: &out)
-        out.append(contentsOf: #","findings":"#.utf8)
-        JSONText.findings(findings, into: &out)
-        out.append(contentsOf: #","asked":"#.utf8)
-        JSONText.strings(asked, into: &out)
-        if let pending {
-            out.append(contentsOf: #","pending":"#.utf8)
-            JSONText.string(pending, into: &out)
+        var out = JSONWriter(capacity: 256 + undo.count * 160)
+        out.beginObject()
+        out.key("stage"); out.string(stage.rawValue)
+        out.key("findings"); Self.write(findings, to: &out)
+        out.key("asked"); out.strings(asked)
+        if let pending { out.key("pending"); out.string(pending) }
+        out.key("reasked"); out.bool(reasked)
+        if let triage { out.key("triage"); out.string(triage.rawValue) }
+        out.key("redFlags"); out.strings(redFlags)
+        out.key("undo")
+        out.beginArray()
+        for snapshot in undo {
+            out.beginObject()
+            out.key("stage"); out.string(snapshot.stage.rawValue)
+            out.key("findings"); Self.write(snapshot.findings, to: &out)
+            out.key("asked"); out.strings(snapshot.asked)
+            if let pending = snapshot.pending { out.key("pending"); out.string(pending) }
+            out.endObject()
         }
-        out.append(contentsOf: reasked ? #","reasked":true"#.utf8 : #","reasked":false"#.utf8)
-        if let triage {
-            out.append(contentsOf: #","triage":"#.utf8)
-            JSONText.string(triage.rawValue, into: &out)
-        }
-        out.append(contentsOf: #","redFlags":"#.utf8)
-        JSONText.strings(redFlags, into: &out)
-        out.append(contentsOf: #","undo":["#.utf8)
-        for (index, snapshot) in undo.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: #"{"stage":"#.utf8)
-            JSONText.string(snapshot.stage.rawValue, into: &out)
-            out.append(contentsOf: #","findings":"#.utf8)
-            JSONText.findings(snapshot.findings, into: &out)
-            out.append(contentsOf: #","asked":"#.utf8)
-            JSONText.strings(snapshot.asked, into: &out)
-            if let pending = snapshot.pending {
-                out.append(contentsOf: #","pending":"#.utf8)
-                JSONText.string(pending, into: &out)
-            }
-            out.append(UInt8(ascii: "}"))
-        }
-        out.append(contentsOf: #"],"turns":"#.utf8)
-        out.append(contentsOf: String(turns).utf8)
-        out.append(UInt8(ascii: "}"))
-        return out
-    }
-}
-
-/// Writing JSON values by hand.
-enum JSONText {
-    static func string(_ text: String, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
-            case UInt8(ascii: "\\"): out.append(contentsOf: #"\\"#.utf8)
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: #"\u00"#.utf8)
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0xf)])
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
+        out.endArray()
+        out.key("turns"); out.int(turns)
+        out.endObject()
+        return out.bytes
     }
 
-    static func strings(_ texts: some Sequence<String>, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "["))
-        for (index, text) in texts.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            string(text, into: &out)
-        }
-        out.append(UInt8(ascii: "]"))
-    }
-
-    static func findings(_ findings: Findings, into out: inout [UInt8]) {
-        out.append(contentsOf: #"{"present":"#.utf8)
-        strings(findings.present.lazy.map(\.description), into: &out)
-        out.append(contentsOf: #","absent":"#.utf8)
-        strings(findings.absent.lazy.map(\.description), into: &out)
-        out.append(UInt8(ascii: "}"))
+    private static func write(_ findings: Findings, to out: inout JSONWriter) {
+        out.beginObject()
+        out.key("present"); out.strings(findings.present.lazy.map(\.description))
+        out.key("absent"); out.strings(findings.absent.lazy.map(\.description))
+        out.endObject()
     }
 }

@@ -35,11 +35,14 @@ public struct StoredSession: Sendable, Equatable {
     public var state: SessionState
     /// When it was last used, in seconds since 1970.
     public var updated: Double
+    /// The version of the knowledge model the state was made with.
+    public var knowledge: String
 
-    public init(id: String, state: SessionState, updated: Double) {
+    public init(id: String, state: SessionState, updated: Double, knowledge: String) {
         self.id = id
         self.state = state
         self.updated = updated
+        self.knowledge = knowledge
     }
 
     public enum Loaded: Sendable, Equatable {
@@ -147,7 +150,7 @@ public final class MemorySessionStore: SessionStore, @unchecked Sendable {
     public var count: Int { lock.withLock { sessions.count } }
 
     public func load(_ id: String) throws(StoreError) -> StoredSession.Loaded? {
-        lock.withLock { sessions[id].map { .session(StoredSession(id: id, state: $0.state, updated: $0.updated)) } }
+        lock.withLock { sessions[id].map { .session(StoredSession(id: id, state: $0.state, updated: $0.updated, knowledge: $0.knowledge)) } }
     }
 
     public func commit(_ writes: [SessionWrite]) throws(StoreError) {

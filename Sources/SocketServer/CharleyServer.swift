@@ -250,7 +250,9 @@ public struct CharleyServer: Service, CustomStringConvertible {
                 return encode(ErrorReply(session: session, .textTooLong, "a message may be at most \(configuration.maximumTextCharacters) characters"))
             }
             do {
-                return encode(try await registry.respond(session: session, text: text))
+                var bytes = try await registry.respond(session: session, text: text).json()
+                bytes.append(UInt8(ascii: "\n"))
+                return ByteBuffer(bytes: bytes)
             } catch {
                 return encode(failure(error, session: session))
             }

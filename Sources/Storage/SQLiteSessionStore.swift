@@ -178,7 +178,7 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
         if let cached = lock.withLock({ cache[id] }) { return .session(cached) }
         let row = try run {
             try pool.read { db in
-                try Row.fetchOne(db.cachedStatement(sql: "SELECT state, updated, format FROM session WHERE id = ?"), arguments: [id])
+                try Row.fetchOne(db.cachedStatement(sql: "SELECT state, updated, format, knowledge FROM session WHERE id = ?"), arguments: [id])
             }
         }
         guard let row else { return nil }
@@ -193,7 +193,7 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
         } catch {
             return .unreadable(reason: "its state cannot be decoded (\(Self.decodingProblem(error)))")
         }
-        let stored = StoredSession(id: id, state: state, updated: row["updated"])
+        let stored = StoredSession(id: id, state: state, updated: row["updated"], knowledge: row["knowledge"])
         remember([stored])
         return .session(stored)
     }
@@ -227,7 +227,7 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
             for write in writes {
                 switch write.change {
                 case .delete: cache[write.id] = nil
-                case .save(let state): cache[write.id] = StoredSession(id: write.id, state: state, updated: write.time)
+                case .save(let state): cache[write.id] = StoredSession(id: write.id, state: state, updated: write.time, knowledge: write.knowledge)
                 }
             }
             trimCache()

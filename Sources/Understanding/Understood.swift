@@ -191,3 +191,47 @@ public struct Understood: Sendable, Equatable, Codable {
         corrections = try c.decodeIfPresent([String: String].self, forKey: .corrections) ?? [:]
     }
 }
+
+extension Slots {
+    /// Contract JSON, sorted keys, absent values left out (as `ContractJSON` writes it).
+    public func write(to out: inout JSONWriter) {
+        out.beginObject()
+        if let ageGroup { out.key("age_group"); out.string(ageGroup) }
+        if let duration { out.key("duration"); out.string(duration) }
+        if let frequency { out.key("frequency"); out.string(frequency) }
+        if let location { out.key("location"); out.strings(location) }
+        if let medicines { out.key("medicines"); out.strings(medicines) }
+        if let side { out.key("side"); out.string(side) }
+        if let since { out.key("since"); out.string(since) }
+        if let timing { out.key("timing"); out.string(timing) }
+        out.endObject()
+    }
+}
+
+extension Understood {
+    /// Contract JSON, sorted keys (as `ContractJSON` writes it).
+    public func write(to out: inout JSONWriter) {
+        out.beginObject()
+        if let answer { out.key("answer"); out.string(answer.rawValue) }
+        out.key("conditions"); out.strings(conditions)
+        out.key("confidence"); out.double(confidence)
+        if !corrections.isEmpty {
+            out.key("corrections")
+            out.beginObject()
+            for (word, correction) in corrections.sorted(by: { $0.key < $1.key }) { out.key(word); out.string(correction) }
+            out.endObject()
+        }
+        if !denied.isEmpty { out.key("denied"); out.strings(denied) }
+        out.key("intent"); out.string(intent.rawValue)
+        out.key("red_flags"); out.strings(redFlags)
+        out.key("slots"); slots.write(to: &out)
+        out.key("symptoms")
+        out.beginObject()
+        out.key("absent"); out.strings(symptoms.absent)
+        out.key("present"); out.strings(symptoms.present)
+        out.endObject()
+        out.key("topic"); out.string(orNull: topic)
+        out.key("triggers"); out.strings(triggers)
+        out.endObject()
+    }
+}

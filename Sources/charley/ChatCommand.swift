@@ -82,7 +82,7 @@ struct ChatCommand: ParsableCommand {
         }
         while let line = readLine(strippingNewline: true) {
             let reply = engine(line)
-            print(json ? try ContractJSON.string(reply) : reply.reply + "\n")
+            print(json ? String(decoding: reply.json(), as: UTF8.self) : reply.reply + "\n")
             if reply.done { break }
         }
     }

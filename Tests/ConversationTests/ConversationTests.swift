@@ -14,6 +14,23 @@ struct ConversationTests {
         return (state, replies)
     }
 
+    @Test("the hand-written reply JSON is byte for byte ContractJSON's, for every reply of every dialogue")
+    func replyJSONByHand() throws {
+        var checked = 0
+        for name in dialogueFiles {
+            let script = try DialogueScript.parse(String(contentsOf: dialoguesFolder.appendingPathComponent(name), encoding: .utf8), file: name)
+            var state = SessionState()
+            for turn in script.turns {
+                var reply = conversation.respond(to: turn.text, state: &state)
+                if checked % 2 == 0 { reply.session = "tg:\"\(checked)\"/x" }
+                let expected = String(decoding: try ContractJSON.data(reply), as: UTF8.self)
+                #expect(String(decoding: reply.json(), as: UTF8.self) == expected, "\(name):\(turn.line)")
+                checked += 1
+            }
+        }
+        #expect(checked > 200)
+    }
+
     @Test("the session state round-trips through JSON at every step")
     func stateCodable() throws {
         var state = SessionState()

@@ -45,7 +45,7 @@ struct SQLiteSessionStoreTests {
                 if state.stage == .ended {
                     #expect(try store.load(id) == nil, "an ended conversation is deleted")
                 } else {
-                    #expect(try store.load(id) == .session(StoredSession(id: id, state: state, updated: 1)), "\(file.lastPathComponent):\(turn.line)")
+                    #expect(try store.load(id) == .session(StoredSession(id: id, state: state, updated: 1, knowledge: conversation.knowledge.version)), "\(file.lastPathComponent):\(turn.line)")
                     #expect(conversation.problem(resuming: state) == nil)
                 }
                 stages.insert(state.stage)

@@ -1,0 +1,101 @@
+/// Writes JSON straight into bytes, for the few documents written on every turn (the reply, the
+/// stored state), where Foundation's `JSONEncoder` costs more than the turn itself on Linux. The
+/// output is what `ContractJSON` makes for the same value: the caller writes keys in sorted
+/// order, strings are escaped the same way, slashes are not escaped, and whole doubles lose
+/// their ".0". Tests compare the two on every dialogue.
+public struct JSONWriter {
+    public private(set) var bytes: [UInt8] = []
+    /// Whether the innermost open object or array has no member yet.
+    private var first: [Bool] = []
+
+    public init(capacity: Int = 512) {
+        bytes.reserveCapacity(capacity)
+        first.reserveCapacity(8)
+    }
+
+    public mutating func beginObject() { element(); bytes.append(UInt8(ascii: "{")); first.append(true) }
+    public mutating func endObject() { bytes.append(UInt8(ascii: "}")); first.removeLast() }
+    public mutating func beginArray() { element(); bytes.append(UInt8(ascii: "[")); first.append(true) }
+    public mutating func endArray() { bytes.append(UInt8(ascii: "]")); first.removeLast() }
+
+    /// A member's key; its value comes next.
+    public mutating func key(_ name: StaticString) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        pendingValue = true
+    }
+
+    /// A key that is not a literal (a dictionary's).
+    public mutating func key(_ name: String) {
+        separate()
+        quoted(name)
+        bytes.append(UInt8(ascii: ":"))
+        pendingValue = true
+    }
+
+    public mutating func string(_ text: String) { element(); quoted(text) }
+
+    public mutating func string(orNull text: String?) {
+        if let text { string(text) } else { null() }
+    }
+
+    public mutating func strings(_ texts: some Sequence<String>) {
+        beginArray()
+        for text in texts { string(text) }
+        endArray()
+    }
+
+    public mutating func bool(_ value: Bool) {
+        element()
+        bytes.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+    }
+
+    public mutating func null() { element(); bytes.append(contentsOf: [0x6e, 0x75, 0x6c, 0x6c]) }
+
+    public mutating func int(_ value: Int) { element(); bytes.append(contentsOf: String(value).utf8) }
+
+    public mutating func double(_ value: Double) {
+        element()
+        var text = value.description
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    // MARK: -
+
+    /// Set after a key: the next value is that member's, not a new array element.
+    private var pendingValue = false
+
+    private mutating func element() {
+        if pendingValue { pendingValue = false } else { separate() }
+    }
+
+    private mutating func separate() {
+        guard !first.isEmpty else { return }
+        if first[first.count - 1] { first[first.count - 1] = false } else { bytes.append(UInt8(ascii: ",")) }
+    }
+
+    private static let hex = Array("0123456789abcdef".utf8)
+
+    private mutating func quoted(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5c, 0x22])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5c, 0x5c])
+            case 0x0a: bytes.append(contentsOf: [0x5c, UInt8(ascii: "n")])
+            case 0x0d: bytes.append(contentsOf: [0x5c, UInt8(ascii: "r")])
+            case 0x09: bytes.append(contentsOf: [0x5c, UInt8(ascii: "t")])
+            case 0x08: bytes.append(contentsOf: [0x5c, UInt8(ascii: "b")])
+            case 0x0c: bytes.append(contentsOf: [0x5c, UInt8(ascii: "f")])
+            case 0..<0x20:
+                bytes.append(contentsOf: [0x5c, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                          Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 0xf)]])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}
