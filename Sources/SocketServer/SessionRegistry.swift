@@ -7,12 +7,11 @@ import Logging
 /// them is cheap, and a session that moves to a new connection finds its state in the store.
 ///
 /// A turn's new state is committed before its reply is returned. With a durable store the
-/// commits of concurrent turns are grouped into one transaction: a turn queues its write and
-/// waits; a flush, scheduled on this actor behind the turns already queued, commits every
-/// waiting write at once and then lets their replies go. Meanwhile the states not yet committed
-/// are kept in `inFlight`, so a session's next turn builds on its last one, and its commit comes
-/// after that one's. The flush blocks the actor for one transaction (tens of microseconds),
-/// which costs less than handing it to another thread.
+/// commits of concurrent turns are grouped: a turn queues its write and waits; while one
+/// transaction is being written on the writer thread, the actor goes on running turns, whose
+/// writes then go together in the next transaction. Meanwhile the states not yet committed are
+/// kept in `inFlight`, so a session's next turn builds on its last one, and its commit comes
+/// after that one's.
 public actor SessionRegistry {
     public enum Failure: Error, Equatable {
         case tooManySessions(Int)
@@ -27,6 +26,9 @@ public actor SessionRegistry {
     private let groupsCommits: Bool
     private var waiting: [(SessionWrite, CheckedContinuation<Result<Void, StoreError>, Never>)] = []
     private var flushScheduled = false
+    /// A transaction is being written on `writer`.
+    private var writing = false
+    private let writer = DispatchQueue(label: "charley.store.writer")
     private var transactions = 0
     private var writes = 0
     /// Fault injection for tests: a slow disk, so that a crash lands between commit and reply.
@@ -127,25 +129,31 @@ public actor SessionRegistry {
         return stored.state
     }
 
-    /// Commits every waiting write in one transaction, then resumes their turns.
+    /// Starts a transaction for every waiting write, unless one is being written: then they go
+    /// in the next. The transaction runs on the writer thread, so the actor goes on running
+    /// turns meanwhile (their writes join the next transaction).
     private func flush() {
         flushScheduled = false
+        guard !writing, !waiting.isEmpty else { return }
+        writing = true
         let batch = waiting
         waiting = []
-        guard !batch.isEmpty else { return }
-        if commitDelay > .zero {
-            Thread.sleep(forTimeInterval: Double(commitDelay.components.seconds) + Double(commitDelay.components.attoseconds) * 1e-18)
+        let store = self.store, delay = commitDelay
+        writer.async {
+            if delay > .zero {
+                Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) * 1e-18)
+            }
+            let result = Result<Void, StoreError> { () throws(StoreError) in try store.commit(batch.map(\.0)) }
+            for (_, continuation) in batch { continuation.resume(returning: result) }
+            Task { await self.written(batch.count) }
         }
-        let result: Result<Void, StoreError>
-        do {
-            try store.commit(batch.map(\.0))
-            result = .success(())
-        } catch {
-            result = .failure(error)
-        }
+    }
+
+    private func written(_ count: Int) {
+        writing = false
         transactions += 1
-        writes += batch.count
-        for (_, continuation) in batch { continuation.resume(returning: result) }
+        writes += count
+        flush()
     }
 
     /// Transactions and writes committed so far in groups (nil for memory stores).
