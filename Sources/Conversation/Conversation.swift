@@ -41,7 +41,7 @@ public struct Conversation: Sendable {
         let understood = interpreter.interpret(text)
         var turn = Turn(conversation: self, understood: understood, text: text)
         turn.run(&state)
-        return reply(turn, state: state)
+        return reply(&turn, state: state)
     }
 
     /// What a person is told when their stored conversation cannot be continued.
@@ -67,10 +67,10 @@ public struct Conversation: Sendable {
         return nil
     }
 
-    private func reply(_ turn: Turn, state: SessionState) -> Reply {
+    private func reply(_ turn: inout Turn, state: SessionState) -> Reply {
         // Causes are ranked only when the reply shows them, and only once a turn.
         let showCauses = [.assessment, .followup].contains(state.stage) || turn.assessed
-        let ranked = showCauses ? (turn.ranked ?? Turn.worthNaming(knowledge.rankCauses(for: state.findings))).prefix(3) : []
+        let ranked = showCauses ? (turn.ranked ?? Turn.worthNaming(turn.rankCauses(state.findings))).prefix(3) : []
         return Reply(
             session: nil, reply: turn.lines.joined(separator: "\n\n"), stage: state.stage, understood: turn.understood,
             slots: Slots(findings: state.findings), triage: state.triage, redFlags: state.redFlags,
@@ -136,7 +136,9 @@ public struct Conversation: Sendable {
 
     // MARK: - Choosing the next question
 
-    func nextQuestion(_ state: SessionState) -> InterviewQuestion? {
+    /// `rank` ranks the causes for the state's findings (the turn keeps the result for its
+    /// assessment and reply).
+    func nextQuestion(_ state: SessionState, rank: () -> [RankedCause]) -> InterviewQuestion? {
         let findings = state.findings
         for question in interview.questions where !state.asked.contains(question.id) {
             if let requires = question.requires, !requires.allSatisfy(findings.present.contains) { continue }
@@ -144,7 +146,7 @@ public struct Conversation: Sendable {
             if isAnswered(question, findings) { continue }
             return question
         }
-        return conditionQuestion(state)
+        return conditionQuestion(state, rank: rank)
     }
 
     func isAnswered(_ question: InterviewQuestion, _ findings: Findings) -> Bool {
@@ -162,10 +164,10 @@ public struct Conversation: Sendable {
 
     /// Only the conditions that matter for what was said: those that would raise one of the
     /// leading causes, when the story is not already clear.
-    private func conditionQuestion(_ state: SessionState) -> InterviewQuestion? {
+    private func conditionQuestion(_ state: SessionState, rank: () -> [RankedCause]) -> InterviewQuestion? {
         let askedConditions = state.asked.filter { $0.hasPrefix("condition:") }.count
         guard askedConditions < Self.maximumConditionQuestions else { return nil }
-        let ranked = knowledge.rankCauses(for: state.findings)
+        let ranked = rank()
         let clear = (ranked.first?.score ?? 0) >= 0.8 && !state.findings.present.contains(Finding(.context, "no_obvious_trigger"))
         if clear { return nil }
         for cause in ranked.prefix(4) {

@@ -11,6 +11,9 @@ struct Turn {
     var assessed = false
     /// The causes ranked by this turn's assessment, so the reply need not rank them again.
     var ranked: [RankedCause]?
+    /// The last ranking of the turn and the findings it was for: a turn that asks a condition
+    /// question, assesses and replies ranks once.
+    private var rankCache: (findings: Findings, ranked: [RankedCause])?
 
     init(conversation: Conversation, understood: Understood, text: String) {
         self.conversation = conversation
@@ -89,7 +92,7 @@ struct Turn {
             // After a red flag, "what should I do?" gets the red flag's advice, not cramp self-care:
             // stretching or rubbing a leg that may hold a clot must wait for a doctor.
             if state.stage == .escalated && asksWhatToDo, let rule = state.redFlags.compactMap(knowledge.rule).max(by: { $0.level < $1.level }) {
-                lines.append("Because of the signs you told me about, the most important thing is to get medical help: \(rule.message.trimmed)")
+                lines.append("Because of the signs you told me about, the most important thing is to get medical help: \(rule.message)")
                 lines.append("Ordinary cramp self-care (stretching, massage, heat) can wait until a doctor has checked you.")
                 return
             }
@@ -215,7 +218,7 @@ struct Turn {
 
     private mutating func askNext(_ state: inout SessionState) {
         state.reasked = false
-        if let question = conversation.nextQuestion(state) {
+        if let question = conversation.nextQuestion(state, rank: { rankCauses(state.findings) }) {
             if question.id == state.pending && !understood.findings.present.isEmpty && lines.isEmpty {
                 lines.append("Thanks, I've noted that.")
             }
@@ -255,7 +258,7 @@ struct Turn {
             lines.append("I'm not sure I can answer that. I can tell you about causes, relief, prevention and when to see a doctor.")
             return
         }
-        lines.append(topic.answer.trimmed + " (Sources: \(sources(topic.sources)).)")
+        lines.append(topic.answer + " (Sources: \(sources(topic.sources)).)")
         if ["quinine", "painkillers", "muscle_relaxants", "magnesium", "statins", "diuretics", "medicines"].contains(id) {
             lines.append("I can't recommend a medicine or a dose; a doctor or pharmacist can advise what suits you, and never stop a prescribed medicine without talking to them.")
         }
@@ -272,10 +275,10 @@ struct Turn {
         state.pending = nil
         let top = rules[0]
         let heading = top.level == .emergency ? "This could be an emergency." : "This needs a doctor today."
-        lines.append("\(heading) \(top.title): \(top.message.trimmed)")
-        lines.append("Why: \(top.why.trimmed)")
+        lines.append("\(heading) \(top.title): \(top.message)")
+        lines.append("Why: \(top.why)")
         for rule in rules.dropFirst() where rule.level == top.level {
-            lines.append("Also, \(rule.title.lowercased()): \(rule.message.trimmed)")
+            lines.append("Also, \(rule.title.lowercased()): \(rule.message)")
         }
         lines.append("I can't diagnose, but these signs should be checked by a professional. You can still ask me questions.")
         suggestions = []
@@ -288,11 +291,19 @@ struct Turn {
 
     // MARK: - Assessment
 
+    /// The causes ranked for `findings`, once per turn for the same findings.
+    mutating func rankCauses(_ findings: Findings) -> [RankedCause] {
+        if let cache = rankCache, cache.findings == findings { return cache.ranked }
+        let ranked = knowledge.rankCauses(for: findings)
+        rankCache = (findings, ranked)
+        return ranked
+    }
+
     private mutating func assess(_ state: inout SessionState) {
         assessed = true
         state.pending = nil
         state.stage = .followup
-        let ranked = Self.worthNaming(knowledge.rankCauses(for: state.findings))
+        let ranked = Self.worthNaming(rankCauses(state.findings))
         self.ranked = ranked
         let rules = knowledge.matchingRules(for: state.findings)
         var level = rules.map(\.level).max() ?? .selfCare
@@ -318,11 +329,11 @@ struct Turn {
         let care = (causes.flatMap(\.treatments) + ["stretch", "massage"]).uniqued()
             .compactMap(knowledge.treatment).filter { $0.kind != .doctorMayConsider }.prefix(3)
         if !care.isEmpty {
-            text.append("What you can do:\n" + care.map { "- \($0.name): \($0.how.trimmed)" }.joined(separator: "\n"))
+            text.append("What you can do:\n" + care.map { "- \($0.name): \($0.how)" }.joined(separator: "\n"))
         }
         let tips = causes.flatMap(\.prevention).uniqued().compactMap(knowledge.preventionTip).prefix(3)
         if !tips.isEmpty {
-            text.append("To prevent them:\n" + tips.map { "- \($0.name): \($0.advice.trimmed)" }.joined(separator: "\n"))
+            text.append("To prevent them:\n" + tips.map { "- \($0.name): \($0.advice)" }.joined(separator: "\n"))
         }
         text.append("See a doctor if a cramp lasts more than 10 minutes, they keep coming back or spoil your sleep, or they come with numbness, swelling, redness or weakness. Call emergency services for chest pain or trouble breathing.")
         let cited = (causes.flatMap(\.sources) + rules.flatMap(\.sources)).uniqued()
@@ -379,15 +390,5 @@ extension Array where Element: Hashable {
     }
 }
 
-extension String {
-    /// One line of prose: YAML's folded text without its line breaks and outer spaces. Prose is
-    /// already trimmed at load, so the usual case returns at once without Foundation.
-    var trimmed: String {
-        guard contains(where: \.isNewline) || first?.isWhitespace == true || last?.isWhitespace == true else { return self }
-        return split(whereSeparator: { $0.isNewline })
-            .map { $0.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed() }
-            .map { String($0) }.filter { !$0.isEmpty }.joined(separator: " ")
-    }
-}
 
 import Foundation
