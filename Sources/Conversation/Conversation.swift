@@ -57,7 +57,7 @@ public struct Conversation: Sendable {
         if let finding = state.allFindings.first(where: { !knowledge.knows($0) }) {
             return "it names the finding '\(finding)', which the knowledge model \(knowledge.version) does not have"
         }
-        if let id = (state.asked + [state.pending].compactMap { $0 } + state.undo.flatMap { $0.asked + [$0.pending].compactMap { $0 } })
+        if let id = (state.asked + [state.pending].compactMap { $0 } + state.undo.flatMap { ($0.asked ?? []) + [$0.pending].compactMap { $0 } })
             .first(where: { interview.question($0) == nil }) {
             return "it names the question '\(id)', which the interview does not have"
         }

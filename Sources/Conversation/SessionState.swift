@@ -45,25 +45,94 @@ public struct SessionState: Sendable, Codable, Equatable {
 
     /// Every finding the state refers to, undo history included.
     var allFindings: [Finding] {
-        ([findings] + undo.map(\.findings)).flatMap { Array($0.present) + Array($0.absent) }
+        Array(findings.present) + Array(findings.absent) + undo.flatMap(\.allFindings)
     }
 
-    /// What `back` restores.
+    /// What `back` restores. The newest is whole; each older one is kept as its difference
+    /// from the one above it (a few findings), so twenty steps of undo cost little memory and
+    /// little to store. A state saved before diffs existed holds whole snapshots only, which
+    /// work the same.
     public struct Snapshot: Sendable, Codable, Equatable {
         public var stage: Stage
-        public var findings: Findings
-        public var asked: [String]
         public var pending: String?
+        /// Whole: the findings and the questions asked.
+        public var findings: Findings?
+        public var asked: [String]?
+        /// Or a difference from the snapshot above it.
+        public var diff: Diff?
+
+        public struct Diff: Sendable, Codable, Equatable {
+            /// Present here but not above (given back on restore), present above but not here
+            /// (taken away); the same for absent findings.
+            public var present: [Finding] = []
+            public var presentDropped: [Finding] = []
+            public var absent: [Finding] = []
+            public var absentDropped: [Finding] = []
+            /// How many of the questions asked above had been asked here.
+            public var asked: Int
+        }
+
+        init(stage: Stage, findings: Findings, asked: [String], pending: String?) {
+            self.stage = stage
+            self.findings = findings
+            self.asked = asked
+            self.pending = pending
+        }
+
+        /// This whole snapshot as a difference from `newer` (whole), or itself when the
+        /// questions asked here are not the start of those asked there.
+        func relative(to newer: Snapshot) -> Snapshot {
+            guard let findings, let asked, let newerFindings = newer.findings, let newerAsked = newer.asked,
+                  newerAsked.starts(with: asked) else { return self }
+            var copy = self
+            copy.findings = nil
+            copy.asked = nil
+            copy.diff = Diff(present: Array(findings.present.subtracting(newerFindings.present)),
+                             presentDropped: Array(newerFindings.present.subtracting(findings.present)),
+                             absent: Array(findings.absent.subtracting(newerFindings.absent)),
+                             absentDropped: Array(newerFindings.absent.subtracting(findings.absent)),
+                             asked: asked.count)
+            return copy
+        }
+
+        /// This snapshot made whole again from `newer` (whole), the one that was above it.
+        func whole(from newer: Snapshot) -> Snapshot {
+            guard let diff, var findings = newer.findings, let newerAsked = newer.asked else { return self }
+            findings.present.subtract(diff.presentDropped)
+            findings.present.formUnion(diff.present)
+            findings.absent.subtract(diff.absentDropped)
+            findings.absent.formUnion(diff.absent)
+            return Snapshot(stage: stage, findings: findings, asked: Array(newerAsked.prefix(diff.asked)), pending: pending)
+        }
+
+        var allFindings: [Finding] {
+            Array(findings?.present ?? []) + Array(findings?.absent ?? [])
+                + (diff.map { $0.present + $0.presentDropped + $0.absent + $0.absentDropped } ?? [])
+        }
     }
 
     static let undoLimit = 20
 
     var snapshot: Snapshot { Snapshot(stage: stage, findings: findings, asked: asked, pending: pending) }
 
+    /// Keeps `before` for `back`; the snapshot it covers becomes a difference from it.
+    mutating func pushUndo(_ before: Snapshot) {
+        if let top = undo.indices.last { undo[top] = undo[top].relative(to: before) }
+        undo.append(before)
+        if undo.count > Self.undoLimit { undo.removeFirst() }
+    }
+
+    /// The newest snapshot, whole; the one under it is made whole for the next `back`.
+    mutating func popUndo() -> Snapshot? {
+        guard let top = undo.popLast() else { return nil }
+        if let next = undo.indices.last { undo[next] = undo[next].whole(from: top) }
+        return top
+    }
+
     mutating func restore(_ snapshot: Snapshot) {
         stage = snapshot.stage
-        findings = snapshot.findings
-        asked = snapshot.asked
+        findings = snapshot.findings ?? findings
+        asked = snapshot.asked ?? asked
         pending = snapshot.pending
         reasked = false
     }
@@ -109,9 +178,19 @@ extension SessionState {
         for snapshot in undo {
             out.beginObject()
             out.key("stage"); out.string(snapshot.stage.rawValue)
-            out.key("findings"); Self.write(snapshot.findings, to: &out)
-            out.key("asked"); out.strings(snapshot.asked)
             if let pending = snapshot.pending { out.key("pending"); out.string(pending) }
+            if let findings = snapshot.findings { out.key("findings"); Self.write(findings, to: &out) }
+            if let asked = snapshot.asked { out.key("asked"); out.strings(asked) }
+            if let diff = snapshot.diff {
+                out.key("diff")
+                out.beginObject()
+                out.key("present"); out.strings(diff.present.lazy.map(\.description))
+                out.key("presentDropped"); out.strings(diff.presentDropped.lazy.map(\.description))
+                out.key("absent"); out.strings(diff.absent.lazy.map(\.description))
+                out.key("absentDropped"); out.strings(diff.absentDropped.lazy.map(\.description))
+                out.key("asked"); out.int(diff.asked)
+                out.endObject()
+            }
             out.endObject()
         }
         out.endArray()

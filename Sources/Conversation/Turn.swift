@@ -43,7 +43,7 @@ struct Turn {
             resume(state)
             return
         case .back:
-            if let previous = state.undo.popLast() {
+            if let previous = state.popUndo() {
                 state.restore(previous)
                 lines.append("OK, let's go back.")
                 if let pending = state.pending.flatMap(conversation.interview.question) { ask(pending, &state, again: true) }
@@ -74,8 +74,7 @@ struct Turn {
             answered = applyAnswer(to: pending, into: &new, state: &state)
         }
         if !new.present.isEmpty || !new.absent.isEmpty || answered {
-            state.undo.append(before)
-            if state.undo.count > SessionState.undoLimit { state.undo.removeFirst() }
+            state.pushUndo(before)
         }
         state.record(new)
 

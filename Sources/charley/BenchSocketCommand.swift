@@ -9,8 +9,11 @@ struct BenchSocketCommand: ParsableCommand {
         abstract: "Round-trip latency and throughput against a running `charley serve`.",
         discussion: """
             Opens CONNECTIONS connections; each sends MESSAGES messages, one at a time, waiting for \
-            every reply (a closed loop), each connection with its own sessions. Prints messages per \
-            second and latency percentiles. Start the daemon with a release build first.
+            every reply (a closed loop), each connection with its own SESSIONS sessions. One thread \
+            drives every connection with poll(2), so a thousand connections cost a thousand \
+            sockets, not a thousand threads. Prints messages per second and latency percentiles. \
+            Start the daemon with a release build first (Benchmarks/socket.sh does both); compare \
+            with `charley serve --echo` to see the transport's share.
             """)
 
     @Option(help: "The daemon's socket.")
@@ -25,61 +28,78 @@ struct BenchSocketCommand: ParsableCommand {
     @Option(help: "Sessions per connection.")
     var sessions = 8
 
+    static let texts = ["my calf cramps at night", "left", "a few seconds", "most nights", "years", "no", "no", "65",
+                        "is quinine safe?", "what causes cramps?"]
+
+    /// One connection of the load: its socket, what it has read, and where it is in its script.
+    struct Connection {
+        let client: SocketClient
+        var buffer: [UInt8] = []
+        var sent = 0
+        var answered = 0
+        var sentAt: UInt64 = 0
+    }
+
+    func message(connection: Int, index: Int) -> [UInt8] {
+        let session = "bench:\(connection):\(index % sessions)"
+        let text = Self.texts[(index / sessions) % Self.texts.count]
+        return Array(#"{"session":"\#(session)","text":"\#(text)"}"#.utf8) + [0x0a]
+    }
+
     func run() throws {
-        let texts = ["my calf cramps at night", "left", "a few seconds", "most nights", "years", "no", "no", "65",
-                     "is quinine safe?", "what causes cramps?"]
-        let results = Results(connections: connections, messages: messages)
-        let path = socket, perConnection = messages, sessionCount = sessions
-        @Sendable func client(_ connection: Int) {
-            guard let client = try? SocketClient(path: path) else { results.failures[connection] = perConnection; return }
-            for index in 0..<perConnection {
-                let session = "bench:\(connection):\(index % sessionCount)"
-                let text = texts[(index / sessionCount) % texts.count]
-                let line = #"{"session":"\#(session)","text":"\#(text)"}"#
-                let before = DispatchTime.now().uptimeNanoseconds
-                guard (try? client.send(line)) != nil, client.readLine() != nil else { results.failures[connection] += 1; continue }
-                results.latencies[connection * perConnection + index] = Double(DispatchTime.now().uptimeNanoseconds - before) / 1000
+        var load: [Connection] = []
+        for _ in 0..<connections {
+            do {
+                load.append(Connection(client: try SocketClient(path: socket)))
+            } catch {
+                throw ValidationError("\(error) (after \(load.count) connections)")
             }
         }
+        var latencies: [Double] = []
+        latencies.reserveCapacity(connections * messages)
+        var failures = 0
+        var polls = load.map { pollfd(fd: $0.client.descriptor, events: Int16(POLLIN), revents: 0) }
         let start = DispatchTime.now().uptimeNanoseconds
-        // A thread per connection: every connection really has a message in flight at once
-        // (concurrentPerform would run only as many as there are cores).
-        let group = DispatchGroup()
-        for connection in 0..<connections {
-            group.enter()
-            let thread = Thread {
-                defer { group.leave() }
-                client(connection)
+        for index in load.indices { send(&load[index], connection: index) }
+        var active = connections
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while active > 0 {
+            guard poll(&polls, nfds_t(polls.count), 10_000) > 0 else { failures += active; break }
+            for index in polls.indices where polls[index].revents != 0 {
+                let count = read(polls[index].fd, &chunk, chunk.count)
+                if count <= 0 {
+                    failures += messages - load[index].answered
+                    polls[index].fd = -1
+                    active -= 1
+                    continue
+                }
+                load[index].buffer += chunk[..<count]
+                while let newline = load[index].buffer.firstIndex(of: 0x0a) {
+                    load[index].buffer.removeSubrange(...newline)
+                    latencies.append(Double(DispatchTime.now().uptimeNanoseconds - load[index].sentAt) / 1000)
+                    load[index].answered += 1
+                    if load[index].sent < messages {
+                        send(&load[index], connection: index)
+                    } else {
+                        polls[index].fd = -1
+                        active -= 1
+                    }
+                }
             }
-            thread.stackSize = 256 * 1024
-            thread.start()
         }
-        group.wait()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        let sorted = results.latencies.sorted().filter { $0 > 0 }
-        guard !sorted.isEmpty else { throw ValidationError("no replies: is the daemon running on \(path)?") }
-        func percentile(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
-        print("socket: \(connections) connections x \(messages) messages (\(sessions) sessions each), \(results.failures.reduce(0, +)) failed")
+        guard !latencies.isEmpty else { throw ValidationError("no replies: is the daemon running on \(socket)?") }
+        latencies.sort()
+        func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+        print("socket: \(connections) connections x \(messages) messages (\(sessions) sessions each), \(failures) failed")
         print(String(format: "  %.0f messages/s; round trip p50 %.1f µs, p99 %.1f µs, max %.1f µs",
-                     Double(sorted.count) / seconds, percentile(0.5), percentile(0.99), sorted.last!))
-    }
-}
-
-/// Per-connection measurements. Each connection writes only its own slots (its index range), so
-/// the threads never touch the same memory; the buffers are freed when the benchmark ends.
-private final class Results: @unchecked Sendable {
-    let latencies: UnsafeMutableBufferPointer<Double>
-    let failures: UnsafeMutableBufferPointer<Int>
-
-    init(connections: Int, messages: Int) {
-        latencies = .allocate(capacity: connections * messages)
-        latencies.initialize(repeating: 0)
-        failures = .allocate(capacity: connections)
-        failures.initialize(repeating: 0)
+                     Double(latencies.count) / seconds, percentile(0.5), percentile(0.99), latencies.last!))
     }
 
-    deinit {
-        latencies.deallocate()
-        failures.deallocate()
+    private func send(_ connection: inout Connection, connection index: Int) {
+        let line = message(connection: index, index: connection.sent)
+        connection.sentAt = DispatchTime.now().uptimeNanoseconds
+        try? connection.client.send(bytes: line)
+        connection.sent += 1
     }
 }

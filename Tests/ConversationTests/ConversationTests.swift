@@ -44,6 +44,55 @@ struct ConversationTests {
         }
     }
 
+    @Test("back walks every answer back, also after the state went through storage")
+    func undoWalksBack() throws {
+        let lines = ["my left calf cramps at night", "a few minutes", "most nights", "years", "sitting a long time",
+                     "no numbness but some swelling", "no", "yes", "72", "no"]
+        var state = SessionState()
+        var history: [(Findings, [String], String?)] = [(state.findings, state.asked, state.pending)]
+        for line in lines {
+            _ = conversation.respond(to: line, state: &state)
+            history.append((state.findings, state.asked, state.pending))
+        }
+        #expect(state.undo.count >= 5)
+        #expect(state.undo.dropLast().allSatisfy { $0.diff != nil && $0.findings == nil }, "older steps are kept as differences")
+        // Through the stored form and back.
+        state = try JSONDecoder().decode(SessionState.self, from: Data(state.json()))
+        var restored: [Findings] = []
+        while !state.undo.isEmpty {
+            _ = conversation.respond(to: "back", state: &state)
+            restored.append(state.findings)
+            if restored.count == 3 { state = try JSONDecoder().decode(SessionState.self, from: Data(state.json())) }
+        }
+        // Every restored state is one of the earlier states, newest first, ending at the start.
+        let earlier = history.map(\.0)
+        var position = earlier.count - 1
+        for findings in restored {
+            guard let found = earlier[..<position].lastIndex(of: findings) else {
+                Issue.record("a restored state was never an earlier state: \(findings)")
+                break
+            }
+            position = found
+        }
+        #expect(restored.last == Findings(), "back all the way is where the conversation started")
+    }
+
+    @Test("a state saved with whole undo snapshots (before differences) still walks back")
+    func undoOldForm() throws {
+        let json = """
+            {"stage":"onset","findings":{"present":["location:calf","timing:night","duration:minutes"],"absent":[]},
+             "asked":["duration"],"pending":"frequency","reasked":false,"redFlags":[],"turns":2,
+             "undo":[{"stage":"greeting","findings":{"present":[],"absent":[]},"asked":[]},
+                     {"stage":"onset","findings":{"present":["location:calf","timing:night"],"absent":[]},"asked":[],"pending":"duration"}]}
+            """
+        var state = try JSONDecoder().decode(SessionState.self, from: Data(json.utf8))
+        _ = conversation.respond(to: "back", state: &state)
+        #expect(state.findings.present == [Finding(.location, "calf"), Finding(.timing, "night")])
+        #expect(state.pending == "duration")
+        _ = conversation.respond(to: "back", state: &state)
+        #expect(state.findings == Findings())
+    }
+
     @Test("the hand-written JSON escapes what JSON must")
     func jsonEscaping() throws {
         var state = SessionState()
