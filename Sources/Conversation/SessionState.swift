@@ -50,64 +50,85 @@ public struct SessionState: Sendable, Codable, Equatable {
 
     /// What `back` restores. The newest is whole; each older one is kept as its difference
     /// from the one above it (a few findings), so twenty steps of undo cost little memory and
-    /// little to store. A state saved before diffs existed holds whole snapshots only, which
-    /// work the same.
-    public struct Snapshot: Sendable, Codable, Equatable {
+    /// little to store. A state saved before differences existed holds whole snapshots only,
+    /// which work the same.
+    public struct Snapshot: Sendable, Equatable {
         public var stage: Stage
         public var pending: String?
-        /// Whole: the findings and the questions asked.
-        public var findings: Findings?
-        public var asked: [String]?
-        /// Or a difference from the snapshot above it.
-        public var diff: Diff?
+        public var content: Content
 
-        public struct Diff: Sendable, Codable, Equatable {
-            /// Present here but not above (given back on restore), present above but not here
-            /// (taken away); the same for absent findings.
-            public var present: [Finding] = []
-            public var presentDropped: [Finding] = []
-            public var absent: [Finding] = []
-            public var absentDropped: [Finding] = []
-            /// How many of the questions asked above had been asked here.
-            public var asked: Int
+        public enum Content: Sendable, Equatable {
+            /// The findings and the questions asked.
+            case whole(Findings, asked: [String])
+            /// How this snapshot differs from the one above it: findings to give back or take
+            /// away, and how many of the questions asked above had been asked here.
+            case diff([Change], asked: Int)
+        }
+
+        public enum Change: Sendable, Equatable {
+            case present(Finding), presentDropped(Finding), absent(Finding), absentDropped(Finding)
         }
 
         init(stage: Stage, findings: Findings, asked: [String], pending: String?) {
             self.stage = stage
-            self.findings = findings
-            self.asked = asked
             self.pending = pending
+            self.content = .whole(findings, asked: asked)
+        }
+
+        public var findings: Findings? {
+            if case .whole(let findings, _) = content { findings } else { nil }
+        }
+
+        public var asked: [String]? {
+            if case .whole(_, let asked) = content { asked } else { nil }
         }
 
         /// This whole snapshot as a difference from `newer` (whole), or itself when the
         /// questions asked here are not the start of those asked there.
         func relative(to newer: Snapshot) -> Snapshot {
-            guard let findings, let asked, let newerFindings = newer.findings, let newerAsked = newer.asked,
+            guard case .whole(let findings, let asked) = content, case .whole(let newerFindings, let newerAsked) = newer.content,
                   newerAsked.starts(with: asked) else { return self }
+            var changes: [Change] = []
+            changes += findings.present.subtracting(newerFindings.present).map(Change.present)
+            changes += newerFindings.present.subtracting(findings.present).map(Change.presentDropped)
+            changes += findings.absent.subtracting(newerFindings.absent).map(Change.absent)
+            changes += newerFindings.absent.subtracting(findings.absent).map(Change.absentDropped)
             var copy = self
-            copy.findings = nil
-            copy.asked = nil
-            copy.diff = Diff(present: Array(findings.present.subtracting(newerFindings.present)),
-                             presentDropped: Array(newerFindings.present.subtracting(findings.present)),
-                             absent: Array(findings.absent.subtracting(newerFindings.absent)),
-                             absentDropped: Array(newerFindings.absent.subtracting(findings.absent)),
-                             asked: asked.count)
+            copy.content = .diff(changes, asked: asked.count)
             return copy
         }
 
         /// This snapshot made whole again from `newer` (whole), the one that was above it.
         func whole(from newer: Snapshot) -> Snapshot {
-            guard let diff, var findings = newer.findings, let newerAsked = newer.asked else { return self }
-            findings.present.subtract(diff.presentDropped)
-            findings.present.formUnion(diff.present)
-            findings.absent.subtract(diff.absentDropped)
-            findings.absent.formUnion(diff.absent)
-            return Snapshot(stage: stage, findings: findings, asked: Array(newerAsked.prefix(diff.asked)), pending: pending)
+            guard case .diff(let changes, let count) = content, case .whole(var findings, let newerAsked) = newer.content else { return self }
+            for change in changes {
+                switch change {
+                case .presentDropped(let finding): findings.present.remove(finding)
+                case .absentDropped(let finding): findings.absent.remove(finding)
+                default: break
+                }
+            }
+            for change in changes {
+                switch change {
+                case .present(let finding): findings.present.insert(finding)
+                case .absent(let finding): findings.absent.insert(finding)
+                default: break
+                }
+            }
+            return Snapshot(stage: stage, findings: findings, asked: Array(newerAsked.prefix(count)), pending: pending)
         }
 
         var allFindings: [Finding] {
-            Array(findings?.present ?? []) + Array(findings?.absent ?? [])
-                + (diff.map { $0.present + $0.presentDropped + $0.absent + $0.absentDropped } ?? [])
+            switch content {
+            case .whole(let findings, _):
+                return Array(findings.present) + Array(findings.absent)
+            case .diff(let changes, _):
+                return changes.map {
+                    switch $0 {
+                    case .present(let f), .presentDropped(let f), .absent(let f), .absentDropped(let f): f
+                    }
+                }
+            }
         }
     }
 
@@ -131,8 +152,10 @@ public struct SessionState: Sendable, Codable, Equatable {
 
     mutating func restore(_ snapshot: Snapshot) {
         stage = snapshot.stage
-        findings = snapshot.findings ?? findings
-        asked = snapshot.asked ?? asked
+        if case .whole(let findings, let asked) = snapshot.content {
+            self.findings = findings
+            self.asked = asked
+        }
         pending = snapshot.pending
         reasked = false
     }
@@ -179,15 +202,18 @@ extension SessionState {
             out.beginObject()
             out.key("stage"); out.string(snapshot.stage.rawValue)
             if let pending = snapshot.pending { out.key("pending"); out.string(pending) }
-            if let findings = snapshot.findings { out.key("findings"); Self.write(findings, to: &out) }
-            if let asked = snapshot.asked { out.key("asked"); out.strings(asked) }
-            if let diff = snapshot.diff {
+            switch snapshot.content {
+            case .whole(let findings, let asked):
+                out.key("findings"); Self.write(findings, to: &out)
+                out.key("asked"); out.strings(asked)
+            case .diff(let changes, let asked):
+                let diff = Snapshot.DiffForm(changes, asked: asked)
                 out.key("diff")
                 out.beginObject()
-                out.key("present"); out.strings(diff.present.lazy.map(\.description))
-                out.key("presentDropped"); out.strings(diff.presentDropped.lazy.map(\.description))
-                out.key("absent"); out.strings(diff.absent.lazy.map(\.description))
-                out.key("absentDropped"); out.strings(diff.absentDropped.lazy.map(\.description))
+                out.key("present"); out.strings(diff.present)
+                out.key("presentDropped"); out.strings(diff.presentDropped)
+                out.key("absent"); out.strings(diff.absent)
+                out.key("absentDropped"); out.strings(diff.absentDropped)
                 out.key("asked"); out.int(diff.asked)
                 out.endObject()
             }
@@ -204,5 +230,67 @@ extension SessionState {
         out.key("present"); out.strings(findings.present.lazy.map(\.description))
         out.key("absent"); out.strings(findings.absent.lazy.map(\.description))
         out.endObject()
+    }
+}
+
+extension SessionState.Snapshot: Codable {
+    /// The stored form of a difference: four lists of findings and a count.
+    struct DiffForm: Codable {
+        var present: [String] = []
+        var presentDropped: [String] = []
+        var absent: [String] = []
+        var absentDropped: [String] = []
+        var asked: Int
+
+        init(_ changes: [Change], asked: Int) {
+            self.asked = asked
+            for change in changes {
+                switch change {
+                case .present(let f): present.append(f.description)
+                case .presentDropped(let f): presentDropped.append(f.description)
+                case .absent(let f): absent.append(f.description)
+                case .absentDropped(let f): absentDropped.append(f.description)
+                }
+            }
+        }
+
+        func changes() throws -> [Change] {
+            func parse(_ list: [String], _ make: (Finding) -> Change) throws -> [Change] {
+                try list.map { text in
+                    guard let finding = Finding(parsing: text) else {
+                        throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "not a finding"))
+                    }
+                    return make(finding)
+                }
+            }
+            return try parse(present, Change.present) + parse(presentDropped, Change.presentDropped)
+                + parse(absent, Change.absent) + parse(absentDropped, Change.absentDropped)
+        }
+    }
+
+    enum CodingKeys: String, CodingKey { case stage, pending, findings, asked, diff }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        stage = try c.decode(Stage.self, forKey: .stage)
+        pending = try c.decodeIfPresent(String.self, forKey: .pending)
+        if let diff = try c.decodeIfPresent(DiffForm.self, forKey: .diff) {
+            content = .diff(try diff.changes(), asked: diff.asked)
+        } else {
+            content = .whole(try c.decode(Findings.self, forKey: .findings), asked: try c.decode([String].self, forKey: .asked))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(stage, forKey: .stage)
+        try c.encodeIfPresent(pending, forKey: .pending)
+        switch content {
+        case .whole(let findings, let asked):
+            try c.encode(findings, forKey: .findings)
+            try c.encode(asked, forKey: .asked)
+        case .diff(let changes, let asked):
+            try c.encode(DiffForm(changes, asked: asked), forKey: .diff)
+        }
     }
 }
