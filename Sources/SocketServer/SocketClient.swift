@@ -11,23 +11,28 @@ public final class SocketClient {
     }
 
     public init(path: String) throws {
-        descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        // The descriptor is stored only once connected: a throw before that must close it here,
+        // and a throw after every property is set would run deinit, closing it a second time
+        // (and perhaps closing another thread's file that took the same number meanwhile).
+        let candidate = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard candidate >= 0 else { throw Failure(description: "cannot create a socket: \(String(cString: strerror(errno)))") }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8) + [0]
         guard bytes.count <= MemoryLayout.size(ofValue: address.sun_path) else {
-            close(descriptor)
+            close(candidate)
             throw Failure(description: "the socket path \(path) is too long")
         }
         withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
         let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(candidate, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         if result != 0 {
             let reason = String(cString: strerror(errno))
-            close(descriptor)
+            close(candidate)
             throw Failure(description: "cannot connect to \(path): \(reason); is `charley serve` running?")
         }
+        descriptor = candidate
     }
 
     deinit { close(descriptor) }
