@@ -81,21 +81,34 @@ public struct JSONWriter {
 
     private mutating func quoted(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5c, 0x22])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5c, 0x5c])
-            case 0x0a: bytes.append(contentsOf: [0x5c, UInt8(ascii: "n")])
-            case 0x0d: bytes.append(contentsOf: [0x5c, UInt8(ascii: "r")])
-            case 0x09: bytes.append(contentsOf: [0x5c, UInt8(ascii: "t")])
-            case 0x08: bytes.append(contentsOf: [0x5c, UInt8(ascii: "b")])
-            case 0x0c: bytes.append(contentsOf: [0x5c, UInt8(ascii: "f")])
-            case 0..<0x20:
-                bytes.append(contentsOf: [0x5c, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                          Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 0xf)]])
-            default: bytes.append(byte)
+        var text = text
+        text.withUTF8 { utf8 in
+            // Runs that need no escaping are copied whole.
+            var run = 0
+            for index in utf8.indices {
+                let byte = utf8[index]
+                guard byte < 0x20 || byte == 0x22 || byte == 0x5c else { continue }
+                if run < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<index])) }
+                escape(byte)
+                run = index + 1
             }
+            if run < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run...])) }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func escape(_ byte: UInt8) {
+        switch byte {
+        case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5c, 0x22])
+        case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5c, 0x5c])
+        case 0x0a: bytes.append(contentsOf: [0x5c, UInt8(ascii: "n")])
+        case 0x0d: bytes.append(contentsOf: [0x5c, UInt8(ascii: "r")])
+        case 0x09: bytes.append(contentsOf: [0x5c, UInt8(ascii: "t")])
+        case 0x08: bytes.append(contentsOf: [0x5c, UInt8(ascii: "b")])
+        case 0x0c: bytes.append(contentsOf: [0x5c, UInt8(ascii: "f")])
+        default:
+            bytes.append(contentsOf: [0x5c, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                      Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 0xf)]])
+        }
     }
 }
