@@ -47,11 +47,8 @@ public struct CharleyServer: Service, CustomStringConvertible {
     let conversation: Conversation
     let logger: Logger
     let version: String
-    private let connections = NIOLockedValueBox(0)
-    /// Connections accepted but not yet taken by the accept loop. One accepted as the listener
-    /// closes would otherwise be dropped unclosed, which NIO traps on ("Deinited NIOAsyncWriter
-    /// without calling finish()"); after the loop these are closed properly.
-    private let unclaimed = NIOLockedValueBox<[ObjectIdentifier: NIOAsyncChannel<Frame, ByteBuffer>]>([:])
+    /// The open connections, to close them at the end of a graceful shutdown.
+    private let connections = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
 
     /// How ServiceLifecycle names the service in its logs (not the whole configuration).
     public var description: String { "CharleyServer(\(configuration.socketPath))" }
@@ -73,7 +70,7 @@ public struct CharleyServer: Service, CustomStringConvertible {
     private func purgeExpiredSessions() async {
         let seconds = min(max(configuration.idleExpiry.components.seconds / 10, 1), 600)
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let removed = await registry.purgeExpired()
+            let removed = registry.purgeExpired()
             if removed > 0 { logger.info("purged expired sessions", metadata: ["count": "\(removed)"]) }
             try? await Task.sleep(for: .seconds(seconds))
         }
@@ -83,42 +80,38 @@ public struct CharleyServer: Service, CustomStringConvertible {
         let path = configuration.socketPath
         try Self.prepareSocketPath(path, creatingDefaultFolder: path == ServerConfiguration.defaultSocketPath())
         let maximumLine = configuration.maximumLineBytes
-        let unclaimed = self.unclaimed
+        let connections = self.connections
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 512)
-            .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false) { channel in
+            .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    let admitted = connections.withLockedValue { open -> Bool in
+                        guard open.count < self.configuration.maximumConnections else { return false }
+                        open[ObjectIdentifier(channel)] = channel
+                        return true
+                    }
+                    channel.closeFuture.whenComplete { _ in connections.withLockedValue { $0[ObjectIdentifier(channel)] = nil } }
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFramer(maximumLength: maximumLine)))
-                    let connection = try NIOAsyncChannel<Frame, ByteBuffer>(wrappingChannelSynchronously: channel)
-                    unclaimed.withLockedValue { $0[ObjectIdentifier(channel)] = connection }
-                    return connection
+                    try channel.pipeline.syncOperations.addHandler(ConnectionHandler(server: self, admitted: admitted))
                 }
             }
+            .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false).get()
         chmod(path, mode_t(configuration.socketMode))
         logger.info("listening", metadata: ["socket": "\(path)"])
-        try await withGracefulShutdownHandler {
-            try await withThrowingDiscardingTaskGroup { group in
-                let purging = Task { await self.purgeExpiredSessions() }
-                defer { purging.cancel() }
-                try await server.executeThenClose { inbound in
-                    // Ends when the listening channel is closed on shutdown; every connection already
-                    // accepted is still served (dropping one unhandled crashes NIO's writer).
-                    for try await connection in inbound {
-                        unclaimed.withLockedValue { $0[ObjectIdentifier(connection.channel)] = nil }
-                        group.addTask { await self.serve(connection) }
-                    }
-                }
-                let leftovers = unclaimed.withLockedValue { pending in
-                    defer { pending = [:] }
-                    return Array(pending.values)
-                }
-                for leftover in leftovers {
-                    group.addTask { try? await leftover.executeThenClose { _, _ in } }
-                }
-            }
-        } onGracefulShutdown: {
+        let purging = Task { await self.purgeExpiredSessions() }
+        defer { purging.cancel() }
+        try await withTaskCancellationOrGracefulShutdownHandler {
+            try await server.closeFuture.get()
+        } onCancelOrGracefulShutdown: {
             logger.info("shutting down: no new connections; finishing replies in flight")
-            server.channel.close(promise: nil)
+            server.close(promise: nil)
+        }
+        // Lines already sent still get their replies: connections are closed after a short grace
+        // period instead of being cut off at once.
+        if !connections.withLockedValue({ $0.isEmpty }) {
+            try? await Task.sleep(for: .milliseconds(500))
+            let open = connections.withLockedValue { Array($0.values) }
+            for channel in open { try? await channel.close() }
         }
         unlink(path)
         logger.info("stopped")
@@ -162,38 +155,14 @@ public struct CharleyServer: Service, CustomStringConvertible {
         }
     }
 
-    private func serve(_ connection: NIOAsyncChannel<Frame, ByteBuffer>) async {
-        let admitted = connections.withLockedValue { count -> Bool in
-            guard count < configuration.maximumConnections else { return false }
-            count += 1
-            return true
-        }
-        defer { if admitted { connections.withLockedValue { $0 -= 1 } } }
-        do {
-            try await connection.executeThenClose { inbound, outbound in
-                guard admitted else {
-                    try await outbound.write(encode(ErrorReply(session: nil, .tooManyConnections,
-                        "the daemon already has \(configuration.maximumConnections) connections; try again later")))
-                    return
-                }
-                // On shutdown, lines already sent still get their replies: the connection is
-                // closed after a short grace period instead of being cut off at once.
-                let channel = connection.channel
-                try await withGracefulShutdownHandler {
-                    for try await frame in inbound {
-                        try await outbound.write(await handle(frame))
-                    }
-                } onGracefulShutdown: {
-                    channel.eventLoop.scheduleTask(in: .milliseconds(500)) { channel.close(promise: nil) }
-                }
-            }
-        } catch {
-            logger.debug("connection ended", metadata: ["error": "\(type(of: error))"])
-        }
+    /// One line in, one line out, through `reply`: at once, or once a turn's state is committed
+    /// (then on the store's writer thread). Every problem is an error reply.
+    func handle(_ frame: Frame, reply: @escaping @Sendable (ByteBuffer) -> Void) {
+        if let immediate = handleAtOnce(frame, reply: reply) { reply(immediate) }
     }
 
-    /// One line in, one line out. Never throws: every problem is an error reply.
-    func handle(_ frame: Frame) async -> ByteBuffer {
+    /// The reply when it is ready at once; nil when `reply` will be called later.
+    private func handleAtOnce(_ frame: Frame, reply: @escaping @Sendable (ByteBuffer) -> Void) -> ByteBuffer? {
         guard case .line(let line) = frame else {
             return encode(ErrorReply(session: nil, .lineTooLong, "a line may be at most \(configuration.maximumLineBytes) bytes; it was ignored"))
         }
@@ -225,19 +194,15 @@ public struct CharleyServer: Service, CustomStringConvertible {
         }
         switch type {
         case "reset", "end":
-            do {
-                try await registry.reset(session)
-            } catch {
-                return encode(failure(error, session: session))
+            registry.reset(session) { result in
+                switch result {
+                case .success: reply(encode(SimpleReply(type: type == "reset" ? "reset" : "ended", session: session)))
+                case .failure(let error): reply(encode(failure(error, session: session)))
+                }
             }
-            return encode(SimpleReply(type: type == "reset" ? "reset" : "ended", session: session))
+            return nil
         case "state":
-            let state: SessionState?
-            do {
-                state = try await registry.state(session)
-            } catch {
-                return encode(failure(error, session: session))
-            }
+            let state = registry.state(session)
             return encode(StateReply(session: session, exists: state != nil, stage: state?.stage,
                                      slots: state.map { .init(findings: $0.findings) }, triage: state?.triage,
                                      redFlags: state?.redFlags, turns: state?.turns))
@@ -249,13 +214,17 @@ public struct CharleyServer: Service, CustomStringConvertible {
             guard text.count <= configuration.maximumTextCharacters else {
                 return encode(ErrorReply(session: session, .textTooLong, "a message may be at most \(configuration.maximumTextCharacters) characters"))
             }
-            do {
-                var bytes = try await registry.respond(session: session, text: text).json()
-                bytes.append(UInt8(ascii: "\n"))
-                return ByteBuffer(bytes: bytes)
-            } catch {
-                return encode(failure(error, session: session))
+            registry.respond(session: session, text: text) { result in
+                switch result {
+                case .success(let answer):
+                    var bytes = answer.json()
+                    bytes.append(UInt8(ascii: "\n"))
+                    reply(ByteBuffer(bytes: bytes))
+                case .failure(let error):
+                    reply(encode(failure(error, session: session)))
+                }
             }
+            return nil
         }
     }
 
@@ -268,9 +237,94 @@ public struct CharleyServer: Service, CustomStringConvertible {
         }
     }
 
-    private func encode(_ value: some Encodable) -> ByteBuffer {
+    func encode(_ value: some Encodable) -> ByteBuffer {
         var data = (try? ContractJSON.data(value)) ?? Data(#"{"error":{"code":"internal","message":"could not encode the reply"}}"#.utf8)
         data.append(UInt8(ascii: "\n"))
         return ByteBuffer(bytes: data)
+    }
+}
+
+/// One connection: frames in, replies out, in the order the lines came even when a later
+/// reply is ready first (a ping behind a turn waiting for its commit). Runs on the channel's
+/// event loop; turns run right here, so a message costs no hand-off between threads.
+final class ConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = Frame
+    typealias OutboundOut = ByteBuffer
+
+    let server: CharleyServer
+    let admitted: Bool
+    /// Replies not yet written, from the oldest line still waiting; nil where not ready.
+    private var waiting = CircularBuffer<ByteBuffer?>()
+    /// The number of the first line in `waiting`, and of the next line.
+    private var first = 0
+    private var next = 0
+    private var reading = false
+
+    init(server: CharleyServer, admitted: Bool) {
+        self.server = server
+        self.admitted = admitted
+    }
+
+    private var refused = false
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { refuseIfOverLimit(context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        refuseIfOverLimit(context)
+        context.fireChannelActive()
+    }
+
+    /// A connection over `--max-connections` gets one error line and is closed (whether it
+    /// became active before or after this handler was added).
+    private func refuseIfOverLimit(_ context: ChannelHandlerContext) {
+        guard !admitted, !refused else { return }
+        refused = true
+        let refusal = server.encode(ErrorReply(session: nil, .tooManyConnections,
+            "the daemon already has \(server.configuration.maximumConnections) connections; try again later"))
+        context.writeAndFlush(wrapOutboundOut(refusal)).whenComplete { _ in context.close(promise: nil) }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard admitted else { return }
+        let line = next
+        next += 1
+        waiting.append(nil)
+        reading = true
+        let loop = context.eventLoop
+        let bound = NIOLoopBound((self, context), eventLoop: loop)
+        server.handle(unwrapInboundIn(data)) { reply in
+            if loop.inEventLoop {
+                bound.value.0.ready(line, reply, context: bound.value.1)
+            } else {
+                loop.execute { bound.value.0.ready(line, reply, context: bound.value.1) }
+            }
+        }
+        reading = false
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        context.flush()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    /// Writes every reply that is ready and has no unanswered line before it.
+    private func ready(_ line: Int, _ reply: ByteBuffer, context: ChannelHandlerContext) {
+        guard line >= first, context.channel.isActive else { return }
+        waiting[waiting.index(waiting.startIndex, offsetBy: line - first)] = reply
+        var wrote = false
+        while let head = waiting.first, let buffer = head {
+            waiting.removeFirst()
+            first += 1
+            context.write(wrapOutboundOut(buffer), promise: nil)
+            wrote = true
+        }
+        // Inside channelRead the flush comes with channelReadComplete; a reply that waited for
+        // its commit is flushed now.
+        if wrote && !reading { context.flush() }
     }
 }

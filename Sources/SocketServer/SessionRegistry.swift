@@ -3,16 +3,17 @@ import Foundation
 import Knowledge
 import Logging
 
-/// Runs turns against the session store. One actor: a turn takes microseconds, so serialising
-/// them is cheap, and a session that moves to a new connection finds its state in the store.
+/// Runs turns against the session store, from any thread: the daemon calls it straight from
+/// NIO's event loops, so a turn costs no hand-off between threads. Sessions are spread over
+/// shards, each with its own lock: turns of one session run one at a time and in order, turns
+/// of different sessions run in parallel.
 ///
-/// A turn's new state is committed before its reply is returned. With a durable store the
-/// commits of concurrent turns are grouped: a turn queues its write and waits; while one
-/// transaction is being written on the writer thread, the actor goes on running turns, whose
-/// writes then go together in the next transaction. Meanwhile the states not yet committed are
-/// kept in `inFlight`, so a session's next turn builds on its last one, and its commit comes
-/// after that one's.
-public actor SessionRegistry {
+/// A turn's reply is handed back only after its new state is committed. With a memory store
+/// that is at once. With a durable store the write goes to the `GroupCommitter`, which commits
+/// the writes of concurrent turns together on its own thread and then hands back their replies;
+/// meanwhile the states not yet committed are kept in flight, so a session's next turn builds
+/// on its last one, and its commit comes after that one's.
+public final class SessionRegistry: Sendable {
     public enum Failure: Error, Equatable {
         case tooManySessions(Int)
         case store(String)
@@ -23,18 +24,15 @@ public actor SessionRegistry {
     let idleExpiry: Duration
     let keepTranscripts: Bool
     let logger: Logger
-    private let groupsCommits: Bool
-    private var waiting: [(SessionWrite, CheckedContinuation<Result<Void, StoreError>, Never>)] = []
-    private var flushScheduled = false
-    /// A transaction is being written on `writer`.
-    private var writing = false
-    private let writer = DispatchQueue(label: "charley.store.writer")
-    private var transactions = 0
-    private var writes = 0
-    /// Fault injection for tests: a slow disk, so that a crash lands between commit and reply.
-    private let commitDelay: Duration
-    private var inFlight: [String: (state: SessionState, turns: Int)] = [:]
+    private let committer: GroupCommitter?
+    private let shards: [Shard]
     private let now: @Sendable () -> Double
+
+    /// The sessions whose states are computed but not yet committed, for a slice of the ids.
+    private final class Shard: @unchecked Sendable {
+        let lock = NSLock()
+        var inFlight: [String: (state: SessionState, turns: Int)] = [:]
+    }
 
     public init(conversation: Conversation, store: any SessionStore, idleExpiry: Duration,
                 keepTranscripts: Bool = false, commitDelay: Duration = .zero, logger: Logger = Logger(label: "charley.sessions"),
@@ -44,31 +42,43 @@ public actor SessionRegistry {
         self.idleExpiry = idleExpiry
         self.keepTranscripts = keepTranscripts
         self.logger = logger
-        self.groupsCommits = store.isDurable
-        self.commitDelay = commitDelay
+        self.committer = store.isDurable ? GroupCommitter(store: store, delay: commitDelay) : nil
+        self.shards = (0..<32).map { _ in Shard() }
         self.now = now
     }
 
     /// A session expires when it has been idle longer than this.
     var expirySeconds: Double { Double(idleExpiry.components.seconds) + Double(idleExpiry.components.attoseconds) * 1e-18 }
 
-    public func respond(session: String, text: String) async throws(Failure) -> Reply {
+    private func shard(_ session: String) -> Shard { shards[Int(UInt(bitPattern: session.hashValue) % UInt(shards.count))] }
+
+    /// Runs one turn and calls `done` with its reply once the new state is committed: before
+    /// returning for a memory store, later on the writer thread for a durable one.
+    public func respond(session: String, text: String, done: @escaping @Sendable (Result<Reply, Failure>) -> Void) {
+        let shard = shard(session)
+        shard.lock.lock()
         let time = now()
-        var (state, notice) = try current(session, at: time)
-        var reply = conversation.respond(to: text, state: &state)
+        let state: SessionState, notice: String?
+        do {
+            (state, notice) = try current(session, in: shard, at: time)
+        } catch {
+            shard.lock.unlock()
+            return done(.failure(error))
+        }
+        var next = state
+        var reply = conversation.respond(to: text, state: &next)
         reply.session = session
         if let notice { reply.reply = notice + "\n\n" + reply.reply }
-        let transcript = keepTranscripts ? TranscriptEntry(turn: state.turns, said: text, reply: reply.reply, at: time) : nil
-        let write = SessionWrite(id: session, change: state.stage == .ended ? .delete : .save(state), time: time,
+        let transcript = keepTranscripts ? TranscriptEntry(turn: next.turns, said: text, reply: reply.reply, at: time) : nil
+        let write = SessionWrite(id: session, change: next.stage == .ended ? .delete : .save(next), time: time,
                                  knowledge: conversation.knowledge.version, transcript: transcript)
-        try await commit(write, state: state)
-        return reply
+        commit(write, state: next, in: shard) { [reply] result in done(result.map { reply }) }
     }
 
     /// The session's state, a new one when it is unknown or expired, or a new one and a notice
-    /// for the person when the stored one cannot go on.
-    private func current(_ session: String, at time: Double) throws(Failure) -> (SessionState, String?) {
-        if let pending = inFlight[session] { return (pending.state, nil) }
+    /// for the person when the stored one cannot go on. Called with the shard locked.
+    private func current(_ session: String, in shard: Shard, at time: Double) throws(Failure) -> (SessionState, String?) {
+        if let pending = shard.inFlight[session] { return (pending.state, nil) }
         let loaded: StoredSession.Loaded?
         do {
             loaded = try store.load(session)
@@ -86,78 +96,80 @@ public actor SessionRegistry {
         return (resumed.state, resumed.notice)
     }
 
-    private func commit(_ write: SessionWrite, state: SessionState) async throws(Failure) {
-        guard groupsCommits else {
+    /// Commits `write`; called with the shard locked, and unlocks it.
+    private func commit(_ write: SessionWrite, state: SessionState, in shard: Shard,
+                        done: @escaping @Sendable (Result<Void, Failure>) -> Void) {
+        guard let committer else {
+            let result: Result<Void, Failure>
             do {
                 try store.commit([write])
+                result = .success(())
             } catch .full(let limit) {
                 // Make room from expired sessions once before refusing.
                 _ = try? store.purge(updatedBefore: write.time - expirySeconds)
-                do { try store.commit([write]) } catch { throw .tooManySessions(limit) }
+                do {
+                    try store.commit([write])
+                    result = .success(())
+                } catch {
+                    result = .failure(.tooManySessions(limit))
+                }
             } catch {
-                throw .store(error.description)
+                result = .failure(.store(error.description))
             }
-            return
+            shard.lock.unlock()
+            return done(result)
         }
-        inFlight[write.id] = (state, (inFlight[write.id]?.turns ?? 0) + 1)
-        let result = await withCheckedContinuation { continuation in
-            waiting.append((write, continuation))
-            if !flushScheduled {
-                flushScheduled = true
-                Task { await self.flush() }
+        shard.inFlight[write.id] = (state, (shard.inFlight[write.id]?.turns ?? 0) + 1)
+        // Queued under the shard's lock, so a session's writes reach the committer in order.
+        committer.enqueue(write) { [logger] result in
+            shard.lock.withLock {
+                if let entry = shard.inFlight[write.id] {
+                    shard.inFlight[write.id] = entry.turns > 1 ? (entry.state, entry.turns - 1) : nil
+                }
             }
+            if case .failure(let error) = result {
+                logger.error("cannot save a session", metadata: ["error": "\(error)"])
+                return done(.failure(.store("the session store cannot be written; your last message was not saved, please send it again")))
+            }
+            done(.success(()))
         }
-        if let entry = inFlight[write.id] {
-            inFlight[write.id] = entry.turns > 1 ? (entry.state, entry.turns - 1) : nil
-        }
-        if case .failure(let error) = result {
-            logger.error("cannot save a session", metadata: ["error": "\(error)"])
-            throw .store("the session store cannot be written; your last message was not saved, please send it again")
-        }
+        shard.lock.unlock()
     }
 
-    public func reset(_ session: String) async throws(Failure) {
-        try await commit(SessionWrite(id: session, change: .delete, time: now(), knowledge: conversation.knowledge.version),
-                         state: SessionState())
+    /// Forgets a session; `done` once that is committed.
+    public func reset(_ session: String, done: @escaping @Sendable (Result<Void, Failure>) -> Void) {
+        let shard = shard(session)
+        shard.lock.lock()
+        commit(SessionWrite(id: session, change: .delete, time: now(), knowledge: conversation.knowledge.version),
+               state: SessionState(), in: shard, done: done)
     }
 
     /// The session's state as the next turn would see it (nil when there is none or it expired).
-    public func state(_ session: String) throws(Failure) -> SessionState? {
-        let time = now()
-        if let pending = inFlight[session] { return pending.state }
-        guard case .session(let stored) = try? store.load(session), time - stored.updated <= expirySeconds else { return nil }
-        return stored.state
-    }
-
-    /// Starts a transaction for every waiting write, unless one is being written: then they go
-    /// in the next. The transaction runs on the writer thread, so the actor goes on running
-    /// turns meanwhile (their writes join the next transaction).
-    private func flush() {
-        flushScheduled = false
-        guard !writing, !waiting.isEmpty else { return }
-        writing = true
-        let batch = waiting
-        waiting = []
-        let store = self.store, delay = commitDelay
-        writer.async {
-            if delay > .zero {
-                Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) * 1e-18)
-            }
-            let result = Result<Void, StoreError> { () throws(StoreError) in try store.commit(batch.map(\.0)) }
-            for (_, continuation) in batch { continuation.resume(returning: result) }
-            Task { await self.written(batch.count) }
+    public func state(_ session: String) -> SessionState? {
+        let shard = shard(session)
+        return shard.lock.withLock {
+            if let pending = shard.inFlight[session] { return pending.state }
+            guard case .session(let stored) = try? store.load(session), now() - stored.updated <= expirySeconds else { return nil }
+            return stored.state
         }
     }
 
-    private func written(_ count: Int) {
-        writing = false
-        transactions += 1
-        writes += count
-        flush()
+    // MARK: - For callers in async code (tests, benchmarks)
+
+    public func respond(session: String, text: String) async throws(Failure) -> Reply {
+        try await withCheckedContinuation { continuation in
+            respond(session: session, text: text) { continuation.resume(returning: $0) }
+        }.get()
+    }
+
+    public func reset(_ session: String) async throws(Failure) {
+        try await withCheckedContinuation { continuation in
+            reset(session) { continuation.resume(returning: $0) }
+        }.get()
     }
 
     /// Transactions and writes committed so far in groups (nil for memory stores).
-    public var commitStatistics: (transactions: Int, writes: Int)? { groupsCommits ? (transactions, writes) : nil }
+    public var commitStatistics: (transactions: Int, writes: Int)? { committer?.statistics }
 
     /// Removes expired sessions from the store; returns how many.
     @discardableResult
@@ -167,6 +179,62 @@ public actor SessionRegistry {
         } catch {
             logger.error("cannot purge expired sessions", metadata: ["error": "\(error)"])
             return 0
+        }
+    }
+}
+
+/// Groups the commits of concurrent turns: while one transaction is being written on the
+/// writer thread, the writes that arrive wait, and then go together in the next. Each write's
+/// completion runs only after the transaction holding it has committed (or failed), so a reply
+/// always follows its commit.
+final class GroupCommitter: @unchecked Sendable {
+    typealias Completion = @Sendable (Result<Void, StoreError>) -> Void
+
+    private let store: any SessionStore
+    private let writer = DispatchQueue(label: "charley.store.writer")
+    private let lock = NSLock()
+    private var waiting: [(SessionWrite, Completion)] = []
+    private var writing = false
+    private var transactions = 0
+    private var writes = 0
+    /// Fault injection for tests: a slow disk, so that a crash lands between commit and reply.
+    private let delay: Duration
+
+    init(store: any SessionStore, delay: Duration = .zero) {
+        self.store = store
+        self.delay = delay
+    }
+
+    /// Transactions and writes so far, for benchmarks and tests.
+    var statistics: (transactions: Int, writes: Int) { lock.withLock { (transactions, writes) } }
+
+    func enqueue(_ write: SessionWrite, completion: @escaping Completion) {
+        let start = lock.withLock {
+            waiting.append((write, completion))
+            if writing { return false }
+            writing = true
+            return true
+        }
+        if start { writer.async { self.drain() } }
+    }
+
+    private func drain() {
+        while true {
+            let batch = lock.withLock {
+                defer { waiting = [] }
+                if waiting.isEmpty { writing = false }
+                return waiting
+            }
+            if batch.isEmpty { return }
+            if delay > .zero {
+                Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) * 1e-18)
+            }
+            let result = Result<Void, StoreError> { () throws(StoreError) in try store.commit(batch.map(\.0)) }
+            lock.withLock {
+                transactions += 1
+                writes += batch.count
+            }
+            for (_, completion) in batch { completion(result) }
         }
     }
 }

@@ -225,4 +225,20 @@ struct PersistenceTests {
         #expect(reply["error"] == nil && (reply["slots"] as? [String: Any])?["duration"] as? String == "seconds")
         #expect(daemon.stop() == 0)
     }
+
+    @Test("replies keep the order of their lines when a turn waits for its commit and a ping does not")
+    func orderAcrossCommits() throws {
+        let daemon = try Daemon(["--test-commit-delay-ms", "50"])
+        let client = try LineClient(path: daemon.socketPath)
+        client.send(json: ["session": "slow", "text": "my calf cramps at night"])
+        client.send(json: ["type": "ping", "session": "quick"])
+        client.send(json: ["session": "slow", "text": "left"])
+        client.send(json: ["type": "state", "session": "slow"])
+        let replies = (0..<4).compactMap { _ in client.readJSON() }
+        #expect(replies.map { $0["session"] as? String } == ["slow", "quick", "slow", "slow"])
+        #expect(replies[1]["type"] as? String == "pong")
+        #expect((replies[2]["slots"] as? [String: Any])?["side"] as? String == "left", "the second turn built on the first")
+        #expect(replies[3]["turns"] as? Int == 2)
+        #expect(daemon.stop() == 0)
+    }
 }

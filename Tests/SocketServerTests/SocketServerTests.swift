@@ -113,9 +113,16 @@ struct SocketServerTests {
         _ = daemon.stop()
 
         let limited = try Daemon(["--max-connections", "1"])
-        let first = try LineClient(path: limited.socketPath)
+        // The daemon's start-up probe may still count as open for a moment: connect until admitted.
+        var admitted: LineClient?
+        for _ in 0..<50 where admitted == nil {
+            let candidate = try LineClient(path: limited.socketPath)
+            candidate.send(json: ["type": "ping"])
+            if candidate.readJSON()?["type"] as? String == "pong" { admitted = candidate } else { usleep(20_000) }
+        }
+        let first = try #require(admitted)
         first.send(json: ["type": "ping"])
-        _ = first.readJSON()
+        #expect(first.readJSON()?["type"] as? String == "pong")
         let second = try LineClient(path: limited.socketPath)
         #expect((second.readJSON()?["error"] as? [String: Any])?["code"] as? String == "too_many_connections")
         _ = limited.stop()
