@@ -293,7 +293,8 @@ struct Turn {
     /// The causes ranked for `findings`, once per turn for the same findings.
     mutating func rankCauses(_ findings: Findings) -> [RankedCause] {
         if let cache = rankCache, cache.findings == findings { return cache.ranked }
-        let ranked = knowledge.rankCauses(for: findings)
+        // Reasons for the few causes a reply shows (three) or a condition question looks at (four).
+        let ranked = knowledge.rankCauses(for: findings, reasonsFor: 4)
         rankCache = (findings, ranked)
         return ranked
     }

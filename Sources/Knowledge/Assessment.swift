@@ -28,26 +28,35 @@ public struct RankedCause: Sendable, Equatable, Codable {
 extension KnowledgeModel {
     /// Causes that at least one finding points to, most likely first. Deterministic: ties are
     /// broken by id.
-    public func rankCauses(for findings: Findings) -> [RankedCause] {
-        var ranked: [RankedCause] = []
-        for cause in causes {
+    ///
+    /// Reasons are worded only for the first `limit` causes (the others get none): a turn shows
+    /// at most three, and wording them is most of the work.
+    public func rankCauses(for findings: Findings, reasonsFor limit: Int = .max) -> [RankedCause] {
+        var scored: [(cause: Int, score: Double)] = []
+        for (index, cause) in causes.enumerated() {
             var total = cause.prior
+            var supported = false
+            for evidence in cause.evidence where evidence.finding.holds(in: findings) {
+                total += evidence.weight
+                if evidence.weight > 0 { supported = true }
+            }
+            guard supported else { continue }
+            scored.append((index, (1 / (1 + exp(-total)) * 100).rounded() / 100))
+        }
+        scored.sort { ($0.score, causes[$1.cause].id) > ($1.score, causes[$0.cause].id) }
+        return scored.enumerated().map { rank, entry in
+            let cause = causes[entry.cause]
+            guard rank < limit else { return RankedCause(id: cause.id, score: entry.score, because: []) }
             var support: [(Double, String)] = []
             var against: [(Double, String)] = []
             for evidence in cause.evidence where evidence.finding.holds(in: findings) {
-                total += evidence.weight
                 let reason = evidence.reason ?? defaultReason(evidence.finding)
                 if evidence.weight > 0 { support.append((evidence.weight, reason)) }
                 else { against.append((-evidence.weight, reason)) }
             }
-            guard !support.isEmpty else { continue }
-            let score = (1 / (1 + exp(-total)) * 100).rounded() / 100
-            ranked.append(RankedCause(
-                id: cause.id, score: score,
-                because: Self.strongestFirst(support),
-                against: Self.strongestFirst(against)))
+            return RankedCause(id: cause.id, score: entry.score, because: Self.strongestFirst(support),
+                               against: Self.strongestFirst(against))
         }
-        return ranked.sorted { ($0.score, $1.id) > ($1.score, $0.id) }
     }
 
     /// The triage rules whose findings hold, most severe first.
