@@ -210,10 +210,11 @@ extension SessionState {
                 let diff = Snapshot.DiffForm(changes, asked: asked)
                 out.key("diff")
                 out.beginObject()
-                out.key("present"); out.strings(diff.present)
-                out.key("presentDropped"); out.strings(diff.presentDropped)
-                out.key("absent"); out.strings(diff.absent)
-                out.key("absentDropped"); out.strings(diff.absentDropped)
+                // Empty lists are left out (most differences change one or two findings).
+                if !diff.present.isEmpty { out.key("present"); out.strings(diff.present) }
+                if !diff.presentDropped.isEmpty { out.key("presentDropped"); out.strings(diff.presentDropped) }
+                if !diff.absent.isEmpty { out.key("absent"); out.strings(diff.absent) }
+                if !diff.absentDropped.isEmpty { out.key("absentDropped"); out.strings(diff.absentDropped) }
                 out.key("asked"); out.int(diff.asked)
                 out.endObject()
             }
@@ -252,6 +253,17 @@ extension SessionState.Snapshot: Codable {
                 case .absentDropped(let f): absentDropped.append(f.description)
                 }
             }
+        }
+
+        enum CodingKeys: String, CodingKey { case present, presentDropped, absent, absentDropped, asked }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            present = try c.decodeIfPresent([String].self, forKey: .present) ?? []
+            presentDropped = try c.decodeIfPresent([String].self, forKey: .presentDropped) ?? []
+            absent = try c.decodeIfPresent([String].self, forKey: .absent) ?? []
+            absentDropped = try c.decodeIfPresent([String].self, forKey: .absentDropped) ?? []
+            asked = try c.decode(Int.self, forKey: .asked)
         }
 
         func changes() throws -> [Change] {
