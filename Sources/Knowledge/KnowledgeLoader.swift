@@ -134,7 +134,7 @@ public enum KnowledgeLoader {
     /// for line numbers; every failure becomes an issue naming the file and, where known, the line.
     package static func decodeYAML<T: Decodable>(_ type: T.Type, text: String, file: String) throws(KnowledgeError) -> (T, Node) {
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            guard let node = try Yams.compose(yaml: text, .basic) else {
                 throw KnowledgeError(issues: [KnowledgeIssue(file: file, problem: "the file is empty")])
             }
             do {
@@ -180,7 +180,7 @@ public enum KnowledgeLoader {
         let file = document.name
         let root: Node
         do {
-            guard let node = try Yams.compose(yaml: document.text) else {
+            guard let node = try Yams.compose(yaml: document.text, .basic) else {
                 return .failure(KnowledgeError(issues: [KnowledgeIssue(file: file, problem: "the file is empty")]))
             }
             root = node
