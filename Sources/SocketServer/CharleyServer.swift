@@ -283,7 +283,8 @@ final class ConnectionHandler: ChannelInboundHandler {
         refused = true
         let refusal = server.encode(ErrorReply(session: nil, .tooManyConnections,
             "the daemon already has \(server.configuration.maximumConnections) connections; try again later"))
-        context.writeAndFlush(wrapOutboundOut(refusal)).whenComplete { _ in context.close(promise: nil) }
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(refusal)).whenComplete { _ in channel.close(promise: nil) }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

@@ -76,7 +76,7 @@ struct BenchStoreCommand: AsyncParsableCommand {
                 try await group.waitForAll()
             }
             let concurrent = micros(clock.now - start) / Double(sessions / 64 * 64)
-            let statistics = await registry.commitStatistics
+            let statistics = registry.commitStatistics
             print(String(format: "  %@: turns through the registry: one at a time %.1f µs a turn, 64 at once %.1f µs a turn (%d transactions for %d writes)",
                          durability.rawValue, turn, concurrent, statistics?.transactions ?? 0, statistics?.writes ?? 0))
             print(String(format: "  %@: commit alone %.1f µs a write; in groups of %d %.1f µs a write; load from disk %.1f µs, from cache %.2f µs; %d bytes on disk after a checkpoint (%.0f a session)",

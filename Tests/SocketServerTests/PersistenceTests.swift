@@ -124,16 +124,9 @@ struct PersistenceTests {
         let store = folder.appendingPathComponent("charley/sessions.sqlite")
         try Data(repeating: 0x5a, count: 4096).write(to: store)
 
-        let process = Process()
-        process.executableURL = Daemon.binary
-        process.arguments = ["serve", "--socket", folder.appendingPathComponent("c.sock").path]
-        process.environment = ProcessInfo.processInfo.environment.merging(["XDG_STATE_HOME": folder.path]) { $1 }
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 1)
+        let (status, message) = try charley(["serve", "--socket", folder.appendingPathComponent("c.sock").path],
+                                            environment: ["XDG_STATE_HOME": folder.path])
+        #expect(status == 1)
         #expect(message.contains(store.path))
         #expect(message.contains("--store-recover"))
 
@@ -163,9 +156,15 @@ struct PersistenceTests {
 
     /// Runs `charley ARGUMENTS` on a daemon's store; returns the exit status and what it printed.
     func charley(_ arguments: [String], store: String) throws -> (Int32, String) {
+        try charley(arguments + ["--store", store])
+    }
+
+    /// Runs `charley ARGUMENTS`; returns the exit status and what it printed (both streams).
+    func charley(_ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, String) {
         let process = Process()
         process.executableURL = Daemon.binary
-        process.arguments = arguments + ["--store", store]
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
