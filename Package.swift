@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "KnowledgeTests", dependencies: ["Knowledge"]),
         .testTarget(name: "UnderstandingTests", dependencies: ["Understanding", "Knowledge"],
                     resources: [.copy("Corpus")]),
-        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "charley"]),
+        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "charley"], exclude: ["Scripts"]),
         .testTarget(name: "SocketServerTests", dependencies: ["SocketServer", "charley", "Conversation", "Knowledge", "Storage",
                                                              .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Conversation", "Knowledge", "DialogueTesting",

@@ -148,7 +148,7 @@ struct PersistenceTests {
             client.send(json: ["session": "p", "text": "my aunt Zebedina says my left calf cramps at night"])
             _ = client.readJSON()
             #expect(daemon.stop() == 0)
-            let bytes = try ["", "-wal"].compactMap { try? Data(contentsOf: URL(fileURLWithPath: daemon.storePath + $0)) }
+            let bytes = ["", "-wal"].compactMap { try? Data(contentsOf: URL(fileURLWithPath: daemon.storePath + $0)) }
                 .reduce(Data(), +)
             #expect((bytes.range(of: Data("Zebedina".utf8)) != nil) == keep, keep ? "kept with --keep-transcripts" : "not kept by default")
         }
