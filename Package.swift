@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "charley", targets: ["charley"]),
         .library(name: "Knowledge", targets: ["Knowledge"]),
         .library(name: "Understanding", targets: ["Understanding"]),
+        .library(name: "Conversation", targets: ["Conversation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -207,15 +207,18 @@ extension SessionState {
                 out.key("findings"); Self.write(findings, to: &out)
                 out.key("asked"); out.strings(asked)
             case .diff(let changes, let asked):
-                let diff = Snapshot.DiffForm(changes, asked: asked)
                 out.key("diff")
                 out.beginObject()
                 // Empty lists are left out (most differences change one or two findings).
-                if !diff.present.isEmpty { out.key("present"); out.strings(diff.present) }
-                if !diff.presentDropped.isEmpty { out.key("presentDropped"); out.strings(diff.presentDropped) }
-                if !diff.absent.isEmpty { out.key("absent"); out.strings(diff.absent) }
-                if !diff.absentDropped.isEmpty { out.key("absentDropped"); out.strings(diff.absentDropped) }
-                out.key("asked"); out.int(diff.asked)
+                func list(_ key: StaticString, _ pick: (Snapshot.Change) -> Finding?) {
+                    let picked = changes.compactMap(pick)
+                    if !picked.isEmpty { out.key(key); out.findings(picked) }
+                }
+                list("present") { if case .present(let f) = $0 { f } else { nil } }
+                list("presentDropped") { if case .presentDropped(let f) = $0 { f } else { nil } }
+                list("absent") { if case .absent(let f) = $0 { f } else { nil } }
+                list("absentDropped") { if case .absentDropped(let f) = $0 { f } else { nil } }
+                out.key("asked"); out.int(asked)
                 out.endObject()
             }
             out.endObject()
@@ -228,8 +231,8 @@ extension SessionState {
 
     private static func write(_ findings: Findings, to out: inout JSONWriter) {
         out.beginObject()
-        out.key("present"); out.strings(findings.present.lazy.map(\.description))
-        out.key("absent"); out.strings(findings.absent.lazy.map(\.description))
+        out.key("present"); out.findings(findings.present)
+        out.key("absent"); out.findings(findings.absent)
         out.endObject()
     }
 }

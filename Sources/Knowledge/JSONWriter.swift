@@ -41,6 +41,22 @@ public struct JSONWriter {
         if let text { string(text) } else { null() }
     }
 
+    /// A finding as its `kind:value` string, without building that string first.
+    public mutating func finding(_ finding: Finding) {
+        element()
+        bytes.append(UInt8(ascii: "\""))
+        escaped(finding.kind.rawValue)
+        bytes.append(UInt8(ascii: ":"))
+        escaped(finding.value)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    public mutating func findings(_ findings: some Sequence<Finding>) {
+        beginArray()
+        for finding in findings { self.finding(finding) }
+        endArray()
+    }
+
     public mutating func strings(_ texts: some Sequence<String>) {
         beginArray()
         for text in texts { string(text) }
@@ -81,6 +97,11 @@ public struct JSONWriter {
 
     private mutating func quoted(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
+        escaped(text)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func escaped(_ text: String) {
         var text = text
         text.withUTF8 { utf8 in
             // Runs that need no escaping are copied whole.
@@ -94,7 +115,6 @@ public struct JSONWriter {
             }
             if run < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run...])) }
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 
     private mutating func escape(_ byte: UInt8) {
