@@ -309,6 +309,13 @@ final class ConnectionHandler: ChannelInboundHandler {
         context.flush()
     }
 
+    /// Backpressure: a client that sends without reading its replies is not read from until it
+    /// has taken what is waiting, so it cannot make the daemon buffer without bound.
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        context.channel.setOption(ChannelOptions.autoRead, value: context.channel.isWritable).whenFailure { _ in }
+        context.fireChannelWritabilityChanged()
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         context.close(promise: nil)
     }

@@ -2,7 +2,7 @@ import Foundation
 import SocketServer
 
 /// The daemon's own client, with the conveniences tests want: JSON in, JSON out, timeouts.
-final class LineClient {
+final class LineClient: @unchecked Sendable {
     let client: SocketClient
     var descriptor: Int32 { client.descriptor }
 

@@ -103,6 +103,39 @@ struct SocketServerTests {
         #expect(daemon.stop() == 0)
     }
 
+    @Test("a client that sends without reading is paused: the daemon does not buffer its replies without bound, others are served, and it gets every reply later")
+    func backpressure() throws {
+        let daemon = try Daemon(["--store", "memory"])
+        func residentKilobytes() -> Int {
+            let status = (try? String(contentsOfFile: "/proc/\(daemon.process.processIdentifier)/status", encoding: .utf8)) ?? ""
+            let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+            return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+        }
+        let flooder = try LineClient(path: daemon.socketPath)
+        flooder.send(json: ["session": "f", "text": "what causes cramps?"])
+        _ = flooder.readJSON()
+        let before = residentKilobytes()
+        // Each reply is about 1.5 KB: 20,000 of them unread would be 30 MB held by the daemon.
+        let count = 20_000
+        let sent = DispatchSemaphore(value: 0)
+        Thread {
+            for _ in 0..<count { flooder.send(json: ["session": "f", "text": "what causes cramps?"]) }
+            sent.signal()
+        }.start()
+        usleep(1_500_000)
+        let during = residentKilobytes()
+        print("backpressure test: the daemon grew by \(during - before) KB")
+        #expect(during - before < 6_000, "the daemon grew by \(during - before) KB while the client did not read")
+        let other = try LineClient(path: daemon.socketPath)
+        other.send(json: ["session": "other", "text": "my calf cramps at night"])
+        #expect(other.readJSON(timeout: 5)?["session"] as? String == "other", "another connection is served meanwhile")
+        var received = 0
+        while received < count, flooder.readJSON(timeout: 20)?["session"] as? String == "f" { received += 1 }
+        #expect(sent.wait(timeout: .now() + 10) == .success)
+        #expect(received == count)
+        #expect(daemon.stop() == 0)
+    }
+
     @Test("200 connections at once, and a limit on connections")
     func manyConnections() throws {
         let daemon = try Daemon()
