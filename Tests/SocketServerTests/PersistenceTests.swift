@@ -240,4 +240,38 @@ struct PersistenceTests {
         #expect(replies[3]["turns"] as? Int == 2)
         #expect(daemon.stop() == 0)
     }
+
+    @Test("at the default log level the daemon's log holds no health data: no words, no findings, not when a stored session is dropped")
+    func logsHoldNoHealthData() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("charley-logs-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("charley"), withIntermediateDirectories: true)
+        // A session saved under an older knowledge model, naming a finding since removed.
+        let first = try Daemon(folder: folder)
+        first.keepsFolder = true
+        let client = try LineClient(path: first.socketPath)
+        client.send(json: ["session": "old", "text": "my left calf cramps at night"])
+        _ = client.readJSON()
+        #expect(first.stop() == 0)
+        try DatabaseQueue(path: first.storePath).write {
+            try $0.execute(sql: """
+                UPDATE session SET knowledge = '2020.01.01-1',
+                    state = replace(state, '"location:calf"', '"condition:a_removed_condition"') WHERE id = 'old'
+                """)
+        }
+        let log = folder.appendingPathComponent("daemon.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        let daemon = try Daemon(folder: folder, stderr: handle)
+        let again = try LineClient(path: daemon.socketPath)
+        again.send(json: ["session": "old", "text": "I also have pins and needles in my foot"])
+        let reply = try #require(again.readJSON())
+        #expect((reply["reply"] as? String)?.hasPrefix("Sorry, I couldn't pick up our earlier conversation") == true)
+        #expect(daemon.stop() == 0)
+        try handle.close()
+        let text = try String(contentsOf: log, encoding: .utf8)
+        #expect(text.contains("starts again"), "the restart is logged")
+        for health in ["a_removed_condition", "condition:", "pins and needles", "tingling", "calf", "foot"] {
+            #expect(!text.contains(health), "the log mentions '\(health)'")
+        }
+    }
 }
