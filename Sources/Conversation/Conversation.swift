@@ -113,8 +113,6 @@ public struct Conversation: Sendable {
         public var notice: String?
         /// For operators' logs (ids only, no health data).
         public var problem: String?
-        /// Whether a stored conversation is continued.
-        public var continued: Bool { notice == nil && state != SessionState() }
     }
 
     public func resume(_ loaded: StoredSession.Loaded?, at time: Double, idleExpiry: Double) -> Resumed {

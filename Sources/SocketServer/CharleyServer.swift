@@ -175,7 +175,7 @@ public struct CharleyServer: Service, CustomStringConvertible {
         }
         let message: ClientMessage
         do {
-            message = try JSONDecoder().decode(ClientMessage.self, from: Data(bytes))
+            message = try MessageParser.parse(bytes)
         } catch {
             return encode(ErrorReply(session: nil, .badJSON, "the line is not a JSON object of the protocol (see docs/PROTOCOL.md)"))
         }

@@ -1,0 +1,226 @@
+/// Reads a client's line: one JSON object whose `session`, `text` and `type` members are
+/// strings (or null), any other members being any JSON value, skipped. Standard JSON, plus one
+/// leniency Foundation's parsers also allow: a comma before a closing brace or bracket. Written for this one
+/// shape because Foundation's `JSONDecoder` cost more than the whole transport of a message;
+/// tests hold it to `JSONSerialization`'s verdict on valid and broken input.
+struct MessageParser {
+    enum Failure: Error { case invalid }
+
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var position = 0
+
+    private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    /// The message, or `.invalid` when the line is not such an object (or not UTF-8).
+    static func parse(_ line: some Collection<UInt8>) throws(Failure) -> ClientMessage {
+        let array = Array(line)
+        let result: Result<ClientMessage, Failure> = array.withUnsafeBufferPointer { buffer in
+            var parser = MessageParser(buffer)
+            return Result { () throws(Failure) in try parser.message() }
+        }
+        return try result.get()
+    }
+
+    private mutating func message() throws(Failure) -> ClientMessage {
+        var message = ClientMessage()
+        skipSpace()
+        try expect(UInt8(ascii: "{"))
+        skipSpace()
+        if peek() == UInt8(ascii: "}") {
+            position += 1
+        } else {
+            var afterComma = false
+            while true {
+                skipSpace()
+                if afterComma && peek() == UInt8(ascii: "}") {
+                    position += 1
+                    break
+                }
+                let key = try string()
+                skipSpace()
+                try expect(UInt8(ascii: ":"))
+                skipSpace()
+                switch key {
+                case "session": message.session = try stringOrNull()
+                case "text": message.text = try stringOrNull()
+                case "type": message.type = try stringOrNull()
+                default: try skipValue(depth: 0)
+                }
+                skipSpace()
+                let next = try take()
+                if next == UInt8(ascii: "}") { break }
+                guard next == UInt8(ascii: ",") else { throw .invalid }
+                afterComma = true
+            }
+        }
+        skipSpace()
+        guard position == bytes.count else { throw .invalid }
+        return message
+    }
+
+    // MARK: - Values
+
+    private mutating func stringOrNull() throws(Failure) -> String? {
+        if peek() == UInt8(ascii: "n") {
+            try literal("null")
+            return nil
+        }
+        return try string()
+    }
+
+    private mutating func string() throws(Failure) -> String {
+        try expect(UInt8(ascii: "\""))
+        var out: [UInt8] = []
+        var run = position
+        while true {
+            guard position < bytes.count else { throw .invalid }
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<position]))
+                position += 1
+                break
+            }
+            guard byte >= 0x20 else { throw .invalid }
+            if byte != UInt8(ascii: "\\") {
+                position += 1
+                continue
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<position]))
+            position += 1
+            let escape = try take()
+            switch escape {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0c)
+            case UInt8(ascii: "n"): out.append(0x0a)
+            case UInt8(ascii: "r"): out.append(0x0d)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try hex4()
+                if (0xD800..<0xDC00).contains(scalar) {
+                    // A high surrogate must be followed by a low one.
+                    guard try take() == UInt8(ascii: "\\"), try take() == UInt8(ascii: "u") else { throw .invalid }
+                    let low = try hex4()
+                    guard (0xDC00..<0xE000).contains(low) else { throw .invalid }
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                } else if (0xDC00..<0xE000).contains(scalar) {
+                    throw .invalid
+                }
+                guard let unicode = Unicode.Scalar(scalar) else { throw .invalid }
+                out.append(contentsOf: String(Character(unicode)).utf8)
+            default:
+                throw .invalid
+            }
+            run = position
+        }
+        guard let text = String(validating: out, as: UTF8.self) else { throw .invalid }
+        return text
+    }
+
+    private mutating func hex4() throws(Failure) -> UInt32 {
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = try take()
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw .invalid
+            }
+            value = value << 4 | UInt32(digit)
+        }
+        return value
+    }
+
+    /// Any JSON value, checked and passed over.
+    private mutating func skipValue(depth: Int) throws(Failure) {
+        guard depth < 64 else { throw .invalid }
+        switch peek() {
+        case UInt8(ascii: "\""):
+            _ = try string()
+        case UInt8(ascii: "{"):
+            position += 1
+            skipSpace()
+            if peek() == UInt8(ascii: "}") { position += 1; return }
+            var afterComma = false
+            while true {
+                skipSpace()
+                if afterComma && peek() == UInt8(ascii: "}") { position += 1; return }
+                _ = try string()
+                skipSpace()
+                try expect(UInt8(ascii: ":"))
+                skipSpace()
+                try skipValue(depth: depth + 1)
+                skipSpace()
+                let next = try take()
+                if next == UInt8(ascii: "}") { return }
+                guard next == UInt8(ascii: ",") else { throw .invalid }
+                afterComma = true
+            }
+        case UInt8(ascii: "["):
+            position += 1
+            skipSpace()
+            if peek() == UInt8(ascii: "]") { position += 1; return }
+            var afterComma = false
+            while true {
+                skipSpace()
+                if afterComma && peek() == UInt8(ascii: "]") { position += 1; return }
+                try skipValue(depth: depth + 1)
+                skipSpace()
+                let next = try take()
+                if next == UInt8(ascii: "]") { return }
+                guard next == UInt8(ascii: ",") else { throw .invalid }
+                afterComma = true
+            }
+        case UInt8(ascii: "t"): try literal("true")
+        case UInt8(ascii: "f"): try literal("false")
+        case UInt8(ascii: "n"): try literal("null")
+        default: try number()
+        }
+    }
+
+    private mutating func number() throws(Failure) {
+        if peek() == UInt8(ascii: "-") { position += 1 }
+        guard let first = peek(), isDigit(first) else { throw .invalid }
+        position += 1
+        if first != UInt8(ascii: "0") { while let byte = peek(), isDigit(byte) { position += 1 } }
+        if peek() == UInt8(ascii: ".") {
+            position += 1
+            guard let byte = peek(), isDigit(byte) else { throw .invalid }
+            while let byte = peek(), isDigit(byte) { position += 1 }
+        }
+        if peek() == UInt8(ascii: "e") || peek() == UInt8(ascii: "E") {
+            position += 1
+            if peek() == UInt8(ascii: "+") || peek() == UInt8(ascii: "-") { position += 1 }
+            guard let byte = peek(), isDigit(byte) else { throw .invalid }
+            while let byte = peek(), isDigit(byte) { position += 1 }
+        }
+    }
+
+    // MARK: - Bytes
+
+    private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
+    private func peek() -> UInt8? { position < bytes.count ? bytes[position] : nil }
+
+    private mutating func take() throws(Failure) -> UInt8 {
+        guard position < bytes.count else { throw .invalid }
+        defer { position += 1 }
+        return bytes[position]
+    }
+
+    private mutating func expect(_ byte: UInt8) throws(Failure) {
+        guard try take() == byte else { throw .invalid }
+    }
+
+    private mutating func literal(_ word: StaticString) throws(Failure) {
+        for expected in UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount) {
+            guard try take() == expected else { throw .invalid }
+        }
+    }
+
+    private mutating func skipSpace() {
+        while let byte = peek(), byte == 0x20 || byte == 0x09 || byte == 0x0a || byte == 0x0d { position += 1 }
+    }
+}
