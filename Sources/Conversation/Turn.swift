@@ -65,9 +65,12 @@ struct Turn {
             break
         }
 
-        // Facts first: from descriptions and answers, and from questions about oneself.
+        // Facts first: from descriptions and answers, and from questions about oneself. A general
+        // question keeps its facts out of the person's story, unless they are warning signs on
+        // their own ("what causes a cramp that lasts an hour and a half?"): safety comes first.
         let before = state.snapshot
-        var new = understood.intent.isQuestion && !isPersonal ? Findings() : understood.findings
+        let general = understood.intent.isQuestion && !isPersonal && understood.redFlags.isEmpty
+        var new = general ? Findings() : understood.findings
         let pending = state.pending.flatMap(conversation.interview.question)
         var answered = false
         if let pending, !understood.intent.isQuestion {
