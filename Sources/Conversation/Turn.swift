@@ -134,6 +134,10 @@ struct Turn {
                 if state.stage != .greeting { resume(state) }
                 return
             }
+            if understood.intent == .describe, understood.topic != nil {
+                // Something named in passing that needs a warning (quinine): answer it, then go on.
+                answerQuestion()
+            }
             if let pending, !answered, state.pending == pending.id, new.present.isEmpty, new.absent.isEmpty {
                 // Not understood: ask once more with examples, then move on.
                 if !state.reasked {

@@ -177,6 +177,9 @@ public struct Interpreter: Sendable {
             (intent, topic) = resolveQuestion(askCues: askCues, topics: topics, specific: specificTopics, findings: findings)
         } else if hasFindings {
             intent = .describe
+            // A description that names something to warn about ("my coach said to try quinine")
+            // keeps that topic, so the conversation can answer it as well.
+            topic = specificTopics.first(where: Self.warningTopics.contains)
         } else if let first = reading.intents.first(where: \.isAnswer) {
             intent = first
         } else if !topics.isEmpty {
@@ -198,6 +201,9 @@ public struct Interpreter: Sendable {
     static let weakTopics: Set<String> = ["what_is_a_cramp", "causes", "relief", "prevention", "hydration", "night_cramps"]
 
     static let commandPriority: [Intent] = [.goodbye, .restart, .back, .summary, .help, .askWhy, .greet]
+
+    /// Topics a description is answered on even though it asks nothing.
+    static let warningTopics: Set<String> = ["quinine"]
 
     private func resolveQuestion(askCues: [Intent], topics: [String], specific: [String], findings: Findings)
         -> (Intent, String?) {
