@@ -100,6 +100,11 @@ struct Turn {
             }
             answerQuestion()
             if state.stage == .escalated || state.stage == .followup { return }
+            if understood.topic == "other_cramps" {
+                lines.append("If you also get cramps in your legs, tell me about them.")
+                if state.stage != .greeting { resume(state) }
+                return
+            }
             if state.stage == .greeting {
                 lines.append("If you'd like, tell me about your own cramps and I'll ask a few questions.")
                 askNext(&state)

@@ -181,6 +181,14 @@ struct MessageParser {
     }
 
     private mutating func number() throws(Failure) {
+        let start = position
+        try scanNumber()
+        // As Foundation does: a number too large for a Double is not accepted.
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+        guard let value = Double(text), value.isFinite else { throw .invalid }
+    }
+
+    private mutating func scanNumber() throws(Failure) {
         if peek() == UInt8(ascii: "-") { position += 1 }
         guard let first = peek(), isDigit(first) else { throw .invalid }
         position += 1

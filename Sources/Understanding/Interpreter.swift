@@ -170,11 +170,14 @@ public struct Interpreter: Sendable {
         if !commands.isEmpty, !hasFindings, topics.isEmpty, askCues.isEmpty, !reading.cues.contains(.cramp),
            reading.unknownWords <= 2 {
             intent = Self.commandPriority.first(where: commands.contains)!
-        } else if otherCramps && !(startsAsQuestion || endsWithQuestionMark) {
+        } else if otherCramps && !(isQuestion && relevant) {
             intent = .describe
             topic = "other_cramps"
         } else if isQuestion && relevant {
-            (intent, topic) = resolveQuestion(askCues: askCues, topics: topics, specific: specificTopics, findings: findings)
+            // A question about cramps outside the legs ("why are my period cramps so bad?") is
+            // about those, whatever else it names.
+            (intent, topic) = otherCramps ? (.askCondition, "other_cramps")
+                : resolveQuestion(askCues: askCues, topics: topics, specific: specificTopics, findings: findings)
         } else if hasFindings {
             intent = .describe
             // A description that names something to warn about ("my coach said to try quinine")
