@@ -139,6 +139,11 @@ public struct Conversation: Sendable {
     func nextQuestion(_ state: SessionState, rank: () -> [RankedCause]) -> InterviewQuestion? {
         let findings = state.findings
         for question in interview.questions where !state.asked.contains(question.id) {
+            if let first = question.firstWhen, first.contains(where: findings.present.contains), !isAnswered(question, findings) {
+                return question
+            }
+        }
+        for question in interview.questions where !state.asked.contains(question.id) {
             if let requires = question.requires, !requires.allSatisfy(findings.present.contains) { continue }
             if let unless = question.unless, unless.contains(where: findings.present.contains) { continue }
             if isAnswered(question, findings) { continue }

@@ -26,11 +26,16 @@ public struct InterviewQuestion: Sendable, Equatable, Decodable {
     public var onNo: Answer?
     public var requires: [Finding]?
     public var unless: [Finding]?
+    /// Asked before every other question once one of these is known (and then even when
+    /// `unless` holds): "which leg?" as soon as a swelling is mentioned, so that the warning
+    /// sign can be judged at once.
+    public var firstWhen: [Finding]?
 
     enum CodingKeys: String, CodingKey {
         case id, stage, fills, text, why, suggestions, requires, unless
         case onYes = "on_yes"
         case onNo = "on_no"
+        case firstWhen = "first_when"
     }
 
     public init(id: String, stage: Stage, fills: FindingKind, text: String, why: String, suggestions: [Suggestion],
@@ -86,6 +91,7 @@ public struct Interview: Sendable {
             if question.why.isEmpty { report("'why' is empty") }
             let mentioned = question.suggestions.flatMap(\.means) + (question.onYes?.present ?? []) + (question.onYes?.absent ?? [])
                 + (question.onNo?.present ?? []) + (question.onNo?.absent ?? []) + (question.requires ?? []) + (question.unless ?? [])
+                + (question.firstWhen ?? [])
             for finding in mentioned where !knowledge.knows(finding) {
                 report("names the unknown finding '\(finding)'")
             }
