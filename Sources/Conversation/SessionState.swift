@@ -48,10 +48,9 @@ public struct SessionState: Sendable, Codable, Equatable {
         Array(findings.present) + Array(findings.absent) + undo.flatMap(\.allFindings)
     }
 
-    /// What `back` restores. The newest is whole; each older one is kept as its difference
-    /// from the one above it (a few findings), so twenty steps of undo cost little memory and
-    /// little to store. A state saved before differences existed holds whole snapshots only,
-    /// which work the same.
+    /// What `back` restores, each kept as its difference from the step after it (the newest from
+    /// the state now): a few findings, so twenty steps of undo cost little memory and little to
+    /// store. A state saved before differences existed holds whole snapshots, which work the same.
     public struct Snapshot: Sendable, Equatable {
         public var stage: Stage
         public var pending: String?
@@ -136,18 +135,18 @@ public struct SessionState: Sendable, Codable, Equatable {
 
     var snapshot: Snapshot { Snapshot(stage: stage, findings: findings, asked: asked, pending: pending) }
 
-    /// Keeps `before` for `back`; the snapshot it covers becomes a difference from it.
+    /// Keeps `before` (the state as it was before this turn's answer was recorded) for `back`,
+    /// as its difference from the state now. Every older step is already a difference from the
+    /// one after it, so no whole copy of the findings is kept at all.
     mutating func pushUndo(_ before: Snapshot) {
-        if let top = undo.indices.last { undo[top] = undo[top].relative(to: before) }
-        undo.append(before)
+        undo.append(before.relative(to: snapshot))
         if undo.count > Self.undoLimit { undo.removeFirst() }
     }
 
-    /// The newest snapshot, whole; the one under it is made whole for the next `back`.
+    /// The newest step, made whole from the state now; the step under it is a difference from
+    /// this one, which `restore` makes the state.
     mutating func popUndo() -> Snapshot? {
-        guard let top = undo.popLast() else { return nil }
-        if let next = undo.indices.last { undo[next] = undo[next].whole(from: top) }
-        return top
+        undo.popLast()?.whole(from: snapshot)
     }
 
     mutating func restore(_ snapshot: Snapshot) {

@@ -76,10 +76,10 @@ struct Turn {
         if let pending, !understood.intent.isQuestion {
             answered = applyAnswer(to: pending, into: &new, state: &state)
         }
+        state.record(new)
         if !new.present.isEmpty || !new.absent.isEmpty || answered {
             state.pushUndo(before)
         }
-        state.record(new)
 
         // Red flags are checked on every turn, before anything else.
         let rules = knowledge.matchingRules(for: state.findings)
