@@ -147,15 +147,16 @@ struct Reading {
     ]
 
     mutating func settleSingleValues() {
-        var grouped = findings.presentByKind()
-        if let sides = grouped[.side], sides.contains("left") && sides.contains("right") {
+        // Without grouping every finding by kind first: most utterances have one value a kind,
+        // and this runs on every one of them.
+        if findings.present.contains(Finding(.side, "left")) && findings.present.contains(Finding(.side, "right")) {
             findings.present.insert(Finding(.side, "both"))
-            grouped[.side]!.append("both")
         }
         for (kind, order) in Self.preference {
-            guard let values = grouped[kind] else { continue }
-            guard values.count > 1, let keep = order.first(where: values.contains) else { continue }
-            for value in values where value != keep { findings.present.remove(Finding(kind, value)) }
+            var count = 0
+            for finding in findings.present where finding.kind == kind { count += 1 }
+            guard count > 1, let keep = order.first(where: { findings.present.contains(Finding(kind, $0)) }) else { continue }
+            findings.present = findings.present.filter { $0.kind != kind || $0.value == keep }
         }
     }
 }
