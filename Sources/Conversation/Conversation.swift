@@ -119,7 +119,7 @@ public struct Conversation: Sendable {
         switch loaded {
         case nil:
             return Resumed(state: SessionState())
-        case .session(let stored) where time - stored.updated > idleExpiry:
+        case .session(let stored) where stored.isExpired(at: time, idleExpiry: idleExpiry):
             return Resumed(state: SessionState())
         case .session(let stored):
             // A state made under this very knowledge model names only ids it has.

@@ -45,6 +45,10 @@ public struct StoredSession: Sendable, Equatable {
         self.knowledge = knowledge
     }
 
+    /// Whether it has been idle longer than `idleExpiry` seconds at `time`: the one rule for
+    /// expiry, used when a session is loaded and when its state is asked for.
+    public func isExpired(at time: Double, idleExpiry: Double) -> Bool { time - updated > idleExpiry }
+
     public enum Loaded: Sendable, Equatable {
         case session(StoredSession)
         /// The row is there but its state cannot be read; `reason` is for operators' logs and

@@ -48,7 +48,7 @@ public final class SessionRegistry: Sendable {
     }
 
     /// A session expires when it has been idle longer than this.
-    var expirySeconds: Double { Double(idleExpiry.components.seconds) + Double(idleExpiry.components.attoseconds) * 1e-18 }
+    var expirySeconds: Double { idleExpiry.seconds }
 
     private func shard(_ session: String) -> Shard { shards[Int(UInt(bitPattern: session.hashValue) % UInt(shards.count))] }
 
@@ -149,7 +149,7 @@ public final class SessionRegistry: Sendable {
         let shard = shard(session)
         return shard.lock.withLock {
             if let pending = shard.inFlight[session] { return pending.state }
-            guard case .session(let stored) = try? store.load(session), now() - stored.updated <= expirySeconds else { return nil }
+            guard case .session(let stored) = try? store.load(session), !stored.isExpired(at: now(), idleExpiry: expirySeconds) else { return nil }
             return stored.state
         }
     }
@@ -227,7 +227,7 @@ final class GroupCommitter: @unchecked Sendable {
             }
             if batch.isEmpty { return }
             if delay > .zero {
-                Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) * 1e-18)
+                Thread.sleep(forTimeInterval: delay.seconds)
             }
             let result = Result<Void, StoreError> { () throws(StoreError) in try store.commit(batch.map(\.0)) }
             lock.withLock {
@@ -237,4 +237,9 @@ final class GroupCommitter: @unchecked Sendable {
             for (_, completion) in batch { completion(result) }
         }
     }
+}
+
+extension Duration {
+    /// The duration in seconds, as a Double.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }
