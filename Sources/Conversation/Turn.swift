@@ -100,11 +100,7 @@ struct Turn {
             }
             answerQuestion()
             if state.stage == .escalated || state.stage == .followup { return }
-            if understood.topic == "other_cramps" {
-                lines.append("If you also get cramps in your legs, tell me about them.")
-                if state.stage != .greeting { resume(state) }
-                return
-            }
+            if understood.topic == "other_cramps" { return invitePastOtherCramps(state) }
             if state.stage == .greeting {
                 lines.append("If you'd like, tell me about your own cramps and I'll ask a few questions.")
                 askNext(&state)
@@ -135,9 +131,7 @@ struct Turn {
                 lines.append("Hello! Let's look at your cramps together.")
             } else if understood.topic == "other_cramps", let topic = knowledge.topic("other_cramps") {
                 lines.append(topic.answer)
-                lines.append("If you also get cramps in your legs, tell me about them.")
-                if state.stage != .greeting { resume(state) }
-                return
+                return invitePastOtherCramps(state)
             }
             if understood.intent == .describe, understood.topic != nil {
                 // Something named in passing that needs a warning (quinine): answer it, then go on.
@@ -249,6 +243,13 @@ struct Turn {
         lines.append(line)
         suggestions = question.suggestions.map(\.label)
         if !withExamples && question.fills != .condition { suggestions.append("not sure") }
+    }
+
+    /// After an answer about cramps outside the legs: an invitation to talk about leg cramps,
+    /// and the pending question if the interview had begun.
+    private mutating func invitePastOtherCramps(_ state: SessionState) {
+        lines.append("If you also get cramps in your legs, tell me about them.")
+        if state.stage != .greeting { resume(state) }
     }
 
     /// After an interruption, the pending question once more.
