@@ -81,6 +81,8 @@ public struct CharleyServer: Service, CustomStringConvertible {
         try Self.prepareSocketPath(path, creatingDefaultFolder: path == ServerConfiguration.defaultSocketPath())
         let maximumLine = configuration.maximumLineBytes
         let connections = self.connections
+        let temporary = path + ".\(getpid()).tmp"
+        let boundPath = temporary.utf8.count < 100 ? temporary : path
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 512)
             .childChannelInitializer { channel in
@@ -95,8 +97,16 @@ public struct CharleyServer: Service, CustomStringConvertible {
                     try channel.pipeline.syncOperations.addHandler(ConnectionHandler(server: self, admitted: admitted))
                 }
             }
-            .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false).get()
-        chmod(path, mode_t(configuration.socketMode))
+            .bind(unixDomainSocketPath: boundPath, cleanupExistingSocketFile: false).get()
+        // Bound under a temporary name, given its mode, then renamed: a client can never reach
+        // the socket at its real path before the mode is set.
+        chmod(boundPath, mode_t(configuration.socketMode))
+        if boundPath != path, rename(boundPath, path) != 0 {
+            let reason = String(cString: strerror(errno))
+            server.close(promise: nil)
+            unlink(boundPath)
+            throw ServerStartError(description: "cannot move the socket into place at \(path): \(reason)")
+        }
         logger.info("listening", metadata: ["socket": "\(path)"])
         let purging = Task { await self.purgeExpiredSessions() }
         defer { purging.cancel() }
