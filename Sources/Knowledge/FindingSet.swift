@@ -1,0 +1,186 @@
+/// A set of findings as bits, one per finding number (`Finding.id`): the first 256 held inline,
+/// more in an array that stays empty (and unallocated) for the knowledge model's own findings.
+/// Union, difference and membership are word operations; nothing is hashed or allocated.
+/// Iterates in number order, which is not the findings' sort order.
+public struct FindingSet: Sendable, Hashable {
+    private var w0: UInt64 = 0
+    private var w1: UInt64 = 0
+    private var w2: UInt64 = 0
+    private var w3: UInt64 = 0
+    /// Words for numbers 256 and up, without trailing zero words (so equal sets are equal values).
+    private var rest: [UInt64] = []
+
+    private static let inlineWords = 4
+
+    public init() {}
+
+    public init(_ findings: some Sequence<Finding>) {
+        for finding in findings { insert(finding) }
+    }
+
+    private var wordCount: Int { Self.inlineWords + rest.count }
+
+    private func word(_ index: Int) -> UInt64 {
+        switch index {
+        case 0: w0
+        case 1: w1
+        case 2: w2
+        case 3: w3
+        default: index - Self.inlineWords < rest.count ? rest[index - Self.inlineWords] : 0
+        }
+    }
+
+    private mutating func setWord(_ index: Int, _ value: UInt64) {
+        switch index {
+        case 0: w0 = value
+        case 1: w1 = value
+        case 2: w2 = value
+        case 3: w3 = value
+        default:
+            let at = index - Self.inlineWords
+            if at >= rest.count {
+                guard value != 0 else { return }
+                rest.append(contentsOf: repeatElement(0, count: at - rest.count + 1))
+            }
+            rest[at] = value
+            if value == 0 { trim() }
+        }
+    }
+
+    private mutating func trim() {
+        while rest.last == 0 { rest.removeLast() }
+    }
+
+    /// Applies `combine` word by word with `other`, over as many words as either has.
+    private mutating func combine(_ other: FindingSet, _ combine: (UInt64, UInt64) -> UInt64) {
+        w0 = combine(w0, other.w0)
+        w1 = combine(w1, other.w1)
+        w2 = combine(w2, other.w2)
+        w3 = combine(w3, other.w3)
+        if rest.isEmpty && other.rest.isEmpty { return }
+        let count = Swift.max(rest.count, other.rest.count)
+        if rest.count < count { rest.append(contentsOf: repeatElement(0, count: count - rest.count)) }
+        for index in 0..<count {
+            rest[index] = combine(rest[index], index < other.rest.count ? other.rest[index] : 0)
+        }
+        trim()
+    }
+
+    public var isEmpty: Bool { w0 | w1 | w2 | w3 == 0 && rest.isEmpty }
+
+    public var count: Int {
+        w0.nonzeroBitCount + w1.nonzeroBitCount + w2.nonzeroBitCount + w3.nonzeroBitCount
+            + rest.reduce(0) { $0 + $1.nonzeroBitCount }
+    }
+
+    public func contains(_ finding: Finding) -> Bool {
+        word(Int(finding.id) >> 6) & (1 << (UInt64(finding.id) & 63)) != 0
+    }
+
+    /// True when the set holds a finding of `kind`.
+    public func contains(kind: FindingKind) -> Bool {
+        contains { $0.kind == kind }
+    }
+
+    @discardableResult
+    public mutating func insert(_ finding: Finding) -> (inserted: Bool, memberAfterInsert: Finding) {
+        let index = Int(finding.id) >> 6, bit: UInt64 = 1 << (UInt64(finding.id) & 63)
+        let old = word(index)
+        if old & bit != 0 { return (false, finding) }
+        setWord(index, old | bit)
+        return (true, finding)
+    }
+
+    @discardableResult
+    public mutating func remove(_ finding: Finding) -> Finding? {
+        let index = Int(finding.id) >> 6, bit: UInt64 = 1 << (UInt64(finding.id) & 63)
+        let old = word(index)
+        guard old & bit != 0 else { return nil }
+        setWord(index, old & ~bit)
+        return finding
+    }
+
+    @discardableResult
+    public mutating func update(with finding: Finding) -> Finding? {
+        insert(finding).inserted ? nil : finding
+    }
+
+    public mutating func formUnion(_ other: FindingSet) { combine(other) { $0 | $1 } }
+    public mutating func formIntersection(_ other: FindingSet) { combine(other) { $0 & $1 } }
+    public mutating func formSymmetricDifference(_ other: FindingSet) { combine(other) { $0 ^ $1 } }
+    public mutating func subtract(_ other: FindingSet) { combine(other) { $0 & ~$1 } }
+
+    public mutating func formUnion(_ findings: some Sequence<Finding>) {
+        for finding in findings { insert(finding) }
+    }
+
+    public func union(_ other: FindingSet) -> FindingSet { var copy = self; copy.formUnion(other); return copy }
+    public func intersection(_ other: FindingSet) -> FindingSet { var copy = self; copy.formIntersection(other); return copy }
+    public func symmetricDifference(_ other: FindingSet) -> FindingSet {
+        var copy = self; copy.formSymmetricDifference(other); return copy
+    }
+    public func subtracting(_ other: FindingSet) -> FindingSet { var copy = self; copy.subtract(other); return copy }
+
+    public func union(_ findings: some Sequence<Finding>) -> FindingSet {
+        var copy = self; copy.formUnion(findings); return copy
+    }
+
+    /// The findings that satisfy `isIncluded`, as a set.
+    public func filter(_ isIncluded: (Finding) throws -> Bool) rethrows -> FindingSet {
+        var kept = FindingSet()
+        for finding in self where try isIncluded(finding) { kept.insert(finding) }
+        return kept
+    }
+}
+
+extension FindingSet: SetAlgebra {
+    public typealias Element = Finding
+}
+
+extension FindingSet: ExpressibleByArrayLiteral {
+    public init(arrayLiteral findings: Finding...) { self.init(findings) }
+}
+
+extension FindingSet: Sequence {
+    public struct Iterator: IteratorProtocol {
+        private let set: FindingSet
+        private var index = 0
+        private var bits: UInt64
+
+        init(_ set: FindingSet) {
+            self.set = set
+            self.bits = set.w0
+        }
+
+        public mutating func next() -> Finding? {
+            while bits == 0 {
+                index += 1
+                guard index < set.wordCount else { return nil }
+                bits = set.word(index)
+            }
+            let bit = bits.trailingZeroBitCount
+            bits &= bits - 1
+            return Finding(id: UInt32(index << 6 + bit))
+        }
+    }
+
+    public func makeIterator() -> Iterator { Iterator(self) }
+
+    public var underestimatedCount: Int { count }
+}
+
+extension FindingSet: Codable {
+    /// An array of `kind:value` strings, sorted, as `Set<Finding>` was written before.
+    public init(from decoder: any Decoder) throws {
+        self.init(try decoder.singleValueContainer().decode([Finding].self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(sorted())
+    }
+}
+
+extension FindingSet: CustomStringConvertible {
+    public var description: String { "[" + sorted().map(\.description).joined(separator: ", ") + "]" }
+}

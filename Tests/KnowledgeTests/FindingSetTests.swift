@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+@testable import Knowledge
+
+@Suite("Findings as numbers and sets of them as bits")
+struct FindingSetTests {
+    /// 400 findings of test-only values: past the 256 a set holds inline, whatever else the
+    /// process has numbered before.
+    static let many: [Finding] = (0..<400).map { Finding(.symptom, "finding_set_test_\($0)") }
+
+    @Test("a finding keeps its kind, value and text, and the same kind:value is the same number")
+    func numbering() throws {
+        let finding = Finding(.symptom, "numbness")
+        #expect(finding.kind == .symptom && finding.value == "numbness" && finding.description == "symptom:numbness")
+        #expect(Finding(parsing: " symptom : numbness ") == finding)
+        #expect(Finding(.symptom, "numbness").id == finding.id)
+        #expect(Finding(.trigger, "numbness") != finding, "the kind is part of the finding")
+        #expect(Finding(parsing: "symptom:") == nil && Finding(parsing: "nokind:x") == nil && Finding(parsing: "x") == nil)
+        #expect(Finding(.location, "calf") < Finding(.symptom, "burning"), "sorted by kind, then value")
+        #expect(Finding(.symptom, "burning") < Finding(.symptom, "numbness"))
+        #expect(Self.many.last!.id >= 256)
+    }
+
+    @Test("every set operation agrees with Set<Finding>, past the inline words too (seeded random)")
+    func agreesWithSet() throws {
+        var random = SeededRandom(seed: 0x5eed)
+        let pool = Self.many + [Finding(.timing, "night"), Finding(.side, "left"), Finding(.condition, "diabetes")]
+        func draw() -> Set<Finding> {
+            var set = Set<Finding>()
+            for _ in 0..<Int.random(in: 0...30, using: &random) { set.insert(pool.randomElement(using: &random)!) }
+            // Often only low numbers, so the empty-overflow path is taken as well.
+            return Bool.random(using: &random) ? set.filter { $0.id < 256 } : set
+        }
+        for _ in 0..<2_000 {
+            let a = draw(), b = draw()
+            let x = FindingSet(a), y = FindingSet(b)
+            #expect(Set(x) == a && x.count == a.count && x.isEmpty == a.isEmpty)
+            #expect(Set(x.union(y)) == a.union(b))
+            #expect(Set(x.intersection(y)) == a.intersection(b))
+            #expect(Set(x.subtracting(y)) == a.subtracting(b))
+            #expect(Set(x.symmetricDifference(y)) == a.symmetricDifference(b))
+            #expect((x == y) == (a == b))
+            #expect(x.subtracting(y).union(x.intersection(y)) == x, "equal sets are equal values, trailing words or not")
+            let probe = pool.randomElement(using: &random)!
+            #expect(x.contains(probe) == a.contains(probe))
+            var inserted = x, removed = x, set = a
+            #expect(inserted.insert(probe).inserted == set.insert(probe).inserted)
+            #expect(Set(inserted) == set)
+            #expect((removed.remove(probe) != nil) == a.contains(probe))
+            #expect(Set(removed) == a.subtracting([probe]))
+            #expect(Set(x.filter { $0.id % 2 == 0 }) == a.filter { $0.id % 2 == 0 })
+        }
+    }
+
+    @Test("a set is written as its sorted kind:value strings and read back")
+    func coding() throws {
+        let set: FindingSet = [Finding(.timing, "night"), Finding(.location, "calf"), Self.many[300]]
+        let json = String(decoding: try JSONEncoder().encode(set), as: UTF8.self)
+        #expect(json == #"["timing:night","location:calf","symptom:finding_set_test_300"]"#, "sorted by kind (in FindingKind's order), then value")
+        #expect(try JSONDecoder().decode(FindingSet.self, from: Data(json.utf8)) == set)
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(FindingSet.self, from: Data(#"["nonsense"]"#.utf8)) }
+    }
+
+    @Test("numbers are given out safely from many threads at once")
+    func concurrentNumbering() throws {
+        let values = (0..<2_000).map { "concurrent_\($0 % 500)" }
+        final class Results: @unchecked Sendable {
+            let lock = NSLock()
+            var findings: [Int: Finding] = [:]
+        }
+        let results = Results()
+        DispatchQueue.concurrentPerform(iterations: values.count) { index in
+            let finding = Finding(.trigger, values[index])
+            results.lock.withLock { results.findings[index] = finding }
+        }
+        for (index, value) in values.enumerated() {
+            let finding = Finding(.trigger, value)
+            #expect(results.findings[index] == finding && results.findings[index]?.value == value)
+        }
+    }
+}
+
+/// SplitMix64: the same sequence on every machine.
+struct SeededRandom: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+}
