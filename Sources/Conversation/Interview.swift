@@ -7,8 +7,25 @@ import Yams
 /// knowledge model for the history stage).
 public struct InterviewQuestion: Sendable, Equatable, Decodable {
     public struct Suggestion: Sendable, Equatable, Decodable {
-        public var label: String
+        public var label: String {
+            didSet { normalisedLabel = Words.normalised(label) }
+        }
         public var means: [Finding]
+        /// The label as a typed answer is compared with it (`Words.normalised`), made once.
+        public private(set) var normalisedLabel: String
+
+        public init(label: String, means: [Finding]) {
+            self.label = label
+            self.means = means
+            self.normalisedLabel = Words.normalised(label)
+        }
+
+        enum CodingKeys: String, CodingKey { case label, means }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(label: try c.decode(String.self, forKey: .label), means: try c.decode([Finding].self, forKey: .means))
+        }
     }
 
     public struct Answer: Sendable, Equatable, Decodable {

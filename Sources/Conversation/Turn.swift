@@ -6,6 +6,8 @@ struct Turn {
     let conversation: Conversation
     let understood: Understood
     let text: String
+    /// `text` as suggestions' labels are compared with it.
+    let normalisedText: String
     var lines: [String] = []
     var suggestions: [String] = []
     var assessed = false
@@ -19,6 +21,7 @@ struct Turn {
         self.conversation = conversation
         self.understood = understood
         self.text = text
+        self.normalisedText = Words.normalised(text)
     }
 
     var knowledge: KnowledgeModel { conversation.knowledge }
@@ -158,28 +161,24 @@ struct Turn {
     }
 
     private var isThanks: Bool {
-        let words = Self.normalise(text).split(separator: " ")
+        let words = normalisedText.split(separator: " ")
         return words.first.map { $0.hasPrefix("thank") || $0 == "cheers" || $0 == "ta" } ?? false
     }
 
     /// Whether the text speaks about the person themselves ("my calf", "I get").
-    private var isPersonal: Bool {
-        let words = Set(text.lowercased().split { !$0.isLetter && $0 != "'" && $0 != "\u{2019}" }.map(String.init))
-        return !words.isDisjoint(with: ["i", "my", "me", "i'm", "im", "i’m", "i've", "ive", "mine", "myself"])
-    }
+    private var isPersonal: Bool { Words.isPersonal(text) }
 
     // MARK: - Answers
 
     /// Reads the utterance as an answer to the pending question; true when it answered it.
     private mutating func applyAnswer(to question: InterviewQuestion, into new: inout Findings, state: inout SessionState) -> Bool {
-        let normalised = Self.normalise(text)
-        if let suggestion = question.suggestions.first(where: { Self.normalise($0.label) == normalised }) {
+        if let suggestion = question.suggestions.first(where: { $0.normalisedLabel == normalisedText }) {
             if suggestion.means.isEmpty { apply(question.onNo, to: &new, known: state.findings) } else { new.present.formUnion(suggestion.means) }
             state.asked.append(question.id)
             return true
         }
         // A bare number answers "how old are you?".
-        if question.fills == .ageGroup, let years = Self.firstNumber(in: text), years >= 1, years <= 115 {
+        if question.fills == .ageGroup, let years = Words.firstNumber(in: text), years >= 1, years <= 115 {
             new.present.insert(Finding(.ageGroup, years < 13 ? "child" : years < 20 ? "teen" : years < 60 ? "adult" : "older"))
             state.asked.append(question.id)
             return true
@@ -387,13 +386,6 @@ struct Turn {
         your last answer), "summary" (what I know so far), "why" (why I asked), "quit".
         """
 
-    static func firstNumber(in text: String) -> Int? {
-        text.split { !$0.isNumber }.first.flatMap { Int($0) }
-    }
-
-    static func normalise(_ text: String) -> String {
-        text.lowercased().split { !$0.isLetter && !$0.isNumber }.joined(separator: " ")
-    }
 }
 
 extension Array where Element: Hashable {

@@ -229,14 +229,6 @@ public struct Findings: Hashable, Sendable, Codable {
         present.filter { $0.kind == kind }.map(\.value).sorted()
     }
 
-    /// The present values of every kind, each list sorted: one pass instead of one per kind.
-    public func presentByKind() -> [FindingKind: [String]] {
-        var grouped: [FindingKind: [String]] = [:]
-        for finding in present { grouped[finding.kind, default: []].append(finding.value) }
-        for kind in grouped.keys { grouped[kind]!.sort() }
-        return grouped
-    }
-
     public func contains(_ finding: Finding) -> Bool { present.contains(finding) }
 }
 

@@ -15,7 +15,7 @@ struct SpellingIndex: Sendable {
 
     init(words: Set<String>) {
         self.words = words
-        for word in words.sorted() where word.count >= Self.minimumLength && word.allSatisfy(\.isLetter) {
+        for word in words.sorted() where word.count >= Self.minimumLength && Words.isAllLetters(word) {
             for variant in Self.variants(of: word, edits: Self.allowedEdits(word.count)) {
                 deletes[variant, default: []].append(word)
             }
@@ -27,7 +27,7 @@ struct SpellingIndex: Sendable {
     /// The closest lexicon word, or nil when none is close enough.
     func correction(for word: String) -> String? {
         let length = word.count
-        guard length >= Self.minimumLength, word.allSatisfy(\.isLetter) else { return nil }
+        guard length >= Self.minimumLength, Words.isAllLetters(word) else { return nil }
         let edits = Self.allowedEdits(length)
         // Ties go to the longer word (typing drops letters more often than it adds them), then
         // alphabetical order, so the result never depends on hashing.

@@ -143,8 +143,10 @@ struct Tokenizer: Sendable {
                 }
             case "&":
                 if !word.isEmpty { word.append(UInt8(ascii: "&")) } else { flushWord() }
+            case " ", "-", "\n", "\t", "\r", "\"", "(", ")":
+                flushWord()
             default:
-                if scalar.properties.isAlphabetic {
+                if scalar.value >= 0x80 && scalar.properties.isAlphabetic {
                     // Letters beyond ASCII (é, ü, ...) are kept, lower-cased.
                     word.append(contentsOf: String(scalar).lowercased().utf8)
                     wordHasLetter = true

@@ -73,20 +73,47 @@ public struct Slots: Sendable, Equatable, Codable {
 
     /// The slots that a set of findings fills.
     public init(findings: Findings) {
-        self.init(grouped: findings.presentByKind())
+        var other = Slots.Others()
+        self.init(findings.present, others: &other)
     }
 
-    init(grouped: [FindingKind: [String]]) {
-        func one(_ kind: FindingKind) -> String? { grouped[kind]?.first }
-        func many(_ kind: FindingKind) -> [String]? { grouped[kind] }
-        timing = one(.timing)
-        duration = one(.duration)
-        frequency = one(.frequency)
-        since = one(.since)
-        location = many(.location)
-        side = one(.side)
-        ageGroup = one(.ageGroup)
-        medicines = many(.medicine)
+    /// Values of the kinds that are not slots, each list sorted.
+    struct Others {
+        var triggers: [String] = []
+        var conditions: [String] = []
+        var symptoms: [String] = []
+    }
+
+    /// One pass over the findings; a kind's values sorted, a single-valued slot takes the first.
+    init(_ present: FindingSet, others: inout Others) {
+        func first(_ slot: inout String?, _ value: String) {
+            if let old = slot, old <= value { return }
+            slot = value
+        }
+        func add(_ list: inout [String]?, _ value: String) {
+            if list == nil { list = [value] } else { list!.append(value) }
+        }
+        for finding in present {
+            switch finding.kind {
+            case .timing: first(&timing, finding.value)
+            case .duration: first(&duration, finding.value)
+            case .frequency: first(&frequency, finding.value)
+            case .since: first(&since, finding.value)
+            case .side: first(&side, finding.value)
+            case .ageGroup: first(&ageGroup, finding.value)
+            case .location: add(&location, finding.value)
+            case .medicine: add(&medicines, finding.value)
+            case .trigger: others.triggers.append(finding.value)
+            case .condition: others.conditions.append(finding.value)
+            case .symptom: others.symptoms.append(finding.value)
+            case .context: break
+            }
+        }
+        location?.sort()
+        medicines?.sort()
+        others.triggers.sort()
+        others.conditions.sort()
+        others.symptoms.sort()
     }
 
     public var isEmpty: Bool { self == Slots() }
@@ -123,8 +150,12 @@ public struct Understood: Sendable, Equatable, Codable {
     public var corrections: [String: String]
 
     /// The findings in structured form, for the conversation (not part of the JSON).
-    public var findings: Findings {
-        var present = Set<Finding>()
+    public private(set) var findings: Findings
+
+    /// The findings that the contract's fields name (for an `Understood` read from JSON).
+    private static func findings(slots: Slots, triggers: [String], conditions: [String], symptoms: SymptomLists,
+                                 denied: [String]) -> Findings {
+        var present = FindingSet()
         if let timing = slots.timing { present.insert(Finding(.timing, timing)) }
         if let duration = slots.duration { present.insert(Finding(.duration, duration)) }
         if let frequency = slots.frequency { present.insert(Finding(.frequency, frequency)) }
@@ -136,7 +167,7 @@ public struct Understood: Sendable, Equatable, Codable {
         for value in triggers { present.insert(Finding(.trigger, value)) }
         for value in conditions { present.insert(Finding(.condition, value)) }
         for value in symptoms.present { present.insert(Finding(.symptom, value)) }
-        return Findings(present: present, absent: Set(denied.compactMap { Finding(parsing: $0) }))
+        return Findings(present: present, absent: FindingSet(denied.compactMap { Finding(parsing: $0) }))
     }
 
     enum CodingKeys: String, CodingKey {
@@ -148,12 +179,15 @@ public struct Understood: Sendable, Equatable, Codable {
                 confidence: Double, answer: Intent? = nil, corrections: [String: String] = [:]) {
         self.intent = intent
         self.topic = topic
-        let grouped = findings.presentByKind()
-        self.slots = Slots(grouped: grouped)
-        self.triggers = grouped[.trigger] ?? []
-        self.conditions = grouped[.condition] ?? []
-        self.symptoms = SymptomLists(present: grouped[.symptom] ?? [],
-                                     absent: findings.absent.filter { $0.kind == .symptom }.map(\.value).sorted())
+        // Only what the person said: derived context findings are not part of the contract.
+        self.findings = Findings(present: findings.present.filter { $0.kind != .context }, absent: findings.absent)
+        var others = Slots.Others()
+        self.slots = Slots(findings.present, others: &others)
+        self.triggers = others.triggers
+        self.conditions = others.conditions
+        var absentSymptoms: [String] = []
+        for finding in findings.absent where finding.kind == .symptom { absentSymptoms.append(finding.value) }
+        self.symptoms = SymptomLists(present: others.symptoms, absent: absentSymptoms.sorted())
         self.redFlags = redFlags
         self.confidence = confidence
         self.answer = answer
@@ -189,6 +223,7 @@ public struct Understood: Sendable, Equatable, Codable {
         answer = try c.decodeIfPresent(Intent.self, forKey: .answer)
         denied = try c.decodeIfPresent([String].self, forKey: .denied) ?? []
         corrections = try c.decodeIfPresent([String: String].self, forKey: .corrections) ?? [:]
+        findings = Self.findings(slots: slots, triggers: triggers, conditions: conditions, symptoms: symptoms, denied: denied)
     }
 }
 

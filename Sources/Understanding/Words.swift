@@ -1,0 +1,89 @@
+/// Small word-level readings of raw text that the conversation needs besides the tokens. ASCII
+/// text (nearly all of it) is read byte by byte; anything else goes through `Character`, which
+/// knows every script's letters but costs far more.
+public enum Words {
+    /// Lower case, letters and digits only, words joined by one space: "Not sure!" -> "not sure".
+    public static func normalised(_ text: String) -> String {
+        guard isASCII(text) else {
+            return text.lowercased().split { !$0.isLetter && !$0.isNumber }.joined(separator: " ")
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for byte in text.utf8 {
+            guard let letter = lowerLetterOrDigit(byte) else {
+                pendingSpace = !bytes.isEmpty
+                continue
+            }
+            if pendingSpace { bytes.append(0x20); pendingSpace = false }
+            bytes.append(letter)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Whether the text speaks about the person themselves ("my calf", "I get", "I'm").
+    public static func isPersonal(_ text: String) -> Bool {
+        guard isASCII(text) else {
+            let words = Set(text.lowercased().split { !$0.isLetter && $0 != "'" && $0 != "\u{2019}" }.map(String.init))
+            return !words.isDisjoint(with: firstPerson)
+        }
+        var word: [UInt8] = []
+        word.reserveCapacity(16)
+        func isFirstPerson() -> Bool {
+            defer { word.removeAll(keepingCapacity: true) }
+            return word.count <= 6 && firstPersonASCII.contains(word)
+        }
+        for byte in text.utf8 {
+            if let letter = lowerLetter(byte) ?? (byte == UInt8(ascii: "'") ? byte : nil) {
+                word.append(letter)
+            } else if !word.isEmpty, isFirstPerson() {
+                return true
+            }
+        }
+        return !word.isEmpty && isFirstPerson()
+    }
+
+    /// The first run of digits, as a number: "I'm 67" -> 67.
+    public static func firstNumber(in text: String) -> Int? {
+        guard isASCII(text) else { return text.split { !$0.isNumber }.first.flatMap { Int($0) } }
+        var value: Int?
+        for byte in text.utf8 {
+            if byte >= 0x30 && byte <= 0x39 {
+                let (product, overflow) = (value ?? 0).multipliedReportingOverflow(by: 10)
+                if overflow { return nil }
+                value = product + Int(byte - 0x30)
+            } else if value != nil {
+                break
+            }
+        }
+        return value
+    }
+
+    /// True when every character is a letter: `a`-`z` and `A`-`Z` by bytes, others by `Character`.
+    public static func isAllLetters(_ word: String) -> Bool {
+        guard isASCII(word) else { return word.allSatisfy(\.isLetter) }
+        return word.utf8.allSatisfy { lowerLetter($0) != nil }
+    }
+
+    static let firstPerson: Set<String> = ["i", "my", "me", "i'm", "im", "i’m", "i've", "ive", "mine", "myself"]
+    private static let firstPersonASCII: Set<[UInt8]> = Set(firstPerson.filter { isASCII($0) }.map { Array($0.utf8) })
+
+    @inline(__always)
+    static func isASCII(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 < 0x80 }
+    }
+
+    @inline(__always)
+    private static func lowerLetter(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 0x61...0x7A: byte
+        case 0x41...0x5A: byte + 0x20
+        default: nil
+        }
+    }
+
+    @inline(__always)
+    private static func lowerLetterOrDigit(_ byte: UInt8) -> UInt8? {
+        byte >= 0x30 && byte <= 0x39 ? byte : lowerLetter(byte)
+    }
+}

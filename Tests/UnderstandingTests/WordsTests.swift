@@ -1,0 +1,48 @@
+import Testing
+@testable import Understanding
+
+@Suite("Word-level readings of raw text")
+struct WordsTests {
+    /// The `Character`-based readings the byte paths stand in for.
+    static func referenceNormalised(_ text: String) -> String {
+        text.lowercased().split { !$0.isLetter && !$0.isNumber }.joined(separator: " ")
+    }
+
+    static func referencePersonal(_ text: String) -> Bool {
+        let words = Set(text.lowercased().split { !$0.isLetter && $0 != "'" && $0 != "\u{2019}" }.map(String.init))
+        return !words.isDisjoint(with: Words.firstPerson)
+    }
+
+    static func referenceNumber(_ text: String) -> Int? {
+        text.split { !$0.isNumber }.first.flatMap { Int($0) }
+    }
+
+    @Test("examples, ASCII and not")
+    func examples() {
+        #expect(Words.normalised("  Not SURE!! ") == "not sure")
+        #expect(Words.normalised("Both, left-and right") == "both left and right")
+        #expect(Words.normalised("Ça va? Très bien") == "ça va très bien")
+        #expect(Words.isPersonal("My calf hurts") && Words.isPersonal("i'm 40") && Words.isPersonal("I’m fine"))
+        #expect(!Words.isPersonal("what causes cramps?") && !Words.isPersonal("mime"))
+        #expect(Words.firstNumber(in: "I'm 67 and 3") == 67 && Words.firstNumber(in: "none") == nil)
+        #expect(Words.firstNumber(in: "99999999999999999999999") == nil, "too big is no number")
+        #expect(Words.isAllLetters("numbness") && !Words.isAllLetters("numb3r") && Words.isAllLetters("crème"))
+    }
+
+    @Test("the byte paths agree with Character's on random ASCII text (seeded)")
+    func agreesWithCharacters() {
+        var state: UInt64 = 0x9e37
+        func next() -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state >> 33
+        }
+        let alphabet = Array("aAiImMyYeE'  ,.?!-09873\t\nxyzIVE'M".utf8)
+        for _ in 0..<20_000 {
+            let length = Int(next() % 24)
+            let text = String(decoding: (0..<length).map { _ in alphabet[Int(next() % UInt64(alphabet.count))] }, as: UTF8.self)
+            #expect(Words.normalised(text) == Self.referenceNormalised(text), "\(text)")
+            #expect(Words.isPersonal(text) == Self.referencePersonal(text), "\(text)")
+            #expect(Words.firstNumber(in: text) == Self.referenceNumber(text), "\(text)")
+        }
+    }
+}
