@@ -156,12 +156,11 @@ public struct Conversation: Sendable {
         switch question.fills {
         case .symptom:
             // Asked as a group: skip once most of the group is known either way.
-            let group = Set(question.onNo?.absent ?? [])
-            return findings.present.union(findings.absent).filter(group.contains).count >= 3
+            return findings.present.union(findings.absent).intersection(question.deniedByNo).count >= 3
         case .trigger:
-            return findings.present.contains { $0.kind == .trigger } || findings.present.contains(Finding(.context, "no_obvious_trigger"))
+            return findings.present.contains(kind: .trigger) || findings.present.contains(Self.noObviousTrigger)
         default:
-            return findings.present.contains { $0.kind == question.fills }
+            return findings.present.contains(kind: question.fills)
         }
     }
 
@@ -171,18 +170,24 @@ public struct Conversation: Sendable {
         let askedConditions = state.asked.filter { $0.hasPrefix("condition:") }.count
         guard askedConditions < Self.maximumConditionQuestions else { return nil }
         let ranked = rank()
-        let clear = (ranked.first?.score ?? 0) >= 0.8 && !state.findings.present.contains(Finding(.context, "no_obvious_trigger"))
+        let clear = (ranked.first?.score ?? 0) >= 0.8 && !state.findings.present.contains(Self.noObviousTrigger)
         if clear { return nil }
         for cause in ranked.prefix(4) {
             guard let entry = knowledge.cause(cause.id) else { continue }
-            for evidence in entry.evidence.sorted(by: { $0.weight > $1.weight })
+            var best: (weight: Double, question: InterviewQuestion)?
+            for evidence in entry.evidence
             where evidence.weight > 0 && evidence.finding.finding.kind == .condition && !evidence.finding.expectsAbsent {
+                // The heaviest evidence first; of equal weights, the one written first.
+                if let best, best.weight >= evidence.weight { continue }
                 let finding = evidence.finding.finding
-                let id = "condition:\(finding.value)"
-                if state.asked.contains(id) || state.findings.present.contains(finding) || state.findings.absent.contains(finding) { continue }
-                if let question = interview.conditionQuestions[finding.value] { return question }
+                if state.findings.present.contains(finding) || state.findings.absent.contains(finding) { continue }
+                guard let question = interview.conditionQuestions[finding.value], !state.asked.contains(question.id) else { continue }
+                best = (evidence.weight, question)
             }
+            if let best { return best.question }
         }
         return nil
     }
+
+    static let noObviousTrigger = Finding(.context, "no_obvious_trigger")
 }

@@ -40,7 +40,12 @@ public struct InterviewQuestion: Sendable, Equatable, Decodable {
     public var why: String
     public var suggestions: [Suggestion]
     public var onYes: Answer?
-    public var onNo: Answer?
+    public var onNo: Answer? {
+        didSet { deniedByNo = FindingSet(onNo?.absent ?? []) }
+    }
+    /// What "no" denies (`onNo.absent`), as a set: a symptom group counts as answered once
+    /// most of it is known either way.
+    public private(set) var deniedByNo = FindingSet()
     public var requires: [Finding]?
     public var unless: [Finding]?
     /// Asked before every other question once one of these is known (and then even when
@@ -65,8 +70,20 @@ public struct InterviewQuestion: Sendable, Equatable, Decodable {
         self.suggestions = suggestions
         self.onYes = onYes
         self.onNo = onNo
+        self.deniedByNo = FindingSet(onNo?.absent ?? [])
         self.requires = requires
         self.unless = unless
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(id: try c.decode(String.self, forKey: .id), stage: try c.decode(Stage.self, forKey: .stage),
+                  fills: try c.decode(FindingKind.self, forKey: .fills), text: try c.decode(String.self, forKey: .text),
+                  why: try c.decode(String.self, forKey: .why), suggestions: try c.decode([Suggestion].self, forKey: .suggestions),
+                  onYes: try c.decodeIfPresent(Answer.self, forKey: .onYes), onNo: try c.decodeIfPresent(Answer.self, forKey: .onNo),
+                  requires: try c.decodeIfPresent([Finding].self, forKey: .requires),
+                  unless: try c.decodeIfPresent([Finding].self, forKey: .unless))
+        firstWhen = try c.decodeIfPresent([Finding].self, forKey: .firstWhen)
     }
 
     /// Condition questions ask about one finding: yes means present, no means absent.

@@ -388,10 +388,14 @@ struct Turn {
 
 }
 
-extension Array where Element: Hashable {
+extension Array where Element: Equatable {
+    /// The elements without repeats, in order. For the short lists of ids a reply uses, a
+    /// linear check beats hashing.
     func uniqued() -> [Element] {
-        var seen = Set<Element>()
-        return filter { seen.insert($0).inserted }
+        var kept: [Element] = []
+        kept.reserveCapacity(count)
+        for element in self where !kept.contains(element) { kept.append(element) }
+        return kept
     }
 }
 

@@ -71,7 +71,12 @@ extension KnowledgeModel {
     }
 
     private static func strongestFirst(_ reasons: [(Double, String)]) -> [String] {
-        var seen = Set<String>()
-        return reasons.sorted { ($0.0, $1.1) > ($1.0, $0.1) }.map(\.1).filter { seen.insert($0).inserted }
+        var kept: [String] = []
+        kept.reserveCapacity(reasons.count)
+        // A handful of reasons: a linear check for repeats beats hashing them.
+        for (_, reason) in reasons.sorted(by: { ($0.0, $1.1) > ($1.0, $0.1) }) where !kept.contains(reason) {
+            kept.append(reason)
+        }
+        return kept
     }
 }
