@@ -3,7 +3,7 @@ import Understanding
 
 /// The dialogue engine: `(state, utterance) -> (new state, reply)`, pure and deterministic.
 /// One value serves every session and front end.
-public struct Conversation: Sendable {
+public final class Conversation: Sendable {
     public let knowledge: KnowledgeModel
     public let interpreter: Interpreter
     public let interview: Interview

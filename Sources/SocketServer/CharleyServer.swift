@@ -41,7 +41,7 @@ public struct ServerStartError: Error, CustomStringConvertible {
 
 /// The Unix-socket daemon: JSON Lines in and out, many sessions per connection. It only frames,
 /// decodes and routes; the conversation is the shared engine's.
-public struct CharleyServer: Service, CustomStringConvertible {
+public final class CharleyServer: Service, CustomStringConvertible, Sendable {
     let configuration: ServerConfiguration
     let registry: SessionRegistry
     let conversation: Conversation
@@ -113,7 +113,7 @@ public struct CharleyServer: Service, CustomStringConvertible {
         try await withTaskCancellationOrGracefulShutdownHandler {
             try await server.closeFuture.get()
         } onCancelOrGracefulShutdown: {
-            logger.info("shutting down: no new connections; finishing replies in flight")
+            self.logger.info("shutting down: no new connections; finishing replies in flight")
             server.close(promise: nil)
         }
         // Lines already sent still get their replies: connections are closed after a short grace
@@ -174,55 +174,55 @@ public struct CharleyServer: Service, CustomStringConvertible {
     /// The reply when it is ready at once; nil when `reply` will be called later.
     private func handleAtOnce(_ frame: Frame, reply: @escaping @Sendable (ByteBuffer) -> Void) -> ByteBuffer? {
         guard case .line(let line) = frame else {
-            return encode(ErrorReply(session: nil, .lineTooLong, "a line may be at most \(configuration.maximumLineBytes) bytes; it was ignored"))
+            return Self.encode(ErrorReply(session: nil, .lineTooLong, "a line may be at most \(configuration.maximumLineBytes) bytes; it was ignored"))
         }
         let bytes = Array(line.readableBytesView)
         if bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) {
-            return encode(ErrorReply(session: nil, .badJSON, "an empty line is not a message; send one JSON object per line"))
+            return Self.encode(ErrorReply(session: nil, .badJSON, "an empty line is not a message; send one JSON object per line"))
         }
         guard String(validating: bytes, as: UTF8.self) != nil else {
-            return encode(ErrorReply(session: nil, .invalidUTF8, "the line is not valid UTF-8"))
+            return Self.encode(ErrorReply(session: nil, .invalidUTF8, "the line is not valid UTF-8"))
         }
         let message: ClientMessage
         do {
             message = try MessageParser.parse(bytes)
         } catch {
-            return encode(ErrorReply(session: nil, .badJSON, "the line is not a JSON object of the protocol (see docs/PROTOCOL.md)"))
+            return Self.encode(ErrorReply(session: nil, .badJSON, "the line is not a JSON object of the protocol (see docs/PROTOCOL.md)"))
         }
         let type = message.type ?? "message"
-        if type == "ping" { return encode(SimpleReply(type: "pong", session: message.session)) }
+        if type == "ping" { return Self.encode(SimpleReply(type: "pong", session: message.session)) }
         if type == "hello" {
-            return encode(HelloReply(session: message.session, protocolVersion: protocolVersion, charley: version,
+            return Self.encode(HelloReply(session: message.session, protocolVersion: protocolVersion, charley: version,
                                      knowledge: conversation.knowledge.version))
         }
         guard ["message", "reset", "end", "state"].contains(type) else {
-            return encode(ErrorReply(session: message.session, .unknownType,
+            return Self.encode(ErrorReply(session: message.session, .unknownType,
                                      "unknown type '\(type)'; use message, reset, end, state, hello or ping"))
         }
         guard let session = message.session, !session.isEmpty else {
-            return encode(ErrorReply(session: nil, .missingField, "'session' is required for \(type)"))
+            return Self.encode(ErrorReply(session: nil, .missingField, "'session' is required for \(type)"))
         }
         switch type {
         case "reset", "end":
             registry.reset(session) { result in
                 switch result {
-                case .success: reply(encode(SimpleReply(type: type == "reset" ? "reset" : "ended", session: session)))
-                case .failure(let error): reply(encode(failure(error, session: session)))
+                case .success: reply(Self.encode(SimpleReply(type: type == "reset" ? "reset" : "ended", session: session)))
+                case .failure(let error): reply(Self.encode(Self.failure(error, session: session)))
                 }
             }
             return nil
         case "state":
             let state = registry.state(session)
-            return encode(StateReply(session: session, exists: state != nil, stage: state?.stage,
+            return Self.encode(StateReply(session: session, exists: state != nil, stage: state?.stage,
                                      slots: state.map { .init(findings: $0.findings) }, triage: state?.triage,
                                      redFlags: state?.redFlags, turns: state?.turns))
         default:
             guard let text = message.text else {
-                return encode(ErrorReply(session: session, .missingField, "'text' is required for a message"))
+                return Self.encode(ErrorReply(session: session, .missingField, "'text' is required for a message"))
             }
-            if configuration.echo { return encode(EchoReply(session: session, echo: text)) }
+            if configuration.echo { return Self.encode(EchoReply(session: session, echo: text)) }
             guard text.count <= configuration.maximumTextCharacters else {
-                return encode(ErrorReply(session: session, .textTooLong, "a message may be at most \(configuration.maximumTextCharacters) characters"))
+                return Self.encode(ErrorReply(session: session, .textTooLong, "a message may be at most \(configuration.maximumTextCharacters) characters"))
             }
             registry.respond(session: session, text: text) { result in
                 switch result {
@@ -231,14 +231,14 @@ public struct CharleyServer: Service, CustomStringConvertible {
                     bytes.append(UInt8(ascii: "\n"))
                     reply(ByteBuffer(bytes: bytes))
                 case .failure(let error):
-                    reply(encode(failure(error, session: session)))
+                    reply(Self.encode(Self.failure(error, session: session)))
                 }
             }
             return nil
         }
     }
 
-    private func failure(_ error: SessionRegistry.Failure, session: String) -> ErrorReply {
+    private static func failure(_ error: SessionRegistry.Failure, session: String) -> ErrorReply {
         switch error {
         case .tooManySessions(let limit):
             ErrorReply(session: session, .tooManySessions, "the daemon is holding its maximum of \(limit) sessions; try again later")
@@ -247,7 +247,7 @@ public struct CharleyServer: Service, CustomStringConvertible {
         }
     }
 
-    func encode(_ value: some Encodable) -> ByteBuffer {
+    static func encode(_ value: some Encodable) -> ByteBuffer {
         var data = (try? ContractJSON.data(value)) ?? Data(#"{"error":{"code":"internal","message":"could not encode the reply"}}"#.utf8)
         data.append(UInt8(ascii: "\n"))
         return ByteBuffer(bytes: data)
@@ -291,7 +291,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     private func refuseIfOverLimit(_ context: ChannelHandlerContext) {
         guard !admitted, !refused else { return }
         refused = true
-        let refusal = server.encode(ErrorReply(session: nil, .tooManyConnections,
+        let refusal = CharleyServer.encode(ErrorReply(session: nil, .tooManyConnections,
             "the daemon already has \(server.configuration.maximumConnections) connections; try again later"))
         let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(refusal)).whenComplete { _ in channel.close(promise: nil) }
