@@ -113,6 +113,8 @@ public struct SessionWrite: Sendable {
         self.knowledge = knowledge
         self.transcript = transcript
     }
+
+    var isSave: Bool { if case .save = change { true } else { false } }
 }
 
 /// Why a store failed, in words an operator can act on.
@@ -159,19 +161,25 @@ public final class MemorySessionStore: SessionStore, @unchecked Sendable {
 
     public func commit(_ writes: [SessionWrite]) throws(StoreError) {
         try lock.withLock { () throws(StoreError) in
-            let added = Set(writes.filter { if case .save = $0.change { sessions[$0.id] == nil } else { false } }.map(\.id))
-            if sessions.count + added.count > maximumSessions { throw .full(maximumSessions) }
+            let added = writes.count == 1
+                ? (writes[0].isSave && sessions[writes[0].id] == nil ? 1 : 0)
+                : Set(writes.filter { $0.isSave && sessions[$0.id] == nil }.map(\.id)).count
+            if sessions.count + added > maximumSessions { throw .full(maximumSessions) }
             for write in writes {
                 switch write.change {
                 case .delete:
                     sessions[write.id] = nil
                 case .save(let state):
-                    var entry = sessions[write.id] ?? Entry(state: state, updated: write.time, knowledge: write.knowledge)
-                    entry.state = state
-                    entry.updated = write.time
-                    entry.knowledge = write.knowledge
-                    if let line = write.transcript { entry.transcript.append(line) }
-                    sessions[write.id] = entry
+                    // Changed in place: no copy of the entry (or its transcript) on the way.
+                    if let index = sessions.index(forKey: write.id) {
+                        sessions.values[index].state = state
+                        sessions.values[index].updated = write.time
+                        sessions.values[index].knowledge = write.knowledge
+                        if let line = write.transcript { sessions.values[index].transcript.append(line) }
+                    } else {
+                        sessions[write.id] = Entry(state: state, updated: write.time, knowledge: write.knowledge,
+                                                   transcript: write.transcript.map { [$0] } ?? [])
+                    }
                 }
             }
         }

@@ -18,8 +18,24 @@ public enum FindingKind: String, Sendable, Codable, CaseIterable, CodingKeyRepre
     /// (for example "no obvious trigger" once the person has denied every trigger).
     case context
 
-    public static func < (lhs: FindingKind, rhs: FindingKind) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    public static func < (lhs: FindingKind, rhs: FindingKind) -> Bool { lhs.index < rhs.index }
+
+    /// The kind's position in `allCases`, for tables indexed by kind.
+    public var index: Int {
+        switch self {
+        case .timing: 0
+        case .duration: 1
+        case .frequency: 2
+        case .since: 3
+        case .location: 4
+        case .side: 5
+        case .ageGroup: 6
+        case .trigger: 7
+        case .medicine: 8
+        case .symptom: 9
+        case .condition: 10
+        case .context: 11
+        }
     }
 
     /// Kinds that hold one value at a time (a new answer replaces the old one).

@@ -118,17 +118,21 @@ public struct JSONWriter {
     }
 
     private mutating func escape(_ byte: UInt8) {
+        bytes.append(0x5c)
         switch byte {
-        case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5c, 0x22])
-        case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5c, 0x5c])
-        case 0x0a: bytes.append(contentsOf: [0x5c, UInt8(ascii: "n")])
-        case 0x0d: bytes.append(contentsOf: [0x5c, UInt8(ascii: "r")])
-        case 0x09: bytes.append(contentsOf: [0x5c, UInt8(ascii: "t")])
-        case 0x08: bytes.append(contentsOf: [0x5c, UInt8(ascii: "b")])
-        case 0x0c: bytes.append(contentsOf: [0x5c, UInt8(ascii: "f")])
+        case UInt8(ascii: "\""): bytes.append(0x22)
+        case UInt8(ascii: "\\"): bytes.append(0x5c)
+        case 0x0a: bytes.append(UInt8(ascii: "n"))
+        case 0x0d: bytes.append(UInt8(ascii: "r"))
+        case 0x09: bytes.append(UInt8(ascii: "t"))
+        case 0x08: bytes.append(UInt8(ascii: "b"))
+        case 0x0c: bytes.append(UInt8(ascii: "f"))
         default:
-            bytes.append(contentsOf: [0x5c, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                      Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 0xf)]])
+            bytes.append(UInt8(ascii: "u"))
+            bytes.append(UInt8(ascii: "0"))
+            bytes.append(UInt8(ascii: "0"))
+            bytes.append(Self.hex[Int(byte >> 4)])
+            bytes.append(Self.hex[Int(byte & 0xf)])
         }
     }
 }

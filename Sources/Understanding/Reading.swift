@@ -9,7 +9,7 @@ struct Reading {
     /// stop"): these ask even without a question mark; single words ("diet") need one.
     var strongAskCues: [Intent] = []
     var topics: [String] = []
-    var cues: Set<Cue> = []
+    var cues = Cues()
     /// Content words the lexicon did not know.
     var unknownWords = 0
     var knownWords = 0
@@ -146,17 +146,42 @@ struct Reading {
         (.ageGroup, ["older", "adult", "teen", "child"]),
     ]
 
+    private static let preferred: [(FindingKind, [Finding])] = preference.map { kind, order in (kind, order.map { Finding(kind, $0) }) }
+    private static let left = Finding(.side, "left"), right = Finding(.side, "right"), both = Finding(.side, "both")
+
     mutating func settleSingleValues() {
-        // Without grouping every finding by kind first: most utterances have one value a kind,
-        // and this runs on every one of them.
-        if findings.present.contains(Finding(.side, "left")) && findings.present.contains(Finding(.side, "right")) {
-            findings.present.insert(Finding(.side, "both"))
+        // One pass counts the values of each kind: most utterances have one value a kind, and
+        // this runs on every one of them.
+        if findings.present.contains(Self.left) && findings.present.contains(Self.right) {
+            findings.present.insert(Self.both)
         }
-        for (kind, order) in Self.preference {
-            var count = 0
-            for finding in findings.present where finding.kind == kind { count += 1 }
-            guard count > 1, let keep = order.first(where: { findings.present.contains(Finding(kind, $0)) }) else { continue }
-            findings.present = findings.present.filter { $0.kind != kind || $0.value == keep }
+        var counts = [Int](repeating: 0, count: FindingKind.allCases.count)
+        for finding in findings.present { counts[finding.kind.index] += 1 }
+        for (kind, order) in Self.preferred where counts[kind.index] > 1 {
+            guard let keep = order.first(where: findings.present.contains) else { continue }
+            findings.present = findings.present.filter { $0.kind != kind || $0 == keep }
         }
     }
+}
+
+/// The cues of one utterance, as bits.
+struct Cues: Equatable, Sendable {
+    private var bits: UInt32 = 0
+
+    private static func bit(_ cue: Cue) -> UInt32 {
+        switch cue {
+        case .negation: 1 << 0
+        case .scopeEnd: 1 << 1
+        case .cramp: 1 << 2
+        case .leg: 1 << 3
+        case .nonLegCramp: 1 << 4
+        case .question: 1 << 5
+        case .clause: 1 << 6
+        case .ignore: 1 << 7
+        case .filler: 1 << 8
+        }
+    }
+
+    func contains(_ cue: Cue) -> Bool { bits & Self.bit(cue) != 0 }
+    mutating func insert(_ cue: Cue) { bits |= Self.bit(cue) }
 }

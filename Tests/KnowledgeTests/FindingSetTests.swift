@@ -92,3 +92,14 @@ struct SeededRandom: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+@Suite("Finding kinds")
+struct FindingKindTests {
+    @Test("a kind's index is its place in allCases, which is also its sort order")
+    func index() {
+        for (position, kind) in FindingKind.allCases.enumerated() {
+            #expect(kind.index == position)
+        }
+        #expect(FindingKind.allCases.sorted() == FindingKind.allCases)
+    }
+}
