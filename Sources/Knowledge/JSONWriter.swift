@@ -23,7 +23,8 @@ public struct JSONWriter {
         separate()
         bytes.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
         pendingValue = true
     }
 
@@ -65,10 +66,15 @@ public struct JSONWriter {
 
     public mutating func bool(_ value: Bool) {
         element()
-        bytes.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+        literal(value ? "true" : "false")
     }
 
-    public mutating func null() { element(); bytes.append(contentsOf: [0x6e, 0x75, 0x6c, 0x6c]) }
+    public mutating func null() { element(); literal("null") }
+
+    /// Appends a literal's bytes (an array literal here would be allocated on every call).
+    private mutating func literal(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
 
     public mutating func int(_ value: Int) { element(); bytes.append(contentsOf: String(value).utf8) }
 
