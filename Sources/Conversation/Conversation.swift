@@ -69,7 +69,7 @@ public final class Conversation: Sendable {
 
     private func reply(_ turn: inout Turn, state: SessionState) -> Reply {
         // Causes are ranked only when the reply shows them, and only once a turn.
-        let showCauses = [.assessment, .followup].contains(state.stage) || turn.assessed
+        let showCauses = state.stage.showsCauses || turn.assessed
         let ranked = showCauses ? (turn.ranked ?? Turn.worthNaming(turn.rankCauses(state.findings))).prefix(3) : []
         return Reply(
             session: nil, reply: turn.lines.joined(separator: "\n\n"), stage: state.stage, understood: turn.understood,
@@ -95,7 +95,7 @@ public final class Conversation: Sendable {
         var lines = ["Welcome back. Let's carry on where we left off. As before: I can't diagnose, and in an emergency call emergency services.",
                      summary(of: state)]
         if let question = state.pending.flatMap(interview.question),
-           ![.assessment, .followup, .escalated, .ended].contains(state.stage) {
+           !state.stage.isPastInterview {
             lines.append(question.text)
         } else if state.stage == .escalated, let triage = state.triage {
             lines.append(Turn.triageLine(triage, rules: state.redFlags.compactMap(knowledge.rule)))

@@ -4,6 +4,17 @@ import Understanding
 /// Where a conversation is. Raw values are the contract's stage ids.
 public enum Stage: String, Sendable, Codable, CaseIterable {
     case greeting, onset, location, triggers, symptoms, history, assessment, followup, escalated, ended
+
+    /// The interview is over: assessed, escalated or ended (no question is pending).
+    public var isPastInterview: Bool {
+        switch self {
+        case .assessment, .followup, .escalated, .ended: true
+        default: false
+        }
+    }
+
+    /// The stages whose replies show the ranked causes.
+    var showsCauses: Bool { self == .assessment || self == .followup }
 }
 
 /// Everything a conversation remembers between turns: a small Codable value, so it can be

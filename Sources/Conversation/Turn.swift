@@ -254,7 +254,7 @@ struct Turn {
     /// After an interruption, the pending question once more.
     private mutating func resume(_ state: SessionState) {
         guard let question = state.pending.flatMap(conversation.interview.question),
-              ![.assessment, .followup, .escalated, .ended].contains(state.stage) else {
+              !state.stage.isPastInterview else {
             if state.stage == .greeting { lines.append("Tell me about your cramps whenever you're ready.") }
             return
         }
@@ -270,10 +270,14 @@ struct Turn {
             return
         }
         lines.append(topic.answer + " (Sources: \(sources(topic.sources)).)")
-        if ["quinine", "painkillers", "muscle_relaxants", "magnesium", "statins", "diuretics", "medicines"].contains(id) {
+        if Self.medicineTopics.contains(id) {
             lines.append("I can't recommend a medicine or a dose; a doctor or pharmacist can advise what suits you, and never stop a prescribed medicine without talking to them.")
         }
     }
+
+    /// Topics about medicines: their answers end with the rule that Charley names no medicine
+    /// or dose and never says to stop a prescribed one.
+    static let medicineTopics: Set<String> = ["quinine", "painkillers", "muscle_relaxants", "magnesium", "statins", "diuretics", "medicines"]
 
     // MARK: - Red flags
 

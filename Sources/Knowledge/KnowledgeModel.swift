@@ -168,9 +168,17 @@ public enum TriageLevel: String, Sendable, Codable, CaseIterable, Comparable {
     case urgent
     case emergency
 
-    public static func < (lhs: TriageLevel, rhs: TriageLevel) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    /// Mildest 0; `allCases` builds an array on every call, too dear for a comparison.
+    public var rank: Int {
+        switch self {
+        case .selfCare: 0
+        case .seeDoctor: 1
+        case .urgent: 2
+        case .emergency: 3
+        }
     }
+
+    public static func < (lhs: TriageLevel, rhs: TriageLevel) -> Bool { lhs.rank < rhs.rank }
 
     /// Levels at which Charley stops the interview and says so at once.
     public var escalates: Bool { self >= .urgent }

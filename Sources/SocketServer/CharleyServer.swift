@@ -195,7 +195,7 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
             return Self.encode(HelloReply(session: message.session, protocolVersion: protocolVersion, charley: version,
                                      knowledge: conversation.knowledge.version))
         }
-        guard ["message", "reset", "end", "state"].contains(type) else {
+        guard type == "message" || type == "reset" || type == "end" || type == "state" else {
             return Self.encode(ErrorReply(session: message.session, .unknownType,
                                      "unknown type '\(type)'; use message, reset, end, state, hello or ping"))
         }

@@ -155,9 +155,12 @@ struct Reading {
         if findings.present.contains(Self.left) && findings.present.contains(Self.right) {
             findings.present.insert(Self.both)
         }
-        var counts = [Int](repeating: 0, count: FindingKind.allCases.count)
-        for finding in findings.present { counts[finding.kind.index] += 1 }
-        for (kind, order) in Self.preferred where counts[kind.index] > 1 {
+        var seen: UInt16 = 0, repeated: UInt16 = 0
+        for finding in findings.present {
+            let bit: UInt16 = 1 << finding.kind.index
+            if seen & bit != 0 { repeated |= bit } else { seen |= bit }
+        }
+        for (kind, order) in Self.preferred where repeated & (1 << kind.index) != 0 {
             guard let keep = order.first(where: findings.present.contains) else { continue }
             findings.present = findings.present.filter { $0.kind != kind || $0 == keep }
         }
