@@ -7,7 +7,14 @@ import Knowledge
 /// "light" is never read as "night".
 struct SpellingIndex: Sendable {
     let words: Set<String>
-    private var deletes: [String: [String]] = [:]
+    /// The words that can be suggested, by number.
+    private var candidates: [String] = []
+    /// Every delete-variant of every candidate as a 64-bit hash of its bytes, with the number of
+    /// its word, sorted by hash: built without making a string per variant, and searched by
+    /// bisection. Two variants that share a hash only add a candidate, which the edit distance
+    /// then rejects, so the answer is the same as with the variants themselves.
+    private var hashes: [UInt64] = []
+    private var owners: [Int32] = []
 
     static let minimumLength = 5
 
@@ -15,11 +22,15 @@ struct SpellingIndex: Sendable {
 
     init(words: Set<String>) {
         self.words = words
+        var pairs: [(hash: UInt64, owner: Int32)] = []
         for word in words.sorted() where word.count >= Self.minimumLength && Words.isAllLetters(word) {
-            for variant in Self.variants(of: word, edits: Self.allowedEdits(word.count)) {
-                deletes[variant, default: []].append(word)
-            }
+            let owner = Int32(candidates.count)
+            candidates.append(word)
+            for hash in Self.variantHashes(of: word, edits: Self.allowedEdits(word.count)) { pairs.append((hash, owner)) }
         }
+        pairs.sort { ($0.hash, $0.owner) < ($1.hash, $1.owner) }
+        hashes = pairs.map(\.hash)
+        owners = pairs.map(\.owner)
     }
 
     func contains(_ word: String) -> Bool { words.contains(word) }
@@ -32,9 +43,17 @@ struct SpellingIndex: Sendable {
         // Ties go to the longer word (typing drops letters more often than it adds them), then
         // alphabetical order, so the result never depends on hashing.
         var best: (distance: Int, word: String)?
-        for variant in Self.variants(of: word, edits: edits) {
-            for candidate in deletes[variant] ?? [] where candidate.first == word.first {
-                guard let distance = EditDistance.distance(candidate, word, limit: min(edits, Self.allowedEdits(candidate.count))) else { continue }
+        var tried: [Int32] = []
+        for hash in Self.variantHashes(of: word, edits: edits) {
+            var index = lowerBound(hash)
+            while index < hashes.count && hashes[index] == hash {
+                let owner = owners[index]
+                index += 1
+                guard !tried.contains(owner) else { continue }
+                tried.append(owner)
+                let candidate = candidates[Int(owner)]
+                guard candidate.first == word.first,
+                      let distance = EditDistance.distance(candidate, word, limit: min(edits, Self.allowedEdits(candidate.count))) else { continue }
                 if best == nil || (distance, -candidate.count, candidate) < (best!.distance, -best!.word.count, best!.word) {
                     best = (distance, candidate)
                 }
@@ -43,23 +62,55 @@ struct SpellingIndex: Sendable {
         return best?.word
     }
 
-    /// The word and every string made by deleting up to `edits` characters from it. ASCII
-    /// words (nearly all) are cut as bytes, which is several times cheaper than as Characters.
-    private static func variants(of word: String, edits: Int) -> Set<String> {
-        guard word.utf8.allSatisfy({ $0 < 0x80 }) else { return characterVariants(of: word, edits: edits) }
-        var result: Set<String> = [word]
-        var frontier: [[UInt8]] = [Array(word.utf8)]
-        for _ in 0..<edits {
-            var next: [[UInt8]] = []
-            for item in frontier where item.count > 1 {
-                for index in item.indices {
-                    var copy = item
-                    copy.remove(at: index)
-                    if result.insert(String(decoding: copy, as: UTF8.self)).inserted { next.append(copy) }
+    private func lowerBound(_ hash: UInt64) -> Int {
+        var low = 0, high = hashes.count
+        while low < high {
+            let middle = (low + high) / 2
+            if hashes[middle] < hash { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// FNV-1a over bytes: the same on every run and machine.
+    private struct Hash {
+        var value: UInt64 = 0xcbf2_9ce4_8422_2325
+        mutating func add(_ byte: UInt8) { value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+    }
+
+    /// Hashes of the word and of every string made by deleting up to `edits` characters from it,
+    /// each once. ASCII words (nearly all) are cut as bytes, without a string per variant.
+    static func variantHashes(of word: String, edits: Int) -> [UInt64] {
+        guard word.utf8.allSatisfy({ $0 < 0x80 }) else {
+            return Array(Set(characterVariants(of: word, edits: edits).map { variant in
+                var hash = Hash()
+                for byte in variant.utf8 { hash.add(byte) }
+                return hash.value
+            }))
+        }
+        let bytes = Array(word.utf8)
+        let count = bytes.count
+        var result: [UInt64] = []
+        result.reserveCapacity(1 + count + (edits >= 2 ? count * (count - 1) / 2 : 0))
+        // Deleting nothing, one position, or two (first < second).
+        for first in -1..<count {
+            var hash = Hash()
+            for index in 0..<count where index != first { hash.add(bytes[index]) }
+            result.append(hash.value)
+            if edits >= 2 && first >= 0 {
+                for second in (first + 1)..<count {
+                    var pair = Hash()
+                    for index in 0..<count where index != first && index != second { pair.add(bytes[index]) }
+                    result.append(pair.value)
                 }
             }
-            frontier = next
         }
+        result.sort()
+        var unique = 0
+        for index in result.indices where unique == 0 || result[unique - 1] != result[index] {
+            result[unique] = result[index]
+            unique += 1
+        }
+        result.removeSubrange(unique...)
         return result
     }
 
