@@ -138,7 +138,7 @@ public enum KnowledgeLoader {
                 throw KnowledgeError(issues: [KnowledgeIssue(file: file, problem: "the file is empty")])
             }
             do {
-                return (try YAMLDecoder().decode(T.self, from: node), node)
+                return (try NodeDecoder().decode(T.self, from: node), node)
             } catch let error as DecodingError {
                 throw KnowledgeError(issues: [issue(for: error, file: file, root: node)])
             }
@@ -196,7 +196,7 @@ public enum KnowledgeLoader {
         let keyIssues = Schema.file.check(root, file: file, entry: nil)
         guard keyIssues.isEmpty else { return .failure(KnowledgeError(issues: keyIssues)) }
         do {
-            let content = try YAMLDecoder().decode(KnowledgeFileContent.self, from: root)
+            let content = try NodeDecoder().decode(KnowledgeFileContent.self, from: root)
             return .success(ParsedDocument(name: file, root: root, content: content))
         } catch let error as DecodingError {
             return .failure(KnowledgeError(issues: [issue(for: error, file: file, root: root)]))

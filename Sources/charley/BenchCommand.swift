@@ -86,9 +86,9 @@ struct BenchCommand: ParsableCommand {
         var rounds = 200
 
         func run() throws {
-            let loadStart = ContinuousClock.now
+            let loadStart = ContinuousClock.now, cpuStart = processCPUTime()
             let interpreter = try loadInterpreterOrExit()
-            let loadTime = ContinuousClock.now - loadStart
+            let loadTime = ContinuousClock.now - loadStart, loadCPU = processCPUTime() - cpuStart
 
             let utterances = try corpus.map(Self.read) ?? Self.sample
             guard !utterances.isEmpty else { throw ValidationError("the corpus has no utterances") }
@@ -116,7 +116,10 @@ struct BenchCommand: ParsableCommand {
                          micros(total) / count, micros(samples[samples.count / 2]),
                          micros(samples[min(samples.count - 1, Int(count * 0.99))]), micros(samples.last!)))
             print(String(format: "  %.0f utterances/s on one core", count / (micros(total) / 1e6)))
-            print(String(format: "  loading and validating the knowledge model and lexicon: %.1f ms", micros(loadTime) / 1000))
+            // CPU time as well: on a shared virtual machine the wall clock also counts time the
+            // process waited for a core.
+            print(String(format: "  loading and validating the knowledge model and lexicon: %.1f ms (CPU %.1f ms)",
+                         micros(loadTime) / 1000, loadCPU * 1000))
             if sink == Int.min { print(sink) }  // keep the work observable
         }
 
@@ -140,4 +143,11 @@ struct BenchCommand: ParsableCommand {
             "So i was sleeping and out of nowhere i get this super painful muscle cramp at 4:00 am and now my foot hurts",
         ]
     }
+}
+
+/// Seconds of CPU time this process has used.
+func processCPUTime() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
 }

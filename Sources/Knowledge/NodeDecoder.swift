@@ -1,0 +1,174 @@
+import Foundation
+import Yams
+
+/// Decodes `Decodable` values from a composed YAML node, as Yams' `YAMLDecoder` does (same
+/// scalar rules, same errors and coding paths, so validation messages do not change), without
+/// its costs at start-up: `YAMLDecoder` makes several dynamic casts for every value (each a
+/// protocol-conformance lookup the first time, through every loaded library) and finds a key
+/// by comparing it, as a `Node`, with every key of the mapping. Here the common scalar types
+/// are recognised by type identity, and keys are compared as strings. No anchors or aliases:
+/// Charley's data files use neither.
+package struct NodeDecoder {
+    package init() {}
+
+    package func decode<T: Decodable>(_ type: T.Type, from node: Node) throws -> T {
+        try NodeValueDecoder(node: node, codingPath: []).decode(type)
+    }
+}
+
+private struct NodeValueDecoder: Decoder, SingleValueDecodingContainer {
+    let node: Node
+    let codingPath: [any CodingKey]
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        guard case .mapping(let mapping) = node else {
+            throw typeMismatch(Node.Mapping.self)
+        }
+        return KeyedDecodingContainer(NodeKeyedContainer<Key>(decoder: self, pairs: Array(mapping)))
+    }
+
+    func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        guard case .sequence(let sequence) = node else {
+            throw typeMismatch(Node.Sequence.self)
+        }
+        return NodeUnkeyedContainer(decoder: self, nodes: Array(sequence))
+    }
+
+    func singleValueContainer() throws -> any SingleValueDecodingContainer { self }
+
+    func child(_ node: Node, key: any CodingKey) -> NodeValueDecoder {
+        NodeValueDecoder(node: node, codingPath: codingPath + [key])
+    }
+
+    // MARK: Single values
+
+    func decodeNil() -> Bool { node.null != nil }
+
+    func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        // The scalar types by identity: no conformance lookup.
+        if type == String.self { return try construct(String.self) as! T }
+        if type == Int.self { return try construct(Int.self) as! T }
+        if type == Double.self { return try construct(Double.self) as! T }
+        if type == Bool.self { return try construct(Bool.self) as! T }
+        if let constructible = type as? any ScalarConstructible.Type {
+            // Other scalar types Yams knows (none in Charley's files today).
+            let value = try construct(constructible)
+            guard let typed = value as? T else { throw typeMismatch(type) }
+            return typed
+        }
+        return try T(from: self)
+    }
+
+    private func construct<T: ScalarConstructible>(_ type: T.Type) throws -> T {
+        guard case .scalar(let scalar) = node else { throw typeMismatch(type) }
+        guard let value = T.construct(from: scalar) else { throw typeMismatch(type) }
+        return value
+    }
+
+    /// The error `YAMLDecoder` throws for the same mismatch.
+    func typeMismatch(_ expectation: Any.Type) -> DecodingError {
+        let reality: Any.Type = switch node {
+        case .scalar: Node.Scalar.self
+        case .mapping: Node.Mapping.self
+        case .sequence: Node.Sequence.self
+        case .alias: Node.Alias.self
+        }
+        return .typeMismatch(expectation, DecodingError.Context(
+            codingPath: codingPath, debugDescription: "Expected to decode \(expectation) but found \(reality) instead."))
+    }
+}
+
+private struct NodeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
+    let decoder: NodeValueDecoder
+    let pairs: [(key: Node, value: Node)]
+
+    var codingPath: [any CodingKey] { decoder.codingPath }
+
+    var allKeys: [Key] { pairs.compactMap { $0.key.string.flatMap(Key.init(stringValue:)) } }
+
+    private func value(_ key: Key) -> Node? {
+        let name = key.stringValue
+        for pair in pairs {
+            if case .scalar(let scalar) = pair.key, scalar.string == name { return pair.value }
+        }
+        return nil
+    }
+
+    private func child(_ key: Key) throws -> NodeValueDecoder {
+        guard let node = value(key) else {
+            throw DecodingError.keyNotFound(key, DecodingError.Context(
+                codingPath: codingPath, debugDescription: "No value associated with key \(key) (\"\(key.stringValue)\")."))
+        }
+        return decoder.child(node, key: key)
+    }
+
+    func contains(_ key: Key) -> Bool { value(key) != nil }
+    func decodeNil(forKey key: Key) throws -> Bool { try child(key).decodeNil() }
+    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try child(key).decode(type) }
+
+    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
+        -> KeyedDecodingContainer<NestedKey> {
+        try child(key).container(keyedBy: type)
+    }
+
+    func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
+        try child(key).unkeyedContainer()
+    }
+
+    func superDecoder() throws -> any Decoder { decoder }
+    func superDecoder(forKey key: Key) throws -> any Decoder { try child(key) }
+}
+
+private struct NodeUnkeyedContainer: UnkeyedDecodingContainer {
+    let decoder: NodeValueDecoder
+    let nodes: [Node]
+    var currentIndex = 0
+
+    init(decoder: NodeValueDecoder, nodes: [Node]) {
+        self.decoder = decoder
+        self.nodes = nodes
+    }
+
+    var codingPath: [any CodingKey] { decoder.codingPath }
+    var count: Int? { nodes.count }
+    var isAtEnd: Bool { currentIndex >= nodes.count }
+
+    private struct IndexKey: CodingKey {
+        var intValue: Int?
+        var stringValue: String { "Index \(intValue ?? 0)" }
+        init(_ index: Int) { intValue = index }
+        init?(stringValue: String) { nil }
+        init?(intValue: Int) { self.intValue = intValue }
+    }
+
+    private mutating func next<T>(_ type: T.Type) throws -> NodeValueDecoder {
+        guard !isAtEnd else {
+            throw DecodingError.valueNotFound(type, DecodingError.Context(
+                codingPath: codingPath + [IndexKey(currentIndex)], debugDescription: "Unkeyed container is at end."))
+        }
+        defer { currentIndex += 1 }
+        return decoder.child(nodes[currentIndex], key: IndexKey(currentIndex))
+    }
+
+    mutating func decodeNil() throws -> Bool {
+        guard !isAtEnd else { _ = try next(Any?.self); return false }
+        if decoder.child(nodes[currentIndex], key: IndexKey(currentIndex)).decodeNil() {
+            currentIndex += 1
+            return true
+        }
+        return false
+    }
+
+    mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try next(type).decode(type) }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+        try next(KeyedDecodingContainer<NestedKey>.self).container(keyedBy: type)
+    }
+
+    mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        try next((any UnkeyedDecodingContainer).self).unkeyedContainer()
+    }
+
+    mutating func superDecoder() throws -> any Decoder { try next((any Decoder).self) }
+}
