@@ -213,6 +213,8 @@ public enum DoseDetector {
     ]
 
     public static func firstDose(in text: String) -> String? {
+        // A dose needs a number: ASCII text without a digit (most prose) is passed at once.
+        if text.utf8.allSatisfy({ $0 < 0x80 && !($0 >= 0x30 && $0 <= 0x39) }) { return nil }
         let tokens = text.lowercased().split { !$0.isLetter && !$0.isNumber && $0 != "." && $0 != "µ" }
         for (index, token) in tokens.enumerated() {
             let digits = token.prefix { $0.isNumber || $0 == "." }
