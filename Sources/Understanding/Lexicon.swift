@@ -125,6 +125,8 @@ private struct LexiconBuilder {
     }
 
     mutating func build(_ raw: LexiconFile) throws(KnowledgeError) -> Lexicon {
+        // Nodes are looked up (by a scan of their mapping) only to report a problem's line.
+        let root = self.root
         for (key, list) in raw.findings.sorted(by: { $0.key < $1.key }) {
             add(list, meanings: [key], entry: key, node: root["findings"]?[key])
         }
@@ -174,7 +176,9 @@ private struct LexiconBuilder {
         var byFirstWord: [String: [Phrase]] = [:]
         for phrase in phrases { byFirstWord[phrase.words[0], default: []].append(phrase) }
         for key in byFirstWord.keys {
-            byFirstWord[key]!.sort { ($0.words.count, $1.words.joined(separator: " ")) > ($1.words.count, $0.words.joined(separator: " ")) }
+            // Longest first; of equal length, in alphabetical order of their text.
+            byFirstWord[key] = byFirstWord[key]!.map { ($0, $0.words.joined(separator: " ")) }
+                .sorted { ($0.0.words.count, $1.1) > ($1.0.words.count, $0.1) }.map(\.0)
         }
         var vocabulary = Set<String>()
         for phrase in phrases { vocabulary.formUnion(phrase.words) }
@@ -190,22 +194,22 @@ private struct LexiconBuilder {
             fillerWords: Set(phrases.filter { $0.meanings.contains(.cue(.filler)) && $0.words.count == 1 }.map { $0.words[0] }))
     }
 
-    mutating func add(_ list: [String], meanings texts: [String], entry: String, node: Node?) {
+    mutating func add(_ list: [String], meanings texts: [String], entry: String, node: @autoclosure () -> Node?) {
         var meanings: [Meaning] = []
         for text in texts {
             if let meaning = meaning(text) {
                 meanings.append(meaning)
             } else {
-                report(node, entry: entry, "'\(text)' is not a known meaning (a finding kind:value, intent:NAME, topic:ID or cue:NAME)")
+                report(node(), entry: entry, "'\(text)' is not a known meaning (a finding kind:value, intent:NAME, topic:ID or cue:NAME)")
             }
         }
         guard meanings.count == texts.count else { return }
-        if list.isEmpty { report(node, entry: entry, "no phrases") }
+        if list.isEmpty { report(node(), entry: entry, "no phrases") }
         for text in list {
             let tokens = tokenizer.tokens(text)
             let words = tokens.map(\.text)
             guard !words.isEmpty, !tokens.contains(where: \.isMark) else {
-                report(node, entry: entry, "'\(text)' is not a phrase of words")
+                report(node(), entry: entry, "'\(text)' is not a phrase of words")
                 continue
             }
             let key = words.joined(separator: " ")
@@ -213,7 +217,7 @@ private struct LexiconBuilder {
                 let problem = earlier.entry == entry
                     ? "the phrase '\(text)' is listed twice (it reads as '\(key)')"
                     : "the phrase '\(text)' is also listed under \(earlier.entry); a phrase may have one entry (use a combination for several meanings)"
-                report(node, entry: entry, problem)
+                report(node(), entry: entry, problem)
                 continue
             }
             seen[key] = (phrases.count, entry)
