@@ -5,9 +5,10 @@
 set -euo pipefail
 charley="$(dirname "$0")/../.build/release/charley"
 folder=$(mktemp -d /tmp/charley-bench.XXXX)
-trap 'rm -rf "$folder"' EXIT
 XDG_STATE_HOME=$folder "$charley" serve --socket "$folder/c.sock" --log-level warning ${1:-} &
 daemon=$!
+# The daemon goes too when the load generator fails (bad arguments, no reply).
+trap 'kill $daemon 2>/dev/null; rm -rf "$folder"' EXIT
 for _ in $(seq 50); do [ -S "$folder/c.sock" ] && break; sleep 0.1; done
 "$charley" bench socket --socket "$folder/c.sock" ${2:-}
 kill $daemon; wait $daemon 2>/dev/null || true

@@ -221,8 +221,12 @@ extension SessionState {
                 out.beginObject()
                 // Empty lists are left out (most differences change one or two findings).
                 func list(_ key: StaticString, _ pick: (Snapshot.Change) -> Finding?) {
-                    let picked = changes.compactMap(pick)
-                    if !picked.isEmpty { out.key(key); out.findings(picked) }
+                    // Two passes over a few changes instead of an array per list.
+                    guard changes.contains(where: { pick($0) != nil }) else { return }
+                    out.key(key)
+                    out.beginArray()
+                    for change in changes { if let finding = pick(change) { out.finding(finding) } }
+                    out.endArray()
                 }
                 list("present") { if case .present(let f) = $0 { f } else { nil } }
                 list("presentDropped") { if case .presentDropped(let f) = $0 { f } else { nil } }

@@ -105,6 +105,10 @@ public struct SessionWrite: Sendable {
     public var transcript: TranscriptEntry?
     /// The knowledge model's version the state was made with.
     public var knowledge: String
+    /// The saved state's stored JSON (`SessionState.json()`), when the caller made it already:
+    /// the daemon makes it on the connection's thread, so the store's single writer thread only
+    /// writes.
+    public var encodedState: String?
 
     public init(id: String, change: Change, time: Double, knowledge: String, transcript: TranscriptEntry? = nil) {
         self.id = id
@@ -115,6 +119,11 @@ public struct SessionWrite: Sendable {
     }
 
     var isSave: Bool { if case .save = change { true } else { false } }
+
+    /// Makes `encodedState` now, for a store that keeps states as JSON.
+    public mutating func encodeState() {
+        if case .save(let state) = change { encodedState = String(decoding: state.json(), as: UTF8.self) }
+    }
 }
 
 /// Why a store failed, in words an operator can act on.

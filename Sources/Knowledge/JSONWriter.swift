@@ -42,14 +42,9 @@ public struct JSONWriter {
         if let text { string(text) } else { null() }
     }
 
-    /// A finding as its `kind:value` string, without building that string first.
+    /// A finding as its `kind:value` string.
     public mutating func finding(_ finding: Finding) {
-        element()
-        bytes.append(UInt8(ascii: "\""))
-        escaped(finding.kind.rawValue)
-        bytes.append(UInt8(ascii: ":"))
-        escaped(finding.value)
-        bytes.append(UInt8(ascii: "\""))
+        string(finding.description)  // kept whole by FindingTable, not built
     }
 
     public mutating func findings(_ findings: some Sequence<Finding>) {

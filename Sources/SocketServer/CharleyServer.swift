@@ -224,12 +224,14 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
             guard text.count <= configuration.maximumTextCharacters else {
                 return Self.encode(ErrorReply(session: session, .textTooLong, "a message may be at most \(configuration.maximumTextCharacters) characters"))
             }
-            registry.respond(session: session, text: text) { result in
+            registry.respond(session: session, text: text, render: { answer in
+                var bytes = answer.json()
+                bytes.append(UInt8(ascii: "\n"))
+                return ByteBuffer(bytes: bytes)
+            }) { result in
                 switch result {
-                case .success(let answer):
-                    var bytes = answer.json()
-                    bytes.append(UInt8(ascii: "\n"))
-                    reply(ByteBuffer(bytes: bytes))
+                case .success(let bytes):
+                    reply(bytes)
                 case .failure(let error):
                     reply(Self.encode(Self.failure(error, session: session)))
                 }

@@ -55,6 +55,14 @@ public final class SessionRegistry: Sendable {
     /// Runs one turn and calls `done` with its reply once the new state is committed: before
     /// returning for a memory store, later on the writer thread for a durable one.
     public func respond(session: String, text: String, done: @escaping @Sendable (Result<Reply, Failure>) -> Void) {
+        respond(session: session, text: text, render: { $0 }, done: done)
+    }
+
+    /// Runs one turn; `render` makes what `done` gets from the reply (its JSON, for the daemon)
+    /// on the calling thread at once, so a durable store's writer thread, which calls `done`
+    /// after the commit, only hands it over.
+    public func respond<Rendered: Sendable>(session: String, text: String, render: (Reply) -> Rendered,
+                                            done: @escaping @Sendable (Result<Rendered, Failure>) -> Void) {
         let shard = shard(session)
         shard.lock.lock()
         let time = now()
@@ -70,9 +78,11 @@ public final class SessionRegistry: Sendable {
         reply.session = session
         if let notice { reply.reply = notice + "\n\n" + reply.reply }
         let transcript = keepTranscripts ? TranscriptEntry(turn: next.turns, said: text, reply: reply.reply, at: time) : nil
-        let write = SessionWrite(id: session, change: next.stage == .ended ? .delete : .save(next), time: time,
+        var write = SessionWrite(id: session, change: next.stage == .ended ? .delete : .save(next), time: time,
                                  knowledge: conversation.knowledge.version, transcript: transcript)
-        commit(write, state: next, in: shard) { [reply] result in done(result.map { reply }) }
+        if committer != nil { write.encodeState() }
+        let rendered = render(reply)
+        commit(write, state: next, in: shard) { result in done(result.map { rendered }) }
     }
 
     /// The session's state, a new one when it is unknown or expired, or a new one and a notice

@@ -213,7 +213,7 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
                             ON CONFLICT(id) DO UPDATE SET state = excluded.state, updated = excluded.updated,
                                 format = excluded.format, knowledge = excluded.knowledge, stage = excluded.stage,
                                 turns = excluded.turns, triage = excluded.triage
-                            """).execute(arguments: [write.id, String(decoding: state.json(), as: UTF8.self), write.time, Self.stateFormat, write.knowledge,
+                            """).execute(arguments: [write.id, write.encodedState ?? String(decoding: state.json(), as: UTF8.self), write.time, Self.stateFormat, write.knowledge,
                                                      state.stage.rawValue, state.turns, state.triage?.rawValue])
                     }
                     if let line = write.transcript {
