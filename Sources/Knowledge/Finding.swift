@@ -117,6 +117,8 @@ public final class FindingTable: @unchecked Sendable {
         var kind: FindingKind
         var value: String
         var text: String
+        /// `text` as a JSON string, quotes included: stored states are mostly findings.
+        var json: [UInt8]
     }
 
     private let lock = NSLock()
@@ -140,8 +142,11 @@ public final class FindingTable: @unchecked Sendable {
         guard count < Self.capacity else { return nil }
         let chunk = count >> Self.chunkBits
         if chunks[chunk] == nil { chunks[chunk] = .allocate(capacity: Self.chunkSize) }
+        let text = "\(kind.rawValue):\(value)"
+        var json = JSONWriter(capacity: text.utf8.count + 8)
+        json.string(text)
         (chunks[chunk].unsafelyUnwrapped + (count & (Self.chunkSize - 1)))
-            .initialize(to: Entry(kind: kind, value: value, text: "\(kind.rawValue):\(value)"))
+            .initialize(to: Entry(kind: kind, value: value, text: text, json: json.bytes))
         let id = UInt32(count)
         ids[key] = id
         count += 1
@@ -158,6 +163,7 @@ public final class FindingTable: @unchecked Sendable {
     func kind(_ id: UInt32) -> FindingKind { entry(id).pointee.kind }
     func value(_ id: UInt32) -> String { entry(id).pointee.value }
     func text(_ id: UInt32) -> String { entry(id).pointee.text }
+    func json(_ id: UInt32) -> [UInt8] { entry(id).pointee.json }
 }
 
 extension Finding: Codable {

@@ -5,18 +5,29 @@
 /// their ".0". Tests compare the two on every dialogue.
 public struct JSONWriter {
     public private(set) var bytes: [UInt8] = []
-    /// Whether the innermost open object or array has no member yet.
-    private var first: [Bool] = []
+    /// One bit per open object or array, innermost lowest: set while it has no member yet.
+    /// (Documents here nest a few levels; past 64 the outer levels would read as non-empty.)
+    private var first: UInt64 = 0
+    private var depth = 0
 
     public init(capacity: Int = 512) {
         bytes.reserveCapacity(capacity)
-        first.reserveCapacity(8)
     }
 
-    public mutating func beginObject() { element(); bytes.append(UInt8(ascii: "{")); first.append(true) }
-    public mutating func endObject() { bytes.append(UInt8(ascii: "}")); first.removeLast() }
-    public mutating func beginArray() { element(); bytes.append(UInt8(ascii: "[")); first.append(true) }
-    public mutating func endArray() { bytes.append(UInt8(ascii: "]")); first.removeLast() }
+    public mutating func beginObject() { element(); bytes.append(UInt8(ascii: "{")); open() }
+    public mutating func endObject() { bytes.append(UInt8(ascii: "}")); close() }
+    public mutating func beginArray() { element(); bytes.append(UInt8(ascii: "[")); open() }
+    public mutating func endArray() { bytes.append(UInt8(ascii: "]")); close() }
+
+    private mutating func open() {
+        first = first << 1 | 1
+        depth += 1
+    }
+
+    private mutating func close() {
+        first >>= 1
+        depth -= 1
+    }
 
     /// A member's key; its value comes next.
     public mutating func key(_ name: StaticString) {
@@ -44,7 +55,8 @@ public struct JSONWriter {
 
     /// A finding as its `kind:value` string.
     public mutating func finding(_ finding: Finding) {
-        string(finding.description)  // kept whole by FindingTable, not built
+        element()
+        bytes.append(contentsOf: FindingTable.shared.json(finding.id))  // quoted and escaped once, by the table
     }
 
     public mutating func findings(_ findings: some Sequence<Finding>) {
@@ -90,8 +102,8 @@ public struct JSONWriter {
     }
 
     private mutating func separate() {
-        guard !first.isEmpty else { return }
-        if first[first.count - 1] { first[first.count - 1] = false } else { bytes.append(UInt8(ascii: ",")) }
+        guard depth > 0 else { return }
+        if first & 1 != 0 { first &= ~1 } else { bytes.append(UInt8(ascii: ",")) }
     }
 
     private static let hex = Array("0123456789abcdef".utf8)
