@@ -15,7 +15,7 @@ struct Turn {
     var ranked: [RankedCause]?
     /// The last ranking of the turn and the findings it was for: a turn that asks a condition
     /// question, assesses and replies ranks once.
-    private var rankCache: (findings: Findings, ranked: [RankedCause])?
+    private var rankCache: (findings: Findings, reasons: Bool, ranked: [RankedCause])?
 
     init(conversation: Conversation, understood: Understood, text: String) {
         self.conversation = conversation
@@ -222,7 +222,7 @@ struct Turn {
 
     private mutating func askNext(_ state: inout SessionState) {
         state.reasked = false
-        if let question = conversation.nextQuestion(state, rank: { rankCauses(state.findings) }) {
+        if let question = conversation.nextQuestion(state, rank: { rankCauses(state.findings, reasons: false) }) {
             if question.id == state.pending && !understood.findings.present.isEmpty && lines.isEmpty {
                 lines.append("Thanks, I've noted that.")
             }
@@ -306,12 +306,13 @@ struct Turn {
 
     // MARK: - Assessment
 
-    /// The causes ranked for `findings`, once per turn for the same findings.
-    mutating func rankCauses(_ findings: Findings) -> [RankedCause] {
-        if let cache = rankCache, cache.findings == findings { return cache.ranked }
-        // Reasons for the few causes a reply shows (three) or a condition question looks at (four).
-        let ranked = knowledge.rankCauses(for: findings, reasonsFor: 4)
-        rankCache = (findings, ranked)
+    /// The causes ranked for `findings`, once per turn for the same findings. Reasons are worded
+    /// only when `reasons` asks for them (a reply shows three; choosing a condition question
+    /// needs the ranking alone), and then for the first three.
+    mutating func rankCauses(_ findings: Findings, reasons: Bool = true) -> [RankedCause] {
+        if let cache = rankCache, cache.findings == findings, cache.reasons || !reasons { return cache.ranked }
+        let ranked = knowledge.rankCauses(for: findings, reasonsFor: reasons ? 3 : 0)
+        rankCache = (findings, reasons, ranked)
         return ranked
     }
 

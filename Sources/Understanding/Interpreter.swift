@@ -246,15 +246,26 @@ public struct Interpreter: Sendable {
     /// The first word asks a question ("what", "how", "is", ...). "When" and "can not" usually
     /// start a description ("when I run my calf cramps", "can't sleep").
     private func startsWithQuestionWord(_ tokens: [Token], endsWithQuestionMark: Bool, strongCue: Bool) -> Bool {
-        let words = tokens.filter { !$0.isMark }.map(\.text).drop { lexicon.fillerWords.contains($0) || $0 == "hi" || $0 == "hello" }
-        guard let first = words.first, lexicon.questionWords.contains(first) else { return false }
-        if words.dropFirst().first == "not" { return false }
+        // The first two words after any filler and greeting, marks skipped (without building arrays).
+        var first: String?, second: String?
+        for token in tokens where !token.isMark {
+            if first == nil {
+                if lexicon.fillerWords.contains(token.text) || token.text == "hi" || token.text == "hello" { continue }
+                first = token.text
+            } else {
+                second = token.text
+                break
+            }
+        }
+        guard let first, lexicon.questionWords.contains(first) else { return false }
+        if second == "not" { return false }
         if first == "when" || first == "where" {
-            let auxiliaries: Set<String> = ["is", "are", "do", "does", "should", "can", "will", "would", "to"]
-            return endsWithQuestionMark || strongCue || words.dropFirst().first.map(auxiliaries.contains) == true
+            return endsWithQuestionMark || strongCue || second.map(Self.auxiliaries.contains) == true
         }
         return true
     }
+
+    static let auxiliaries: Set<String> = ["is", "are", "do", "does", "should", "can", "will", "would", "to"]
 
     static let askPriority: [Intent] = [.askWhenDoctor, .askPrevention, .askTreatment, .askCauses, .askCondition]
 
