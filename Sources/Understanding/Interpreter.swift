@@ -48,7 +48,7 @@ public struct Interpreter: Sendable {
         var corrections: [String: String] = [:]
         for index in tokens.indices where tokens[index].kind == .word {
             let word = tokens[index].text
-            if lexicon.spelling.contains(word) || lexicon.keep.contains(word) { continue }
+            if lexicon.words.skipsCorrection(tokens[index].id) { continue }
             // Plurals and simple endings first: "thighs" -> "thigh".
             var replacement: String?
             for suffix in ["s", "es"] where word.hasSuffix(suffix) && word.count > suffix.count + 2 {
@@ -58,6 +58,7 @@ public struct Interpreter: Sendable {
             if replacement == nil { replacement = lexicon.spelling.correction(for: word) }
             if let replacement {
                 tokens[index].text = replacement
+                tokens[index].id = lexicon.words.id(replacement)
                 corrections[word] = replacement
             }
         }
@@ -72,7 +73,7 @@ public struct Interpreter: Sendable {
         case phrase(Phrase)
         case quantity([Finding])
         case mark(Character)
-        case word(String)
+        case word(Token)
     }
 
     private func scan(_ tokens: [Token]) -> [Item] {
@@ -97,17 +98,18 @@ public struct Interpreter: Sendable {
                 i += phrase.words.count
                 continue
             }
-            items.append(.word(token.text))
+            items.append(.word(token))
             i += 1
         }
         return items
     }
 
     private func longestPhrase(at i: Int, in tokens: [Token]) -> Phrase? {
-        guard let candidates = lexicon.phrasesByFirstWord[tokens[i].text] else { return nil }
-        for phrase in candidates where i + phrase.words.count <= tokens.count {
+        guard let candidates = lexicon.words.phrases(tokens[i].id) else { return nil }
+        for phrase in candidates where i + phrase.ids.count <= tokens.count {
+            // By number: marks and unknown words have none, so they never match.
             var matches = true
-            for (offset, word) in phrase.words.enumerated().dropFirst() where tokens[i + offset].text != word || tokens[i + offset].isMark {
+            for offset in 1..<phrase.ids.count where tokens[i + offset].id != phrase.ids[offset] {
                 matches = false
                 break
             }
@@ -247,17 +249,18 @@ public struct Interpreter: Sendable {
     /// start a description ("when I run my calf cramps", "can't sleep").
     private func startsWithQuestionWord(_ tokens: [Token], endsWithQuestionMark: Bool, strongCue: Bool) -> Bool {
         // The first two words after any filler and greeting, marks skipped (without building arrays).
-        var first: String?, second: String?
+        var first: String?, firstID = WordTable.unknown, second: String?
         for token in tokens where !token.isMark {
             if first == nil {
-                if lexicon.fillerWords.contains(token.text) || token.text == "hi" || token.text == "hello" { continue }
+                if lexicon.words.isFillerWord(token.id) || token.text == "hi" || token.text == "hello" { continue }
                 first = token.text
+                firstID = token.id
             } else {
                 second = token.text
                 break
             }
         }
-        guard let first, lexicon.questionWords.contains(first) else { return false }
+        guard let first, lexicon.words.isQuestionWord(firstID) else { return false }
         if second == "not" { return false }
         if first == "when" || first == "where" {
             return endsWithQuestionMark || strongCue || second.map(Self.auxiliaries.contains) == true

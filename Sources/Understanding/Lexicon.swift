@@ -31,6 +31,12 @@ enum TimeUnit: String, Sendable, CaseIterable {
 struct Phrase: Sendable {
     var words: [String]
     var meanings: [Meaning]
+    /// The words' numbers in the lexicon's `WordTable`.
+    var ids: [Int32] = []
+    /// It ends a negation's scope after a comma or "and": a clause starts with it.
+    var startsClause = false
+    /// One word that is not a function word ("no", "yes" as opposed to "not sure").
+    var isSingleContentWord = false
 }
 
 /// The compiled lexicon: phrases indexed by their first word, longest first, plus the tables
@@ -38,19 +44,11 @@ struct Phrase: Sendable {
 public struct Lexicon: Sendable {
     public let version: String
     let tokenizer: Tokenizer
-    let numbers: [String: Double]
-    let units: [String: TimeUnit]
-    let keep: Set<String>
-    let phrasesByFirstWord: [String: [Phrase]]
+    /// Every word the matcher asks about, with what it needs to know about it (the
+    /// tokenizer's table, shared).
+    let words: WordTable
     let spelling: SpellingIndex
     let findingTopics: [Finding: String]
-    /// First words of the phrases that start a new clause ("i", "my", "it"...): after a comma
-    /// or "and" they end a negation.
-    let clauseWords: Set<String>
-    /// First words of question cues ("what", "how", "is", ...).
-    let questionWords: Set<String>
-    /// Words of filler phrases ("please", "thanks", ...).
-    let fillerWords: Set<String>
 
     /// The lexicon shipped with Charley, checked against `knowledge`.
     public static func loadBundled(knowledge: KnowledgeModel) throws(KnowledgeError) -> Lexicon {
@@ -173,25 +171,49 @@ private struct LexiconBuilder {
 
         guard issues.isEmpty else { throw KnowledgeError(issues: issues) }
 
-        var byFirstWord: [String: [Phrase]] = [:]
-        for phrase in phrases { byFirstWord[phrase.words[0], default: []].append(phrase) }
-        for key in byFirstWord.keys {
-            // Longest first; of equal length, in alphabetical order of their text.
-            byFirstWord[key] = byFirstWord[key]!.map { ($0, $0.words.joined(separator: " ")) }
-                .sorted { ($0.0.words.count, $1.1) > ($1.0.words.count, $0.1) }.map(\.0)
-        }
         var vocabulary = Set<String>()
         for phrase in phrases { vocabulary.formUnion(phrase.words) }
         vocabulary.formUnion(raw.numbers.keys)
         vocabulary.formUnion(units.keys)
+        let keep = Set(raw.keep)
+        let clauseWords = Set(phrases.filter { $0.meanings.contains(.cue(.clause)) }.map { $0.words[0] })
+        let questionWords = Set(phrases.filter { $0.meanings.contains(.cue(.question)) }.map { $0.words[0] })
+        let fillerWords = Set(phrases.filter { $0.meanings.contains(.cue(.filler)) && $0.words.count == 1 }.map { $0.words[0] })
+
+        // Every word the matcher asks about gets a number, and its facts.
+        var table = WordTable()
+        let contractionWords = raw.contractions.flatMap { [$0.key] + $0.value }
+        for word in vocabulary.sorted() + keep.sorted() + contractionWords + Reading.functionWords.sorted() + clauseWords.sorted()
+            + questionWords.sorted() + fillerWords.sorted() {
+            _ = table.add(word)
+        }
+        for word in vocabulary { table[table.id(word)].skipsCorrection = true }
+        for word in keep { table[table.id(word)].skipsCorrection = true }
+        for (word, value) in raw.numbers { table[table.id(word)].number = value }
+        for (word, unit) in units { table[table.id(word)].unit = unit }
+        for word in Reading.functionWords { table[table.id(word)].isFunctionWord = true }
+        for word in clauseWords { table[table.id(word)].startsClause = true }
+        for word in questionWords { table[table.id(word)].isQuestionWord = true }
+        for word in fillerWords { table[table.id(word)].isFillerWord = true }
+        for (word, parts) in raw.contractions {
+            table[table.id(word)].expansion = parts.map { Token(text: $0, kind: .word, id: table.id($0)) }
+        }
+        var byFirstWord: [Int32: [Phrase]] = [:]
+        for var phrase in phrases {
+            phrase.ids = phrase.words.map(table.id)
+            phrase.startsClause = phrase.meanings.contains(.cue(.scopeEnd)) || clauseWords.contains(phrase.words[0])
+            phrase.isSingleContentWord = phrase.words.count == 1 && !Reading.functionWords.contains(phrase.words[0])
+            byFirstWord[phrase.ids[0], default: []].append(phrase)
+        }
+        for (id, list) in byFirstWord {
+            // Longest first; of equal length, in alphabetical order of their text.
+            table[id].phrases = list.map { ($0, $0.words.joined(separator: " ")) }
+                .sorted { ($0.0.words.count, $1.1) > ($1.0.words.count, $0.1) }.map(\.0)
+        }
 
         return Lexicon(
-            version: raw.version, tokenizer: tokenizer, numbers: raw.numbers, units: units,
-            keep: Set(raw.keep), phrasesByFirstWord: byFirstWord,
-            spelling: SpellingIndex(words: vocabulary), findingTopics: findingTopics,
-            clauseWords: Set(phrases.filter { $0.meanings.contains(.cue(.clause)) }.map { $0.words[0] }),
-            questionWords: Set(phrases.filter { $0.meanings.contains(.cue(.question)) }.map { $0.words[0] }),
-            fillerWords: Set(phrases.filter { $0.meanings.contains(.cue(.filler)) && $0.words.count == 1 }.map { $0.words[0] }))
+            version: raw.version, tokenizer: Tokenizer(contractions: raw.contractions, table: table), words: table,
+            spelling: SpellingIndex(words: vocabulary), findingTopics: findingTopics)
     }
 
     mutating func add(_ list: [String], meanings texts: [String], entry: String, node: @autoclosure () -> Node?) {

@@ -34,10 +34,10 @@ struct QuantityReader {
 
     func value(_ i: Int) -> Double? {
         guard i >= 0, i < tokens.count else { return nil }
-        return tokens[i].number ?? lexicon.numbers[tokens[i].text]
+        return tokens[i].number ?? lexicon.words.number(tokens[i].id)
     }
 
-    func unit(_ i: Int) -> TimeUnit? { word(i).flatMap { lexicon.units[$0] } }
+    func unit(_ i: Int) -> TimeUnit? { i >= 0 && i < tokens.count ? lexicon.words.unit(tokens[i].id) : nil }
 
     func read(at i: Int) -> Reading? {
         if let reading = every(at: i) ?? age(at: i) { return reading }

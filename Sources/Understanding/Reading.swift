@@ -38,15 +38,15 @@ struct Reading {
         var scope = 0
         var previousWasNegation = false
         var sawMeaningful = false
-        let clauseWords = lexicon.clauseWords
+        let words = lexicon.words
 
         func startsClause(_ index: Int) -> Bool {
             guard index < items.count else { return false }
             switch items[index] {
             case .phrase(let phrase):
-                return phrase.meanings.contains(.cue(.scopeEnd)) || clauseWords.contains(phrase.words[0])
-            case .word(let word):
-                return clauseWords.contains(word)
+                return phrase.startsClause
+            case .word(let token):
+                return words.startsClause(token.id)
             default:
                 return false
             }
@@ -58,9 +58,10 @@ struct Reading {
                 if mark != "," || previousWasNegation || startsClause(index + 1) { negating = false }
                 previousWasNegation = false
 
-            case .word(let word):
+            case .word(let token):
+                let word = token.text
                 previousWasNegation = false
-                if Self.functionWords.contains(word) {
+                if words.isFunctionWord(token.id) {
                     if (word == "and" || word == "or") && startsClause(index + 1) { negating = false }
                     continue
                 }
@@ -90,7 +91,7 @@ struct Reading {
                         if intent.isQuestion && phrase.words.count >= 2 { strongAskCues.append(intent) }
                         // "no, ..." or "yes" is an answer; "I am diabetic" is not a yes.
                         if !sawMeaningful && intent.isAnswer
-                            && (Self.endsClause(items, index + 1) || phrase.words.count == 1 && !Self.functionWords.contains(phrase.words[0])) {
+                            && (Self.endsClause(items, index + 1) || phrase.isSingleContentWord) {
                             leadingAnswer = true
                         }
                     case .topic(let topic):

@@ -10,8 +10,15 @@ struct Token: Equatable, Sendable {
 
     var text: String
     var kind: Kind
+    /// The word's number in the lexicon's `WordTable` (`WordTable.unknown` for other words,
+    /// numbers and marks).
+    var id: Int32 = WordTable.unknown
 
-    static func word(_ text: String) -> Token { Token(text: text, kind: .word) }
+    init(text: String, kind: Kind, id: Int32 = WordTable.unknown) {
+        self.text = text
+        self.kind = kind
+        self.id = id
+    }
 
     var isMark: Bool { if case .mark = kind { true } else { false } }
     var number: Double? { if case .number(let value) = kind { value } else { nil } }
@@ -27,6 +34,18 @@ struct Token: Equatable, Sendable {
 struct Tokenizer: Sendable {
     /// "don't" -> ["do", "not"], from the lexicon.
     var contractions: [String: [String]]
+    /// The lexicon's words: a word read gets its number here (one lookup, which also finds its
+    /// expansion when it is a contraction). Nil while the lexicon itself is being built.
+    var table: WordTable?
+
+    init(contractions: [String: [String]], table: WordTable? = nil) {
+        self.contractions = contractions
+        self.table = table
+    }
+
+    private func wordToken(_ text: String) -> Token {
+        Token(text: text, kind: .word, id: table?.id(text) ?? WordTable.unknown)
+    }
 
     func tokens(_ text: String) -> [Token] {
         var tokens: [Token] = []
@@ -50,7 +69,7 @@ struct Tokenizer: Sendable {
                 guard !text.isEmpty else { return }
             }
             if wordHasDigit && !wordHasLetter, let value = Double(text) {
-                tokens.append(Token(text: text, kind: .number(value)))
+                tokens.append(Token(text: text, kind: .number(value), id: table?.id(text) ?? WordTable.unknown))
                 return
             }
             if wordHasDigit && wordHasLetter {
@@ -61,21 +80,33 @@ struct Tokenizer: Sendable {
         }
 
         func appendWord(_ text: String, hasApostrophe: Bool = true) {
+            if let table {
+                // The common case in one lookup: the word's number, or its expansion.
+                let id = table.id(text)
+                if let expansion = table.expansion(id) {
+                    tokens.append(contentsOf: expansion)
+                    return
+                }
+                if !hasApostrophe {
+                    tokens.append(Token(text: text, kind: .word, id: id))
+                    return
+                }
+            }
             if let expansion = contractions[text] {
-                for part in expansion { tokens.append(.word(part)) }
+                for part in expansion { tokens.append(self.wordToken(part)) }
             } else if !hasApostrophe {
-                tokens.append(.word(text))
+                tokens.append(self.wordToken(text))
             } else if text.hasSuffix("'s") {
-                tokens.append(.word(String(text.dropLast(2))))  // possessive: "calf's" -> "calf"
+                tokens.append(self.wordToken(String(text.dropLast(2))))  // possessive: "calf's" -> "calf"
             } else if text.contains(where: { $0 == "'" }) {
                 let bare = text.filter { $0 != "'" }
                 if let expansion = contractions[bare] {
-                    for part in expansion { tokens.append(.word(part)) }
+                    for part in expansion { tokens.append(self.wordToken(part)) }
                 } else {
-                    tokens.append(.word(bare))
+                    tokens.append(self.wordToken(bare))
                 }
             } else {
-                tokens.append(.word(text))
+                tokens.append(self.wordToken(text))
             }
         }
 
@@ -86,7 +117,7 @@ struct Tokenizer: Sendable {
             func emit() {
                 guard !run.isEmpty else { return }
                 if runIsDigit, let value = Double(run) {
-                    tokens.append(Token(text: run, kind: .number(value)))
+                    tokens.append(Token(text: run, kind: .number(value), id: table?.id(run) ?? WordTable.unknown))
                 } else {
                     appendWord(run)
                 }

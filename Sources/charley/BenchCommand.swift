@@ -27,6 +27,9 @@ struct BenchCommand: ParsableCommand {
         @Option(help: "Idle sessions to hold for the memory figure (each built by real turns).")
         var sessions = 20_000
 
+        @Option(help: "Also list this many of the slowest kinds of turn (by the stage they end in, median of their times), to see what makes the tail.")
+        var slowest = 0
+
         func run() throws {
             let conversation = try loadConversationOrExit()
             let scripts = try FileManager.default.contentsOfDirectory(atPath: dialogues).filter { $0.hasSuffix(".dialogue") }.sorted()
@@ -35,14 +38,22 @@ struct BenchCommand: ParsableCommand {
                         .filter { $0.hasPrefix(">") }.map { String($0.dropFirst()).trimmingCharacters(in: .whitespaces) }
                 }
             var samples: [Duration] = []
+            var byKind: [String: [Duration]] = [:]
+            var byLine: [String: [Duration]] = [:]
             let clock = ContinuousClock()
             for _ in 0..<rounds {
                 for lines in scripts {
                     var state = SessionState()
                     for line in lines {
+                        let stageBefore = state.stage
                         let before = clock.now
-                        _ = conversation.respond(to: line, state: &state)
-                        samples.append(clock.now - before)
+                        let reply = conversation.respond(to: line, state: &state)
+                        let time = clock.now - before
+                        samples.append(time)
+                        if slowest > 0 {
+                            byKind["\(stageBefore.rawValue) -> \(state.stage.rawValue), \(reply.understood.intent.rawValue)", default: []].append(time)
+                            byLine[line, default: []].append(time)
+                        }
                     }
                 }
             }
@@ -52,6 +63,15 @@ struct BenchCommand: ParsableCommand {
             print("turn: \(samples.count) turns from \(scripts.count) dialogues x \(rounds) rounds")
             print(String(format: "  mean %.1f µs, p50 %.1f µs, p99 %.1f µs", micros(total) / Double(samples.count),
                          micros(samples[samples.count / 2]), micros(samples[Int(Double(samples.count) * 0.99)])))
+            let kinds = byKind.mapValues { $0.sorted() }.sorted { $0.value[$0.value.count / 2] > $1.value[$1.value.count / 2] }
+            for (kind, times) in kinds.prefix(slowest) {
+                print(String(format: "  %@: p50 %.1f µs (%.1f%% of turns)", kind, micros(times[times.count / 2]),
+                             100 * Double(times.count) / Double(samples.count)))
+            }
+            let lines = byLine.mapValues { $0.sorted() }.sorted { $0.value[$0.value.count / 2] > $1.value[$1.value.count / 2] }
+            for (line, times) in lines.prefix(slowest) {
+                print(String(format: "  %.1f µs: %@", micros(times[times.count / 2]), String(line.prefix(100))))
+            }
 
             // Memory per idle session: resident size before and after holding N mid-interview states.
             let before = Self.residentBytes()

@@ -1,0 +1,56 @@
+/// A number for every word the matcher looks up, with everything it needs to know about the
+/// word: whether spelling correction leaves it alone, the phrases it starts, its value as a
+/// number or unit of time, its contraction, and its roles (function word, clause start,
+/// question word, filler). A word is hashed once, when the tokenizer reads it; every later
+/// question about it is an array index.
+struct WordTable: Sendable {
+    /// What the matcher knows about one word.
+    struct Info: Sendable {
+        /// A word of the lexicon (or of its keep list): never "corrected".
+        var skipsCorrection = false
+        /// The phrases that start with the word, longest first.
+        var phrases: [Phrase] = []
+        var number: Double?
+        var unit: TimeUnit?
+        /// "dont" -> do, not: the tokens it stands for.
+        var expansion: [Token]?
+        var isFunctionWord = false
+        var startsClause = false
+        var isQuestionWord = false
+        var isFillerWord = false
+    }
+
+    static let unknown: Int32 = -1
+
+    private var ids: [String: Int32] = [:]
+    private(set) var info: [Info] = []
+
+    /// The word's number, made if it has none.
+    mutating func add(_ word: String) -> Int32 {
+        if let id = ids[word] { return id }
+        let id = Int32(info.count)
+        ids[word] = id
+        info.append(Info())
+        return id
+    }
+
+    /// The word's number, or `unknown`.
+    func id(_ word: String) -> Int32 { ids[word] ?? Self.unknown }
+
+    // What is known about word number `id` (nothing for `unknown`), one fact at a time, so
+    // that no whole `Info` is copied.
+    func skipsCorrection(_ id: Int32) -> Bool { id >= 0 && info[Int(id)].skipsCorrection }
+    func phrases(_ id: Int32) -> [Phrase]? { id >= 0 ? info[Int(id)].phrases : nil }
+    func number(_ id: Int32) -> Double? { id >= 0 ? info[Int(id)].number : nil }
+    func unit(_ id: Int32) -> TimeUnit? { id >= 0 ? info[Int(id)].unit : nil }
+    func expansion(_ id: Int32) -> [Token]? { id >= 0 ? info[Int(id)].expansion : nil }
+    func isFunctionWord(_ id: Int32) -> Bool { id >= 0 && info[Int(id)].isFunctionWord }
+    func startsClause(_ id: Int32) -> Bool { id >= 0 && info[Int(id)].startsClause }
+    func isQuestionWord(_ id: Int32) -> Bool { id >= 0 && info[Int(id)].isQuestionWord }
+    func isFillerWord(_ id: Int32) -> Bool { id >= 0 && info[Int(id)].isFillerWord }
+
+    subscript(id: Int32) -> Info {
+        get { info[Int(id)] }
+        set { info[Int(id)] = newValue }
+    }
+}
