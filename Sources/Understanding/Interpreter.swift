@@ -241,8 +241,14 @@ public struct Interpreter: Sendable {
     /// Which finding names the topic of a question first: conditions and medicines are more
     /// specific than symptoms, triggers and timing.
     static func topicOrder(_ finding: Finding) -> (Int, String) {
-        let rank: [FindingKind: Int] = [.condition: 0, .medicine: 1, .symptom: 2, .trigger: 3]
-        return (rank[finding.kind] ?? 4, finding.value)
+        let rank = switch finding.kind {
+        case .condition: 0
+        case .medicine: 1
+        case .symptom: 2
+        case .trigger: 3
+        default: 4
+        }
+        return (rank, finding.value)
     }
 
     /// The first word asks a question ("what", "how", "is", ...). "When" and "can not" usually
