@@ -138,16 +138,19 @@ public final class Conversation: Sendable {
     /// assessment and reply).
     func nextQuestion(_ state: SessionState, rank: () -> [RankedCause]) -> InterviewQuestion? {
         let findings = state.findings
-        for question in interview.questions where !state.asked.contains(question.id) {
-            if let first = question.firstWhen, first.contains(where: findings.present.contains), !isAnswered(question, findings) {
-                return question
+        let questions = interview.questions
+        // By index, reading fields in place: `for question in questions` copies every question.
+        for index in questions.indices where !state.asked.contains(questions[index].id) {
+            if let first = questions[index].firstWhen, first.contains(where: findings.present.contains),
+               !isAnswered(questions[index], findings) {
+                return questions[index]
             }
         }
-        for question in interview.questions where !state.asked.contains(question.id) {
-            if let requires = question.requires, !requires.allSatisfy(findings.present.contains) { continue }
-            if let unless = question.unless, unless.contains(where: findings.present.contains) { continue }
-            if isAnswered(question, findings) { continue }
-            return question
+        for index in questions.indices where !state.asked.contains(questions[index].id) {
+            if let requires = questions[index].requires, !requires.allSatisfy(findings.present.contains) { continue }
+            if let unless = questions[index].unless, unless.contains(where: findings.present.contains) { continue }
+            if isAnswered(questions[index], findings) { continue }
+            return questions[index]
         }
         return conditionQuestion(state, rank: rank)
     }

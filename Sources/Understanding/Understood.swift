@@ -73,8 +73,8 @@ public struct Slots: Sendable, Equatable, Codable {
 
     /// The slots that a set of findings fills.
     public init(findings: Findings) {
-        var other = Slots.Others()
-        self.init(findings.present, others: &other)
+        var others: Others?
+        self.init(findings.present, others: &others)
     }
 
     /// Values of the kinds that are not slots, each list sorted.
@@ -85,7 +85,8 @@ public struct Slots: Sendable, Equatable, Codable {
     }
 
     /// One pass over the findings; a kind's values sorted, a single-valued slot takes the first.
-    init(_ present: FindingSet, others: inout Others) {
+    /// The other kinds' values go to `others` when it is given.
+    init(_ present: FindingSet, others: inout Others?) {
         func first(_ slot: inout String?, _ value: String) {
             if let old = slot, old <= value { return }
             slot = value
@@ -103,17 +104,17 @@ public struct Slots: Sendable, Equatable, Codable {
             case .ageGroup: first(&ageGroup, finding.value)
             case .location: add(&location, finding.value)
             case .medicine: add(&medicines, finding.value)
-            case .trigger: others.triggers.append(finding.value)
-            case .condition: others.conditions.append(finding.value)
-            case .symptom: others.symptoms.append(finding.value)
+            case .trigger: others?.triggers.append(finding.value)
+            case .condition: others?.conditions.append(finding.value)
+            case .symptom: others?.symptoms.append(finding.value)
             case .context: break
             }
         }
         location?.sort()
         medicines?.sort()
-        others.triggers.sort()
-        others.conditions.sort()
-        others.symptoms.sort()
+        others?.triggers.sort()
+        others?.conditions.sort()
+        others?.symptoms.sort()
     }
 
     public var isEmpty: Bool { self == Slots() }
@@ -181,8 +182,9 @@ public struct Understood: Sendable, Equatable, Codable {
         self.topic = topic
         // Only what the person said: derived context findings are not part of the contract.
         self.findings = Findings(present: findings.present.filter { $0.kind != .context }, absent: findings.absent)
-        var others = Slots.Others()
-        self.slots = Slots(findings.present, others: &others)
+        var found: Slots.Others? = Slots.Others()
+        self.slots = Slots(findings.present, others: &found)
+        let others = found!
         self.triggers = others.triggers
         self.conditions = others.conditions
         var absentSymptoms: [String] = []
