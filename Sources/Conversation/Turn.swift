@@ -16,6 +16,7 @@ struct Turn {
     /// The last ranking of the turn and the findings it was for: a turn that asks a condition
     /// question, assesses and replies ranks once.
     private var rankCache: (findings: Findings, reasons: Bool, ranked: [RankedCause])?
+    private var rulesCache: (findings: Findings, rules: [TriageRule])?
 
     init(conversation: Conversation, understood: Understood, text: String) {
         self.conversation = conversation
@@ -85,7 +86,7 @@ struct Turn {
         }
 
         // Red flags are checked on every turn, before anything else.
-        let rules = knowledge.matchingRules(for: state.findings)
+        let rules = matchingRules(state.findings)
         let fresh = rules.filter { $0.isRedFlag && !state.redFlags.contains($0.id) }
         if !fresh.isEmpty {
             escalate(fresh, &state)
@@ -310,10 +311,26 @@ struct Turn {
     /// only when `reasons` asks for them (a reply shows three; choosing a condition question
     /// needs the ranking alone), and then for the first three.
     mutating func rankCauses(_ findings: Findings, reasons: Bool = true) -> [RankedCause] {
-        if let cache = rankCache, cache.findings == findings, cache.reasons || !reasons { return cache.ranked }
+        if var cache = rankCache, cache.findings == findings {
+            if reasons && !cache.reasons {
+                // Ranked already to choose a question: only the reasons are missing.
+                knowledge.addReasons(to: &cache.ranked, for: findings, limit: 3)
+                cache.reasons = true
+                rankCache = cache
+            }
+            return cache.ranked
+        }
         let ranked = knowledge.rankCauses(for: findings, reasonsFor: reasons ? 3 : 0)
         rankCache = (findings, reasons, ranked)
         return ranked
+    }
+
+    /// The triage rules that hold for `findings`, once per turn for the same findings.
+    mutating func matchingRules(_ findings: Findings) -> [TriageRule] {
+        if let cache = rulesCache, cache.findings == findings { return cache.rules }
+        let rules = knowledge.matchingRules(for: findings)
+        rulesCache = (findings, rules)
+        return rules
     }
 
     private mutating func assess(_ state: inout SessionState) {
@@ -322,7 +339,7 @@ struct Turn {
         state.stage = .followup
         let ranked = Self.worthNaming(rankCauses(state.findings))
         self.ranked = ranked
-        let rules = knowledge.matchingRules(for: state.findings)
+        let rules = matchingRules(state.findings)
         var level = rules.map(\.level).max() ?? .selfCare
         if let top = ranked.first, top.score >= 0.5, let cause = knowledge.cause(top.id) { level = max(level, cause.careLevel) }
         state.raise(to: level)

@@ -44,19 +44,30 @@ extension KnowledgeModel {
             scored.append((index, (1 / (1 + exp(-total)) * 100).rounded() / 100))
         }
         scored.sort { ($0.score, causes[$1.cause].id) > ($1.score, causes[$0.cause].id) }
-        return scored.enumerated().map { rank, entry in
-            let cause = causes[entry.cause]
-            guard rank < limit else { return RankedCause(id: cause.id, score: entry.score, because: []) }
-            var support: [(Double, String)] = []
-            var against: [(Double, String)] = []
-            for evidence in cause.evidence where evidence.finding.holds(in: findings) {
-                let reason = evidence.reason ?? defaultReason(evidence.finding)
-                if evidence.weight > 0 { support.append((evidence.weight, reason)) }
-                else { against.append((-evidence.weight, reason)) }
-            }
-            return RankedCause(id: cause.id, score: entry.score, because: Self.strongestFirst(support),
-                               against: Self.strongestFirst(against))
+        var ranked = scored.map { RankedCause(id: causes[$0.cause].id, score: $0.score, because: []) }
+        for rank in ranked.indices.prefix(limit) { addReasons(to: &ranked[rank], cause: causes[scored[rank].cause], for: findings) }
+        return ranked
+    }
+
+    /// Words the reasons of the first `limit` causes of a ranking made without them (by
+    /// `rankCauses(for:reasonsFor: 0)`), as `rankCauses` would have.
+    public func addReasons(to ranked: inout [RankedCause], for findings: Findings, limit: Int) {
+        for rank in ranked.indices.prefix(limit) where ranked[rank].because.isEmpty && ranked[rank].against.isEmpty {
+            guard let cause = cause(ranked[rank].id) else { continue }
+            addReasons(to: &ranked[rank], cause: cause, for: findings)
         }
+    }
+
+    private func addReasons(to entry: inout RankedCause, cause: Cause, for findings: Findings) {
+        var support: [(Double, String)] = []
+        var against: [(Double, String)] = []
+        for evidence in cause.evidence where evidence.finding.holds(in: findings) {
+            let reason = evidence.reason ?? defaultReason(evidence.finding)
+            if evidence.weight > 0 { support.append((evidence.weight, reason)) }
+            else { against.append((-evidence.weight, reason)) }
+        }
+        entry.because = Self.strongestFirst(support)
+        entry.against = Self.strongestFirst(against)
     }
 
     /// The triage rules whose findings hold, most severe first.

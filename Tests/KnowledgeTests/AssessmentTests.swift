@@ -106,6 +106,21 @@ struct AssessmentTests {
         #expect(FindingTest(parsing: "not symptom:numbness")?.expectsAbsent == true)
         #expect(FindingTest(parsing: "not symptom:numbness")?.description == "not symptom:numbness")
     }
+
+    @Test("reasons added to a ranking made without them are the reasons a full ranking gives (seeded random findings)")
+    func reasonsAddedLater() {
+        let all = model.vocabulary.flatMap { kind, terms in terms.map { Finding(kind, $0.id) } }.sorted()
+        var random = SeededRandom(seed: 7)
+        for _ in 0..<500 {
+            var findings = Findings()
+            for finding in all where Int.random(in: 0..<8, using: &random) == 0 {
+                if Bool.random(using: &random) { findings.present.insert(finding) } else { findings.absent.insert(finding) }
+            }
+            var later = model.rankCauses(for: findings, reasonsFor: 0)
+            model.addReasons(to: &later, for: findings, limit: 3)
+            #expect(later == model.rankCauses(for: findings, reasonsFor: 3))
+        }
+    }
 }
 
 @Suite("Edit distance")
