@@ -35,10 +35,17 @@ public struct InterviewQuestion: Sendable, Equatable, Decodable {
 
     public var id: String
     public var stage: Stage
-    public var fills: FindingKind
+    public var fills: FindingKind {
+        didSet { offered = Self.offered(suggestions, fills: fills) }
+    }
     public var text: String
     public var why: String
-    public var suggestions: [Suggestion]
+    public var suggestions: [Suggestion] {
+        didSet { offered = Self.offered(suggestions, fills: fills) }
+    }
+    /// The suggestions shown with the question: the labels, and "not sure" except for a
+    /// condition (made once, not on every turn that asks).
+    public private(set) var offered: [String] = []
     public var onYes: Answer?
     public var onNo: Answer? {
         didSet { deniedByNo = FindingSet(onNo?.absent ?? []) }
@@ -73,6 +80,11 @@ public struct InterviewQuestion: Sendable, Equatable, Decodable {
         self.deniedByNo = FindingSet(onNo?.absent ?? [])
         self.requires = requires
         self.unless = unless
+        self.offered = Self.offered(suggestions, fills: fills)
+    }
+
+    private static func offered(_ suggestions: [Suggestion], fills: FindingKind) -> [String] {
+        suggestions.map(\.label) + (fills == .condition ? [] : ["not sure"])
     }
 
     public init(from decoder: any Decoder) throws {

@@ -98,11 +98,17 @@ public struct SessionState: Sendable, Codable, Equatable {
         func relative(to newer: Snapshot) -> Snapshot {
             guard case .whole(let findings, let asked) = content, case .whole(let newerFindings, let newerAsked) = newer.content,
                   newerAsked.starts(with: asked) else { return self }
+            // One array, sized once (a turn changes a few findings).
+            let present = findings.present.subtracting(newerFindings.present)
+            let presentDropped = newerFindings.present.subtracting(findings.present)
+            let absent = findings.absent.subtracting(newerFindings.absent)
+            let absentDropped = newerFindings.absent.subtracting(findings.absent)
             var changes: [Change] = []
-            changes += findings.present.subtracting(newerFindings.present).map(Change.present)
-            changes += newerFindings.present.subtracting(findings.present).map(Change.presentDropped)
-            changes += findings.absent.subtracting(newerFindings.absent).map(Change.absent)
-            changes += newerFindings.absent.subtracting(findings.absent).map(Change.absentDropped)
+            changes.reserveCapacity(present.count + presentDropped.count + absent.count + absentDropped.count)
+            for finding in present { changes.append(.present(finding)) }
+            for finding in presentDropped { changes.append(.presentDropped(finding)) }
+            for finding in absent { changes.append(.absent(finding)) }
+            for finding in absentDropped { changes.append(.absentDropped(finding)) }
             var copy = self
             copy.content = .diff(changes, asked: asked.count)
             return copy

@@ -6,8 +6,6 @@ struct Turn {
     let conversation: Conversation
     let understood: Understood
     let text: String
-    /// `text` as suggestions' labels are compared with it.
-    let normalisedText: String
     var lines: [String] = []
     var suggestions: [String] = []
     var assessed = false
@@ -22,7 +20,6 @@ struct Turn {
         self.conversation = conversation
         self.understood = understood
         self.text = text
-        self.normalisedText = Words.normalised(text)
     }
 
     var knowledge: KnowledgeModel { conversation.knowledge }
@@ -162,7 +159,7 @@ struct Turn {
     }
 
     private var isThanks: Bool {
-        let words = normalisedText.split(separator: " ")
+        let words = Words.normalised(text).split(separator: " ")
         return words.first.map { $0.hasPrefix("thank") || $0 == "cheers" || $0 == "ta" } ?? false
     }
 
@@ -173,7 +170,7 @@ struct Turn {
 
     /// Reads the utterance as an answer to the pending question; true when it answered it.
     private mutating func applyAnswer(to question: InterviewQuestion, into new: inout Findings, state: inout SessionState) -> Bool {
-        if let suggestion = question.suggestions.first(where: { $0.normalisedLabel == normalisedText }) {
+        if let suggestion = question.suggestions.first(where: { Words.normalised(text, equals: $0.normalisedLabel) }) {
             if suggestion.means.isEmpty { apply(question.onNo, to: &new, known: state.findings) } else { new.present.formUnion(suggestion.means) }
             state.asked.append(question.id)
             return true
@@ -241,8 +238,7 @@ struct Turn {
             line += " You could say: " + question.suggestions.map { "\"\($0.label)\"" }.joined(separator: ", ") + ". Or say \"not sure\"."
         }
         lines.append(line)
-        suggestions = question.suggestions.map(\.label)
-        if !withExamples && question.fills != .condition { suggestions.append("not sure") }
+        suggestions = withExamples ? question.suggestions.map(\.label) : question.offered
     }
 
     /// After an answer about cramps outside the legs: an invitation to talk about leg cramps,

@@ -21,6 +21,27 @@ public enum Words {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// Whether `normalised(text) == normalisedLabel`, without making the normalised text (a
+    /// typed answer is compared with every suggestion of the pending question).
+    public static func normalised(_ text: String, equals normalisedLabel: String) -> Bool {
+        guard isASCII(text) else { return normalised(text) == normalisedLabel }
+        var label = normalisedLabel.utf8.makeIterator()
+        var pendingSpace = false, started = false
+        for byte in text.utf8 {
+            guard let letter = lowerLetterOrDigit(byte) else {
+                pendingSpace = started
+                continue
+            }
+            if pendingSpace {
+                guard label.next() == 0x20 else { return false }
+                pendingSpace = false
+            }
+            guard label.next() == letter else { return false }
+            started = true
+        }
+        return label.next() == nil
+    }
+
     /// Whether the text speaks about the person themselves ("my calf", "I get", "I'm").
     public static func isPersonal(_ text: String) -> Bool {
         guard isASCII(text) else {

@@ -22,6 +22,8 @@ struct WordsTests {
         #expect(Words.normalised("  Not SURE!! ") == "not sure")
         #expect(Words.normalised("Both, left-and right") == "both left and right")
         #expect(Words.normalised("Ça va? Très bien") == "ça va très bien")
+        #expect(Words.normalised(" Not  sure! ", equals: "not sure") && !Words.normalised("not sure", equals: "not")
+            && !Words.normalised("not", equals: "not sure") && Words.normalised("...", equals: ""))
         #expect(Words.isPersonal("My calf hurts") && Words.isPersonal("i'm 40") && Words.isPersonal("I’m fine"))
         #expect(!Words.isPersonal("what causes cramps?") && !Words.isPersonal("mime"))
         #expect(Words.firstNumber(in: "I'm 67 and 3") == 67 && Words.firstNumber(in: "none") == nil)
@@ -41,6 +43,8 @@ struct WordsTests {
             let length = Int(next() % 24)
             let text = String(decoding: (0..<length).map { _ in alphabet[Int(next() % UInt64(alphabet.count))] }, as: UTF8.self)
             #expect(Words.normalised(text) == Self.referenceNormalised(text), "\(text)")
+            let label = ["not sure", "no", "i", "yes im", Self.referenceNormalised(text)][Int(next() % 5)]
+            #expect(Words.normalised(text, equals: label) == (Self.referenceNormalised(text) == label), "\(text) ~ \(label)")
             #expect(Words.isPersonal(text) == Self.referencePersonal(text), "\(text)")
             #expect(Words.firstNumber(in: text) == Self.referenceNumber(text), "\(text)")
         }
