@@ -25,6 +25,11 @@ let benchmarks: @Sendable () -> Void = {
     let conversation: Conversation
     do { conversation = try Conversation.bundled() } catch { fatalError("\(error)") }
 
+    // The harness's own allocations and time around one measured call: subtract from the others.
+    Benchmark("nothing (the harness alone)") { benchmark in
+        for index in benchmark.scaledIterations { blackHole(index) }
+    }
+
     Benchmark("interpret one utterance") { benchmark in
         for index in benchmark.scaledIterations {
             blackHole(conversation.interpreter.interpret(utterances[index % utterances.count]))
