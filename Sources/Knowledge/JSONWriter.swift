@@ -117,17 +117,36 @@ public struct JSONWriter {
     private mutating func escaped(_ text: String) {
         var text = text
         text.withUTF8 { utf8 in
-            // Runs that need no escaping are copied whole.
-            var run = 0
-            for index in utf8.indices {
-                let byte = utf8[index]
-                guard byte < 0x20 || byte == 0x22 || byte == 0x5c else { continue }
-                if run < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<index])) }
-                escape(byte)
-                run = index + 1
+            guard let base = utf8.baseAddress else { return }
+            let count = utf8.count
+            // Runs that need no escaping are copied whole; they are found eight bytes at a time.
+            var run = 0, index = 0
+            while index < count {
+                while index + 8 <= count, !Self.mayNeedEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) {
+                    index += 8
+                }
+                guard index < count else { break }
+                let byte = base[index]
+                if byte < 0x20 || byte == 0x22 || byte == 0x5c {
+                    if run < index { bytes.append(contentsOf: UnsafeBufferPointer(start: base + run, count: index - run)) }
+                    escape(byte)
+                    run = index + 1
+                }
+                index += 1
             }
-            if run < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run...])) }
+            if run < count { bytes.append(contentsOf: UnsafeBufferPointer(start: base + run, count: count - run)) }
         }
+    }
+
+    /// Whether any of eight bytes is a control character, `"` or `\` (bit tricks: a byte below
+    /// 0x20, or equal to 0x22 or 0x5c, sets its high bit in the result; bytes of 0x80 and up,
+    /// the rest of UTF-8, never do).
+    @inline(__always)
+    private static func mayNeedEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
+        let below20 = (word &- ones &* 0x20) & ~word & highs != 0
+        return below20 || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5c))
     }
 
     private mutating func escape(_ byte: UInt8) {
