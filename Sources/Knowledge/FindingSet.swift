@@ -18,6 +18,12 @@ public struct FindingSet: Sendable, Hashable {
         for finding in findings { insert(finding) }
     }
 
+    /// Arrays (the interview's lists) get their own entry points: a generic one called from
+    /// another module reads each element through the protocol, which allocates.
+    public init(_ findings: [Finding]) {
+        for index in findings.indices { insert(findings[index]) }
+    }
+
     private var wordCount: Int { Self.inlineWords + rest.count }
 
     private func word(_ index: Int) -> UInt64 {
@@ -112,6 +118,10 @@ public struct FindingSet: Sendable, Hashable {
 
     public mutating func formUnion(_ findings: some Sequence<Finding>) {
         for finding in findings { insert(finding) }
+    }
+
+    public mutating func formUnion(_ findings: [Finding]) {
+        for index in findings.indices { insert(findings[index]) }
     }
 
     public func union(_ other: FindingSet) -> FindingSet { var copy = self; copy.formUnion(other); return copy }
