@@ -182,7 +182,7 @@ private struct LexiconBuilder {
 
         // Every word the matcher asks about gets a number, and its facts.
         var table = WordTable()
-        let contractionWords = raw.contractions.flatMap { [$0.key] + $0.value }
+        let contractionWords = raw.contractions.sorted { $0.key < $1.key }.flatMap { [$0.key] + $0.value }  // the same numbers on every run
         for word in vocabulary.sorted() + keep.sorted() + contractionWords + Reading.functionWords.sorted() + clauseWords.sorted()
             + questionWords.sorted() + fillerWords.sorted() {
             _ = table.add(word)
