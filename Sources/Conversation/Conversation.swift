@@ -11,10 +11,14 @@ public final class Conversation: Sendable {
     /// How many condition questions the history stage asks at most.
     static let maximumConditionQuestions = 2
 
+    /// Lines and names an assessment quotes, made once from the knowledge model.
+    let assessmentText: AssessmentText
+
     public init(knowledge: KnowledgeModel, interpreter: Interpreter, interview: Interview) {
         self.knowledge = knowledge
         self.interpreter = interpreter
         self.interview = interview
+        self.assessmentText = AssessmentText(knowledge)
     }
 
     /// The shipped knowledge model, lexicon and interview.
@@ -194,3 +198,27 @@ public final class Conversation: Sendable {
 
     static let noObviousTrigger = Finding(.context, "no_obvious_trigger")
 }
+
+/// What an assessment quotes from the knowledge model, by id: a cause's place in the list, the
+/// "- name: how" line of each self-care treatment (none for what only a doctor may consider),
+/// the line of each prevention tip, and how each source is cited (a seed article by its file
+/// name, a public source by its title). Made once, so an assessment looks up instead of
+/// scanning lists and building the same lines again.
+struct AssessmentText: Sendable {
+    var causeIndex: [String: Int] = [:]
+    var careLine: [String: String] = [:]
+    var tipLine: [String: String] = [:]
+    var sourceName: [String: String] = [:]
+
+    init(_ knowledge: KnowledgeModel) {
+        for (index, cause) in knowledge.causes.enumerated() where causeIndex[cause.id] == nil { causeIndex[cause.id] = index }
+        for treatment in knowledge.treatments where treatment.kind != .doctorMayConsider && careLine[treatment.id] == nil {
+            careLine[treatment.id] = "- \(treatment.name): \(treatment.how)"
+        }
+        for tip in knowledge.prevention where tipLine[tip.id] == nil { tipLine[tip.id] = "- \(tip.name): \(tip.advice)" }
+        for source in knowledge.sources where sourceName[source.id] == nil {
+            sourceName[source.id] = source.kind == .seed ? source.id : source.title
+        }
+    }
+}
+

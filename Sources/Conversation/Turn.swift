@@ -337,40 +337,40 @@ struct Turn {
         self.ranked = ranked
         let rules = matchingRules(state.findings)
         var level = rules.map(\.level).max() ?? .selfCare
-        if let top = ranked.first, top.score >= 0.5, let cause = knowledge.cause(top.id) { level = max(level, cause.careLevel) }
+        let text = conversation.assessmentText
+        let causes = knowledge.causes
+        if let top = ranked.first, top.score >= 0.5, let index = text.causeIndex[top.id] { level = max(level, causes[index].careLevel) }
         state.raise(to: level)
         let final = state.triage ?? level
 
-        var text = ["Here is what I make of it. This is not a diagnosis: only a doctor who examines you can say what is causing your cramps."]
+        lines.append("Here is what I make of it. This is not a diagnosis: only a doctor who examines you can say what is causing your cramps.")
         if ranked.isEmpty {
-            text.append("I don't have enough to go on to suggest a likely cause.")
+            lines.append("I don't have enough to go on to suggest a likely cause.")
         } else {
-            var list = ["Possible causes, most likely first:"]
+            var list = "Possible causes, most likely first:"
             for (index, entry) in ranked.prefix(3).enumerated() {
-                guard let cause = knowledge.cause(entry.id) else { continue }
-                var line = "\(index + 1). \(cause.name), because \(entry.because.prefix(3).joined(separator: "; "))."
-                if let against = entry.against.first { line += " (Against it: \(against).)" }
-                list.append(line)
+                guard let cause = text.causeIndex[entry.id] else { continue }
+                list += "\n\(index + 1). \(causes[cause].name), because \(entry.because.prefix(3).joined(separator: "; "))."
+                if let against = entry.against.first { list += " (Against it: \(against).)" }
             }
-            text.append(list.joined(separator: "\n"))
+            lines.append(list)
         }
-        text.append(Self.triageLine(final, rules: rules))
-        let causes = ranked.prefix(2).compactMap { knowledge.cause($0.id) }
-        let care = (causes.flatMap(\.treatments) + ["stretch", "massage"]).uniqued()
-            .compactMap(knowledge.treatment).filter { $0.kind != .doctorMayConsider }.prefix(3)
+        lines.append(Self.triageLine(final, rules: rules))
+        // The two leading causes' treatments, tips and sources, by index (no copies of the causes).
+        let leading = ranked.prefix(2).compactMap { text.causeIndex[$0.id] }
+        let care = (leading.flatMap { causes[$0].treatments } + ["stretch", "massage"]).uniqued().compactMap { text.careLine[$0] }.prefix(3)
         if !care.isEmpty {
-            text.append("What you can do:\n" + care.map { "- \($0.name): \($0.how)" }.joined(separator: "\n"))
+            lines.append("What you can do:\n" + care.joined(separator: "\n"))
         }
-        let tips = causes.flatMap(\.prevention).uniqued().compactMap(knowledge.preventionTip).prefix(3)
+        let tips = leading.flatMap { causes[$0].prevention }.uniqued().compactMap { text.tipLine[$0] }.prefix(3)
         if !tips.isEmpty {
-            text.append("To prevent them:\n" + tips.map { "- \($0.name): \($0.advice)" }.joined(separator: "\n"))
+            lines.append("To prevent them:\n" + tips.joined(separator: "\n"))
         }
-        text.append("See a doctor if a cramp lasts more than 10 minutes, they keep coming back or spoil your sleep, or they come with numbness, swelling, redness or weakness. Call emergency services for chest pain or trouble breathing.")
-        let cited = (causes.flatMap(\.sources) + rules.flatMap(\.sources)).uniqued()
-        text.append("Sources: \(sources(cited)).")
-        text.append("You can ask me anything else, or say \"restart\".")
-        lines.append(contentsOf: text)
-        suggestions = ["What causes cramps?", "How do I stop a cramp?", "How can I prevent them?", "restart"]
+        lines.append("See a doctor if a cramp lasts more than 10 minutes, they keep coming back or spoil your sleep, or they come with numbness, swelling, redness or weakness. Call emergency services for chest pain or trouble breathing.")
+        let cited = (leading.flatMap { causes[$0].sources } + rules.flatMap(\.sources)).uniqued()
+        lines.append("Sources: \(sources(cited)).")
+        lines.append("You can ask me anything else, or say \"restart\".")
+        suggestions = Self.assessmentSuggestions
     }
 
     /// The leading cause, and the others only when the evidence for them is more than a nudge.
@@ -394,8 +394,10 @@ struct Turn {
     }
 
     private func sources(_ ids: [String]) -> String {
-        ids.compactMap { id in knowledge.source(id).map { $0.kind == .seed ? $0.id : $0.title } }.joined(separator: "; ")
+        ids.compactMap { conversation.assessmentText.sourceName[$0] }.joined(separator: "; ")
     }
+
+    static let assessmentSuggestions = ["What causes cramps?", "How do I stop a cramp?", "How can I prevent them?", "restart"]
 
     static let help = """
         Tell me about your leg cramps in your own words and answer my questions; I'll then explain \
