@@ -139,6 +139,12 @@ struct Turn {
                 answerQuestion()
             }
             if let pending, !answered, state.pending == pending.id, new.present.isEmpty, new.absent.isEmpty {
+                // A thank-you is not a failed answer: the question stands as it was.
+                if isThanks {
+                    lines.append("You're welcome.")
+                    ask(pending, &state, again: true)
+                    return
+                }
                 // Not understood: ask once more with examples, then move on.
                 if !state.reasked {
                     state.reasked = true
