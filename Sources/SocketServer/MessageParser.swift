@@ -24,38 +24,55 @@ struct MessageParser {
     private mutating func message() throws(Failure) -> ClientMessage {
         var message = ClientMessage()
         skipSpace()
-        try expect(UInt8(ascii: "{"))
-        skipSpace()
-        if peek() == UInt8(ascii: "}") {
-            position += 1
-        } else {
-            var afterComma = false
-            while true {
-                skipSpace()
-                if afterComma && peek() == UInt8(ascii: "}") {
-                    position += 1
-                    break
-                }
-                let key = try string()
-                skipSpace()
-                try expect(UInt8(ascii: ":"))
-                skipSpace()
-                switch key {
-                case "session": message.session = try stringOrNull()
-                case "text": message.text = try stringOrNull()
-                case "type": message.type = try stringOrNull()
-                default: try skipValue(depth: 0)
-                }
-                skipSpace()
-                let next = try take()
-                if next == UInt8(ascii: "}") { break }
-                guard next == UInt8(ascii: ",") else { throw .invalid }
-                afterComma = true
+        guard peek() == UInt8(ascii: "{") else { throw .invalid }
+        try list(closing: UInt8(ascii: "}")) { parser throws(Failure) in
+            let key = try parser.member()
+            switch key {
+            case "session": message.session = try parser.stringOrNull()
+            case "text": message.text = try parser.stringOrNull()
+            case "type": message.type = try parser.stringOrNull()
+            default: try parser.skipValue(depth: 0)
             }
         }
         skipSpace()
         guard position == bytes.count else { throw .invalid }
         return message
+    }
+
+    // MARK: - Objects and arrays
+
+    /// An object's members or an array's elements, from the opening bracket (at `position`)
+    /// through `close`, each read by `item`; a comma before `close` is allowed.
+    private mutating func list(closing close: UInt8, _ item: (inout MessageParser) throws(Failure) -> Void) throws(Failure) {
+        position += 1
+        skipSpace()
+        if peek() == close {
+            position += 1
+            return
+        }
+        var afterComma = false
+        while true {
+            skipSpace()
+            if afterComma && peek() == close {
+                position += 1
+                return
+            }
+            try item(&self)
+            skipSpace()
+            let next = try take()
+            if next == close { return }
+            guard next == UInt8(ascii: ",") else { throw .invalid }
+            afterComma = true
+        }
+    }
+
+    /// A member's key and its colon; the value comes next.
+    private mutating func member() throws(Failure) -> String {
+        let key = try string()
+        skipSpace()
+        try expect(UInt8(ascii: ":"))
+        skipSpace()
+        return key
     }
 
     // MARK: - Values
@@ -140,39 +157,12 @@ struct MessageParser {
         case UInt8(ascii: "\""):
             _ = try string()
         case UInt8(ascii: "{"):
-            position += 1
-            skipSpace()
-            if peek() == UInt8(ascii: "}") { position += 1; return }
-            var afterComma = false
-            while true {
-                skipSpace()
-                if afterComma && peek() == UInt8(ascii: "}") { position += 1; return }
-                _ = try string()
-                skipSpace()
-                try expect(UInt8(ascii: ":"))
-                skipSpace()
-                try skipValue(depth: depth + 1)
-                skipSpace()
-                let next = try take()
-                if next == UInt8(ascii: "}") { return }
-                guard next == UInt8(ascii: ",") else { throw .invalid }
-                afterComma = true
+            try list(closing: UInt8(ascii: "}")) { parser throws(Failure) in
+                _ = try parser.member()
+                try parser.skipValue(depth: depth + 1)
             }
         case UInt8(ascii: "["):
-            position += 1
-            skipSpace()
-            if peek() == UInt8(ascii: "]") { position += 1; return }
-            var afterComma = false
-            while true {
-                skipSpace()
-                if afterComma && peek() == UInt8(ascii: "]") { position += 1; return }
-                try skipValue(depth: depth + 1)
-                skipSpace()
-                let next = try take()
-                if next == UInt8(ascii: "]") { return }
-                guard next == UInt8(ascii: ",") else { throw .invalid }
-                afterComma = true
-            }
+            try list(closing: UInt8(ascii: "]")) { parser throws(Failure) in try parser.skipValue(depth: depth + 1) }
         case UInt8(ascii: "t"): try literal("true")
         case UInt8(ascii: "f"): try literal("false")
         case UInt8(ascii: "n"): try literal("null")
