@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Knowledge
 
 @Suite("Ranking causes and matching triage rules")

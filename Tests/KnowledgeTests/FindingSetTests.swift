@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Knowledge
 
 @Suite("Findings as numbers and sets of them as bits")
@@ -77,19 +78,6 @@ struct FindingSetTests {
             let finding = Finding(.trigger, value)
             #expect(results.findings[index] == finding && results.findings[index]?.value == value)
         }
-    }
-}
-
-/// SplitMix64: the same sequence on every machine.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import SocketServer
 
 @Suite("Reading a client's line")
@@ -54,7 +55,7 @@ struct MessageParserTests {
 
     @Test("agrees with Foundation's JSONSerialization on 5,000 randomly damaged lines")
     func damaged() {
-        var generator = SplitMix(seed: 20261122)
+        var generator = SeededRandom(seed: 20261122)
         let alphabet = Array(#"{}[]:,"\ ntrufalse0123456789.-+eEu"#.utf8)
         var disagreements: [String] = []
         for _ in 0..<5000 {
@@ -77,18 +78,5 @@ struct MessageParserTests {
     func deep() {
         let line = #"{"session":"x","a":"# + String(repeating: "[", count: 1000) + String(repeating: "]", count: 1000) + "}"
         #expect(parsed(line) == nil)
-    }
-}
-
-/// A seeded generator, so that a failing damaged line can be found again.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,5 +1,6 @@
 import Knowledge
 import Testing
+import TestSupport
 @testable import Understanding
 
 @Suite("Spelling correction by hashed delete-variants")
@@ -27,11 +28,8 @@ struct SpellingIndexTests {
         let index = SpellingIndex(words: words)
         let eligible = words.filter { $0.count >= SpellingIndex.minimumLength && Words.isAllLetters($0) }.sorted()
         #expect(eligible.count > 100)
-        var state: UInt64 = 0xc0ffee
-        func next(_ bound: Int) -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Int((state >> 33) % UInt64(bound))
-        }
+        var random = SeededRandom(seed: 0xc0ffee)
+        func next(_ bound: Int) -> Int { Int.random(in: 0..<bound, using: &random) }
         let letters = Array("abcdefghijklmnopqrstuvwxyz")
         var corrected = 0
         for _ in 0..<4_000 {

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Understanding
 
 @Suite("Word-level readings of raw text")
@@ -33,11 +34,8 @@ struct WordsTests {
 
     @Test("the byte paths agree with Character's on random ASCII text (seeded)")
     func agreesWithCharacters() {
-        var state: UInt64 = 0x9e37
-        func next() -> UInt64 {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return state >> 33
-        }
+        var random = SeededRandom(seed: 0x9e37)
+        func next() -> UInt64 { random.next() >> 33 }
         let alphabet = Array("aAiImMyYeE'  ,.?!-09873\t\nxyzIVE'M".utf8)
         for _ in 0..<20_000 {
             let length = Int(next() % 24)
