@@ -44,8 +44,7 @@ struct Phrase: Sendable {
 public struct Lexicon: Sendable {
     public let version: String
     let tokenizer: Tokenizer
-    /// Every word the matcher asks about, with what it needs to know about it (the
-    /// tokenizer's table, shared).
+    /// Every word the matcher asks about, with what it needs to know about it.
     let words: WordTable
     let spelling: SpellingIndex
     let findingTopics: [Finding: String]
@@ -212,7 +211,7 @@ private struct LexiconBuilder {
         }
 
         return Lexicon(
-            version: raw.version, tokenizer: Tokenizer(contractions: raw.contractions, table: table), words: table,
+            version: raw.version, tokenizer: tokenizer, words: table,
             spelling: SpellingIndex(words: vocabulary), findingTopics: findingTopics)
     }
 

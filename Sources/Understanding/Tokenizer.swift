@@ -34,20 +34,17 @@ struct Token: Equatable, Sendable {
 struct Tokenizer: Sendable {
     /// "don't" -> ["do", "not"], from the lexicon.
     var contractions: [String: [String]]
-    /// The lexicon's words: a word read gets its number here (one lookup, which also finds its
-    /// expansion when it is a contraction). Nil while the lexicon itself is being built.
-    var table: WordTable?
-
-    init(contractions: [String: [String]], table: WordTable? = nil) {
+    init(contractions: [String: [String]]) {
         self.contractions = contractions
-        self.table = table
     }
 
-    private func wordToken(_ text: String) -> Token {
-        Token(text: text, kind: .word, id: table?.id(text) ?? WordTable.unknown)
-    }
-
-    func tokens(_ text: String) -> [Token] {
+    /// The tokens of `text`. With the lexicon's `words`, each word gets its number there (one
+    /// lookup, which also finds its expansion when it is a contraction); without them (while
+    /// the lexicon itself is being built) words get none.
+    func tokens(_ text: String, words table: WordTable? = nil) -> [Token] {
+        func wordToken(_ text: String) -> Token {
+            Token(text: text, kind: .word, id: table?.id(text) ?? WordTable.unknown)
+        }
         var tokens: [Token] = []
         tokens.reserveCapacity(text.utf8.count / 4 + 1)
         var word: [UInt8] = []  // UTF-8 of the word being read; far cheaper than String appends
@@ -93,20 +90,20 @@ struct Tokenizer: Sendable {
                 }
             }
             if let expansion = contractions[text] {
-                for part in expansion { tokens.append(self.wordToken(part)) }
+                for part in expansion { tokens.append(wordToken(part)) }
             } else if !hasApostrophe {
-                tokens.append(self.wordToken(text))
+                tokens.append(wordToken(text))
             } else if text.hasSuffix("'s") {
-                tokens.append(self.wordToken(String(text.dropLast(2))))  // possessive: "calf's" -> "calf"
+                tokens.append(wordToken(String(text.dropLast(2))))  // possessive: "calf's" -> "calf"
             } else if text.contains(where: { $0 == "'" }) {
                 let bare = text.filter { $0 != "'" }
                 if let expansion = contractions[bare] {
-                    for part in expansion { tokens.append(self.wordToken(part)) }
+                    for part in expansion { tokens.append(wordToken(part)) }
                 } else {
-                    tokens.append(self.wordToken(bare))
+                    tokens.append(wordToken(bare))
                 }
             } else {
-                tokens.append(self.wordToken(text))
+                tokens.append(wordToken(text))
             }
         }
 

@@ -9,15 +9,7 @@ public enum Words {
         }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
-        var pendingSpace = false
-        for byte in text.utf8 {
-            guard let letter = lowerLetterOrDigit(byte) else {
-                pendingSpace = !bytes.isEmpty
-                continue
-            }
-            if pendingSpace { bytes.append(0x20); pendingSpace = false }
-            bytes.append(letter)
-        }
+        _ = normalisedBytes(ofASCII: text) { bytes.append($0); return true }
         return String(decoding: bytes, as: UTF8.self)
     }
 
@@ -26,6 +18,12 @@ public enum Words {
     public static func normalised(_ text: String, equals normalisedLabel: String) -> Bool {
         guard isASCII(text) else { return normalised(text) == normalisedLabel }
         var label = normalisedLabel.utf8.makeIterator()
+        return normalisedBytes(ofASCII: text) { label.next() == $0 } && label.next() == nil
+    }
+
+    /// Hands `body` the bytes of `normalised(text)` one by one, for ASCII text; stops, and
+    /// returns false, as soon as `body` does.
+    private static func normalisedBytes(ofASCII text: String, _ body: (UInt8) -> Bool) -> Bool {
         var pendingSpace = false, started = false
         for byte in text.utf8 {
             guard let letter = lowerLetterOrDigit(byte) else {
@@ -33,13 +31,13 @@ public enum Words {
                 continue
             }
             if pendingSpace {
-                guard label.next() == 0x20 else { return false }
+                guard body(0x20) else { return false }
                 pendingSpace = false
             }
-            guard label.next() == letter else { return false }
+            guard body(letter) else { return false }
             started = true
         }
-        return label.next() == nil
+        return true
     }
 
     /// Whether the text speaks about the person themselves ("my calf", "I get", "I'm").
