@@ -12,17 +12,17 @@ public struct Interpreter: Sendable {
     /// The red-flag rules, and every finding they test for: an utterance that mentions none of
     /// these findings cannot raise a red flag, so most skip the rule check entirely.
     private let redFlagRules: [TriageRule]
-    private let redFlagFindings: Set<Finding>
+    private let redFlagFindings: FindingSet
 
     public init(knowledge: KnowledgeModel, lexicon: Lexicon) {
         self.knowledge = knowledge
         self.lexicon = lexicon
         redFlagRules = knowledge.triageRules.filter(\.isRedFlag)
-        redFlagFindings = Set(redFlagRules.flatMap { $0.match.all.map(\.finding) + $0.match.any.map(\.finding) })
+        redFlagFindings = FindingSet(redFlagRules.flatMap { $0.match.all.map(\.finding) + $0.match.any.map(\.finding) })
     }
 
     private func redFlags(for findings: Findings) -> [String] {
-        guard findings.present.contains(where: redFlagFindings.contains) else { return [] }
+        guard !findings.present.isDisjoint(with: redFlagFindings) else { return [] }
         return TriageRule.matching(redFlagRules, for: findings).map(\.id)
     }
 
