@@ -226,3 +226,8 @@ final class Lock: @unchecked Sendable {
         return try body()
     }
 }
+
+extension Duration {
+    /// The duration in seconds, as a Double (expiry times, benchmark figures).
+    public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}

@@ -248,8 +248,3 @@ final class GroupCommitter: @unchecked Sendable {
         }
     }
 }
-
-extension Duration {
-    /// The duration in seconds, as a Double.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
-}

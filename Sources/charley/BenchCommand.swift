@@ -58,22 +58,20 @@ struct BenchCommand: ParsableCommand {
                 }
             }
             samples.sort()
-            func micros(_ d: Duration) -> Double { Double(d.components.attoseconds) / 1e12 + Double(d.components.seconds) * 1e6 }
             let total = samples.reduce(Duration.zero, +)
             print("turn: \(samples.count) turns from \(scripts.count) dialogues x \(rounds) rounds")
             print(String(format: "  mean %.1f µs, p50 %.1f µs, p99 %.1f µs", micros(total) / Double(samples.count),
                          micros(samples[samples.count / 2]), micros(samples[Int(Double(samples.count) * 0.99)])))
-            let kinds = byKind.mapValues { $0.sorted() }.sorted { $0.value[$0.value.count / 2] > $1.value[$1.value.count / 2] }
-            for (kind, times) in kinds.prefix(slowest) {
-                print(String(format: "  %@: p50 %.1f µs (%.1f%% of turns)", kind, micros(times[times.count / 2]),
-                             100 * Double(times.count) / Double(samples.count)))
+            for kind in bySlowestMedian(byKind).prefix(slowest) {
+                print(String(format: "  %@: p50 %.1f µs (%.1f%% of turns)", kind.name, micros(kind.median),
+                             100 * Double(kind.count) / Double(samples.count)))
             }
-            let lines = byLine.mapValues { $0.sorted() }.sorted { $0.value[$0.value.count / 2] > $1.value[$1.value.count / 2] }
-            for (line, times) in lines.prefix(slowest) {
-                print(String(format: "  %.1f µs: %@", micros(times[times.count / 2]), String(line.prefix(100))))
+            for line in bySlowestMedian(byLine).prefix(slowest) {
+                print(String(format: "  %.1f µs: %@", micros(line.median), String(line.name.prefix(100))))
             }
 
             // Memory per idle session: resident size before and after holding N mid-interview states.
+            guard sessions > 0 else { return }
             let before = Self.residentBytes()
             var held: [String: SessionState] = [:]
             held.reserveCapacity(sessions)
@@ -129,7 +127,6 @@ struct BenchCommand: ParsableCommand {
             }
             let total = clock.now - start
             samples.sort()
-            func micros(_ d: Duration) -> Double { Double(d.components.attoseconds) / 1e12 + Double(d.components.seconds) * 1e6 }
             let count = Double(samples.count)
             print("interpret: \(utterances.count) utterances x \(rounds) rounds = \(samples.count) calls")
             print(String(format: "  mean %.2f µs, p50 %.2f µs, p99 %.2f µs, max %.1f µs",
@@ -163,6 +160,14 @@ struct BenchCommand: ParsableCommand {
             "So i was sleeping and out of nowhere i get this super painful muscle cramp at 4:00 am and now my foot hurts",
         ]
     }
+}
+
+/// A duration in microseconds, as the benchmarks print them.
+func micros(_ duration: Duration) -> Double { duration.seconds * 1e6 }
+
+/// The groups' samples by their median, slowest first (`bench turn --slowest`).
+func bySlowestMedian(_ groups: [String: [Duration]]) -> [(name: String, median: Duration, count: Int)] {
+    groups.map { name, times in (name, times.sorted()[times.count / 2], times.count) }.sorted { $0.median > $1.median }
 }
 
 /// Seconds of CPU time this process has used.

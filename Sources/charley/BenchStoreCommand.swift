@@ -34,7 +34,6 @@ struct BenchStoreCommand: AsyncParsableCommand {
         let encoded = try states.map { try JSONEncoder().encode($0).count }
         print("store: \(sessions) sessions, state JSON mean \(encoded.reduce(0, +) / max(encoded.count, 1)) bytes")
         let clock = ContinuousClock()
-        func micros(_ d: Duration) -> Double { Double(d.components.attoseconds) / 1e12 + Double(d.components.seconds) * 1e6 }
         for durability in SQLiteSessionStore.Durability.allCases {
             let directory = folder + "/charley-bench-store-\(UUID().uuidString.prefix(8))"
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
