@@ -12,9 +12,8 @@ struct MessageParser {
     private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     /// The message, or `.invalid` when the line is not such an object (or not UTF-8).
-    static func parse(_ line: some Collection<UInt8>) throws(Failure) -> ClientMessage {
-        let array = Array(line)
-        let result: Result<ClientMessage, Failure> = array.withUnsafeBufferPointer { buffer in
+    static func parse(_ line: [UInt8]) throws(Failure) -> ClientMessage {
+        let result: Result<ClientMessage, Failure> = line.withUnsafeBufferPointer { buffer in
             var parser = MessageParser(buffer)
             return Result { () throws(Failure) in try parser.message() }
         }
