@@ -41,11 +41,14 @@ public final class SocketClient {
         try send(bytes: Array((line + "\n").utf8))
     }
 
-    /// Raw bytes, newline or not (tests send junk and half lines).
+    /// Raw bytes, newline or not (tests send junk and half lines). A daemon that closed the
+    /// connection (stopped, killed, or refusing an overlong line) is an error thrown here:
+    /// MSG_NOSIGNAL keeps the kernel from killing this whole process with SIGPIPE instead.
     public func send(bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            let written = bytes[offset...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if written < 0 && errno == EINTR { continue }
             if written <= 0 { throw Failure(description: "the daemon closed the connection") }
             offset += written
         }

@@ -1,4 +1,5 @@
 import Foundation
+import SocketServer
 import Testing
 
 @Suite("The socket daemon, real process and real sockets", .serialized)
@@ -219,6 +220,21 @@ struct SocketServerTests {
             usleep(2_000)
             #expect(daemon.stop() == 0)
             while spray.isExecuting { usleep(1_000) }
+        }
+    }
+
+    @Test("a client whose daemon is gone gets an error from send, and its process lives on (no SIGPIPE)")
+    func sendAfterTheDaemonDied() throws {
+        let daemon = try Daemon()
+        let client = try SocketClient(path: daemon.socketPath)
+        try client.send(#"{"type":"ping"}"#)
+        #expect(client.readLine(timeout: 10)?.contains("pong") == true)
+        daemon.crash()
+        // The first write after the peer closed may still be taken by the kernel; a later one fails.
+        // Before MSG_NOSIGNAL, that failing write killed this test process with SIGPIPE.
+        let line = Array(repeating: UInt8(ascii: "a"), count: 65536)
+        #expect(throws: SocketClient.Failure.self) {
+            for _ in 0..<100 { try client.send(bytes: line) }
         }
     }
 
