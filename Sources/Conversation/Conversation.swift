@@ -13,12 +13,17 @@ public final class Conversation: Sendable {
 
     /// Lines and names an assessment quotes, made once from the knowledge model.
     let assessmentText: AssessmentText
+    /// The causes and triage rules laid out for a turn's ranking and matching, made once.
+    let causeIndex: CauseIndex
+    let ruleIndex: RuleIndex
 
     public init(knowledge: KnowledgeModel, interpreter: Interpreter, interview: Interview) {
         self.knowledge = knowledge
         self.interpreter = interpreter
         self.interview = interview
         self.assessmentText = AssessmentText(knowledge)
+        self.causeIndex = CauseIndex(knowledge)
+        self.ruleIndex = RuleIndex(knowledge.triageRules)
     }
 
     /// The shipped knowledge model, lexicon and interview.
@@ -102,7 +107,7 @@ public final class Conversation: Sendable {
            !state.stage.isPastInterview {
             lines.append(question.text)
         } else if state.stage == .escalated, let triage = state.triage {
-            lines.append(Turn.triageLine(triage, rules: state.redFlags.compactMap(knowledge.rule)))
+            lines.append(Turn.triageLine(triage, rules: state.redFlags.compactMap(knowledge.rule), text: assessmentText))
         } else {
             lines.append("You can ask me anything else, or say \"restart\" to start again.")
         }
@@ -144,17 +149,16 @@ public final class Conversation: Sendable {
         let findings = state.findings
         let questions = interview.questions
         // By index, reading fields in place: `for question in questions` copies every question.
-        for index in questions.indices where !state.asked.contains(questions[index].id) {
-            if let first = questions[index].firstWhen, first.contains(where: findings.present.contains),
-               !isAnswered(questions[index], findings) {
+        for index in questions.indices where !questions[index].firstWhenSet.isDisjoint(with: findings.present) {
+            if !state.asked.contains(questions[index].id) && !isAnswered(questions[index], findings) {
                 return questions[index]
             }
         }
-        for index in questions.indices where !state.asked.contains(questions[index].id) {
-            if let requires = questions[index].requires, !requires.allSatisfy(findings.present.contains) { continue }
-            if let unless = questions[index].unless, unless.contains(where: findings.present.contains) { continue }
-            if isAnswered(questions[index], findings) { continue }
-            return questions[index]
+        for index in questions.indices where questions[index].requiredSet.isSubset(of: findings.present)
+            && questions[index].unlessSet.isDisjoint(with: findings.present) {
+            if !state.asked.contains(questions[index].id) && !isAnswered(questions[index], findings) {
+                return questions[index]
+            }
         }
         return conditionQuestion(state, rank: rank)
     }
@@ -199,26 +203,77 @@ public final class Conversation: Sendable {
     static let noObviousTrigger = Finding(.context, "no_obvious_trigger")
 }
 
-/// What an assessment quotes from the knowledge model, by id: a cause's place in the list, the
-/// "- name: how" line of each self-care treatment (none for what only a doctor may consider),
-/// the line of each prevention tip, and how each source is cited (a seed article by its file
-/// name, a public source by its title). Made once, so an assessment looks up instead of
-/// scanning lists and building the same lines again.
+/// What an assessment quotes from the knowledge model, made once so that an assessment only
+/// looks up numbers and copies finished lines: each cause's name, the "- name: how" lines of
+/// its self-care treatments (none for what only a doctor may consider), the "- name: advice"
+/// lines of its prevention tips, and the sources it cites, each as a number; how each source is
+/// cited (a seed article by its file name, a public source by its title); each rule's title as
+/// the triage line quotes it.
 struct AssessmentText: Sendable {
+    struct CauseText: Sendable {
+        var name: String
+        var careLevel: TriageLevel
+        /// Into `lines`.
+        var care: [Int]
+        var tips: [Int]
+        /// Into `sourceNames`.
+        var sources: [Int]
+    }
+
     var causeIndex: [String: Int] = [:]
-    var careLine: [String: String] = [:]
-    var tipLine: [String: String] = [:]
-    var sourceName: [String: String] = [:]
+    var causes: [CauseText] = []
+    /// Care lines and tip lines, numbered together (so one list of numbers can hold both).
+    var lines: [String] = []
+    /// The care lines every assessment may fall back on (stretching, massage).
+    var generalCare: [Int] = []
+    var sourceNames: [String] = []
+    var sourceNumber: [String: Int] = [:]
+    /// Lowercased, by rule id.
+    var ruleTitle: [String: String] = [:]
+    var ruleSources: [String: [Int]] = [:]
 
     init(_ knowledge: KnowledgeModel) {
-        for (index, cause) in knowledge.causes.enumerated() where causeIndex[cause.id] == nil { causeIndex[cause.id] = index }
+        var careLine: [String: Int] = [:], tipLine: [String: Int] = [:]
         for treatment in knowledge.treatments where treatment.kind != .doctorMayConsider && careLine[treatment.id] == nil {
-            careLine[treatment.id] = "- \(treatment.name): \(treatment.how)"
+            careLine[treatment.id] = lines.count
+            lines.append("- \(treatment.name): \(treatment.how)")
         }
-        for tip in knowledge.prevention where tipLine[tip.id] == nil { tipLine[tip.id] = "- \(tip.name): \(tip.advice)" }
-        for source in knowledge.sources where sourceName[source.id] == nil {
-            sourceName[source.id] = source.kind == .seed ? source.id : source.title
+        for tip in knowledge.prevention where tipLine[tip.id] == nil {
+            tipLine[tip.id] = lines.count
+            lines.append("- \(tip.name): \(tip.advice)")
         }
+        for source in knowledge.sources where sourceNumber[source.id] == nil {
+            sourceNumber[source.id] = sourceNames.count
+            sourceNames.append(source.kind == .seed ? source.id : source.title)
+        }
+        generalCare = ["stretch", "massage"].compactMap { careLine[$0] }
+        for (index, cause) in knowledge.causes.enumerated() {
+            if causeIndex[cause.id] == nil { causeIndex[cause.id] = index }
+            causes.append(CauseText(name: cause.name, careLevel: cause.careLevel, care: cause.treatments.map { careLine[$0] ?? -1 },
+                                    tips: cause.prevention.map { tipLine[$0] ?? -1 }, sources: cause.sources.map { sourceNumber[$0] ?? -1 }))
+        }
+        for rule in knowledge.triageRules where ruleTitle[rule.id] == nil {
+            ruleTitle[rule.id] = rule.title.lowercased()
+            ruleSources[rule.id] = rule.sources.map { sourceNumber[$0] ?? -1 }
+        }
+    }
+
+    /// How `ids` are cited, joined with "; " (unknown ids left out).
+    func sources(_ ids: [String]) -> String {
+        var text = ""
+        for id in ids {
+            guard let number = sourceNumber[id] else { continue }
+            if !text.isEmpty { text += "; " }
+            text += sourceNames[number]
+        }
+        return text
     }
 }
 
+extension Array where Element == Int {
+    /// Appends the numbers of `more` not already here and not -1 (a name with nothing to quote),
+    /// until there are `limit`.
+    mutating func appendNew(_ more: [Int], limit: Int = .max) {
+        for number in more where count < limit && number >= 0 && !contains(number) { append(number) }
+    }
+}

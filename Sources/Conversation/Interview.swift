@@ -53,12 +53,23 @@ public struct InterviewQuestion: Sendable, Equatable, Decodable {
     /// What "no" denies (`onNo.absent`), as a set: a symptom group counts as answered once
     /// most of it is known either way.
     public private(set) var deniedByNo = FindingSet()
-    public var requires: [Finding]?
-    public var unless: [Finding]?
+    public var requires: [Finding]? {
+        didSet { requiredSet = FindingSet(requires ?? []) }
+    }
+    public var unless: [Finding]? {
+        didSet { unlessSet = FindingSet(unless ?? []) }
+    }
     /// Asked before every other question once one of these is known (and then even when
     /// `unless` holds): "which leg?" as soon as a swelling is mentioned, so that the warning
     /// sign can be judged at once.
-    public var firstWhen: [Finding]?
+    public var firstWhen: [Finding]? {
+        didSet { firstWhenSet = FindingSet(firstWhen ?? []) }
+    }
+    /// `requires`, `unless` and `firstWhen` as sets, for choosing the next question on every
+    /// turn with word operations.
+    private(set) var requiredSet = FindingSet()
+    private(set) var unlessSet = FindingSet()
+    private(set) var firstWhenSet = FindingSet()
 
     enum CodingKeys: String, CodingKey {
         case id, stage, fills, text, why, suggestions, requires, unless
@@ -80,6 +91,8 @@ public struct InterviewQuestion: Sendable, Equatable, Decodable {
         self.deniedByNo = FindingSet(onNo?.absent ?? [])
         self.requires = requires
         self.unless = unless
+        self.requiredSet = FindingSet(requires ?? [])
+        self.unlessSet = FindingSet(unless ?? [])
         self.offered = Self.offered(suggestions, fills: fills)
     }
 
@@ -96,6 +109,7 @@ public struct InterviewQuestion: Sendable, Equatable, Decodable {
                   requires: try c.decodeIfPresent([Finding].self, forKey: .requires),
                   unless: try c.decodeIfPresent([Finding].self, forKey: .unless))
         firstWhen = try c.decodeIfPresent([Finding].self, forKey: .firstWhen)
+        firstWhenSet = FindingSet(firstWhen ?? [])
     }
 
     /// Condition questions ask about one finding: yes means present, no means absent.

@@ -316,13 +316,13 @@ struct Turn {
         if var cache = rankCache, cache.findings == findings {
             if reasons && !cache.reasons {
                 // Ranked already to choose a question: only the reasons are missing.
-                knowledge.addReasons(to: &cache.ranked, for: findings, limit: 3)
+                conversation.causeIndex.addReasons(to: &cache.ranked, for: findings, limit: 3)
                 cache.reasons = true
                 rankCache = cache
             }
             return cache.ranked
         }
-        let ranked = knowledge.rankCauses(for: findings, reasonsFor: reasons ? 3 : 0)
+        let ranked = conversation.causeIndex.rankCauses(for: findings, reasonsFor: reasons ? 3 : 0)
         rankCache = (findings, reasons, ranked)
         return ranked
     }
@@ -330,7 +330,7 @@ struct Turn {
     /// The triage rules that hold for `findings`, once per turn for the same findings.
     mutating func matchingRules(_ findings: Findings) -> [TriageRule] {
         if let cache = rulesCache, cache.findings == findings { return cache.rules }
-        let rules = knowledge.matchingRules(for: findings)
+        let rules = conversation.ruleIndex.matchingRules(for: findings)
         rulesCache = (findings, rules)
         return rules
     }
@@ -342,51 +342,81 @@ struct Turn {
         let ranked = Self.worthNaming(rankCauses(state.findings))
         self.ranked = ranked
         let rules = matchingRules(state.findings)
-        var level = rules.map(\.level).max() ?? .selfCare
         let text = conversation.assessmentText
-        let causes = knowledge.causes
-        if let top = ranked.first, top.score >= 0.5, let index = text.causeIndex[top.id] { level = max(level, causes[index].careLevel) }
+        // The causes shown (three at most), by their place in the model.
+        var shown: [Int] = []
+        for entry in ranked.prefix(3) { if let index = text.causeIndex[entry.id] { shown.append(index) } }
+        var level = rules.first?.level ?? .selfCare  // the rules come most severe first
+        if let top = ranked.first, top.score >= 0.5, let index = text.causeIndex[top.id] { level = max(level, text.causes[index].careLevel) }
         state.raise(to: level)
         let final = state.triage ?? level
 
-        lines.append("Here is what I make of it. This is not a diagnosis: only a doctor who examines you can say what is causing your cramps.")
+        // One string, sized once, with the paragraphs the reply would otherwise join.
+        var out = "Here is what I make of it. This is not a diagnosis: only a doctor who examines you can say what is causing your cramps.\n\n"
+        out.reserveCapacity(2048)
         if ranked.isEmpty {
-            lines.append("I don't have enough to go on to suggest a likely cause.")
+            out += "I don't have enough to go on to suggest a likely cause."
         } else {
-            var list = "Possible causes, most likely first:"
-            for (index, entry) in ranked.prefix(3).enumerated() {
+            out += "Possible causes, most likely first:"
+            for (position, entry) in ranked.prefix(3).enumerated() {
                 guard let cause = text.causeIndex[entry.id] else { continue }
-                list += "\n\(index + 1). \(causes[cause].name), because \(entry.because.prefix(3).joined(separator: "; "))."
-                if let against = entry.against.first { list += " (Against it: \(against).)" }
+                out += "\n\(position + 1). "
+                out += text.causes[cause].name
+                out += ", because "
+                for (position, reason) in entry.because.prefix(3).enumerated() {
+                    if position > 0 { out += "; " }
+                    out += reason
+                }
+                out += "."
+                if let against = entry.against.first { out += " (Against it: \(against).)" }
             }
-            lines.append(list)
         }
-        lines.append(Self.triageLine(final, rules: rules))
-        // The two leading causes' treatments, tips and sources, by index (no copies of the causes).
-        let leading = ranked.prefix(2).compactMap { text.causeIndex[$0.id] }
-        let care = (leading.flatMap { causes[$0].treatments } + ["stretch", "massage"]).uniqued().compactMap { text.careLine[$0] }.prefix(3)
+        out += "\n\n"
+        out += Self.triageLine(final, rules: rules, text: text)
+        // The two leading causes' treatments and tips, then the sources cited.
+        let leading = shown.prefix(2)
+        var care: [Int] = []
+        for cause in leading { care.appendNew(text.causes[cause].care, limit: 3) }
+        care.appendNew(text.generalCare, limit: 3)
         if !care.isEmpty {
-            lines.append("What you can do:\n" + care.joined(separator: "\n"))
+            out += "\n\nWhat you can do:"
+            for line in care { out += "\n"; out += text.lines[line] }
         }
-        let tips = leading.flatMap { causes[$0].prevention }.uniqued().compactMap { text.tipLine[$0] }.prefix(3)
+        var tips: [Int] = []
+        for cause in leading { tips.appendNew(text.causes[cause].tips, limit: 3) }
         if !tips.isEmpty {
-            lines.append("To prevent them:\n" + tips.joined(separator: "\n"))
+            out += "\n\nTo prevent them:"
+            for line in tips { out += "\n"; out += text.lines[line] }
         }
-        lines.append("See a doctor if a cramp lasts more than 10 minutes, they keep coming back or spoil your sleep, or they come with numbness, swelling, redness or weakness. Call emergency services for chest pain or trouble breathing.")
-        let cited = (leading.flatMap { causes[$0].sources } + rules.flatMap(\.sources)).uniqued()
-        lines.append("Sources: \(sources(cited)).")
-        lines.append("You can ask me anything else, or say \"restart\".")
+        out += "\n\nSee a doctor if a cramp lasts more than 10 minutes, they keep coming back or spoil your sleep, or they come with numbness, swelling, redness or weakness. Call emergency services for chest pain or trouble breathing."
+        var cited: [Int] = []
+        for cause in leading { cited.appendNew(text.causes[cause].sources) }
+        for rule in rules { cited.appendNew(text.ruleSources[rule.id] ?? []) }
+        out += "\n\nSources: "
+        for (position, source) in cited.enumerated() {
+            if position > 0 { out += "; " }
+            out += text.sourceNames[source]
+        }
+        out += ".\n\nYou can ask me anything else, or say \"restart\"."
+        lines.append(out)
         suggestions = Self.assessmentSuggestions
     }
 
     /// The leading cause, and the others only when the evidence for them is more than a nudge.
     static func worthNaming(_ ranked: [RankedCause]) -> [RankedCause] {
-        Array(ranked.enumerated().filter { $0.offset == 0 || $0.element.score >= 0.3 }.map(\.element))
+        // Ranked most likely first, so those kept are the first and a run after it.
+        let end = ranked.indices.dropFirst().first { ranked[$0].score < 0.3 } ?? ranked.count
+        return Array(ranked[..<end])
     }
 
-    static func triageLine(_ level: TriageLevel, rules: [TriageRule]) -> String {
-        let reasons = rules.filter { $0.level == level }.map { $0.title.lowercased() }
-        let why = reasons.isEmpty ? "" : " (\(reasons.joined(separator: "; ")))"
+    /// The triage line; the reasons named are the titles of the rules at `level`.
+    static func triageLine(_ level: TriageLevel, rules: [TriageRule], text: AssessmentText) -> String {
+        var why = ""
+        for rule in rules where rule.level == level {
+            why += why.isEmpty ? " (" : "; "
+            why += text.ruleTitle[rule.id] ?? rule.title.lowercased()
+        }
+        if !why.isEmpty { why += ")" }
         switch level {
         case .selfCare:
             return "Triage: self-care. This sounds like the common kind of cramp you can usually manage yourself; if you are unsure or it changes, check with a doctor or pharmacist."
@@ -399,9 +429,7 @@ struct Turn {
         }
     }
 
-    private func sources(_ ids: [String]) -> String {
-        ids.compactMap { conversation.assessmentText.sourceName[$0] }.joined(separator: "; ")
-    }
+    private func sources(_ ids: [String]) -> String { conversation.assessmentText.sources(ids) }
 
     static let assessmentSuggestions = ["What causes cramps?", "How do I stop a cramp?", "How can I prevent them?", "restart"]
 

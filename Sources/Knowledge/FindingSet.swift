@@ -124,6 +124,20 @@ public struct FindingSet: Sendable, Hashable {
         for index in findings.indices { insert(findings[index]) }
     }
 
+    /// Word by word, without building the difference (SetAlgebra's default builds it).
+    public func isSubset(of other: FindingSet) -> Bool {
+        guard w0 & ~other.w0 | w1 & ~other.w1 | w2 & ~other.w2 | w3 & ~other.w3 == 0 else { return false }
+        for index in rest.indices where rest[index] & ~(index < other.rest.count ? other.rest[index] : 0) != 0 { return false }
+        return true
+    }
+
+    /// Word by word, without building the intersection.
+    public func isDisjoint(with other: FindingSet) -> Bool {
+        guard w0 & other.w0 | w1 & other.w1 | w2 & other.w2 | w3 & other.w3 == 0 else { return false }
+        for index in 0..<Swift.min(rest.count, other.rest.count) where rest[index] & other.rest[index] != 0 { return false }
+        return true
+    }
+
     public func union(_ other: FindingSet) -> FindingSet { var copy = self; copy.formUnion(other); return copy }
     public func intersection(_ other: FindingSet) -> FindingSet { var copy = self; copy.formIntersection(other); return copy }
     public func symmetricDifference(_ other: FindingSet) -> FindingSet {

@@ -11,19 +11,20 @@ public struct Interpreter: Sendable {
 
     /// The red-flag rules, and every finding they test for: an utterance that mentions none of
     /// these findings cannot raise a red flag, so most skip the rule check entirely.
-    private let redFlagRules: [TriageRule]
+    private let redFlagRules: RuleIndex
     private let redFlagFindings: FindingSet
 
     public init(knowledge: KnowledgeModel, lexicon: Lexicon) {
         self.knowledge = knowledge
         self.lexicon = lexicon
-        redFlagRules = knowledge.triageRules.filter(\.isRedFlag)
-        redFlagFindings = FindingSet(redFlagRules.flatMap { $0.match.all.map(\.finding) + $0.match.any.map(\.finding) })
+        let rules = knowledge.triageRules.filter(\.isRedFlag)
+        redFlagRules = RuleIndex(rules)
+        redFlagFindings = FindingSet(rules.flatMap { $0.match.all.map(\.finding) + $0.match.any.map(\.finding) })
     }
 
     private func redFlags(for findings: Findings) -> [String] {
         guard !findings.present.isDisjoint(with: redFlagFindings) else { return [] }
-        return TriageRule.matching(redFlagRules, for: findings).map(\.id)
+        return redFlagRules.matching(findings).map { redFlagRules.rules[$0].id }
     }
 
     /// The shipped knowledge model and lexicon.

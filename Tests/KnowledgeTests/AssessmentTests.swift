@@ -122,6 +122,32 @@ struct AssessmentTests {
             #expect(later == model.rankCauses(for: findings, reasonsFor: 3))
         }
     }
+
+    @Test("the indexes rank causes and match rules exactly as the model does (seeded random findings)")
+    func indexesAgreeWithTheModel() {
+        let all = model.vocabulary.flatMap { kind, terms in terms.map { Finding(kind, $0.id) } }.sorted()
+        let causes = CauseIndex(model), rules = RuleIndex(model.triageRules)
+        var random = SeededRandom(seed: 11)
+        var matchedSome = 0
+        for round in 0..<2_000 {
+            // Sparse and dense draws: dense ones make many rules and causes hold at once.
+            let oneIn = round % 2 == 0 ? 8 : 3
+            var findings = Findings()
+            for finding in all where Int.random(in: 0..<oneIn, using: &random) == 0 {
+                if Bool.random(using: &random) { findings.present.insert(finding) } else { findings.absent.insert(finding) }
+            }
+            #expect(causes.rankCauses(for: findings) == model.rankCauses(for: findings))
+            let limit = Int.random(in: 0...4, using: &random)
+            var later = causes.rankCauses(for: findings, reasonsFor: 0)
+            causes.addReasons(to: &later, for: findings, limit: limit)
+            #expect(later == model.rankCauses(for: findings, reasonsFor: limit))
+            let expected = model.matchingRules(for: findings)
+            #expect(rules.matchingRules(for: findings) == expected)
+            #expect(rules.matching(findings).map { rules.rules[$0].id } == expected.map(\.id))
+            if expected.count > 1 { matchedSome += 1 }
+        }
+        #expect(matchedSome > 100, "the draws reach findings where several rules hold")
+    }
 }
 
 @Suite("Edit distance")

@@ -41,6 +41,8 @@ struct FindingSetTests {
             #expect(Set(x.subtracting(y)) == a.subtracting(b))
             #expect(Set(x.symmetricDifference(y)) == a.symmetricDifference(b))
             #expect((x == y) == (a == b))
+            #expect(x.isSubset(of: y) == a.isSubset(of: b) && x.isSubset(of: x.union(y)))
+            #expect(x.isDisjoint(with: y) == a.isDisjoint(with: b) && x.isDisjoint(with: y.subtracting(x)))
             #expect(x.subtracting(y).union(x.intersection(y)) == x, "equal sets are equal values, trailing words or not")
             let probe = pool.randomElement(using: &random)!
             #expect(x.contains(probe) == a.contains(probe))

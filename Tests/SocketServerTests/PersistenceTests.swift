@@ -259,7 +259,7 @@ struct PersistenceTests {
                 """)
         }
         let log = folder.appendingPathComponent("daemon.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         let daemon = try Daemon(folder: folder, stderr: handle)
         let again = try LineClient(path: daemon.socketPath)

@@ -1,0 +1,163 @@
+import Foundation
+
+/// The knowledge model's causes laid out for ranking on every turn: each cause's evidence as
+/// finding numbers and weights in one flat array, its reasons worded once. Gives exactly what
+/// `KnowledgeModel.rankCauses` gives (tests hold the two together), without copying a cause,
+/// retaining its strings or looking up a term on the way. Built once per model (a
+/// `Conversation` holds one); a model changed later needs a new index.
+public struct CauseIndex: Sendable {
+    /// One piece of evidence: plain values only, so reading it costs no reference counting.
+    struct Test {
+        var finding: Finding
+        var absent: Bool
+        var weight: Double
+        /// Into `reasons`.
+        var reason: Int
+    }
+
+    private let ids: [String]
+    private let priors: [Double]
+    /// Cause `i`'s evidence is `tests[starts[i]..<starts[i + 1]]`.
+    private let starts: [Int]
+    private let tests: [Test]
+    /// The wording of each test's reason: the written one, else the finding's label.
+    private let reasons: [String]
+    private let positions: [String: Int]
+
+    public init(_ model: KnowledgeModel) {
+        var starts = [0], tests: [Test] = [], reasons: [String] = [], positions: [String: Int] = [:]
+        for (index, cause) in model.causes.enumerated() {
+            for evidence in cause.evidence {
+                tests.append(Test(finding: evidence.finding.finding, absent: evidence.finding.expectsAbsent,
+                                  weight: evidence.weight, reason: reasons.count))
+                reasons.append(evidence.reason ?? model.defaultReason(evidence.finding))
+            }
+            starts.append(tests.count)
+            if positions[cause.id] == nil { positions[cause.id] = index }
+        }
+        ids = model.causes.map(\.id)
+        priors = model.causes.map(\.prior)
+        self.starts = starts
+        self.tests = tests
+        self.reasons = reasons
+        self.positions = positions
+    }
+
+    private func holds(_ test: Test, in findings: Findings) -> Bool {
+        test.absent ? findings.absent.contains(test.finding) : findings.present.contains(test.finding)
+    }
+
+    /// As `KnowledgeModel.rankCauses(for:reasonsFor:)`.
+    public func rankCauses(for findings: Findings, reasonsFor limit: Int = .max) -> [RankedCause] {
+        var scored: [(cause: Int, score: Double)] = []
+        for cause in ids.indices {
+            var total = priors[cause]
+            var supported = false
+            for test in starts[cause]..<starts[cause + 1] where holds(tests[test], in: findings) {
+                total += tests[test].weight
+                if tests[test].weight > 0 { supported = true }
+            }
+            guard supported else { continue }
+            scored.append((cause, (1 / (1 + exp(-total)) * 100).rounded() / 100))
+        }
+        scored.sort { $0.score != $1.score ? $0.score > $1.score : ids[$0.cause] < ids[$1.cause] }
+        var ranked: [RankedCause] = []
+        ranked.reserveCapacity(scored.count)
+        for (position, entry) in scored.enumerated() {
+            ranked.append(RankedCause(id: ids[entry.cause], score: entry.score, because: []))
+            if position < limit { addReasons(to: &ranked[position], cause: entry.cause, for: findings) }
+        }
+        return ranked
+    }
+
+    /// As `KnowledgeModel.addReasons(to:for:limit:)`.
+    public func addReasons(to ranked: inout [RankedCause], for findings: Findings, limit: Int) {
+        for rank in ranked.indices.prefix(limit) where ranked[rank].because.isEmpty && ranked[rank].against.isEmpty {
+            guard let cause = positions[ranked[rank].id] else { continue }
+            addReasons(to: &ranked[rank], cause: cause, for: findings)
+        }
+    }
+
+    private func addReasons(to entry: inout RankedCause, cause: Int, for findings: Findings) {
+        var support: [(weight: Double, reason: Int)] = [], against: [(weight: Double, reason: Int)] = []
+        for test in starts[cause]..<starts[cause + 1] where holds(tests[test], in: findings) {
+            let weight = tests[test].weight
+            if weight > 0 { support.append((weight, tests[test].reason)) } else { against.append((-weight, tests[test].reason)) }
+        }
+        entry.because = strongestFirst(support)
+        entry.against = strongestFirst(against)
+    }
+
+    /// Heaviest first, ties by wording; each wording once.
+    private func strongestFirst(_ weighted: [(weight: Double, reason: Int)]) -> [String] {
+        guard !weighted.isEmpty else { return [] }
+        let order = weighted.sorted { $0.weight != $1.weight ? $0.weight > $1.weight : reasons[$0.reason] < reasons[$1.reason] }
+        var kept: [String] = []
+        kept.reserveCapacity(order.count)
+        for entry in order where !kept.contains(reasons[entry.reason]) { kept.append(reasons[entry.reason]) }
+        return kept
+    }
+}
+
+/// Triage rules laid out for matching on every turn: each rule's tests as bit sets, and the
+/// rules already in the order a match is reported (most severe first, ties by id), so matching
+/// is word operations with nothing to sort. Gives exactly what `TriageRule.matching` gives
+/// (tests hold the two together).
+public struct RuleIndex: Sendable {
+    /// The rules, most severe first, ties by id.
+    public let rules: [TriageRule]
+
+    private struct Compiled {
+        var present: FindingSet
+        var absent: FindingSet
+        /// Into `anyTests`.
+        var any: Range<Int>
+        var atLeast: Int
+        var none: FindingSet
+        var empty: Bool
+    }
+
+    private let compiled: [Compiled]
+    private let anyTests: [FindingTest]
+
+    public init(_ rules: [TriageRule]) {
+        self.rules = rules.sorted { ($0.level, $1.id) > ($1.level, $0.id) }
+        var anyTests: [FindingTest] = []
+        compiled = self.rules.map { rule in
+            let match = rule.match
+            let start = anyTests.count
+            anyTests += match.any
+            return Compiled(present: FindingSet(match.all.filter { !$0.expectsAbsent }.map(\.finding)),
+                            absent: FindingSet(match.all.filter(\.expectsAbsent).map(\.finding)),
+                            any: start..<anyTests.count, atLeast: match.atLeast, none: FindingSet(match.none),
+                            empty: match.all.isEmpty && match.any.isEmpty)
+        }
+        self.anyTests = anyTests
+    }
+
+    /// The positions in `rules` of the rules that hold, in `rules`' order.
+    public func matching(_ findings: Findings) -> [Int] {
+        var matched: [Int] = []
+        for index in compiled.indices where holds(index, findings) { matched.append(index) }
+        return matched
+    }
+
+    /// As `TriageRule.matching(_:for:)`.
+    public func matchingRules(for findings: Findings) -> [TriageRule] {
+        var matched: [TriageRule] = []
+        for index in compiled.indices where holds(index, findings) { matched.append(rules[index]) }
+        return matched
+    }
+
+    /// Reads the compiled rule in place (a copy would retain its sets' storage).
+    private func holds(_ index: Int, _ findings: Findings) -> Bool {
+        guard !compiled[index].empty, compiled[index].present.isSubset(of: findings.present),
+              compiled[index].absent.isSubset(of: findings.absent),
+              compiled[index].none.isDisjoint(with: findings.present) else { return false }
+        let any = compiled[index].any
+        guard !any.isEmpty else { return true }
+        var count = 0
+        for test in any where anyTests[test].holds(in: findings) { count += 1 }
+        return count >= compiled[index].atLeast
+    }
+}
