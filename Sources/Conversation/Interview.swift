@@ -4,8 +4,9 @@ import Understanding
 import Yams
 
 /// One question of the interview, loaded from interview.yaml (or made from a condition of the
-/// knowledge model for the history stage).
-public struct InterviewQuestion: Sendable, Equatable, Decodable {
+/// knowledge model for the history stage). Immutable and shared: a class, so that choosing and
+/// asking a question on every turn passes one reference instead of copying a dozen fields.
+public final class InterviewQuestion: Sendable, Decodable {
     public struct Suggestion: Sendable, Equatable, Decodable {
         public var label: String {
             didSet { normalisedLabel = Words.normalised(label) }
@@ -33,43 +34,31 @@ public struct InterviewQuestion: Sendable, Equatable, Decodable {
         public var absent: [Finding]?
     }
 
-    public var id: String
-    public var stage: Stage
-    public var fills: FindingKind {
-        didSet { offered = Self.offered(suggestions, fills: fills) }
-    }
-    public var text: String
-    public var why: String
-    public var suggestions: [Suggestion] {
-        didSet { offered = Self.offered(suggestions, fills: fills) }
-    }
+    public let id: String
+    public let stage: Stage
+    public let fills: FindingKind
+    public let text: String
+    public let why: String
+    public let suggestions: [Suggestion]
     /// The suggestions shown with the question: the labels, and "not sure" except for a
     /// condition (made once, not on every turn that asks).
-    public private(set) var offered: [String] = []
-    public var onYes: Answer?
-    public var onNo: Answer? {
-        didSet { deniedByNo = FindingSet(onNo?.absent ?? []) }
-    }
+    public let offered: [String]
+    public let onYes: Answer?
+    public let onNo: Answer?
     /// What "no" denies (`onNo.absent`), as a set: a symptom group counts as answered once
     /// most of it is known either way.
-    public private(set) var deniedByNo = FindingSet()
-    public var requires: [Finding]? {
-        didSet { requiredSet = FindingSet(requires ?? []) }
-    }
-    public var unless: [Finding]? {
-        didSet { unlessSet = FindingSet(unless ?? []) }
-    }
+    public let deniedByNo: FindingSet
+    public let requires: [Finding]?
+    public let unless: [Finding]?
     /// Asked before every other question once one of these is known (and then even when
     /// `unless` holds): "which leg?" as soon as a swelling is mentioned, so that the warning
     /// sign can be judged at once.
-    public var firstWhen: [Finding]? {
-        didSet { firstWhenSet = FindingSet(firstWhen ?? []) }
-    }
+    public let firstWhen: [Finding]?
     /// `requires`, `unless` and `firstWhen` as sets, for choosing the next question on every
     /// turn with word operations.
-    private(set) var requiredSet = FindingSet()
-    private(set) var unlessSet = FindingSet()
-    private(set) var firstWhenSet = FindingSet()
+    let requiredSet: FindingSet
+    let unlessSet: FindingSet
+    let firstWhenSet: FindingSet
 
     enum CodingKeys: String, CodingKey {
         case id, stage, fills, text, why, suggestions, requires, unless
@@ -79,37 +68,35 @@ public struct InterviewQuestion: Sendable, Equatable, Decodable {
     }
 
     public init(id: String, stage: Stage, fills: FindingKind, text: String, why: String, suggestions: [Suggestion],
-                onYes: Answer? = nil, onNo: Answer? = nil, requires: [Finding]? = nil, unless: [Finding]? = nil) {
+                onYes: Answer? = nil, onNo: Answer? = nil, requires: [Finding]? = nil, unless: [Finding]? = nil,
+                firstWhen: [Finding]? = nil) {
         self.id = id
         self.stage = stage
         self.fills = fills
         self.text = text
         self.why = why
         self.suggestions = suggestions
+        self.offered = suggestions.map(\.label) + (fills == .condition ? [] : ["not sure"])
         self.onYes = onYes
         self.onNo = onNo
         self.deniedByNo = FindingSet(onNo?.absent ?? [])
         self.requires = requires
         self.unless = unless
+        self.firstWhen = firstWhen
         self.requiredSet = FindingSet(requires ?? [])
         self.unlessSet = FindingSet(unless ?? [])
-        self.offered = Self.offered(suggestions, fills: fills)
+        self.firstWhenSet = FindingSet(firstWhen ?? [])
     }
 
-    private static func offered(_ suggestions: [Suggestion], fills: FindingKind) -> [String] {
-        suggestions.map(\.label) + (fills == .condition ? [] : ["not sure"])
-    }
-
-    public init(from decoder: any Decoder) throws {
+    public convenience init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(id: try c.decode(String.self, forKey: .id), stage: try c.decode(Stage.self, forKey: .stage),
                   fills: try c.decode(FindingKind.self, forKey: .fills), text: try c.decode(String.self, forKey: .text),
                   why: try c.decode(String.self, forKey: .why), suggestions: try c.decode([Suggestion].self, forKey: .suggestions),
                   onYes: try c.decodeIfPresent(Answer.self, forKey: .onYes), onNo: try c.decodeIfPresent(Answer.self, forKey: .onNo),
                   requires: try c.decodeIfPresent([Finding].self, forKey: .requires),
-                  unless: try c.decodeIfPresent([Finding].self, forKey: .unless))
-        firstWhen = try c.decodeIfPresent([Finding].self, forKey: .firstWhen)
-        firstWhenSet = FindingSet(firstWhen ?? [])
+                  unless: try c.decodeIfPresent([Finding].self, forKey: .unless),
+                  firstWhen: try c.decodeIfPresent([Finding].self, forKey: .firstWhen))
     }
 
     /// Condition questions ask about one finding: yes means present, no means absent.

@@ -22,6 +22,9 @@ public struct CauseIndex: Sendable {
     private let tests: [Test]
     /// The wording of each test's reason: the written one, else the finding's label.
     private let reasons: [String]
+    /// Cause `i`'s tests in the order their reasons are given, heaviest (either way) first,
+    /// ties by wording: `order[starts[i]..<starts[i + 1]]`. Sorted here, not on every turn.
+    private let order: [Int]
     private let positions: [String: Int]
 
     public init(_ model: KnowledgeModel) {
@@ -35,8 +38,15 @@ public struct CauseIndex: Sendable {
             starts.append(tests.count)
             if positions[cause.id] == nil { positions[cause.id] = index }
         }
+        var order: [Int] = []
+        for cause in model.causes.indices {
+            order += (starts[cause]..<starts[cause + 1]).sorted {
+                abs(tests[$0].weight) != abs(tests[$1].weight) ? abs(tests[$0].weight) > abs(tests[$1].weight) : reasons[$0] < reasons[$1]
+            }
+        }
         ids = model.causes.map(\.id)
         priors = model.causes.map(\.prior)
+        self.order = order
         self.starts = starts
         self.tests = tests
         self.reasons = reasons
@@ -78,24 +88,22 @@ public struct CauseIndex: Sendable {
         }
     }
 
+    /// The reasons that hold, for and against, strongest first, each wording once: the tests
+    /// are already in that order.
     private func addReasons(to entry: inout RankedCause, cause: Int, for findings: Findings) {
-        var support: [(weight: Double, reason: Int)] = [], against: [(weight: Double, reason: Int)] = []
-        for test in starts[cause]..<starts[cause + 1] where holds(tests[test], in: findings) {
-            let weight = tests[test].weight
-            if weight > 0 { support.append((weight, tests[test].reason)) } else { against.append((-weight, tests[test].reason)) }
+        var because: [String] = [], against: [String] = []
+        for position in starts[cause]..<starts[cause + 1] {
+            let test = order[position]
+            guard holds(tests[test], in: findings) else { continue }
+            let reason = tests[test].reason
+            if tests[test].weight > 0 {
+                if !because.contains(reasons[reason]) { because.append(reasons[reason]) }
+            } else if !against.contains(reasons[reason]) {
+                against.append(reasons[reason])
+            }
         }
-        entry.because = strongestFirst(support)
-        entry.against = strongestFirst(against)
-    }
-
-    /// Heaviest first, ties by wording; each wording once.
-    private func strongestFirst(_ weighted: [(weight: Double, reason: Int)]) -> [String] {
-        guard !weighted.isEmpty else { return [] }
-        let order = weighted.sorted { $0.weight != $1.weight ? $0.weight > $1.weight : reasons[$0.reason] < reasons[$1.reason] }
-        var kept: [String] = []
-        kept.reserveCapacity(order.count)
-        for entry in order where !kept.contains(reasons[entry.reason]) { kept.append(reasons[entry.reason]) }
-        return kept
+        entry.because = because
+        entry.against = against
     }
 }
 
