@@ -39,8 +39,9 @@ public struct JSONWriter {
         pendingValue = true
     }
 
-    /// A key that is not a literal (a dictionary's).
-    public mutating func key(_ name: String) {
+    /// A key that is not a literal (a dictionary's), escaped. (A separate name: with one name
+    /// for both, a literal key would be taken as a String and escaped on every call.)
+    public mutating func key(text name: String) {
         separate()
         quoted(name)
         bytes.append(UInt8(ascii: ":"))

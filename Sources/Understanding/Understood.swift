@@ -255,7 +255,7 @@ extension Understood {
         if !corrections.isEmpty {
             out.key("corrections")
             out.beginObject()
-            for (word, correction) in corrections.sorted(by: { $0.key < $1.key }) { out.key(word); out.string(correction) }
+            for (word, correction) in corrections.sorted(by: { $0.key < $1.key }) { out.key(text: word); out.string(correction) }
             out.endObject()
         }
         if !denied.isEmpty { out.key("denied"); out.strings(denied) }
