@@ -52,9 +52,26 @@ struct Tokenizer: Sendable {
         var wordHasLetter = false
         var wordHasDigit = false
         var wordHasApostrophe = false
+        var wordIsASCII = true
 
         func flushWord() {
             guard !word.isEmpty else { return }
+            // The common case, a word of ASCII letters, is looked up from its bytes: a known
+            // word's token shares the table's text instead of making its own.
+            if let table, wordIsASCII && !wordHasDigit && !wordHasApostrophe && word.first != UInt8(ascii: "/") {
+                let id = word.withUnsafeBufferPointer { table.id(ascii: $0) }
+                if id != WordTable.unknown {
+                    word.removeAll(keepingCapacity: true)
+                    wordHasLetter = false
+                    if let expansion = table.expansion(id) {
+                        tokens.append(contentsOf: expansion)
+                    } else {
+                        tokens.append(Token(text: table.word(id), kind: .word, id: id))
+                    }
+                    return
+                }
+            }
+            wordIsASCII = true
             var text = String(decoding: word, as: UTF8.self)
             word.removeAll(keepingCapacity: true)
             let hadApostrophe = wordHasApostrophe
@@ -178,6 +195,7 @@ struct Tokenizer: Sendable {
                     // Letters beyond ASCII (é, ü, ...) are kept, lower-cased.
                     word.append(contentsOf: String(scalar).lowercased().utf8)
                     wordHasLetter = true
+                    wordIsASCII = false
                 } else {
                     flushWord()  // spaces, hyphens, emoji, symbols
                 }

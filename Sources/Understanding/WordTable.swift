@@ -1,3 +1,5 @@
+import Foundation
+
 /// A number for every word the matcher looks up, with everything it needs to know about the
 /// word: whether spelling correction leaves it alone, the phrases it starts, its value as a
 /// number or unit of time, its contraction, and its roles (function word, clause start,
@@ -24,6 +26,15 @@ struct WordTable: Sendable {
 
     private var ids: [String: Int32] = [:]
     private(set) var info: [Info] = []
+    /// Each word, by number (a token of a known word shares it instead of making its own).
+    private var words: [String] = []
+
+    // The ASCII words again, for the tokenizer's lookup straight from the bytes it read: their
+    // bytes end to end, where each starts, its hash, and an open-addressing table of numbers.
+    private var bytes: [UInt8] = []
+    private var starts: [Int] = [0]
+    private var hashes: [UInt64] = []
+    private var slots: [Int32] = Array(repeating: WordTable.unknown, count: 64)
 
     /// The word's number, made if it has none.
     mutating func add(_ word: String) -> Int32 {
@@ -31,11 +42,58 @@ struct WordTable: Sendable {
         let id = Int32(info.count)
         ids[word] = id
         info.append(Info())
+        words.append(word)
+        bytes += word.utf8
+        starts.append(bytes.count)
+        hashes.append(Self.hash(word.utf8))
+        if word.utf8.allSatisfy({ $0 < 0x80 }) {
+            if (info.count + 1) * 2 > slots.count { rehash() } else { place(id) }
+        }
         return id
     }
 
     /// The word's number, or `unknown`.
     func id(_ word: String) -> Int32 { ids[word] ?? Self.unknown }
+
+    /// The number of the word whose UTF-8 is `word`, or `unknown`: for ASCII words only (a
+    /// String lookup also matches other spellings of the same Unicode text; bytes would not).
+    func id(ascii word: UnsafeBufferPointer<UInt8>) -> Int32 {
+        let hash = Self.hash(word)
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let id = slots[slot]
+            if id == Self.unknown { return id }
+            let index = Int(id)
+            if hashes[index] == hash && starts[index + 1] - starts[index] == word.count
+                && bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress! + starts[index], word.baseAddress!, word.count) == 0 }) {
+                return id
+            }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// Word number `id`.
+    func word(_ id: Int32) -> String { words[Int(id)] }
+
+    /// FNV-1a: a few words' bytes need nothing stronger, and it costs far less than `Hasher`.
+    private static func hash(_ bytes: some Sequence<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return hash
+    }
+
+    private mutating func place(_ id: Int32) {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hashes[Int(id)]) & mask
+        while slots[slot] != Self.unknown { slot = (slot + 1) & mask }
+        slots[slot] = id
+    }
+
+    private mutating func rehash() {
+        slots = Array(repeating: Self.unknown, count: slots.count * 2)
+        for id in words.indices where words[id].utf8.allSatisfy({ $0 < 0x80 }) { place(Int32(id)) }
+    }
 
     // What is known about word number `id` (nothing for `unknown`), one fact at a time, so
     // that no whole `Info` is copied.

@@ -48,3 +48,28 @@ struct WordsTests {
         }
     }
 }
+
+@Suite("The word table's lookup from bytes")
+struct WordTableTests {
+    @Test("finds every ASCII word of the lexicon as the String lookup does, and nothing else (seeded random words)")
+    func bytesAgreeWithStrings() {
+        let table = sharedInterpreter.lexicon.words
+        func byBytes(_ word: String) -> Int32 {
+            Array(word.utf8).withUnsafeBufferPointer { table.id(ascii: $0) }
+        }
+        var known = 0
+        for id in table.info.indices {
+            let word = table.word(Int32(id))
+            guard word.utf8.allSatisfy({ $0 < 0x80 }) else { continue }
+            #expect(byBytes(word) == Int32(id) && table.id(word) == Int32(id), "\(word)")
+            known += 1
+        }
+        #expect(known > 500, "the lexicon's words were all tried")
+        var random = SeededRandom(seed: 0x70c5)
+        let letters = Array("abcdefghijklmnopqrstuvwxyz".utf8)
+        for _ in 0..<20_000 {
+            let word = String(decoding: (0..<Int.random(in: 1...9, using: &random)).map { _ in letters.randomElement(using: &random)! }, as: UTF8.self)
+            #expect(byBytes(word) == table.id(word), "\(word)")
+        }
+    }
+}
