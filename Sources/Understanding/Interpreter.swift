@@ -107,14 +107,14 @@ public struct Interpreter: Sendable {
 
     private func longestPhrase(at i: Int, in tokens: [Token]) -> Phrase? {
         guard let candidates = lexicon.words.phrases(tokens[i].id) else { return nil }
-        for phrase in candidates where i + phrase.ids.count <= tokens.count {
-            // By number: marks and unknown words have none, so they never match.
-            var matches = true
-            for offset in 1..<phrase.ids.count where tokens[i + offset].id != phrase.ids[offset] {
-                matches = false
-                break
-            }
-            if matches { return phrase }
+        // By index, reading each phrase's numbers in place. By number: marks and unknown words
+        // have none, so they never match.
+        for candidate in candidates.indices {
+            let count = candidates[candidate].ids.count
+            guard i + count <= tokens.count else { continue }
+            var offset = 1
+            while offset < count && tokens[i + offset].id == candidates[candidate].ids[offset] { offset += 1 }
+            if offset == count { return candidates[candidate] }
         }
         return nil
     }

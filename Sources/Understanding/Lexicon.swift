@@ -28,15 +28,26 @@ enum TimeUnit: String, Sendable, CaseIterable {
     case second, minute, hour, day, night, week, month, year
 }
 
-struct Phrase: Sendable {
-    var words: [String]
-    var meanings: [Meaning]
+/// A phrase of the lexicon and what it means. Immutable and shared: a class, so that trying
+/// the phrases a word starts, and keeping the one that matched, passes a reference instead of
+/// copying three arrays.
+final class Phrase: Sendable {
+    let words: [String]
+    let meanings: [Meaning]
     /// The words' numbers in the lexicon's `WordTable`.
-    var ids: [Int32] = []
+    let ids: [Int32]
     /// It ends a negation's scope after a comma or "and": a clause starts with it.
-    var startsClause = false
+    let startsClause: Bool
     /// One word that is not a function word ("no", "yes" as opposed to "not sure").
-    var isSingleContentWord = false
+    let isSingleContentWord: Bool
+
+    init(words: [String], meanings: [Meaning], ids: [Int32], startsClause: Bool, isSingleContentWord: Bool) {
+        self.words = words
+        self.meanings = meanings
+        self.ids = ids
+        self.startsClause = startsClause
+        self.isSingleContentWord = isSingleContentWord
+    }
 }
 
 /// The compiled lexicon: phrases indexed by their first word, longest first, plus the tables
@@ -112,7 +123,8 @@ private struct LexiconBuilder {
     var issues: [KnowledgeIssue] = []
     /// phrase (joined words) -> index into `phrases` and the entry that defined it.
     var seen: [String: (index: Int, entry: String)] = [:]
-    var phrases: [Phrase] = []
+    /// The phrases read so far: their words and meanings.
+    var phrases: [(words: [String], meanings: [Meaning])] = []
 
     init(file: String, root: Node, knowledge: KnowledgeModel, tokenizer: Tokenizer) {
         self.file = file
@@ -198,10 +210,11 @@ private struct LexiconBuilder {
             table[table.id(word)].expansion = parts.map { Token(text: $0, kind: .word, id: table.id($0)) }
         }
         var byFirstWord: [Int32: [Phrase]] = [:]
-        for var phrase in phrases {
-            phrase.ids = phrase.words.map(table.id)
-            phrase.startsClause = phrase.meanings.contains(.cue(.scopeEnd)) || clauseWords.contains(phrase.words[0])
-            phrase.isSingleContentWord = phrase.words.count == 1 && !Reading.functionWords.contains(phrase.words[0])
+        for (words, meanings) in phrases {
+            let phrase = Phrase(
+                words: words, meanings: meanings, ids: words.map(table.id),
+                startsClause: meanings.contains(.cue(.scopeEnd)) || clauseWords.contains(words[0]),
+                isSingleContentWord: words.count == 1 && !Reading.functionWords.contains(words[0]))
             byFirstWord[phrase.ids[0], default: []].append(phrase)
         }
         for (id, list) in byFirstWord {
@@ -242,7 +255,7 @@ private struct LexiconBuilder {
                 continue
             }
             seen[key] = (phrases.count, entry)
-            phrases.append(Phrase(words: words, meanings: meanings))
+            phrases.append((words, meanings))
         }
     }
 
