@@ -214,11 +214,12 @@ extension SessionState {
         out.key("redFlags"); out.strings(redFlags)
         out.key("undo")
         out.beginArray()
-        for snapshot in undo {
+        // By index, each snapshot read in place (`for snapshot in undo` copied every one).
+        for index in undo.indices {
             out.beginObject()
-            out.key("stage"); out.string(snapshot.stage.rawValue)
-            if let pending = snapshot.pending { out.key("pending"); out.string(pending) }
-            switch snapshot.content {
+            out.key("stage"); out.string(undo[index].stage.rawValue)
+            if let pending = undo[index].pending { out.key("pending"); out.string(pending) }
+            switch undo[index].content {
             case .whole(let findings, let asked):
                 out.key("findings"); Self.write(findings, to: &out)
                 out.key("asked"); out.strings(asked)
@@ -226,18 +227,10 @@ extension SessionState {
                 out.key("diff")
                 out.beginObject()
                 // Empty lists are left out (most differences change one or two findings).
-                func list(_ key: StaticString, _ pick: (Snapshot.Change) -> Finding?) {
-                    // Two passes over a few changes instead of an array per list.
-                    guard changes.contains(where: { pick($0) != nil }) else { return }
-                    out.key(key)
-                    out.beginArray()
-                    for change in changes { if let finding = pick(change) { out.finding(finding) } }
-                    out.endArray()
-                }
-                list("present") { if case .present(let f) = $0 { f } else { nil } }
-                list("presentDropped") { if case .presentDropped(let f) = $0 { f } else { nil } }
-                list("absent") { if case .absent(let f) = $0 { f } else { nil } }
-                list("absentDropped") { if case .absentDropped(let f) = $0 { f } else { nil } }
+                Self.list("present", changes, to: &out) { if case .present(let f) = $0 { f } else { nil } }
+                Self.list("presentDropped", changes, to: &out) { if case .presentDropped(let f) = $0 { f } else { nil } }
+                Self.list("absent", changes, to: &out) { if case .absent(let f) = $0 { f } else { nil } }
+                Self.list("absentDropped", changes, to: &out) { if case .absentDropped(let f) = $0 { f } else { nil } }
                 out.key("asked"); out.int(asked)
                 out.endObject()
             }
@@ -247,6 +240,17 @@ extension SessionState {
         out.key("turns"); out.int(turns)
         out.endObject()
         return out.bytes
+    }
+
+    /// One list of a difference's findings, when it has any. Two passes over a few changes
+    /// instead of an array per list.
+    private static func list(_ key: StaticString, _ changes: [Snapshot.Change], to out: inout JSONWriter,
+                             _ pick: (Snapshot.Change) -> Finding?) {
+        guard changes.contains(where: { pick($0) != nil }) else { return }
+        out.key(key)
+        out.beginArray()
+        for change in changes { if let finding = pick(change) { out.finding(finding) } }
+        out.endArray()
     }
 
     private static func write(_ findings: Findings, to out: inout JSONWriter) {

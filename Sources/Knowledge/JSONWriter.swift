@@ -3,21 +3,60 @@
 /// output is what `ContractJSON` makes for the same value: the caller writes keys in sorted
 /// order, strings are escaped the same way, slashes are not escaped, and whole doubles lose
 /// their ".0". Tests compare the two on every dialogue.
-public struct JSONWriter {
-    public private(set) var bytes: [UInt8] = []
+///
+/// The bytes go into a buffer of its own (an array checked its uniqueness and capacity on
+/// each of the few hundred small appends of a document), so the writer cannot be copied.
+public struct JSONWriter: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
     /// One bit per open object or array, innermost lowest: set while it has no member yet.
     /// (Documents here nest a few levels; past 64 the outer levels would read as non-empty.)
     private var first: UInt64 = 0
     private var depth = 0
 
     public init(capacity: Int = 512) {
-        bytes.reserveCapacity(capacity)
+        self.capacity = Swift.max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
     }
 
-    public mutating func beginObject() { element(); bytes.append(UInt8(ascii: "{")); open() }
-    public mutating func endObject() { bytes.append(UInt8(ascii: "}")); close() }
-    public mutating func beginArray() { element(); bytes.append(UInt8(ascii: "[")); open() }
-    public mutating func endArray() { bytes.append(UInt8(ascii: "]")); close() }
+    deinit { base.deallocate() }
+
+    /// What has been written.
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    @inline(__always)
+    private mutating func reserve(_ more: Int) {
+        if count + more > capacity { grow(to: count + more) }
+    }
+
+    private mutating func grow(to needed: Int) {
+        let larger = Swift.max(needed, capacity * 2)
+        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
+        moved.initialize(from: base, count: count)
+        base.deallocate()
+        base = moved
+        capacity = larger
+    }
+
+    @inline(__always)
+    private mutating func append(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    private mutating func append(_ buffer: UnsafeBufferPointer<UInt8>) {
+        guard let start = buffer.baseAddress, buffer.count > 0 else { return }
+        reserve(buffer.count)
+        (base + count).initialize(from: start, count: buffer.count)
+        count += buffer.count
+    }
+
+    public mutating func beginObject() { element(); append(UInt8(ascii: "{")); open() }
+    public mutating func endObject() { append(UInt8(ascii: "}")); close() }
+    public mutating func beginArray() { element(); append(UInt8(ascii: "[")); open() }
+    public mutating func endArray() { append(UInt8(ascii: "]")); close() }
 
     private mutating func open() {
         first = first << 1 | 1
@@ -32,10 +71,13 @@ public struct JSONWriter {
     /// A member's key; its value comes next.
     public mutating func key(_ name: StaticString) {
         separate()
-        bytes.append(UInt8(ascii: "\""))
-        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
+        reserve(name.utf8CodeUnitCount + 3)
+        base[count] = UInt8(ascii: "\"")
+        count += 1
+        name.withUTF8Buffer { append($0) }
+        base[count] = UInt8(ascii: "\"")
+        base[count + 1] = UInt8(ascii: ":")
+        count += 2
         pendingValue = true
     }
 
@@ -44,7 +86,7 @@ public struct JSONWriter {
     public mutating func key(text name: String) {
         separate()
         quoted(name)
-        bytes.append(UInt8(ascii: ":"))
+        append(UInt8(ascii: ":"))
         pendingValue = true
     }
 
@@ -57,7 +99,7 @@ public struct JSONWriter {
     /// A finding as its `kind:value` string.
     public mutating func finding(_ finding: Finding) {
         element()
-        bytes.append(contentsOf: FindingTable.shared.json(finding.id))  // quoted and escaped once, by the table
+        FindingTable.shared.json(finding.id).withUnsafeBufferPointer { append($0) }  // quoted and escaped once, by the table
     }
 
     // Concrete collections, not `some Sequence`: called from other modules the generic body was
@@ -84,16 +126,20 @@ public struct JSONWriter {
 
     /// Appends a literal's bytes (an array literal here would be allocated on every call).
     private mutating func literal(_ text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        text.withUTF8Buffer { append($0) }
     }
 
-    public mutating func int(_ value: Int) { element(); bytes.append(contentsOf: String(value).utf8) }
+    public mutating func int(_ value: Int) {
+        element()
+        var text = String(value)
+        text.withUTF8 { append($0) }
+    }
 
     public mutating func double(_ value: Double) {
         element()
         var text = value.description
         if text.hasSuffix(".0") { text.removeLast(2) }
-        bytes.append(contentsOf: text.utf8)
+        text.withUTF8 { append($0) }
     }
 
     // MARK: -
@@ -107,39 +153,42 @@ public struct JSONWriter {
 
     private mutating func separate() {
         guard depth > 0 else { return }
-        if first & 1 != 0 { first &= ~1 } else { bytes.append(UInt8(ascii: ",")) }
+        if first & 1 != 0 { first &= ~1 } else { append(UInt8(ascii: ",")) }
     }
 
     private static let hex = Array("0123456789abcdef".utf8)
 
     private mutating func quoted(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
         escaped(text)
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
     }
 
     private mutating func escaped(_ text: String) {
         var text = text
-        text.withUTF8 { utf8 in
-            guard let base = utf8.baseAddress else { return }
-            let count = utf8.count
-            // Runs that need no escaping are copied whole; they are found eight bytes at a time.
-            var run = 0, index = 0
-            while index < count {
-                while index + 8 <= count, !Self.mayNeedEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) {
-                    index += 8
-                }
-                guard index < count else { break }
-                let byte = base[index]
-                if byte < 0x20 || byte == 0x22 || byte == 0x5c {
-                    if run < index { bytes.append(contentsOf: UnsafeBufferPointer(start: base + run, count: index - run)) }
-                    escape(byte)
-                    run = index + 1
-                }
-                index += 1
+        text.withUTF8 { escaped($0) }
+    }
+
+    private mutating func escaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+        guard let source = utf8.baseAddress else { return }
+        let length = utf8.count
+        reserve(length + 2)
+        // Runs that need no escaping are copied whole; they are found eight bytes at a time.
+        var run = 0, index = 0
+        while index < length {
+            while index + 8 <= length, !Self.mayNeedEscape(UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)) {
+                index += 8
             }
-            if run < count { bytes.append(contentsOf: UnsafeBufferPointer(start: base + run, count: count - run)) }
+            guard index < length else { break }
+            let byte = source[index]
+            if byte < 0x20 || byte == 0x22 || byte == 0x5c {
+                if run < index { append(UnsafeBufferPointer(start: source + run, count: index - run)) }
+                escape(byte)
+                run = index + 1
+            }
+            index += 1
         }
+        if run < length { append(UnsafeBufferPointer(start: source + run, count: length - run)) }
     }
 
     /// Whether any of eight bytes is a control character, `"` or `\` (bit tricks: a byte below
@@ -154,21 +203,21 @@ public struct JSONWriter {
     }
 
     private mutating func escape(_ byte: UInt8) {
-        bytes.append(0x5c)
+        append(0x5c)
         switch byte {
-        case UInt8(ascii: "\""): bytes.append(0x22)
-        case UInt8(ascii: "\\"): bytes.append(0x5c)
-        case 0x0a: bytes.append(UInt8(ascii: "n"))
-        case 0x0d: bytes.append(UInt8(ascii: "r"))
-        case 0x09: bytes.append(UInt8(ascii: "t"))
-        case 0x08: bytes.append(UInt8(ascii: "b"))
-        case 0x0c: bytes.append(UInt8(ascii: "f"))
+        case UInt8(ascii: "\""): append(0x22)
+        case UInt8(ascii: "\\"): append(0x5c)
+        case 0x0a: append(UInt8(ascii: "n"))
+        case 0x0d: append(UInt8(ascii: "r"))
+        case 0x09: append(UInt8(ascii: "t"))
+        case 0x08: append(UInt8(ascii: "b"))
+        case 0x0c: append(UInt8(ascii: "f"))
         default:
-            bytes.append(UInt8(ascii: "u"))
-            bytes.append(UInt8(ascii: "0"))
-            bytes.append(UInt8(ascii: "0"))
-            bytes.append(Self.hex[Int(byte >> 4)])
-            bytes.append(Self.hex[Int(byte & 0xf)])
+            append(UInt8(ascii: "u"))
+            append(UInt8(ascii: "0"))
+            append(UInt8(ascii: "0"))
+            append(Self.hex[Int(byte >> 4)])
+            append(Self.hex[Int(byte & 0xf)])
         }
     }
 }
