@@ -77,8 +77,12 @@ struct Turn {
         if let pending, !understood.intent.isQuestion {
             answered = applyAnswer(to: pending, into: &new, state: &state)
         }
+        let findingsBefore = state.findings
         state.record(new)
-        if !new.present.isEmpty || !new.absent.isEmpty || answered {
+        // A step to go back to only when this turn changed something: saying again what is
+        // already known ("my calf cramps at night", a second time) leaves none, or "back"
+        // would seem to do nothing.
+        if answered || state.findings != findingsBefore {
             state.pushUndo(before)
         }
 
