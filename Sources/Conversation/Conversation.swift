@@ -16,6 +16,9 @@ public final class Conversation: Sendable {
     /// The causes and triage rules laid out for a turn's ranking and matching, made once.
     let causeIndex: CauseIndex
     let ruleIndex: RuleIndex
+    /// For each cause (by its place in the model), the condition questions its evidence points
+    /// to, heaviest evidence first (of equal weights, the one written first).
+    let conditionCandidates: [[(finding: Finding, question: InterviewQuestion)]]
 
     public init(knowledge: KnowledgeModel, interpreter: Interpreter, interview: Interview) {
         self.knowledge = knowledge
@@ -24,6 +27,15 @@ public final class Conversation: Sendable {
         self.assessmentText = AssessmentText(knowledge)
         self.causeIndex = CauseIndex(knowledge)
         self.ruleIndex = RuleIndex(knowledge.triageRules)
+        self.conditionCandidates = knowledge.causes.map { cause in
+            let pointing = cause.evidence.enumerated().compactMap { position, evidence -> (Double, Int, Finding, InterviewQuestion)? in
+                let finding = evidence.finding.finding
+                guard evidence.weight > 0, finding.kind == .condition, !evidence.finding.expectsAbsent,
+                      let question = interview.conditionQuestions[finding.value] else { return nil }
+                return (evidence.weight, position, finding, question)
+            }
+            return pointing.sorted { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }.map { ($0.2, $0.3) }
+        }
     }
 
     /// The shipped knowledge model, lexicon and interview.
@@ -183,19 +195,14 @@ public final class Conversation: Sendable {
         let ranked = rank()
         let clear = (ranked.first?.score ?? 0) >= 0.8 && !state.findings.present.contains(Self.noObviousTrigger)
         if clear { return nil }
+        // The first condition not yet known or asked about, of the leading causes in turn.
         for cause in ranked.prefix(4) {
-            guard let entry = knowledge.cause(cause.id) else { continue }
-            var best: (weight: Double, question: InterviewQuestion)?
-            for evidence in entry.evidence
-            where evidence.weight > 0 && evidence.finding.finding.kind == .condition && !evidence.finding.expectsAbsent {
-                // The heaviest evidence first; of equal weights, the one written first.
-                if let best, best.weight >= evidence.weight { continue }
-                let finding = evidence.finding.finding
-                if state.findings.present.contains(finding) || state.findings.absent.contains(finding) { continue }
-                guard let question = interview.conditionQuestions[finding.value], !state.asked.contains(question.id) else { continue }
-                best = (evidence.weight, question)
+            guard let index = assessmentText.causeIndex[cause.id] else { continue }
+            for candidate in conditionCandidates[index]
+            where !state.findings.present.contains(candidate.finding) && !state.findings.absent.contains(candidate.finding)
+                && !state.asked.contains(candidate.question.id) {
+                return candidate.question
             }
-            if let best { return best.question }
         }
         return nil
     }

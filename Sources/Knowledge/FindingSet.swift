@@ -74,6 +74,24 @@ public struct FindingSet: Sendable, Hashable {
 
     public var isEmpty: Bool { w0 | w1 | w2 | w3 == 0 && rest.isEmpty }
 
+    /// The words of numbers 0 to 255, for callers that test many fixed sets against one.
+    var inlineWords: Words { Words(w0, w1, w2, w3) }
+    /// No number past 255.
+    var isInline: Bool { rest.isEmpty }
+
+    /// Four words of bits, numbers 0 to 255.
+    struct Words {
+        var w0, w1, w2, w3: UInt64
+        init(_ w0: UInt64, _ w1: UInt64, _ w2: UInt64, _ w3: UInt64) { (self.w0, self.w1, self.w2, self.w3) = (w0, w1, w2, w3) }
+        /// Every bit of `self` is set in `other`.
+        func within(_ other: Words) -> Bool { w0 & ~other.w0 | w1 & ~other.w1 | w2 & ~other.w2 | w3 & ~other.w3 == 0 }
+        func disjoint(_ other: Words) -> Bool { w0 & other.w0 | w1 & other.w1 | w2 & other.w2 | w3 & other.w3 == 0 }
+        func commonCount(_ other: Words) -> Int {
+            (w0 & other.w0).nonzeroBitCount + (w1 & other.w1).nonzeroBitCount
+                + (w2 & other.w2).nonzeroBitCount + (w3 & other.w3).nonzeroBitCount
+        }
+    }
+
     public var count: Int {
         w0.nonzeroBitCount + w1.nonzeroBitCount + w2.nonzeroBitCount + w3.nonzeroBitCount
             + rest.reduce(0) { $0 + $1.nonzeroBitCount }

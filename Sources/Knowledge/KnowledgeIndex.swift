@@ -123,6 +123,13 @@ public struct RuleIndex: Sendable {
         var atLeast: Int
         var none: FindingSet
         var empty: Bool
+        /// The same tests as plain words, when every finding the rule names is numbered below
+        /// 256 and `any` names none twice (the usual case: then a rule is a few word operations).
+        var fast: Fast?
+
+        struct Fast {
+            var present, absent, none, anyPresent, anyAbsent: FindingSet.Words
+        }
     }
 
     private let compiled: [Compiled]
@@ -135,10 +142,19 @@ public struct RuleIndex: Sendable {
             let match = rule.match
             let start = anyTests.count
             anyTests += match.any
-            return Compiled(present: FindingSet(match.all.filter { !$0.expectsAbsent }.map(\.finding)),
-                            absent: FindingSet(match.all.filter(\.expectsAbsent).map(\.finding)),
-                            any: start..<anyTests.count, atLeast: match.atLeast, none: FindingSet(match.none),
-                            empty: match.all.isEmpty && match.any.isEmpty)
+            var compiled = Compiled(present: FindingSet(match.all.filter { !$0.expectsAbsent }.map(\.finding)),
+                                    absent: FindingSet(match.all.filter(\.expectsAbsent).map(\.finding)),
+                                    any: start..<anyTests.count, atLeast: match.atLeast, none: FindingSet(match.none),
+                                    empty: match.all.isEmpty && match.any.isEmpty)
+            let anyPresent = FindingSet(match.any.filter { !$0.expectsAbsent }.map(\.finding))
+            let anyAbsent = FindingSet(match.any.filter(\.expectsAbsent).map(\.finding))
+            if [compiled.present, compiled.absent, compiled.none, anyPresent, anyAbsent].allSatisfy(\.isInline),
+               anyPresent.count + anyAbsent.count == match.any.count {
+                compiled.fast = .init(present: compiled.present.inlineWords, absent: compiled.absent.inlineWords,
+                                      none: compiled.none.inlineWords, anyPresent: anyPresent.inlineWords,
+                                      anyAbsent: anyAbsent.inlineWords)
+            }
+            return compiled
         }
         self.anyTests = anyTests
     }
@@ -146,15 +162,27 @@ public struct RuleIndex: Sendable {
     /// The positions in `rules` of the rules that hold, in `rules`' order.
     public func matching(_ findings: Findings) -> [Int] {
         var matched: [Int] = []
-        for index in compiled.indices where holds(index, findings) { matched.append(index) }
+        let present = findings.present.inlineWords, absent = findings.absent.inlineWords
+        for index in compiled.indices where holds(index, findings, present, absent) { matched.append(index) }
         return matched
     }
 
     /// As `TriageRule.matching(_:for:)`.
     public func matchingRules(for findings: Findings) -> [TriageRule] {
         var matched: [TriageRule] = []
-        for index in compiled.indices where holds(index, findings) { matched.append(rules[index]) }
+        let present = findings.present.inlineWords, absent = findings.absent.inlineWords
+        for index in compiled.indices where holds(index, findings, present, absent) { matched.append(rules[index]) }
         return matched
+    }
+
+    /// `present` and `absent` are the findings' first words (a fast rule names nothing past them).
+    private func holds(_ index: Int, _ findings: Findings, _ present: FindingSet.Words, _ absent: FindingSet.Words) -> Bool {
+        guard let fast = compiled[index].fast else { return holds(index, findings) }
+        guard !compiled[index].empty, fast.present.within(present), fast.absent.within(absent), fast.none.disjoint(present) else {
+            return false
+        }
+        guard !compiled[index].any.isEmpty else { return true }
+        return fast.anyPresent.commonCount(present) + fast.anyAbsent.commonCount(absent) >= compiled[index].atLeast
     }
 
     /// Reads the compiled rule in place (a copy would retain its sets' storage).
