@@ -42,27 +42,100 @@ struct Tokenizer: Sendable {
     /// lookup, which also finds its expansion when it is a contraction); without them (while
     /// the lexicon itself is being built) words get none.
     func tokens(_ text: String, words table: WordTable? = nil) -> [Token] {
+        var reader = Reader(contractions: contractions, table: table, capacity: text.utf8.count / 4 + 1)
+        let scalars = text.unicodeScalars
+        var index = scalars.startIndex
+        while index < scalars.endIndex {
+            let scalar = scalars[index]
+            index = scalars.index(after: index)
+            switch scalar {
+            case "A"..."Z":
+                reader.word.append(UInt8(scalar.value + 32))
+                reader.hasLetter = true
+            case "a"..."z":
+                reader.word.append(UInt8(scalar.value))
+                reader.hasLetter = true
+            case "0"..."9":
+                reader.word.append(UInt8(scalar.value))
+                reader.hasDigit = true
+            case ".":
+                // A decimal point inside a number stays; otherwise it ends a sentence.
+                let nextIsDigit = index < scalars.endIndex && ("0"..."9").contains(scalars[index])
+                if reader.hasDigit && !reader.hasLetter && nextIsDigit {
+                    reader.word.append(UInt8(ascii: "."))
+                } else {
+                    reader.flushWord()
+                    Self.appendMark(".", to: &reader.tokens)
+                }
+            case "'", "\u{2019}", "\u{2018}", "`", "\u{00B4}":
+                reader.word.append(UInt8(ascii: "'"))
+                reader.hasApostrophe = true
+            case ",", "?", "!", ";", ":":
+                reader.flushWord()
+                Self.appendMark(Character(scalar), to: &reader.tokens)
+            case "\u{FF1F}":  // full-width question mark
+                reader.flushWord()
+                Self.appendMark("?", to: &reader.tokens)
+            case "/":
+                // Keep "/help" whole; elsewhere "and/or" splits.
+                if reader.word.isEmpty && (reader.tokens.isEmpty || reader.tokens.last?.isMark == true) {
+                    reader.word.append(UInt8(ascii: "/"))
+                } else {
+                    reader.flushWord()
+                }
+            case "&":
+                if !reader.word.isEmpty { reader.word.append(UInt8(ascii: "&")) } else { reader.flushWord() }
+            case " ", "-", "\n", "\t", "\r", "\"", "(", ")":
+                reader.flushWord()
+            default:
+                if scalar.value >= 0x80 && scalar.properties.isAlphabetic {
+                    // Letters beyond ASCII (é, ü, ...) are kept, lower-cased.
+                    reader.word.append(contentsOf: String(scalar).lowercased().utf8)
+                    reader.hasLetter = true
+                    reader.isASCII = false
+                } else {
+                    reader.flushWord()  // spaces, hyphens, emoji, symbols
+                }
+            }
+        }
+        reader.flushWord()
+        return reader.tokens
+    }
+
+    /// The tokens so far and the word being read. A struct with methods rather than local
+    /// functions over local variables: those are boxed and every access checked for
+    /// exclusivity at run time (a quarter of the tokenizer's time in a profile).
+    private struct Reader {
+        let contractions: [String: [String]]
+        let table: WordTable?
+        var tokens: [Token] = []
+        /// UTF-8 of the word being read; far cheaper than String appends.
+        var word: [UInt8] = []
+        var hasLetter = false
+        var hasDigit = false
+        var hasApostrophe = false
+        var isASCII = true
+
+        init(contractions: [String: [String]], table: WordTable?, capacity: Int) {
+            self.contractions = contractions
+            self.table = table
+            tokens.reserveCapacity(capacity)
+            word.reserveCapacity(32)
+        }
+
         func wordToken(_ text: String) -> Token {
             Token(text: text, kind: .word, id: table?.id(text) ?? WordTable.unknown)
         }
-        var tokens: [Token] = []
-        tokens.reserveCapacity(text.utf8.count / 4 + 1)
-        var word: [UInt8] = []  // UTF-8 of the word being read; far cheaper than String appends
-        word.reserveCapacity(32)
-        var wordHasLetter = false
-        var wordHasDigit = false
-        var wordHasApostrophe = false
-        var wordIsASCII = true
 
-        func flushWord() {
+        mutating func flushWord() {
             guard !word.isEmpty else { return }
             // The common case, a word of ASCII letters, is looked up from its bytes: a known
             // word's token shares the table's text instead of making its own.
-            if let table, wordIsASCII && !wordHasDigit && !wordHasApostrophe && word.first != UInt8(ascii: "/") {
+            if let table, isASCII && !hasDigit && !hasApostrophe && word.first != UInt8(ascii: "/") {
                 let id = word.withUnsafeBufferPointer { table.id(ascii: $0) }
                 if id != WordTable.unknown {
                     word.removeAll(keepingCapacity: true)
-                    wordHasLetter = false
+                    hasLetter = false
                     if let expansion = table.expansion(id) {
                         tokens.append(contentsOf: expansion)
                     } else {
@@ -71,29 +144,31 @@ struct Tokenizer: Sendable {
                     return
                 }
             }
-            wordIsASCII = true
             var text = String(decoding: word, as: UTF8.self)
             word.removeAll(keepingCapacity: true)
-            let hadApostrophe = wordHasApostrophe
-            defer { wordHasLetter = false; wordHasDigit = false; wordHasApostrophe = false }
+            let hadApostrophe = hasApostrophe, hadLetter = hasLetter, hadDigit = hasDigit
+            hasLetter = false
+            hasDigit = false
+            hasApostrophe = false
+            isASCII = true
             if hadApostrophe {
                 // Trailing/leading apostrophes are quotes, not part of the word.
                 while text.last == "'" { text.removeLast() }
                 while text.first == "'" { text.removeFirst() }
                 guard !text.isEmpty else { return }
             }
-            if wordHasDigit && !wordHasLetter, let value = Double(text) {
+            if hadDigit && !hadLetter, let value = Double(text) {
                 tokens.append(Token(text: text, kind: .number(value), id: table?.id(text) ?? WordTable.unknown))
                 return
             }
-            if wordHasDigit && wordHasLetter {
+            if hadDigit && hadLetter {
                 splitDigits(text)
                 return
             }
             appendWord(text, hasApostrophe: hadApostrophe)
         }
 
-        func appendWord(_ text: String, hasApostrophe: Bool = true) {
+        mutating func appendWord(_ text: String, hasApostrophe: Bool = true) {
             if let table {
                 // The common case in one lookup: the word's number, or its expansion.
                 let id = table.id(text)
@@ -125,87 +200,28 @@ struct Tokenizer: Sendable {
         }
 
         /// "2hrs" -> 2, "hrs"; "l5" -> "l", 5; "4am" -> 4, "am".
-        func splitDigits(_ text: String) {
+        mutating func splitDigits(_ text: String) {
             var run = ""
             var runIsDigit = false
-            func emit() {
-                guard !run.isEmpty else { return }
-                if runIsDigit, let value = Double(run) {
-                    tokens.append(Token(text: run, kind: .number(value), id: table?.id(run) ?? WordTable.unknown))
-                } else {
-                    appendWord(run)
-                }
-                run = ""
-            }
             for ch in text {
                 let isDigit = ch.isNumber || (ch == "." && runIsDigit)
-                if !run.isEmpty && isDigit != runIsDigit { emit() }
+                if !run.isEmpty && isDigit != runIsDigit { emit(run, isDigit: runIsDigit); run = "" }
                 runIsDigit = isDigit
                 run.append(ch)
             }
-            emit()
+            if !run.isEmpty { emit(run, isDigit: runIsDigit) }
         }
 
-        let scalars = text.unicodeScalars
-        var index = scalars.startIndex
-        while index < scalars.endIndex {
-            let scalar = scalars[index]
-            index = scalars.index(after: index)
-            switch scalar {
-            case "A"..."Z":
-                word.append(UInt8(scalar.value + 32))
-                wordHasLetter = true
-            case "a"..."z":
-                word.append(UInt8(scalar.value))
-                wordHasLetter = true
-            case "0"..."9":
-                word.append(UInt8(scalar.value))
-                wordHasDigit = true
-            case ".":
-                // A decimal point inside a number stays; otherwise it ends a sentence.
-                let nextIsDigit = index < scalars.endIndex && ("0"..."9").contains(scalars[index])
-                if wordHasDigit && !wordHasLetter && nextIsDigit {
-                    word.append(UInt8(ascii: "."))
-                } else {
-                    flushWord()
-                    appendMark(".", to: &tokens)
-                }
-            case "'", "\u{2019}", "\u{2018}", "`", "\u{00B4}":
-                word.append(UInt8(ascii: "'"))
-                wordHasApostrophe = true
-            case ",", "?", "!", ";", ":":
-                flushWord()
-                appendMark(Character(scalar), to: &tokens)
-            case "\u{FF1F}":  // full-width question mark
-                flushWord()
-                appendMark("?", to: &tokens)
-            case "/":
-                // Keep "/help" whole; elsewhere "and/or" splits.
-                if word.isEmpty && (tokens.isEmpty || tokens.last?.isMark == true) {
-                    word.append(UInt8(ascii: "/"))
-                } else {
-                    flushWord()
-                }
-            case "&":
-                if !word.isEmpty { word.append(UInt8(ascii: "&")) } else { flushWord() }
-            case " ", "-", "\n", "\t", "\r", "\"", "(", ")":
-                flushWord()
-            default:
-                if scalar.value >= 0x80 && scalar.properties.isAlphabetic {
-                    // Letters beyond ASCII (é, ü, ...) are kept, lower-cased.
-                    word.append(contentsOf: String(scalar).lowercased().utf8)
-                    wordHasLetter = true
-                    wordIsASCII = false
-                } else {
-                    flushWord()  // spaces, hyphens, emoji, symbols
-                }
+        private mutating func emit(_ run: String, isDigit: Bool) {
+            if isDigit, let value = Double(run) {
+                tokens.append(Token(text: run, kind: .number(value), id: table?.id(run) ?? WordTable.unknown))
+            } else {
+                appendWord(run)
             }
         }
-        flushWord()
-        return tokens
     }
 
-    private func appendMark(_ mark: Character, to tokens: inout [Token]) {
+    private static func appendMark(_ mark: Character, to tokens: inout [Token]) {
         // "???" and "..." count once.
         if tokens.last?.kind == .mark(mark) { return }
         tokens.append(Token(text: String(mark), kind: .mark(mark)))
