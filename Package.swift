@@ -42,7 +42,8 @@ let package = Package(
         // protocol and the in-memory store are in Conversation).
         .target(
             name: "Storage",
-            dependencies: ["Conversation", "Knowledge", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Conversation", "Knowledge", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         // GNU readline, as a system library (Debian: libreadline-dev).
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),

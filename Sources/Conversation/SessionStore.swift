@@ -108,7 +108,7 @@ public struct SessionWrite: Sendable {
     /// The saved state's stored JSON (`SessionState.json()`), when the caller made it already:
     /// the daemon makes it on the connection's thread, so the store's single writer thread only
     /// writes.
-    public var encodedState: String?
+    public var encodedState: [UInt8]?
 
     public init(id: String, change: Change, time: Double, knowledge: String, transcript: TranscriptEntry? = nil) {
         self.id = id
@@ -122,7 +122,7 @@ public struct SessionWrite: Sendable {
 
     /// Makes `encodedState` now, for a store that keeps states as JSON.
     public mutating func encodeState() {
-        if case .save(let state) = change { encodedState = String(decoding: state.json(), as: UTF8.self) }
+        if case .save(let state) = change { encodedState = state.json() }
     }
 }
 
