@@ -119,7 +119,10 @@ struct Turn {
         case .escalated:
             lines.append(escalatedReminder(state))
         case .followup, .assessment:
-            if !new.present.isEmpty || !new.absent.isEmpty {
+            if (!new.present.isEmpty || !new.absent.isEmpty) && state.findings == findingsBefore {
+                // Told again what is already known: nothing to add, and the assessment stands.
+                lines.append("I have that already, so what I said stands. You can ask me anything else, or say \"restart\" to start over.")
+            } else if !new.present.isEmpty || !new.absent.isEmpty {
                 lines.append("Thanks, I've added that.")
                 assess(&state)
             } else if understood.intent == .greet {
