@@ -78,12 +78,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // What several test targets share (a seeded random generator).
+        // What several test targets share (a seeded random generator, running the built charley).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "KnowledgeTests", dependencies: ["Knowledge", "TestSupport"]),
         .testTarget(name: "UnderstandingTests", dependencies: ["Understanding", "Knowledge", "TestSupport"],
                     resources: [.copy("Corpus")]),
-        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "charley"], exclude: ["Scripts"]),
+        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "charley", "TestSupport"], exclude: ["Scripts"]),
         .testTarget(name: "SocketServerTests", dependencies: ["SocketServer", "charley", "Conversation", "Knowledge", "Storage", "TestSupport",
                                                              .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Conversation", "Knowledge", "DialogueTesting",

@@ -1,5 +1,6 @@
 import Foundation
 import SocketServer
+import TestSupport
 
 /// The daemon's own client, with the conveniences tests want: JSON in, JSON out, timeouts.
 final class LineClient: @unchecked Sendable {
@@ -29,13 +30,7 @@ final class Daemon {
     let process = Process()
     let folder: URL
 
-    static let binary: URL = {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-            url.deleteLastPathComponent()
-        }
-        return url.appendingPathComponent(".build/debug/charley")
-    }()
+    static let binary = CharleyProcess.binary
 
     /// The daemon keeps its default session store under `folder` (XDG_STATE_HOME points
     /// there); pass the folder of a daemon that was stopped to start on its store again.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
 /// The session store seen from outside: a real daemon, real sockets, real crashes.
@@ -161,17 +162,8 @@ struct PersistenceTests {
 
     /// Runs `charley ARGUMENTS`; returns the exit status and what it printed (both streams).
     func charley(_ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = Daemon.binary
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+        let (output, status) = try CharleyProcess.run(arguments, environment: environment, mergingErrors: true)
+        return (status, output)
     }
 
     @Test("charley sessions list, show and purge work on a running daemon's store")

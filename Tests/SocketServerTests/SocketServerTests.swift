@@ -1,6 +1,7 @@
 import Foundation
 import SocketServer
 import Testing
+import TestSupport
 
 @Suite("The socket daemon, real process and real sockets", .serialized)
 struct SocketServerTests {
@@ -266,8 +267,7 @@ struct SocketServerTests {
 
 @Suite("Dialogues through the socket")
 struct DialoguesThroughSocketTests {
-    static let dialogues: URL = Daemon.binary.deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Dialogues")
+    static let dialogues = CharleyProcess.packageRoot.appendingPathComponent("Dialogues")
 
     /// The user lines of a dialogue file.
     static func lines(_ url: URL) throws -> [String] {
@@ -284,18 +284,8 @@ struct DialoguesThroughSocketTests {
         for (index, name) in files.enumerated() {
             let lines = try Self.lines(Self.dialogues.appendingPathComponent(name))
             // The in-process engine, as a person at `charley chat --json` would see it.
-            let chat = Process()
-            chat.executableURL = Daemon.binary
-            chat.arguments = ["chat", "--json"]
-            let input = Pipe(), output = Pipe()
-            chat.standardInput = input
-            chat.standardOutput = output
-            try chat.run()
-            input.fileHandleForWriting.write(Data((lines.joined(separator: "\n") + "\n").utf8))
-            try input.fileHandleForWriting.close()
-            let expected = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let expected = try CharleyProcess.run(["chat", "--json"], input: lines.joined(separator: "\n") + "\n").output
                 .split(separator: "\n").map(String.init)
-            chat.waitUntilExit()
             // The same lines through the daemon, one session per dialogue.
             var actual: [String] = []
             for line in lines.prefix(expected.count) {

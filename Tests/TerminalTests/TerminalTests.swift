@@ -1,33 +1,13 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Terminal
 
-/// The built `charley` next to the test bundle (the test target depends on it, so it is built).
-let charleyBinary: URL = {
-    var url = URL(fileURLWithPath: #filePath)
-    while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-        url.deleteLastPathComponent()
-    }
-    let debug = url.appendingPathComponent(".build/debug/charley")
-    return debug
-}()
+let charleyBinary = CharleyProcess.binary
 
 /// Runs the real binary with `input` on a pipe; returns standard output and the exit code.
 func runCharley(_ arguments: [String], input: String, environment: [String: String] = [:]) throws -> (String, Int32) {
-    let process = Process()
-    process.executableURL = charleyBinary
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let stdin = Pipe(), stdout = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = stdout
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    stdin.fileHandleForWriting.write(Data(input.utf8))
-    try stdin.fileHandleForWriting.close()
-    let output = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return (output, process.terminationStatus)
+    try CharleyProcess.run(arguments, input: input, environment: environment)
 }
 
 @Suite("The terminal front end, through the real binary")
