@@ -9,6 +9,8 @@ struct Turn {
     var lines: [String] = []
     var suggestions: [String] = []
     var assessed = false
+    /// This turn changed what is known (set once the turn's findings are recorded).
+    private var changedFindings = false
     /// The causes ranked by this turn's assessment, so the reply need not rank them again.
     var ranked: [RankedCause]?
     /// The last ranking of the turn and the findings it was for: a turn that asks a condition
@@ -79,10 +81,11 @@ struct Turn {
         }
         let findingsBefore = state.findings
         state.record(new)
+        changedFindings = state.findings != findingsBefore
         // A step to go back to only when this turn changed something: saying again what is
         // already known ("my calf cramps at night", a second time) leaves none, or "back"
         // would seem to do nothing.
-        if answered || state.findings != findingsBefore {
+        if answered || changedFindings {
             state.pushUndo(before)
         }
 
@@ -119,7 +122,7 @@ struct Turn {
         case .escalated:
             lines.append(escalatedReminder(state))
         case .followup, .assessment:
-            if (!new.present.isEmpty || !new.absent.isEmpty) && state.findings == findingsBefore {
+            if (!new.present.isEmpty || !new.absent.isEmpty) && !changedFindings {
                 // Told again what is already known: nothing to add, and the assessment stands.
                 lines.append("I have that already, so what I said stands. You can ask me anything else, or say \"restart\" to start over.")
             } else if !new.present.isEmpty || !new.absent.isEmpty {
@@ -235,7 +238,7 @@ struct Turn {
         state.reasked = false
         if let question = conversation.nextQuestion(state, rank: { rankCauses(state.findings, reasons: false) }) {
             if question.id == state.pending && !understood.findings.present.isEmpty && lines.isEmpty {
-                lines.append("Thanks, I've noted that.")
+                lines.append(changedFindings ? "Thanks, I've noted that." : "I have that already.")
             }
             ask(question, &state)
         } else {
