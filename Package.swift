@@ -47,6 +47,8 @@ let package = Package(
         ),
         // GNU readline, as a system library (Debian: libreadline-dev).
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
+        // epoll(7), which Swift's Glibc module leaves out, for the socket load generator.
+        .systemLibrary(name: "CEpoll"),
         // The terminal front end: the readline REPL, wrapping and colour, over Conversation.
         .target(name: "Terminal", dependencies: ["CReadline", "Conversation", "Knowledge", "Storage"]),
         // The Unix-socket daemon for chat bridges: framing, JSON Lines, routing by session id.
@@ -73,6 +75,7 @@ let package = Package(
                 "Terminal",
                 "SocketServer",
                 "Storage",
+                "CEpoll",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
