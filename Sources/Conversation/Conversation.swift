@@ -215,8 +215,8 @@ public final class Conversation: Sendable {
 /// its self-care treatments (none for what only a doctor may consider), the "- name: advice"
 /// lines of its prevention tips, and the sources it cites, each as a number; how each source is
 /// cited (a seed article by its file name, a public source by its title); each rule's title as
-/// the triage line quotes it.
-struct AssessmentText: Sendable {
+/// the triage line quotes it. A class, so that an assessment reaching it copies one reference.
+final class AssessmentText: Sendable {
     struct CauseText: Sendable {
         var name: String
         var careLevel: TriageLevel
@@ -227,20 +227,20 @@ struct AssessmentText: Sendable {
         var sources: [Int]
     }
 
-    var causeIndex: [String: Int] = [:]
-    var causes: [CauseText] = []
+    let causeIndex: [String: Int]
+    let causes: [CauseText]
     /// Care lines and tip lines, numbered together (so one list of numbers can hold both).
-    var lines: [String] = []
+    let lines: [String]
     /// The care lines every assessment may fall back on (stretching, massage).
-    var generalCare: [Int] = []
-    var sourceNames: [String] = []
-    var sourceNumber: [String: Int] = [:]
+    let generalCare: [Int]
+    let sourceNames: [String]
+    let sourceNumber: [String: Int]
     /// Lowercased, by rule id.
-    var ruleTitle: [String: String] = [:]
-    var ruleSources: [String: [Int]] = [:]
+    let ruleTitle: [String: String]
+    let ruleSources: [String: [Int]]
 
     init(_ knowledge: KnowledgeModel) {
-        var careLine: [String: Int] = [:], tipLine: [String: Int] = [:]
+        var careLine: [String: Int] = [:], tipLine: [String: Int] = [:], lines: [String] = []
         for treatment in knowledge.treatments where treatment.kind != .doctorMayConsider && careLine[treatment.id] == nil {
             careLine[treatment.id] = lines.count
             lines.append("- \(treatment.name): \(treatment.how)")
@@ -249,20 +249,30 @@ struct AssessmentText: Sendable {
             tipLine[tip.id] = lines.count
             lines.append("- \(tip.name): \(tip.advice)")
         }
+        var sourceNumber: [String: Int] = [:], sourceNames: [String] = []
         for source in knowledge.sources where sourceNumber[source.id] == nil {
             sourceNumber[source.id] = sourceNames.count
             sourceNames.append(source.kind == .seed ? source.id : source.title)
         }
-        generalCare = ["stretch", "massage"].compactMap { careLine[$0] }
+        var causeIndex: [String: Int] = [:], causes: [CauseText] = []
         for (index, cause) in knowledge.causes.enumerated() {
             if causeIndex[cause.id] == nil { causeIndex[cause.id] = index }
             causes.append(CauseText(name: cause.name, careLevel: cause.careLevel, care: cause.treatments.map { careLine[$0] ?? -1 },
                                     tips: cause.prevention.map { tipLine[$0] ?? -1 }, sources: cause.sources.map { sourceNumber[$0] ?? -1 }))
         }
+        var ruleTitle: [String: String] = [:], ruleSources: [String: [Int]] = [:]
         for rule in knowledge.triageRules where ruleTitle[rule.id] == nil {
             ruleTitle[rule.id] = rule.title.lowercased()
             ruleSources[rule.id] = rule.sources.map { sourceNumber[$0] ?? -1 }
         }
+        self.causeIndex = causeIndex
+        self.causes = causes
+        self.lines = lines
+        self.generalCare = ["stretch", "massage"].compactMap { careLine[$0] }
+        self.sourceNames = sourceNames
+        self.sourceNumber = sourceNumber
+        self.ruleTitle = ruleTitle
+        self.ruleSources = ruleSources
     }
 
     /// How `ids` are cited, joined with "; " (unknown ids left out).

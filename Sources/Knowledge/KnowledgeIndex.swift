@@ -4,8 +4,9 @@ import Foundation
 /// finding numbers and weights in one flat array, its reasons worded once. Gives exactly what
 /// `KnowledgeModel.rankCauses` gives (tests hold the two together), without copying a cause,
 /// retaining its strings or looking up a term on the way. Built once per model (a
-/// `Conversation` holds one); a model changed later needs a new index.
-public struct CauseIndex: Sendable {
+/// `Conversation` holds one); a model changed later needs a new index. A class, so that
+/// reaching it copies one reference, not seven arrays.
+public final class CauseIndex: Sendable {
     /// One piece of evidence: plain values only, so reading it costs no reference counting.
     struct Test {
         var finding: Finding
@@ -110,8 +111,8 @@ public struct CauseIndex: Sendable {
 /// Triage rules laid out for matching on every turn: each rule's tests as bit sets, and the
 /// rules already in the order a match is reported (most severe first, ties by id), so matching
 /// is word operations with nothing to sort. Gives exactly what `TriageRule.matching` gives
-/// (tests hold the two together).
-public struct RuleIndex: Sendable {
+/// (tests hold the two together). A class, for the same reason as `CauseIndex`.
+public final class RuleIndex: Sendable {
     /// The rules, most severe first, ties by id.
     public let rules: [TriageRule]
 
