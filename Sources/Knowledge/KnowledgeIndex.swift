@@ -12,8 +12,6 @@ public final class CauseIndex: Sendable {
         var finding: Finding
         var absent: Bool
         var weight: Double
-        /// Into `reasons`.
-        var reason: Int
     }
 
     private let ids: [String]
@@ -21,7 +19,8 @@ public final class CauseIndex: Sendable {
     /// Cause `i`'s evidence is `tests[starts[i]..<starts[i + 1]]`.
     private let starts: [Int]
     private let tests: [Test]
-    /// The wording of each test's reason: the written one, else the finding's label.
+    /// The wording of each test's reason, by the test's position: the written one, else the
+    /// finding's label.
     private let reasons: [String]
     /// Cause `i`'s tests in the order their reasons are given, heaviest (either way) first,
     /// ties by wording: `order[starts[i]..<starts[i + 1]]`. Sorted here, not on every turn.
@@ -32,8 +31,7 @@ public final class CauseIndex: Sendable {
         var starts = [0], tests: [Test] = [], reasons: [String] = [], positions: [String: Int] = [:]
         for (index, cause) in model.causes.enumerated() {
             for evidence in cause.evidence {
-                tests.append(Test(finding: evidence.finding.finding, absent: evidence.finding.expectsAbsent,
-                                  weight: evidence.weight, reason: reasons.count))
+                tests.append(Test(finding: evidence.finding.finding, absent: evidence.finding.expectsAbsent, weight: evidence.weight))
                 reasons.append(evidence.reason ?? model.defaultReason(evidence.finding))
             }
             starts.append(tests.count)
@@ -96,11 +94,10 @@ public final class CauseIndex: Sendable {
         for position in starts[cause]..<starts[cause + 1] {
             let test = order[position]
             guard holds(tests[test], in: findings) else { continue }
-            let reason = tests[test].reason
             if tests[test].weight > 0 {
-                if !because.contains(reasons[reason]) { because.append(reasons[reason]) }
-            } else if !against.contains(reasons[reason]) {
-                against.append(reasons[reason])
+                if !because.contains(reasons[test]) { because.append(reasons[test]) }
+            } else if !against.contains(reasons[test]) {
+                against.append(reasons[test])
             }
         }
         entry.because = because

@@ -148,6 +148,41 @@ struct AssessmentTests {
         }
         #expect(matchedSome > 100, "the draws reach findings where several rules hold")
     }
+
+    @Test("rules naming findings past the inline words, or one finding twice in 'any', match as TriageRule.matching does (seeded)")
+    func ruleIndexSlowPath() {
+        // The model's findings (numbered first, below 256) and 300 of test-only values (numbered
+        // past 256 whatever the process has before): rules of the first kind only take the
+        // fast path, rules naming the second the general one.
+        let low = model.vocabulary.flatMap { kind, terms in terms.map { Finding(kind, $0.id) } }.sorted()
+        let pool = low + (0..<300).map { Finding(.symptom, "rule_index_test_\($0)") }
+        var random = SeededRandom(seed: 0x9a1e)
+        var from = pool
+        func tests(_ count: Int) -> [FindingTest] {
+            (0..<count).map { _ in FindingTest(from.randomElement(using: &random)!, absent: Int.random(in: 0..<4, using: &random) == 0) }
+        }
+        let rules = (0..<40).map { index in
+            from = index % 2 == 0 ? low : pool
+            return
+            TriageRule(id: "r\(index)", level: TriageLevel.allCases.randomElement(using: &random)!, title: "t", message: "m", why: "w",
+                       match: RuleMatch(all: tests(Int.random(in: 0...2, using: &random)), any: tests(Int.random(in: 0...4, using: &random)),
+                                        atLeast: Int.random(in: 1...2, using: &random), none: tests(Int.random(in: 0...1, using: &random)).map(\.finding)),
+                       sources: [])
+        }
+        #expect(low.allSatisfy { $0.id < 256 } && pool.last!.id >= 256)
+        let index = RuleIndex(rules)
+        var held = 0
+        for _ in 0..<2_000 {
+            var findings = Findings()
+            for finding in pool where Int.random(in: 0..<3, using: &random) == 0 {
+                if Bool.random(using: &random) { findings.present.insert(finding) } else { findings.absent.insert(finding) }
+            }
+            let expected = TriageRule.matching(rules, for: findings)
+            #expect(index.matchingRules(for: findings) == expected)
+            held += expected.count
+        }
+        #expect(held > 500, "the draws make rules hold")
+    }
 }
 
 @Suite("Edit distance")
