@@ -1,3 +1,4 @@
+import Foundation
 import Knowledge
 import Understanding
 
@@ -449,19 +450,4 @@ struct Turn {
         time ("what causes cramps?", "is quinine safe?"). Commands: "help", "restart", "back" (undo \
         your last answer), "summary" (what I know so far), "why" (why I asked), "quit".
         """
-
 }
-
-extension Array where Element: Equatable {
-    /// The elements without repeats, in order. For the short lists of ids a reply uses, a
-    /// linear check beats hashing.
-    func uniqued() -> [Element] {
-        var kept: [Element] = []
-        kept.reserveCapacity(count)
-        for element in self where !kept.contains(element) { kept.append(element) }
-        return kept
-    }
-}
-
-
-import Foundation
