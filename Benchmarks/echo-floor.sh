@@ -10,6 +10,6 @@ folder=$(mktemp -d /tmp/charley-echo.XXXX)
 cc -O2 -o "$folder/echo" "$here/echo.c"
 "$folder/echo" "$folder/e.sock" &
 server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$folder"' EXIT
+trap 'status=$?; kill $server 2>/dev/null || true; rm -rf "$folder"; exit $status' EXIT
 for _ in $(seq 50); do [ -S "$folder/e.sock" ] && break; sleep 0.1; done
 "$charley" bench socket --socket "$folder/e.sock" ${1:-}
