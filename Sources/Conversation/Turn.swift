@@ -123,12 +123,14 @@ struct Turn {
         case .escalated:
             lines.append(escalatedReminder(state))
         case .followup, .assessment:
-            if (!new.present.isEmpty || !new.absent.isEmpty) && !changedFindings {
-                // Told again what is already known: nothing to add, and the assessment stands.
-                lines.append("I have that already, so what I said stands. You can ask me anything else, or say \"restart\" to start over.")
-            } else if !new.present.isEmpty || !new.absent.isEmpty {
-                lines.append("Thanks, I've added that.")
-                assess(&state)
+            if !new.present.isEmpty || !new.absent.isEmpty {
+                if changedFindings {
+                    lines.append("Thanks, I've added that.")
+                    assess(&state)
+                } else {
+                    // Told again what is already known: nothing to add, and the assessment stands.
+                    lines.append("I have that already, so what I said stands. You can ask me anything else, or say \"restart\" to start over.")
+                }
             } else if understood.intent == .greet {
                 lines.append("Hello again. Ask me anything about leg cramps, or say \"restart\" to start over.")
             } else if isThanks {

@@ -10,15 +10,14 @@ struct SpellingIndex: Sendable {
     /// The words that can be suggested, by number.
     private var candidates: [String] = []
     /// Every delete-variant of every candidate as a 64-bit hash of its bytes, with the number of
-    /// its word, sorted by hash: built without making a string per variant, and searched by
-    /// bisection. Two variants that share a hash only add a candidate, which the edit distance
+    /// its word, sorted by hash (a hash's owners side by side): built without making a string
+    /// per variant. Two variants that share a hash only add a candidate, which the edit distance
     /// then rejects, so the answer is the same as with the variants themselves.
     private var hashes: [UInt64] = []
     private var owners: [Int32] = []
-    /// Where each distinct hash starts in `hashes`, by open addressing on the hash: one or two
-    /// probes where a bisection of the whole array took seventeen, most of them cache misses.
-    private var slotHashes: [UInt64] = []
-    private var slotStarts: [Int32] = []
+    /// Where each distinct hash starts in `hashes`: one or two probes where a bisection of the
+    /// whole array took seventeen, most of them cache misses.
+    private var starts = HashSlots()
 
     static let minimumLength = 5
 
@@ -35,27 +34,15 @@ struct SpellingIndex: Sendable {
         pairs.sort { ($0.hash, $0.owner) < ($1.hash, $1.owner) }
         hashes = pairs.map(\.hash)
         owners = pairs.map(\.owner)
-        var size = 16
-        while size < hashes.count * 2 { size *= 2 }
-        slotHashes = Array(repeating: 0, count: size)
-        slotStarts = Array(repeating: -1, count: size)
+        starts = HashSlots(capacity: hashes.count)
         for index in hashes.indices where index == 0 || hashes[index - 1] != hashes[index] {
-            var slot = Int(truncatingIfNeeded: hashes[index] >> 7) & (size - 1)
-            while slotStarts[slot] >= 0 { slot = (slot + 1) & (size - 1) }
-            slotHashes[slot] = hashes[index]
-            slotStarts[slot] = Int32(index)
+            starts.insert(hashes[index], Int32(index))
         }
     }
 
     /// The first position of `hash` in `hashes`, or `hashes.count` when it is not there.
     private func start(of hash: UInt64) -> Int {
-        let mask = slotStarts.count - 1
-        var slot = Int(truncatingIfNeeded: hash >> 7) & mask
-        while slotStarts[slot] >= 0 {
-            if slotHashes[slot] == hash { return Int(slotStarts[slot]) }
-            slot = (slot + 1) & mask
-        }
-        return hashes.count
+        starts.first(hash) { _ in true }.map(Int.init) ?? hashes.count
     }
 
     func contains(_ word: String) -> Bool { words.contains(word) }
@@ -87,21 +74,11 @@ struct SpellingIndex: Sendable {
         return best?.word
     }
 
-    /// FNV-1a over bytes: the same on every run and machine.
-    private struct Hash {
-        var value: UInt64 = 0xcbf2_9ce4_8422_2325
-        mutating func add(_ byte: UInt8) { value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-    }
-
     /// Hashes of the word and of every string made by deleting up to `edits` characters from it,
     /// each once. ASCII words (nearly all) are cut as bytes, without a string per variant.
     static func variantHashes(of word: String, edits: Int) -> [UInt64] {
         guard word.utf8.allSatisfy({ $0 < 0x80 }) else {
-            return Array(Set(characterVariants(of: word, edits: edits).map { variant in
-                var hash = Hash()
-                for byte in variant.utf8 { hash.add(byte) }
-                return hash.value
-            }))
+            return Array(Set(characterVariants(of: word, edits: edits).map { FNV1a.hash($0.utf8) }))
         }
         let bytes = Array(word.utf8)
         let count = bytes.count
@@ -109,12 +86,12 @@ struct SpellingIndex: Sendable {
         result.reserveCapacity(1 + count + (edits >= 2 ? count * (count - 1) / 2 : 0))
         // Deleting nothing, one position, or two (first < second).
         for first in -1..<count {
-            var hash = Hash()
+            var hash = FNV1a()
             for index in 0..<count where index != first { hash.add(bytes[index]) }
             result.append(hash.value)
             if edits >= 2 && first >= 0 {
                 for second in (first + 1)..<count {
-                    var pair = Hash()
+                    var pair = FNV1a()
                     for index in 0..<count where index != first && index != second { pair.add(bytes[index]) }
                     result.append(pair.value)
                 }

@@ -29,12 +29,11 @@ struct WordTable: Sendable {
     /// Each word, by number (a token of a known word shares it instead of making its own).
     private var words: [String] = []
 
-    // The ASCII words again, for the tokenizer's lookup straight from the bytes it read: their
-    // bytes end to end, where each starts, its hash, and an open-addressing table of numbers.
+    // The words again, for the tokenizer's lookup straight from the bytes it read: their bytes
+    // end to end, where each starts, and the ASCII ones' numbers by hash.
     private var bytes: [UInt8] = []
     private var starts: [Int] = [0]
-    private var hashes: [UInt64] = []
-    private var slots: [Int32] = Array(repeating: WordTable.unknown, count: 64)
+    private var asciiWords = HashSlots()
 
     /// The word's number, made if it has none.
     mutating func add(_ word: String) -> Int32 {
@@ -45,10 +44,7 @@ struct WordTable: Sendable {
         words.append(word)
         bytes += word.utf8
         starts.append(bytes.count)
-        hashes.append(Self.hash(word.utf8))
-        if word.utf8.allSatisfy({ $0 < 0x80 }) {
-            if (info.count + 1) * 2 > slots.count { rehash() } else { place(id) }
-        }
+        if word.utf8.allSatisfy({ $0 < 0x80 }) { asciiWords.insert(FNV1a.hash(word.utf8), id) }
         return id
     }
 
@@ -58,42 +54,15 @@ struct WordTable: Sendable {
     /// The number of the word whose UTF-8 is `word`, or `unknown`: for ASCII words only (a
     /// String lookup also matches other spellings of the same Unicode text; bytes would not).
     func id(ascii word: UnsafeBufferPointer<UInt8>) -> Int32 {
-        let hash = Self.hash(word)
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let id = slots[slot]
-            if id == Self.unknown { return id }
+        asciiWords.first(FNV1a.hash(word)) { id in
             let index = Int(id)
-            if hashes[index] == hash && starts[index + 1] - starts[index] == word.count
-                && bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress! + starts[index], word.baseAddress!, word.count) == 0 }) {
-                return id
-            }
-            slot = (slot + 1) & mask
-        }
+            return starts[index + 1] - starts[index] == word.count
+                && bytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + starts[index], word.baseAddress!, word.count) == 0 }
+        } ?? Self.unknown
     }
 
     /// Word number `id`.
     func word(_ id: Int32) -> String { words[Int(id)] }
-
-    /// FNV-1a: a few words' bytes need nothing stronger, and it costs far less than `Hasher`.
-    private static func hash(_ bytes: some Sequence<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return hash
-    }
-
-    private mutating func place(_ id: Int32) {
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hashes[Int(id)]) & mask
-        while slots[slot] != Self.unknown { slot = (slot + 1) & mask }
-        slots[slot] = id
-    }
-
-    private mutating func rehash() {
-        slots = Array(repeating: Self.unknown, count: slots.count * 2)
-        for id in words.indices where words[id].utf8.allSatisfy({ $0 < 0x80 }) { place(Int32(id)) }
-    }
 
     // What is known about word number `id` (nothing for `unknown`), one fact at a time, so
     // that no whole `Info` is copied.
