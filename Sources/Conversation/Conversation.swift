@@ -197,7 +197,7 @@ public final class Conversation: Sendable {
         if clear { return nil }
         // The first condition not yet known or asked about, of the leading causes in turn.
         for cause in ranked.prefix(4) {
-            guard let index = assessmentText.causeIndex[cause.id] else { continue }
+            guard let index = causeIndex.position(of: cause.id) else { continue }
             for candidate in conditionCandidates[index]
             where !state.findings.present.contains(candidate.finding) && !state.findings.absent.contains(candidate.finding)
                 && !state.asked.contains(candidate.question.id) {
@@ -211,7 +211,8 @@ public final class Conversation: Sendable {
 }
 
 /// What an assessment quotes from the knowledge model, made once so that an assessment only
-/// looks up numbers and copies finished lines: each cause's name, the "- name: how" lines of
+/// looks up numbers and copies finished lines: by a cause's place in the model (as
+/// `CauseIndex.position(of:)` gives it), its name, the "- name: how" lines of
 /// its self-care treatments (none for what only a doctor may consider), the "- name: advice"
 /// lines of its prevention tips, and the sources it cites, each as a number; how each source is
 /// cited (a seed article by its file name, a public source by its title); each rule's title as
@@ -227,7 +228,6 @@ final class AssessmentText: Sendable {
         var sources: [Int]
     }
 
-    let causeIndex: [String: Int]
     let causes: [CauseText]
     /// Care lines and tip lines, numbered together (so one list of numbers can hold both).
     let lines: [String]
@@ -254,9 +254,8 @@ final class AssessmentText: Sendable {
             sourceNumber[source.id] = sourceNames.count
             sourceNames.append(source.kind == .seed ? source.id : source.title)
         }
-        var causeIndex: [String: Int] = [:], causes: [CauseText] = []
-        for (index, cause) in knowledge.causes.enumerated() {
-            if causeIndex[cause.id] == nil { causeIndex[cause.id] = index }
+        var causes: [CauseText] = []
+        for cause in knowledge.causes {
             causes.append(CauseText(name: cause.name, careLevel: cause.careLevel, care: cause.treatments.map { careLine[$0] ?? -1 },
                                     tips: cause.prevention.map { tipLine[$0] ?? -1 }, sources: cause.sources.map { sourceNumber[$0] ?? -1 }))
         }
@@ -265,7 +264,6 @@ final class AssessmentText: Sendable {
             ruleTitle[rule.id] = rule.title.lowercased()
             ruleSources[rule.id] = rule.sources.map { sourceNumber[$0] ?? -1 }
         }
-        self.causeIndex = causeIndex
         self.causes = causes
         self.lines = lines
         self.generalCare = ["stretch", "massage"].compactMap { careLine[$0] }

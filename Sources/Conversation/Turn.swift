@@ -358,9 +358,9 @@ struct Turn {
         let text = conversation.assessmentText
         // The causes shown (three at most), by their place in the model.
         var shown: [Int] = []
-        for entry in ranked.prefix(3) { if let index = text.causeIndex[entry.id] { shown.append(index) } }
+        for entry in ranked.prefix(3) { if let index = conversation.causeIndex.position(of: entry.id) { shown.append(index) } }
         var level = rules.first?.level ?? .selfCare  // the rules come most severe first
-        if let top = ranked.first, top.score >= 0.5, let index = text.causeIndex[top.id] { level = max(level, text.causes[index].careLevel) }
+        if let top = ranked.first, top.score >= 0.5, let index = conversation.causeIndex.position(of: top.id) { level = max(level, text.causes[index].careLevel) }
         state.raise(to: level)
         let final = state.triage ?? level
 
@@ -372,7 +372,7 @@ struct Turn {
         } else {
             out += "Possible causes, most likely first:"
             for (position, entry) in ranked.prefix(3).enumerated() {
-                guard let cause = text.causeIndex[entry.id] else { continue }
+                guard let cause = conversation.causeIndex.position(of: entry.id) else { continue }
                 out += "\n\(position + 1). "
                 out += text.causes[cause].name
                 out += ", because "

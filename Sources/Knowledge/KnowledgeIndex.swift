@@ -52,6 +52,9 @@ public final class CauseIndex: Sendable {
         self.positions = positions
     }
 
+    /// The cause's place in the model's list (the first, should an id repeat).
+    public func position(of id: String) -> Int? { positions[id] }
+
     private func holds(_ test: Test, in findings: Findings) -> Bool {
         test.absent ? findings.absent.contains(test.finding) : findings.present.contains(test.finding)
     }
