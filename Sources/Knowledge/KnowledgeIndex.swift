@@ -136,7 +136,9 @@ public final class RuleIndex: Sendable {
     private let compiled: [Compiled]
     private let anyTests: [FindingTest]
 
-    public init(_ rules: [TriageRule]) {
+    /// `words: false` keeps every rule on the general path (tests compare the two paths: which
+    /// one a rule takes depends on the numbers its findings were given).
+    public init(_ rules: [TriageRule], words: Bool = true) {
         self.rules = rules.sorted { ($0.level, $1.id) > ($1.level, $0.id) }
         var anyTests: [FindingTest] = []
         compiled = self.rules.map { rule in
@@ -149,7 +151,7 @@ public final class RuleIndex: Sendable {
                                     empty: match.all.isEmpty && match.any.isEmpty)
             let anyPresent = FindingSet(match.any.filter { !$0.expectsAbsent }.map(\.finding))
             let anyAbsent = FindingSet(match.any.filter(\.expectsAbsent).map(\.finding))
-            if [compiled.present, compiled.absent, compiled.none, anyPresent, anyAbsent].allSatisfy(\.isInline),
+            if words, [compiled.present, compiled.absent, compiled.none, anyPresent, anyAbsent].allSatisfy(\.isInline),
                anyPresent.count + anyAbsent.count == match.any.count {
                 compiled.fast = .init(present: compiled.present.inlineWords, absent: compiled.absent.inlineWords,
                                       none: compiled.none.inlineWords, anyPresent: anyPresent.inlineWords,
