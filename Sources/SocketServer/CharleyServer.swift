@@ -167,12 +167,14 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
 
     /// One line in, one line out, through `reply`: at once, or once a turn's state is committed
     /// (then on the store's writer thread). Every problem is an error reply.
-    func handle(_ frame: Frame, reply: @escaping @Sendable (ByteBuffer) -> Void) {
-        if let immediate = handleAtOnce(frame, reply: reply) { reply(immediate) }
+    /// `loop` is the connection's event loop: a reply that waits for its commit is handed back
+    /// there.
+    func handle(_ frame: Frame, on loop: (any EventLoop)? = nil, reply: @escaping @Sendable (ByteBuffer) -> Void) {
+        if let immediate = handleAtOnce(frame, on: loop, reply: reply) { reply(immediate) }
     }
 
     /// The reply when it is ready at once; nil when `reply` will be called later.
-    private func handleAtOnce(_ frame: Frame, reply: @escaping @Sendable (ByteBuffer) -> Void) -> ByteBuffer? {
+    private func handleAtOnce(_ frame: Frame, on loop: (any EventLoop)?, reply: @escaping @Sendable (ByteBuffer) -> Void) -> ByteBuffer? {
         guard case .line(let line) = frame else {
             return Self.encode(ErrorReply(session: nil, .lineTooLong, "a line may be at most \(configuration.maximumLineBytes) bytes; it was ignored"))
         }
@@ -228,7 +230,7 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
                 var bytes = answer.json()
                 bytes.append(UInt8(ascii: "\n"))
                 return ByteBuffer(bytes: bytes)
-            }) { result in
+            }, on: loop) { result in
                 switch result {
                 case .success(let bytes):
                     reply(bytes)
@@ -307,7 +309,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         reading = true
         let loop = context.eventLoop
         let bound = NIOLoopBound((self, context), eventLoop: loop)
-        server.handle(unwrapInboundIn(data)) { reply in
+        server.handle(unwrapInboundIn(data), on: loop) { reply in
             if loop.inEventLoop {
                 bound.value.0.ready(line, reply, context: bound.value.1)
             } else {

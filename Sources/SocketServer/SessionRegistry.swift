@@ -2,6 +2,7 @@ import Conversation
 import Foundation
 import Knowledge
 import Logging
+import NIOCore
 
 /// Runs turns against the session store, from any thread: the daemon calls it straight from
 /// NIO's event loops, so a turn costs no hand-off between threads. Sessions are spread over
@@ -60,8 +61,11 @@ public final class SessionRegistry: Sendable {
 
     /// Runs one turn; `render` makes what `done` gets from the reply (its JSON, for the daemon)
     /// on the calling thread at once, so a durable store's writer thread, which calls `done`
-    /// after the commit, only hands it over.
+    /// after the commit, only hands it over. With `loop`, `done` runs on that event loop: the
+    /// writer hands each loop the completions of a commit together, one task per loop and
+    /// commit instead of one per turn.
     public func respond<Rendered: Sendable>(session: String, text: String, render: (Reply) -> Rendered,
+                                            on loop: (any EventLoop)? = nil,
                                             done: @escaping @Sendable (Result<Rendered, Failure>) -> Void) {
         let shard = shard(session)
         shard.lock.lock()
@@ -82,7 +86,7 @@ public final class SessionRegistry: Sendable {
                                  knowledge: conversation.knowledge.version, transcript: transcript)
         if committer != nil { write.encodeState() }
         let rendered = render(reply)
-        commit(write, state: next, in: shard) { result in done(result.map { rendered }) }
+        commit(write, state: next, in: shard, on: loop) { result in done(result.map { rendered }) }
     }
 
     /// The session's state, a new one when it is unknown or expired, or a new one and a notice
@@ -107,7 +111,7 @@ public final class SessionRegistry: Sendable {
     }
 
     /// Commits `write`; called with the shard locked, and unlocks it.
-    private func commit(_ write: SessionWrite, state: SessionState, in shard: Shard,
+    private func commit(_ write: SessionWrite, state: SessionState, in shard: Shard, on loop: (any EventLoop)? = nil,
                         done: @escaping @Sendable (Result<Void, Failure>) -> Void) {
         guard let committer else {
             let result: Result<Void, Failure>
@@ -131,7 +135,7 @@ public final class SessionRegistry: Sendable {
         }
         shard.inFlight[write.id] = (state, (shard.inFlight[write.id]?.turns ?? 0) + 1)
         // Queued under the shard's lock, so a session's writes reach the committer in order.
-        committer.enqueue(write) { [logger] result in
+        committer.enqueue(write, on: loop) { [logger] result in
             shard.lock.withLock {
                 if let entry = shard.inFlight[write.id] {
                     shard.inFlight[write.id] = entry.turns > 1 ? (entry.state, entry.turns - 1) : nil
@@ -196,14 +200,21 @@ public final class SessionRegistry: Sendable {
 /// Groups the commits of concurrent turns: while one transaction is being written on the
 /// writer thread, the writes that arrive wait, and then go together in the next. Each write's
 /// completion runs only after the transaction holding it has committed (or failed), so a reply
-/// always follows its commit.
+/// always follows its commit: on the writer thread, or on the event loop the write named, where
+/// the completions of one commit run together as one task.
 final class GroupCommitter: @unchecked Sendable {
     typealias Completion = @Sendable (Result<Void, StoreError>) -> Void
+
+    private struct Waiting {
+        var write: SessionWrite
+        var loop: (any EventLoop)?
+        var completion: Completion
+    }
 
     private let store: any SessionStore
     private let writer = DispatchQueue(label: "charley.store.writer")
     private let lock = NSLock()
-    private var waiting: [(SessionWrite, Completion)] = []
+    private var waiting: [Waiting] = []
     private var writing = false
     private var transactions = 0
     private var writes = 0
@@ -218,9 +229,9 @@ final class GroupCommitter: @unchecked Sendable {
     /// Transactions and writes so far, for benchmarks and tests.
     var statistics: (transactions: Int, writes: Int) { lock.withLock { (transactions, writes) } }
 
-    func enqueue(_ write: SessionWrite, completion: @escaping Completion) {
+    func enqueue(_ write: SessionWrite, on loop: (any EventLoop)? = nil, completion: @escaping Completion) {
         let start = lock.withLock {
-            waiting.append((write, completion))
+            waiting.append(Waiting(write: write, loop: loop, completion: completion))
             if writing { return false }
             writing = true
             return true
@@ -229,22 +240,47 @@ final class GroupCommitter: @unchecked Sendable {
     }
 
     private func drain() {
+        // Arrays swapped each round, so a commit allocates no new batch.
+        var batch: [Waiting] = []
+        var writes: [SessionWrite] = []
         while true {
-            let batch = lock.withLock {
-                defer { waiting = [] }
-                if waiting.isEmpty { writing = false }
-                return waiting
+            lock.withLock {
+                swap(&batch, &waiting)
+                if batch.isEmpty { writing = false }
             }
             if batch.isEmpty { return }
             if delay > .zero {
                 Thread.sleep(forTimeInterval: delay.seconds)
             }
-            let result = Result<Void, StoreError> { () throws(StoreError) in try store.commit(batch.map(\.0)) }
+            writes.removeAll(keepingCapacity: true)
+            for entry in batch { writes.append(entry.write) }
+            let result = Result<Void, StoreError> { () throws(StoreError) in try store.commit(writes) }
             lock.withLock {
                 transactions += 1
-                writes += batch.count
+                self.writes += batch.count
             }
-            for (_, completion) in batch { completion(result) }
+            complete(batch, result)
+            batch.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Runs the completions: those without a loop here, the others one task per loop (a daemon
+    /// has a loop per core, so a short list searched in order).
+    private func complete(_ batch: [Waiting], _ result: Result<Void, StoreError>) {
+        var groups: [(loop: any EventLoop, completions: [Completion])] = []
+        for entry in batch {
+            guard let loop = entry.loop else {
+                entry.completion(result)
+                continue
+            }
+            if let index = groups.firstIndex(where: { $0.loop === loop }) {
+                groups[index].completions.append(entry.completion)
+            } else {
+                groups.append((loop, [entry.completion]))
+            }
+        }
+        for (loop, completions) in groups {
+            loop.execute { for completion in completions { completion(result) } }
         }
     }
 }

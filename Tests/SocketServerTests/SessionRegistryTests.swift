@@ -1,5 +1,6 @@
 import Conversation
 import Foundation
+import NIOPosix
 import Knowledge
 import Storage
 import Testing
@@ -97,5 +98,34 @@ struct SessionRegistryTests {
         #expect(statistics.writes == 200)
         #expect(statistics.transactions < 200, "concurrent commits were grouped (\(statistics.transactions) transactions)")
         for index in 0..<50 { #expect(try await registry.state("s\(index)")?.turns == 4) }
+    }
+
+    @Test("a turn given an event loop is answered on that loop, after its commit, whichever thread committed it")
+    func completionsOnTheirLoop() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("charley-loops-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let store = try SQLiteSessionStore(path: folder + "/s.sqlite")
+        let registry = SessionRegistry(conversation: engine, store: store, idleExpiry: .seconds(3600))
+        let loops = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        let answers = try await withThrowingTaskGroup(of: (Bool, Bool).self) { group in
+            for index in 0..<120 {
+                let loop = loops.next()
+                group.addTask {
+                    try await withCheckedThrowingContinuation { continuation in
+                        registry.respond(session: "s\(index % 40)", text: "my calf cramps at night", render: { $0 }, on: loop) { result in
+                            let committed = (try? store.load("s\(index % 40)")) != nil
+                            continuation.resume(with: result.map { _ in (loop.inEventLoop, committed) }.mapError { $0 as any Error })
+                        }
+                    }
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        try await loops.shutdownGracefully()
+        #expect(answers.count == 120)
+        #expect(answers.allSatisfy { $0.0 }, "every reply came on the connection's loop")
+        #expect(answers.allSatisfy { $0.1 }, "every reply came after its commit")
+        let statistics = try #require(registry.commitStatistics)
+        #expect(statistics.writes == 120)
     }
 }

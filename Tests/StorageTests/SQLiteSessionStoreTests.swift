@@ -125,7 +125,9 @@ struct SQLiteSessionStoreTests {
         try DatabaseQueue(path: path).write { try $0.execute(sql: sql) }
 
         let store = try SQLiteSessionStore(path: path)
-        #expect(try store.appliedMigrations() == ["v1-sessions", "v2-metadata-transcripts"])
+        #expect(try store.appliedMigrations() == ["v1-sessions", "v2-metadata-transcripts", "v3-no-updated-index"])
+        let indexes = try DatabaseQueue(path: path).read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'session'") }
+        #expect(!indexes.contains("session_updated"), "v3 dropped the index every turn had to update")
         let summaries = try store.list(limit: 10)
         #expect(summaries.map(\.id) == ["old:4", "old:3", "old:2", "old:1"])
         #expect(summaries.last?.stage == "onset", "the migration filled in the stage from the old state")
@@ -160,6 +162,22 @@ struct SQLiteSessionStoreTests {
         #expect(try store.transcript("new").map(\.said) == ["new words"])
         store.dropCache()
         #expect(try store.load("old") == nil, "gone from the file too")
+    }
+
+    @Test("purge removes thousands of expired sessions (deleted a thousand a transaction) and keeps the rest")
+    func purgeMany() throws {
+        let store = try SQLiteSessionStore(path: try temporaryFolder() + "/s.sqlite")
+        var writes: [SessionWrite] = []
+        for index in 0..<2600 {
+            writes.append(SessionWrite(id: "s\(index)", change: .save(SessionState()), time: index % 3 == 0 ? 500 : 100, knowledge: "k"))
+        }
+        try store.commit(writes)
+        #expect(try store.purge(updatedBefore: 150) == 2600 - 867)
+        store.dropCache()
+        #expect(try store.count() == 867)
+        #expect(try store.load("s3") != nil)
+        #expect(try store.load("s1") == nil)
+        #expect(try store.purge(updatedBefore: 150) == 0, "nothing left to purge")
     }
 
     @Test("a batch commits all together or not at all")
