@@ -134,6 +134,8 @@ public final class Conversation: Sendable {
         public var notice: String?
         /// For operators' logs (ids only, no health data).
         public var problem: String?
+        /// The state is the stored one, as stored (not a new one in its place).
+        public var isStored = false
     }
 
     public func resume(_ loaded: StoredSession.Loaded?, at time: Double, idleExpiry: Double) -> Resumed {
@@ -145,7 +147,7 @@ public final class Conversation: Sendable {
         case .session(let stored):
             // A state made under this very knowledge model names only ids it has.
             guard stored.knowledge != knowledge.version, let problem = problem(resuming: stored.state) else {
-                return Resumed(state: stored.state)
+                return Resumed(state: stored.state, isStored: true)
             }
             return Resumed(state: SessionState(), notice: Self.restartNotice, problem: problem)
         case .unreadable(let reason):

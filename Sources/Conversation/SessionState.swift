@@ -201,9 +201,10 @@ public struct SessionState: Sendable, Codable, Equatable {
 extension SessionState {
     /// The state as JSON, written directly: the document `JSONEncoder` makes (and
     /// `JSONDecoder` reads back), at a fraction of its cost on Linux, where the store writes one
-    /// per turn.
-    public func json() -> [UInt8] {
-        var out = JSONWriter(capacity: 256 + undo.count * 160)
+    /// per turn. Without `undo`, the history is left out (`"undo"` absent reads back as none):
+    /// the SQLite store keeps it apart and writes it only on the turns that change it.
+    public func json(undo includeUndo: Bool = true) -> [UInt8] {
+        var out = JSONWriter(capacity: 256 + (includeUndo ? undo.count * 160 : 0))
         out.beginObject()
         out.key("stage"); out.string(stage.rawValue)
         out.key("findings"); Self.write(findings, to: &out)
@@ -212,7 +213,23 @@ extension SessionState {
         out.key("reasked"); out.bool(reasked)
         if let triage { out.key("triage"); out.string(triage.rawValue) }
         out.key("redFlags"); out.strings(redFlags)
-        out.key("undo")
+        if includeUndo {
+            out.key("undo")
+            writeUndo(to: &out)
+        }
+        out.key("turns"); out.int(turns)
+        out.endObject()
+        return out.bytes
+    }
+
+    /// The undo history alone, as the JSON array `json()` holds under `"undo"`.
+    public func undoJSON() -> [UInt8] {
+        var out = JSONWriter(capacity: 16 + undo.count * 160)
+        writeUndo(to: &out)
+        return out.bytes
+    }
+
+    private func writeUndo(to out: inout JSONWriter) {
         out.beginArray()
         // By index, each snapshot read in place (`for snapshot in undo` copied every one).
         for index in undo.indices {
@@ -237,9 +254,13 @@ extension SessionState {
             out.endObject()
         }
         out.endArray()
-        out.key("turns"); out.int(turns)
-        out.endObject()
-        return out.bytes
+    }
+
+    /// Whether `other` has the same undo history. Steps are only ever added or taken at the
+    /// ends (and the oldest dropped past the limit), so the count and the two ends decide it
+    /// without comparing every step.
+    public func hasSameUndo(as other: SessionState) -> Bool {
+        undo.count == other.undo.count && undo.last == other.undo.last && undo.first == other.undo.first
     }
 
     /// One list of a difference's findings, when it has any. Two passes over a few changes

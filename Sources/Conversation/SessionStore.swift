@@ -105,10 +105,17 @@ public struct SessionWrite: Sendable {
     public var transcript: TranscriptEntry?
     /// The knowledge model's version the state was made with.
     public var knowledge: String
-    /// The saved state's stored JSON (`SessionState.json()`), when the caller made it already:
-    /// the daemon makes it on the connection's thread, so the store's single writer thread only
-    /// writes.
+    /// The saved state's stored JSON without its undo history (`SessionState.json(undo: false)`),
+    /// when the caller made it already: the daemon makes it on the connection's thread, so the
+    /// store's single writer thread only writes.
     public var encodedState: [UInt8]?
+    /// The undo history's JSON (`SessionState.undoJSON()`), made with `encodedState` unless
+    /// `undoUnchanged`.
+    public var encodedUndo: [UInt8]?
+    /// The caller knows the store already holds this session with the same undo history (the
+    /// turn did not change it), so a store that keeps the history apart need not write it again.
+    /// A store that finds otherwise (no row, or one of an older format) writes it all the same.
+    public var undoUnchanged = false
 
     public init(id: String, change: Change, time: Double, knowledge: String, transcript: TranscriptEntry? = nil) {
         self.id = id
@@ -120,9 +127,12 @@ public struct SessionWrite: Sendable {
 
     var isSave: Bool { if case .save = change { true } else { false } }
 
-    /// Makes `encodedState` now, for a store that keeps states as JSON.
+    /// Makes `encodedState` (and `encodedUndo`, unless `undoUnchanged`) now, for a store that
+    /// keeps states as JSON.
     public mutating func encodeState() {
-        if case .save(let state) = change { encodedState = state.json() }
+        guard case .save(let state) = change else { return }
+        encodedState = state.json(undo: false)
+        if !undoUnchanged { encodedUndo = state.undoJSON() }
     }
 }
 

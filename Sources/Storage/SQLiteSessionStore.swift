@@ -10,7 +10,9 @@ import GRDBSQLite
 public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
     /// The version of the state's stored form (`SessionState`'s JSON). A state of a newer form is
     /// unreadable here; an older one is read with defaults for what it lacks.
-    public static let stateFormat = 1
+    /// 1: the whole state in `state`. 2: the state without its undo history in `state`, the
+    /// history in `undo` (written only on the turns that change it).
+    public static let stateFormat = 2
 
     public let path: String
     private let pool: DatabasePool
@@ -158,6 +160,12 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
         migrator.registerMigration("v3-no-updated-index") { db in
             try db.execute(sql: "DROP INDEX IF EXISTS session_updated")
         }
+        // The undo history apart from the state (format 2): most turns after the interview leave
+        // it as it was, and need not encode and write it again. NULL: the history, if any, is in
+        // `state` (format 1).
+        migrator.registerMigration("v4-undo-column") { db in
+            try db.execute(sql: "ALTER TABLE session ADD COLUMN undo TEXT")
+        }
         return migrator
     }
 
@@ -186,7 +194,7 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
         if let cached = lock.withLock({ cache[id] }) { return .session(cached) }
         let row = try run {
             try pool.read { db in
-                try Row.fetchOne(db.cachedStatement(sql: "SELECT state, updated, format, knowledge FROM session WHERE id = ?"), arguments: [id])
+                try Row.fetchOne(db.cachedStatement(sql: "SELECT state, undo, updated, format, knowledge FROM session WHERE id = ?"), arguments: [id])
             }
         }
         guard let row else { return nil }
@@ -195,9 +203,11 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
             return .unreadable(reason: "its state has format \(format), newer than this Charley's \(Self.stateFormat)")
         }
         let text: String = row["state"]
-        let state: SessionState
+        let undo: String? = row["undo"]
+        var state: SessionState
         do {
             state = try JSONDecoder().decode(SessionState.self, from: Data(text.utf8))
+            if let undo { state.undo = try JSONDecoder().decode([SessionState.Snapshot].self, from: Data(undo.utf8)) }
         } catch {
             return .unreadable(reason: "its state cannot be decoded (\(Self.decodingProblem(error)))")
         }
@@ -212,12 +222,13 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
             try pool.write { db in
                 // Looked up once a transaction (the cache is keyed by the whole SQL text).
                 let save = try db.cachedStatement(sql: Self.saveSQL)
+                let update = try db.cachedStatement(sql: Self.updateSQL)
                 for write in writes {
                     switch write.change {
                     case .delete:
                         try db.cachedStatement(sql: "DELETE FROM session WHERE id = ?").execute(arguments: [write.id])
                     case .save(let state):
-                        try Self.save(write, state, with: save)
+                        try Self.save(write, state, save: save, update: update)
                     }
                     if let line = write.transcript {
                         try db.cachedStatement(sql: "INSERT INTO transcript (session, turn, said, reply, at) VALUES (?, ?, ?, ?, ?)")
@@ -237,10 +248,23 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
         }
     }
 
-    /// Binds and runs the save statement through SQLite's C interface: GRDB's general path boxed
+    /// Saves a state: with `updateSQL` when the write says the undo history is unchanged and the
+    /// row holds the turn just before this one in this format (so its `undo` is that history);
+    /// otherwise, or when that finds no such row, with `saveSQL`, history and all.
+    private static func save(_ write: SessionWrite, _ state: SessionState, save: Statement, update: Statement) throws {
+        let json = write.encodedState ?? state.json(undo: false)
+        if write.undoUnchanged {
+            try run(update, write, state, json: json, undo: nil)
+            if sqlite3_changes(sqlite3_db_handle(update.sqliteStatement)) > 0 { return }
+        }
+        try run(save, write, state, json: json, undo: write.encodedUndo ?? state.undoJSON())
+    }
+
+    /// Binds and runs a save statement through SQLite's C interface: GRDB's general path boxed
     /// and converted eight values a write, two fifths of the writer thread's time in a profile.
-    /// Text is bound from its UTF-8, so it is stored as TEXT exactly as before.
-    private static func save(_ write: SessionWrite, _ state: SessionState, with statement: Statement) throws {
+    /// Text is bound from its UTF-8, so it is stored as TEXT exactly as before. Both statements
+    /// number their parameters alike; `undo` is the ninth, when there is one.
+    private static func run(_ statement: Statement, _ write: SessionWrite, _ state: SessionState, json: [UInt8], undo: [UInt8]?) throws {
         let handle = statement.sqliteStatement
         sqlite3_reset(handle)
         func text(_ index: Int32, _ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
@@ -254,7 +278,6 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
             var string = string
             return string.withUTF8 { text(index, $0) }
         }
-        let json = write.encodedState ?? state.json()
         var code = text(1, write.id)
         if code == SQLITE_OK { code = json.withUnsafeBufferPointer { text(2, $0) } }
         if code == SQLITE_OK { code = sqlite3_bind_double(handle, 3, write.time) }
@@ -263,27 +286,31 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
         if code == SQLITE_OK { code = text(6, state.stage.rawValue) }
         if code == SQLITE_OK { code = sqlite3_bind_int64(handle, 7, Int64(state.turns)) }
         if code == SQLITE_OK { code = state.triage.map { text(8, $0.rawValue) } ?? sqlite3_bind_null(handle, 8) }
+        if code == SQLITE_OK, let undo { code = undo.withUnsafeBufferPointer { text(9, $0) } }
         if code == SQLITE_OK { code = sqlite3_step(handle) }
         let message = code == SQLITE_DONE ? nil : String(cString: sqlite3_errmsg(sqlite3_db_handle(handle)))
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
-        if let message { throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: saveSQL) }
+        if let message { throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql) }
     }
 
     /// SQLite copies what is bound with this destructor.
     private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
     static let saveSQL = """
-        INSERT INTO session (id, state, updated, format, knowledge, stage, turns, triage)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO session (id, state, updated, format, knowledge, stage, turns, triage, undo)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
         ON CONFLICT(id) DO UPDATE SET state = excluded.state, updated = excluded.updated,
             format = excluded.format, knowledge = excluded.knowledge, stage = excluded.stage,
-            turns = excluded.turns, triage = excluded.triage
+            turns = excluded.turns, triage = excluded.triage, undo = excluded.undo
         """
 
-    /// Expired sessions are found by a read, which runs beside the writer (there is no index on
-    /// `updated`: the scan of the table must not hold up turns), then deleted by id a thousand a
-    /// transaction, each only if it has not been used since it was found.
+    /// The state without its history, only over the row of the turn before, in this format.
+    static let updateSQL = """
+        UPDATE session SET state = ?2, updated = ?3, knowledge = ?5, stage = ?6, turns = ?7, triage = ?8
+        WHERE id = ?1 AND format = ?4 AND turns = ?7 - 1
+        """
+
     public func purge(updatedBefore time: Double) throws(StoreError) -> Int {
         let expired = try run {
             try pool.read { db in try String.fetchAll(db, sql: "SELECT id FROM session WHERE updated < ?", arguments: [time]) }

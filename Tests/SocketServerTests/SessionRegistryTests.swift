@@ -128,4 +128,24 @@ struct SessionRegistryTests {
         let statistics = try #require(registry.commitStatistics)
         #expect(statistics.writes == 120)
     }
+
+    @Test("after every turn of a conversation (answers, back, questions, facts said again) the file holds the state the next turn starts from")
+    func durableStateFollowsEveryTurn() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("charley-follow-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let store = try SQLiteSessionStore(path: folder + "/s.sqlite")
+        let registry = SessionRegistry(conversation: engine, store: store, idleExpiry: .seconds(3600))
+        let lines = ["my left calf cramps at night", "a few seconds", "back", "a few seconds", "what causes cramps?",
+                     "a few times a week", "for years", "none of those", "no", "I'm 67", "no", "no", "no",
+                     "is quinine safe?", "my left calf cramps at night", "back", "back", "what should I do?", "at night"]
+        for (index, line) in lines.enumerated() {
+            _ = try await registry.respond(session: "a", text: line)
+            let expected = try #require(registry.state("a"))
+            // A store of its own on the same file: nothing cached, everything read from disk.
+            let fresh = try SQLiteSessionStore(path: folder + "/s.sqlite")
+            guard case .session(let stored) = try fresh.load("a") else { Issue.record("no session after line \(index)"); return }
+            #expect(stored.state == expected, "after line \(index): \(line)")
+            #expect(stored.state.turns == index + 1)
+        }
+    }
 }

@@ -125,7 +125,7 @@ struct SQLiteSessionStoreTests {
         try DatabaseQueue(path: path).write { try $0.execute(sql: sql) }
 
         let store = try SQLiteSessionStore(path: path)
-        #expect(try store.appliedMigrations() == ["v1-sessions", "v2-metadata-transcripts", "v3-no-updated-index"])
+        #expect(try store.appliedMigrations() == ["v1-sessions", "v2-metadata-transcripts", "v3-no-updated-index", "v4-undo-column"])
         let indexes = try DatabaseQueue(path: path).read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'session'") }
         #expect(!indexes.contains("session_updated"), "v3 dropped the index every turn had to update")
         let summaries = try store.list(limit: 10)
@@ -178,6 +178,76 @@ struct SQLiteSessionStoreTests {
         #expect(try store.load("s3") != nil)
         #expect(try store.load("s1") == nil)
         #expect(try store.purge(updatedBefore: 150) == 0, "nothing left to purge")
+    }
+
+    /// A conversation's state after each of `lines`.
+    static func states(_ lines: [String]) -> [SessionState] {
+        var state = SessionState()
+        return lines.map { line in
+            _ = conversation.respond(to: line, state: &state)
+            return state
+        }
+    }
+
+    @Test("a turn that leaves the undo history as it was writes the state alone; the history kept is the one written before")
+    func undoWrittenOnlyWhenChanged() throws {
+        let store = try SQLiteSessionStore(path: try temporaryFolder() + "/s.sqlite")
+        let states = Self.states(["my left calf cramps at night", "a few seconds", "a few times a week", "is quinine safe?"])
+        #expect(states[3].hasSameUndo(as: states[2]) && !states[2].hasSameUndo(as: states[1]), "the question left the history as it was")
+        try save(store, "a", states[2])
+        var write = SessionWrite(id: "a", change: .save(states[3]), time: 1_800_000_100, knowledge: conversation.knowledge.version)
+        write.undoUnchanged = true
+        write.encodeState()
+        #expect(write.encodedUndo == nil, "no history encoded for an unchanged one")
+        try store.commit([write])
+        store.dropCache()
+        #expect(try store.load("a") == .session(StoredSession(id: "a", state: states[3], updated: 1_800_000_100, knowledge: conversation.knowledge.version)))
+
+        // The store takes the writer's word: a history claimed unchanged is not written. (So the
+        // state below reads back with the history of states[3], not its own.)
+        var claimed = states[3]
+        claimed.turns += 1
+        claimed.undo.removeLast()
+        write = SessionWrite(id: "a", change: .save(claimed), time: 1_800_000_200, knowledge: conversation.knowledge.version)
+        write.undoUnchanged = true
+        try store.commit([write])
+        store.dropCache()
+        guard case .session(let loaded) = try store.load("a") else { Issue.record("a did not load"); return }
+        #expect(loaded.state.undo == states[3].undo && loaded.state.turns == claimed.turns)
+    }
+
+    @Test("an unchanged history is written all the same over a row that is not the turn before: none, an older format, a turn missing")
+    func undoWrittenWhenTheRowCannotHoldIt() throws {
+        let path = try temporaryFolder() + "/s.sqlite"
+        let store = try SQLiteSessionStore(path: path)
+        let states = Self.states(["my left calf cramps at night", "a few seconds", "a few times a week", "for years", "is quinine safe?"])
+        func write(_ id: String, _ state: SessionState) throws {
+            var write = SessionWrite(id: id, change: .save(state), time: 1_800_000_000, knowledge: conversation.knowledge.version)
+            write.undoUnchanged = true
+            write.encodeState()
+            try store.commit([write])
+        }
+        func reloaded(_ id: String) throws -> SessionState? {
+            store.dropCache()
+            guard case .session(let stored) = try store.load(id) else { return nil }
+            return stored.state
+        }
+        // No row.
+        try write("none", states[4])
+        #expect(try reloaded("none") == states[4])
+        // A row of format 1, its history inside its state.
+        try save(store, "old", states[3])
+        try DatabaseQueue(path: path).write { db in
+            try db.execute(sql: "UPDATE session SET state = ?, undo = NULL, format = 1 WHERE id = 'old'",
+                           arguments: [String(decoding: states[3].json(), as: UTF8.self)])
+        }
+        #expect(try reloaded("old") == states[3], "format 1 reads back whole")
+        try write("old", states[4])
+        #expect(try reloaded("old") == states[4])
+        // A row two turns behind (the turn between was never committed).
+        try save(store, "behind", states[2])
+        try write("behind", states[4])
+        #expect(try reloaded("behind") == states[4])
     }
 
     @Test("a batch commits all together or not at all")
