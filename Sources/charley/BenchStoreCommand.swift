@@ -48,6 +48,25 @@ struct BenchStoreCommand: AsyncParsableCommand {
             start = clock.now
             for first in stride(from: 0, to: sessions, by: batch) { try store.commit(writes(first..<min(first + batch, sessions), round: 2)) }
             let grouped = micros(clock.now - start) / Double(sessions)
+            // A later turn that leaves the undo history as it was (a question, a fact said
+            // again), encoded and committed in groups as the daemon does: first with the history
+            // written again, then with the state alone (format 2).
+            func laterTurn(_ round: Int, historyUnchanged: Bool) throws -> Double {
+                let start = clock.now
+                for first in stride(from: 0, to: sessions, by: batch) {
+                    try store.commit((first..<min(first + batch, sessions)).map {
+                        var state = states[$0]
+                        state.turns += round - 2
+                        var write = SessionWrite(id: "s\($0)", change: .save(state), time: Double(round), knowledge: conversation.knowledge.version)
+                        write.undoUnchanged = historyUnchanged
+                        write.encodeState()
+                        return write
+                    })
+                }
+                return micros(clock.now - start) / Double(sessions)
+            }
+            let historyAgain = try laterTurn(3, historyUnchanged: false)
+            let stateAlone = try laterTurn(4, historyUnchanged: true)
             store.dropCache()
             start = clock.now
             for index in 0..<sessions { _ = try store.load("s\(index)") }
@@ -80,6 +99,8 @@ struct BenchStoreCommand: AsyncParsableCommand {
                          durability.rawValue, turn, concurrent, statistics?.transactions ?? 0, statistics?.writes ?? 0))
             print(String(format: "  %@: commit alone %.1f µs a write; in groups of %d %.1f µs a write; load from disk %.1f µs, from cache %.2f µs; %d bytes on disk after a checkpoint (%.0f a session)",
                          durability.rawValue, single, batch, grouped, load, cached, size, Double(size) / Double(sessions)))
+            print(String(format: "  %@: a turn that leaves the undo history as it was, encoded and committed in groups of %d: %.1f µs with the history written again, %.1f µs with the state alone",
+                         durability.rawValue, batch, historyAgain, stateAlone))
         }
     }
 }
