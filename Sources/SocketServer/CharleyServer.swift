@@ -166,9 +166,8 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
     }
 
     /// One line in, one line out, through `reply`: at once, or once a turn's state is committed
-    /// (then on the store's writer thread). Every problem is an error reply.
-    /// `loop` is the connection's event loop: a reply that waits for its commit is handed back
-    /// there.
+    /// (then on `loop`, the connection's event loop, or without one on the store's writer
+    /// thread). Every problem is an error reply.
     func handle(_ frame: Frame, on loop: (any EventLoop)? = nil, reply: @escaping @Sendable (ByteBuffer) -> Void) {
         if let immediate = handleAtOnce(frame, on: loop, reply: reply) { reply(immediate) }
     }
