@@ -34,6 +34,14 @@ final class UnreadableStore: SessionStore, @unchecked Sendable {
 
 @Suite("The session registry over a store")
 struct SessionRegistryTests {
+    /// A registry over a SQLite store in a new folder.
+    static func durableRegistry() throws -> (SQLiteSessionStore, SessionRegistry) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("charley-registry-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let store = try SQLiteSessionStore(path: folder + "/s.sqlite")
+        return (store, SessionRegistry(conversation: engine, store: store, idleExpiry: .seconds(3600)))
+    }
+
     @Test("a session idle for the expiry starts again, and purge removes it")
     func expiry() async throws {
         let clock = ManualClock()
@@ -78,10 +86,7 @@ struct SessionRegistryTests {
 
     @Test("concurrent turns on a durable store are committed in shared transactions, each before its reply")
     func groupCommit() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("charley-registry-\(UUID().uuidString.prefix(8))").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let store = try SQLiteSessionStore(path: folder + "/s.sqlite")
-        let registry = SessionRegistry(conversation: engine, store: store, idleExpiry: .seconds(3600))
+        let (store, registry) = try Self.durableRegistry()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<200 {
                 group.addTask {
@@ -102,10 +107,7 @@ struct SessionRegistryTests {
 
     @Test("a turn given an event loop is answered on that loop, after its commit, whichever thread committed it")
     func completionsOnTheirLoop() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("charley-loops-\(UUID().uuidString.prefix(8))").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let store = try SQLiteSessionStore(path: folder + "/s.sqlite")
-        let registry = SessionRegistry(conversation: engine, store: store, idleExpiry: .seconds(3600))
+        let (store, registry) = try Self.durableRegistry()
         let loops = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         let answers = try await withThrowingTaskGroup(of: (Bool, Bool).self) { group in
             for index in 0..<120 {
@@ -131,10 +133,7 @@ struct SessionRegistryTests {
 
     @Test("after every turn of a conversation (answers, back, questions, facts said again) the file holds the state the next turn starts from")
     func durableStateFollowsEveryTurn() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("charley-follow-\(UUID().uuidString.prefix(8))").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let store = try SQLiteSessionStore(path: folder + "/s.sqlite")
-        let registry = SessionRegistry(conversation: engine, store: store, idleExpiry: .seconds(3600))
+        let (store, registry) = try Self.durableRegistry()
         let lines = ["my left calf cramps at night", "a few seconds", "back", "a few seconds", "what causes cramps?",
                      "a few times a week", "for years", "none of those", "no", "I'm 67", "no", "no", "no",
                      "is quinine safe?", "my left calf cramps at night", "back", "back", "what should I do?", "at night"]
@@ -142,7 +141,7 @@ struct SessionRegistryTests {
             _ = try await registry.respond(session: "a", text: line)
             let expected = try #require(registry.state("a"))
             // A store of its own on the same file: nothing cached, everything read from disk.
-            let fresh = try SQLiteSessionStore(path: folder + "/s.sqlite")
+            let fresh = try SQLiteSessionStore(path: store.path)
             guard case .session(let stored) = try fresh.load("a") else { Issue.record("no session after line \(index)"); return }
             #expect(stored.state == expected, "after line \(index): \(line)")
             #expect(stored.state.turns == index + 1)
