@@ -138,10 +138,12 @@ public final class SessionRegistry: Sendable {
         }
         shard.inFlight[write.id] = (state, (shard.inFlight[write.id]?.turns ?? 0) + 1)
         // Queued under the shard's lock, so a session's writes reach the committer in order.
+        // The completion keeps the id only, not the whole write (its state and encoded bytes).
+        let id = write.id
         committer.enqueue(write, on: loop) { [logger] result in
             shard.lock.withLock {
-                if let entry = shard.inFlight[write.id] {
-                    shard.inFlight[write.id] = entry.turns > 1 ? (entry.state, entry.turns - 1) : nil
+                if let entry = shard.inFlight[id] {
+                    shard.inFlight[id] = entry.turns > 1 ? (entry.state, entry.turns - 1) : nil
                 }
             }
             if case .failure(let error) = result {
