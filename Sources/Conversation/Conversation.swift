@@ -94,7 +94,7 @@ public final class Conversation: Sendable {
         let ranked = showCauses ? (turn.ranked ?? Turn.worthNaming(turn.rankCauses(state.findings))).prefix(3) : []
         return Reply(
             session: nil, reply: turn.lines.joined(separator: "\n\n"), stage: state.stage, understood: turn.understood,
-            slots: Slots(findings: state.findings), triage: state.triage, redFlags: state.redFlags,
+            known: state.findings, triage: state.triage, redFlags: state.redFlags,
             causes: ranked.map { Reply.CauseScore(id: $0.id, score: $0.score, because: $0.because) },
             suggestions: turn.suggestions, done: state.stage == .ended)
     }

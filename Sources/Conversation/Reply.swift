@@ -15,8 +15,11 @@ public struct Reply: Sendable, Equatable, Codable {
     public var reply: String
     public var stage: Stage
     public var understood: Understood
-    /// Everything known so far, in the shape of `understood`'s slots.
-    public var slots: Slots
+    /// Everything known so far (for a reply read from JSON, only what its slots say).
+    public var known: Findings
+    /// Everything known so far, in the shape of `understood`'s slots: worked out when read or
+    /// written as JSON.
+    public var slots: Slots { Slots(findings: known) }
     public var triage: TriageLevel?
     public var redFlags: [String]
     public var causes: [CauseScore]
@@ -26,6 +29,34 @@ public struct Reply: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case session, reply, stage, understood, slots, triage, causes, suggestions, done
         case redFlags = "red_flags"
+    }
+
+    public init(session: String?, reply: String, stage: Stage, understood: Understood, known: Findings, triage: TriageLevel?,
+                redFlags: [String], causes: [CauseScore], suggestions: [String], done: Bool) {
+        self.session = session
+        self.reply = reply
+        self.stage = stage
+        self.understood = understood
+        self.known = known
+        self.triage = triage
+        self.redFlags = redFlags
+        self.causes = causes
+        self.suggestions = suggestions
+        self.done = done
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        session = try c.decodeIfPresent(String.self, forKey: .session)
+        reply = try c.decode(String.self, forKey: .reply)
+        stage = try c.decode(Stage.self, forKey: .stage)
+        understood = try c.decode(Understood.self, forKey: .understood)
+        known = Findings(present: try c.decode(Slots.self, forKey: .slots).findings)
+        triage = try c.decodeIfPresent(TriageLevel.self, forKey: .triage)
+        redFlags = try c.decode([String].self, forKey: .redFlags)
+        causes = try c.decode([CauseScore].self, forKey: .causes)
+        suggestions = try c.decode([String].self, forKey: .suggestions)
+        done = try c.decode(Bool.self, forKey: .done)
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -118,6 +118,18 @@ public struct Slots: Sendable, Equatable, Codable {
     }
 
     public var isEmpty: Bool { self == Slots() }
+
+    /// The findings the slots name.
+    public var findings: FindingSet {
+        var present = FindingSet()
+        for (kind, value) in [(FindingKind.timing, timing), (.duration, duration), (.frequency, frequency), (.since, since),
+                              (.side, side), (.ageGroup, ageGroup)] {
+            if let value { present.insert(Finding(kind, value)) }
+        }
+        for value in location ?? [] { present.insert(Finding(.location, value)) }
+        for value in medicines ?? [] { present.insert(Finding(.medicine, value)) }
+        return present
+    }
 }
 
 /// Symptoms the person said they have, and those they said they do not have.
@@ -131,40 +143,47 @@ public struct SymptomLists: Sendable, Equatable, Codable {
     }
 }
 
-/// What one utterance said on its own: the contract's `understood` object.
+/// What one utterance said on its own: the contract's `understood` object. The contract's
+/// finding fields (slots, triggers, conditions, symptoms, denied) are worked out from `findings`
+/// when they are read or written as JSON: a turn in-process reads only the findings.
 public struct Understood: Sendable, Equatable, Codable {
     public var intent: Intent
     public var topic: String?
-    public var slots: Slots
-    public var triggers: [String]
-    public var conditions: [String]
-    public var symptoms: SymptomLists
     /// Ids of the red-flag (urgent or emergency) triage rules this utterance alone matches.
     public var redFlags: [String]
     public var confidence: Double
     /// A yes, no or "not sure" at the start, even when the utterance says more
     /// ("no, but my calf is swollen"). Not in the contract's example; added for the interview.
     public var answer: Intent?
-    /// Every finding the person denied, as kind:value (symptoms.absent lists the symptoms again).
-    public var denied: [String]
     /// Misspelt words that were read as lexicon words, e.g. "numbnes" -> "numbness".
     public var corrections: [String: String]
 
-    /// The findings in structured form, for the conversation (not part of the JSON).
+    /// The findings in structured form: what the person said, without derived context findings.
     public private(set) var findings: Findings
+
+    /// The slot values among the findings.
+    public var slots: Slots { Slots(findings: findings) }
+    /// Triggers named, sorted.
+    public var triggers: [String] { Self.values(.trigger, in: findings.present) }
+    /// Conditions named, sorted.
+    public var conditions: [String] { Self.values(.condition, in: findings.present) }
+    /// Symptoms said to be there and said not to be, each sorted.
+    public var symptoms: SymptomLists {
+        SymptomLists(present: Self.values(.symptom, in: findings.present), absent: Self.values(.symptom, in: findings.absent))
+    }
+    /// Every finding the person denied, as kind:value (symptoms.absent lists the symptoms again).
+    public var denied: [String] { findings.absent.sorted().map(\.description) }
+
+    private static func values(_ kind: FindingKind, in set: FindingSet) -> [String] {
+        var values: [String] = []
+        for finding in set where finding.kind == kind { values.append(finding.value) }
+        return values.sorted()
+    }
 
     /// The findings that the contract's fields name (for an `Understood` read from JSON).
     private static func findings(slots: Slots, triggers: [String], conditions: [String], symptoms: SymptomLists,
                                  denied: [String]) -> Findings {
-        var present = FindingSet()
-        if let timing = slots.timing { present.insert(Finding(.timing, timing)) }
-        if let duration = slots.duration { present.insert(Finding(.duration, duration)) }
-        if let frequency = slots.frequency { present.insert(Finding(.frequency, frequency)) }
-        if let since = slots.since { present.insert(Finding(.since, since)) }
-        if let side = slots.side { present.insert(Finding(.side, side)) }
-        if let age = slots.ageGroup { present.insert(Finding(.ageGroup, age)) }
-        for value in slots.location ?? [] { present.insert(Finding(.location, value)) }
-        for value in slots.medicines ?? [] { present.insert(Finding(.medicine, value)) }
+        var present = slots.findings
         for value in triggers { present.insert(Finding(.trigger, value)) }
         for value in conditions { present.insert(Finding(.condition, value)) }
         for value in symptoms.present { present.insert(Finding(.symptom, value)) }
@@ -182,18 +201,9 @@ public struct Understood: Sendable, Equatable, Codable {
         self.topic = topic
         // Only what the person said: derived context findings are not part of the contract.
         self.findings = Findings(present: findings.present.filter { $0.kind != .context }, absent: findings.absent)
-        var found: Slots.Others? = Slots.Others()
-        self.slots = Slots(findings.present, others: &found)
-        let others = found!
-        self.triggers = others.triggers
-        self.conditions = others.conditions
-        var absentSymptoms: [String] = []
-        for finding in findings.absent where finding.kind == .symptom { absentSymptoms.append(finding.value) }
-        self.symptoms = SymptomLists(present: others.symptoms, absent: absentSymptoms.sorted())
         self.redFlags = redFlags
         self.confidence = confidence
         self.answer = answer
-        self.denied = findings.absent.sorted().map(\.description)
         self.corrections = corrections
     }
 
@@ -208,6 +218,7 @@ public struct Understood: Sendable, Equatable, Codable {
         try c.encode(redFlags, forKey: .redFlags)
         try c.encode(confidence, forKey: .confidence)
         try c.encodeIfPresent(answer, forKey: .answer)
+        let denied = denied
         if !denied.isEmpty { try c.encode(denied, forKey: .denied) }
         if !corrections.isEmpty { try c.encode(corrections, forKey: .corrections) }
     }
@@ -216,16 +227,14 @@ public struct Understood: Sendable, Equatable, Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         intent = try c.decode(Intent.self, forKey: .intent)
         topic = try c.decodeIfPresent(String.self, forKey: .topic)
-        slots = try c.decode(Slots.self, forKey: .slots)
-        triggers = try c.decode([String].self, forKey: .triggers)
-        conditions = try c.decode([String].self, forKey: .conditions)
-        symptoms = try c.decode(SymptomLists.self, forKey: .symptoms)
         redFlags = try c.decode([String].self, forKey: .redFlags)
         confidence = try c.decode(Double.self, forKey: .confidence)
         answer = try c.decodeIfPresent(Intent.self, forKey: .answer)
-        denied = try c.decodeIfPresent([String].self, forKey: .denied) ?? []
         corrections = try c.decodeIfPresent([String: String].self, forKey: .corrections) ?? [:]
-        findings = Self.findings(slots: slots, triggers: triggers, conditions: conditions, symptoms: symptoms, denied: denied)
+        findings = Self.findings(slots: try c.decode(Slots.self, forKey: .slots), triggers: try c.decode([String].self, forKey: .triggers),
+                                 conditions: try c.decode([String].self, forKey: .conditions),
+                                 symptoms: try c.decode(SymptomLists.self, forKey: .symptoms),
+                                 denied: try c.decodeIfPresent([String].self, forKey: .denied) ?? [])
     }
 }
 
@@ -246,11 +255,17 @@ extension Slots {
 }
 
 extension Understood {
-    /// Contract JSON, sorted keys (as `ContractJSON` writes it).
+    /// Contract JSON, sorted keys (as `ContractJSON` writes it). The finding fields come from one
+    /// pass over what is present (as `slots`, `triggers`, `conditions` and `symptoms` would each
+    /// make), denied findings written from the finding table's quoted text.
     public func write(to out: inout JSONWriter) {
+        var others: Slots.Others? = Slots.Others()
+        let slots = Slots(findings.present, others: &others)
+        let found = others!
+        let denied = findings.absent.sorted()
         out.beginObject()
         if let answer { out.key("answer"); out.string(answer.rawValue) }
-        out.key("conditions"); out.strings(conditions)
+        out.key("conditions"); out.strings(found.conditions)
         out.key("confidence"); out.double(confidence)
         if !corrections.isEmpty {
             out.key("corrections")
@@ -258,17 +273,25 @@ extension Understood {
             for (word, correction) in corrections.sorted(by: { $0.key < $1.key }) { out.key(text: word); out.string(correction) }
             out.endObject()
         }
-        if !denied.isEmpty { out.key("denied"); out.strings(denied) }
+        if !denied.isEmpty {
+            out.key("denied")
+            out.beginArray()
+            for finding in denied { out.finding(finding) }
+            out.endArray()
+        }
         out.key("intent"); out.string(intent.rawValue)
         out.key("red_flags"); out.strings(redFlags)
         out.key("slots"); slots.write(to: &out)
         out.key("symptoms")
         out.beginObject()
-        out.key("absent"); out.strings(symptoms.absent)
-        out.key("present"); out.strings(symptoms.present)
+        out.key("absent")
+        out.beginArray()
+        for finding in denied where finding.kind == .symptom { out.string(finding.value) }
+        out.endArray()
+        out.key("present"); out.strings(found.symptoms)
         out.endObject()
         out.key("topic"); out.string(orNull: topic)
-        out.key("triggers"); out.strings(triggers)
+        out.key("triggers"); out.strings(found.triggers)
         out.endObject()
     }
 }

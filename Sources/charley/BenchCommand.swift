@@ -111,7 +111,7 @@ struct BenchCommand: ParsableCommand {
             let utterances = try corpus.map(Self.read) ?? Self.sample
             guard !utterances.isEmpty else { throw ValidationError("the corpus has no utterances") }
             var sink = 0
-            for text in utterances { sink &+= interpreter.interpret(text).slots.location?.count ?? 0 }  // warm-up
+            for text in utterances { sink &+= interpreter.interpret(text).findings.present.count }  // warm-up
 
             var samples: [Duration] = []
             samples.reserveCapacity(utterances.count * rounds)
@@ -122,7 +122,7 @@ struct BenchCommand: ParsableCommand {
                     let before = clock.now
                     let understood = interpreter.interpret(text)
                     samples.append(clock.now - before)
-                    sink &+= understood.triggers.count
+                    sink &+= understood.findings.present.count
                 }
             }
             let total = clock.now - start

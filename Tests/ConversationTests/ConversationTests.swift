@@ -25,6 +25,12 @@ struct ConversationTests {
                 if checked % 2 == 0 { reply.session = "tg:\"\(checked)\"/x" }
                 let expected = String(decoding: try ContractJSON.data(reply), as: UTF8.self)
                 #expect(String(decoding: reply.json(), as: UTF8.self) == expected, "\(name):\(turn.line)")
+                // Read back (as `charley connect` does), it says the same: the contract fields
+                // worked out from the findings match what was written.
+                let decoded = try JSONDecoder().decode(Reply.self, from: Data(reply.json()))
+                #expect(decoded.understood == reply.understood && decoded.slots == reply.slots && decoded.reply == reply.reply,
+                        "\(name):\(turn.line)")
+                #expect(String(decoding: decoded.json(), as: UTF8.self) == expected, "\(name):\(turn.line) written again")
                 checked += 1
             }
         }
