@@ -31,34 +31,6 @@ public struct Reply: Sendable, Equatable, Codable {
         case redFlags = "red_flags"
     }
 
-    public init(session: String?, reply: String, stage: Stage, understood: Understood, known: Findings, triage: TriageLevel?,
-                redFlags: [String], causes: [CauseScore], suggestions: [String], done: Bool) {
-        self.session = session
-        self.reply = reply
-        self.stage = stage
-        self.understood = understood
-        self.known = known
-        self.triage = triage
-        self.redFlags = redFlags
-        self.causes = causes
-        self.suggestions = suggestions
-        self.done = done
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        session = try c.decodeIfPresent(String.self, forKey: .session)
-        reply = try c.decode(String.self, forKey: .reply)
-        stage = try c.decode(Stage.self, forKey: .stage)
-        understood = try c.decode(Understood.self, forKey: .understood)
-        known = Findings(present: try c.decode(Slots.self, forKey: .slots).findings)
-        triage = try c.decodeIfPresent(TriageLevel.self, forKey: .triage)
-        redFlags = try c.decode([String].self, forKey: .redFlags)
-        causes = try c.decode([CauseScore].self, forKey: .causes)
-        suggestions = try c.decode([String].self, forKey: .suggestions)
-        done = try c.decode(Bool.self, forKey: .done)
-    }
-
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encodeIfPresent(session, forKey: .session)
@@ -75,6 +47,22 @@ public struct Reply: Sendable, Equatable, Codable {
 }
 
 extension Reply {
+    /// Read from contract JSON (`charley connect`): the findings known are those its slots name.
+    /// In an extension, so the memberwise initialiser stays.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        session = try c.decodeIfPresent(String.self, forKey: .session)
+        reply = try c.decode(String.self, forKey: .reply)
+        stage = try c.decode(Stage.self, forKey: .stage)
+        understood = try c.decode(Understood.self, forKey: .understood)
+        known = Findings(present: try c.decode(Slots.self, forKey: .slots).findings)
+        triage = try c.decodeIfPresent(TriageLevel.self, forKey: .triage)
+        redFlags = try c.decode([String].self, forKey: .redFlags)
+        causes = try c.decode([CauseScore].self, forKey: .causes)
+        suggestions = try c.decode([String].self, forKey: .suggestions)
+        done = try c.decode(Bool.self, forKey: .done)
+    }
+
     /// The reply as contract JSON, byte for byte what `ContractJSON.data(self)` makes (sorted
     /// keys), written directly: the daemon writes one per message.
     public func json() -> [UInt8] {
