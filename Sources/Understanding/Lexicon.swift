@@ -212,7 +212,7 @@ private struct LexiconBuilder {
         var byFirstWord: [Int32: [Phrase]] = [:]
         for (words, meanings) in phrases {
             let phrase = Phrase(
-                words: words, meanings: meanings, ids: words.map(table.id),
+                words: words, meanings: meanings, ids: words.map { table.id($0) },  // `map(table.id)` copied the table per phrase
                 startsClause: meanings.contains(.cue(.scopeEnd)) || clauseWords.contains(words[0]),
                 isSingleContentWord: words.count == 1 && !Reading.functionWords.contains(words[0]))
             byFirstWord[phrase.ids[0], default: []].append(phrase)
