@@ -312,9 +312,16 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
         """
 
     public func purge(updatedBefore time: Double) throws(StoreError) -> Int {
+        try purge(updatedBefore: time, between: nil)
+    }
+
+    /// `between` runs after the expired ids are found and before they are deleted (tests: a
+    /// session used in that moment).
+    func purge(updatedBefore time: Double, between: (() throws -> Void)?) throws(StoreError) -> Int {
         let expired = try run {
             try pool.read { db in try String.fetchAll(db, sql: "SELECT id FROM session WHERE updated < ?", arguments: [time]) }
         }
+        try run { try between?() }
         var removed = 0
         var next = expired.startIndex
         repeat {

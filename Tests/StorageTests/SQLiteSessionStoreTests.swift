@@ -180,6 +180,21 @@ struct SQLiteSessionStoreTests {
         #expect(try store.purge(updatedBefore: 150) == 0, "nothing left to purge")
     }
 
+    @Test("a session used between purge finding it expired and deleting it is kept")
+    func purgeKeepsASessionUsedMeanwhile() throws {
+        let store = try SQLiteSessionStore(path: try temporaryFolder() + "/s.sqlite")
+        try save(store, "busy", SessionState(), at: 100)
+        try save(store, "idle", SessionState(), at: 100)
+        var state = SessionState()
+        state.turns = 1
+        let removed = try store.purge(updatedBefore: 150) { try save(store, "busy", state, at: 200) }
+        #expect(removed == 1)
+        store.dropCache()
+        guard case .session(let busy) = try store.load("busy") else { Issue.record("the session used meanwhile was purged"); return }
+        #expect(busy.state.turns == 1)
+        #expect(try store.load("idle") == nil)
+    }
+
     /// A conversation's state after each of `lines`.
     static func states(_ lines: [String]) -> [SessionState] {
         var state = SessionState()
