@@ -111,7 +111,10 @@ struct Turn {
             if state.stage == .escalated || state.stage == .followup { return }
             if understood.topic == "other_cramps" { return invitePastOtherCramps(state) }
             if state.stage == .greeting {
-                lines.append("If you'd like, tell me about your own cramps and I'll ask a few questions.")
+                // Unless the question already told something about their cramps.
+                if state.findings.present.isEmpty {
+                    lines.append("If you'd like, tell me about your own cramps and I'll ask a few questions.")
+                }
                 askNext(&state)
             } else {
                 resume(state)

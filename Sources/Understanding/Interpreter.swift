@@ -211,8 +211,13 @@ public struct Interpreter: Sendable {
     /// Topics a description is answered on even though it asks nothing.
     static let warningTopics: Set<String> = ["quinine"]
 
-    private func resolveQuestion(askCues: [Intent], topics: [String], specific: [String], findings: Findings)
+    /// Of several topics a question names, these are answered first, in this order: a ramble
+    /// that mentions bananas and asks whether to see someone gets the answer about seeing someone.
+    static let safetyTopics = ["dvt", "when_to_see_doctor"]
+
+    private func resolveQuestion(askCues: [Intent], topics: [String], specific named: [String], findings: Findings)
         -> (Intent, String?) {
+        let specific = Self.safetyTopics.filter(named.contains) + named.filter { !Self.safetyTopics.contains($0) }
         // A question that names a finding with its own topic: "can dehydration cause cramps?"
         let fromFindings = findings.present.sorted { Self.topicOrder($0) < Self.topicOrder($1) }
             .compactMap { lexicon.findingTopics[$0] }
