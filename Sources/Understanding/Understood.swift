@@ -164,20 +164,23 @@ public struct Understood: Sendable, Equatable, Codable {
     /// The slot values among the findings.
     public var slots: Slots { Slots(findings: findings) }
     /// Triggers named, sorted.
-    public var triggers: [String] { Self.values(.trigger, in: findings.present) }
+    public var triggers: [String] { presentFields.others.triggers }
     /// Conditions named, sorted.
-    public var conditions: [String] { Self.values(.condition, in: findings.present) }
+    public var conditions: [String] { presentFields.others.conditions }
     /// Symptoms said to be there and said not to be, each sorted.
     public var symptoms: SymptomLists {
-        SymptomLists(present: Self.values(.symptom, in: findings.present), absent: Self.values(.symptom, in: findings.absent))
+        SymptomLists(present: presentFields.others.symptoms,
+                     absent: findings.absent.sorted().filter { $0.kind == .symptom }.map(\.value))
     }
     /// Every finding the person denied, as kind:value (symptoms.absent lists the symptoms again).
     public var denied: [String] { findings.absent.sorted().map(\.description) }
 
-    private static func values(_ kind: FindingKind, in set: FindingSet) -> [String] {
-        var values: [String] = []
-        for finding in set where finding.kind == kind { values.append(finding.value) }
-        return values.sorted()
+    /// The contract's fields of what is present, from one pass over the findings (the JSON
+    /// writer takes all of them at once).
+    private var presentFields: (slots: Slots, others: Slots.Others) {
+        var others: Slots.Others? = Slots.Others()
+        let slots = Slots(findings.present, others: &others)
+        return (slots, others!)
     }
 
     /// The findings that the contract's fields name (for an `Understood` read from JSON).
@@ -259,9 +262,7 @@ extension Understood {
     /// pass over what is present (as `slots`, `triggers`, `conditions` and `symptoms` would each
     /// make), denied findings written from the finding table's quoted text.
     public func write(to out: inout JSONWriter) {
-        var others: Slots.Others? = Slots.Others()
-        let slots = Slots(findings.present, others: &others)
-        let found = others!
+        let (slots, found) = presentFields
         let denied = findings.absent.sorted()
         out.beginObject()
         if let answer { out.key("answer"); out.string(answer.rawValue) }
