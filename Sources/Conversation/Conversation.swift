@@ -136,6 +136,13 @@ public final class Conversation: Sendable {
         public var problem: String?
         /// The state is the stored one, as stored (not a new one in its place).
         public var isStored = false
+
+        public init(state: SessionState, notice: String? = nil, problem: String? = nil, isStored: Bool = false) {
+            self.state = state
+            self.notice = notice
+            self.problem = problem
+            self.isStored = isStored
+        }
     }
 
     public func resume(_ loaded: StoredSession.Loaded?, at time: Double, idleExpiry: Double) -> Resumed {

@@ -70,32 +70,32 @@ public final class SessionRegistry: Sendable {
         let shard = shard(session)
         shard.lock.lock()
         let time = now()
-        let state: SessionState, notice: String?, stored: Bool
+        let resumed: Conversation.Resumed
         do {
-            (state, notice, stored) = try current(session, in: shard, at: time)
+            resumed = try current(session, in: shard, at: time)
         } catch {
             shard.lock.unlock()
             return done(.failure(error))
         }
-        var next = state
+        var next = resumed.state
         var reply = conversation.respond(to: text, state: &next)
         reply.session = session
-        if let notice { reply.reply = notice + "\n\n" + reply.reply }
+        if let notice = resumed.notice { reply.reply = notice + "\n\n" + reply.reply }
         let transcript = keepTranscripts ? TranscriptEntry(turn: next.turns, said: text, reply: reply.reply, at: time) : nil
         var write = SessionWrite(id: session, change: next.stage == .ended ? .delete : .save(next), time: time,
                                  knowledge: conversation.knowledge.version, transcript: transcript)
         // The store holds the history the turn began with only when the state came from it.
-        write.undoUnchanged = stored && next.hasSameUndo(as: state)
+        write.undoUnchanged = resumed.isStored && next.hasSameUndo(as: resumed.state)
         if committer != nil { write.encodeState() }
         let rendered = render(reply)
         commit(write, state: next, in: shard, on: loop) { result in done(result.map { rendered }) }
     }
 
     /// The session's state, a new one when it is unknown or expired, or a new one and a notice
-    /// for the person when the stored one cannot go on; and whether it is the stored state (or
-    /// one on its way to the store). Called with the shard locked.
-    private func current(_ session: String, in shard: Shard, at time: Double) throws(Failure) -> (SessionState, String?, Bool) {
-        if let pending = shard.inFlight[session] { return (pending.state, nil, true) }
+    /// for the person when the stored one cannot go on (`isStored` also for a state on its way
+    /// to the store). Called with the shard locked.
+    private func current(_ session: String, in shard: Shard, at time: Double) throws(Failure) -> Conversation.Resumed {
+        if let pending = shard.inFlight[session] { return Conversation.Resumed(state: pending.state, isStored: true) }
         let loaded: StoredSession.Loaded?
         do {
             loaded = try store.load(session)
@@ -110,7 +110,7 @@ public final class SessionRegistry: Sendable {
             logger.notice("a stored session cannot go on under this Charley; it starts again")
             logger.debug("why the stored session could not go on", metadata: ["problem": "\(problem)"])
         }
-        return (resumed.state, resumed.notice, resumed.isStored)
+        return resumed
     }
 
     /// Commits `write`; called with the shard locked, and unlocks it.
