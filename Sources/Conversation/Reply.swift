@@ -65,10 +65,14 @@ extension Reply {
 
     /// The reply as contract JSON, byte for byte what `ContractJSON.data(self)` makes (sorted
     /// keys), written directly: the daemon writes one per message.
-    public func json() -> [UInt8] {
+    public func json() -> [UInt8] { writer().bytes }
+
+    /// A writer holding the reply's JSON, for a caller that adds to it or copies it elsewhere
+    /// (the daemon: a newline, then the socket's buffer) without an array between.
+    public func writer() -> JSONWriter {
         var out = JSONWriter(capacity: reply.utf8.count + 1024)
         write(to: &out)
-        return out.bytes
+        return out
     }
 
     public func write(to out: inout JSONWriter) {

@@ -258,9 +258,16 @@ extension SessionState {
 
     /// Whether `other` has the same undo history. Steps are only ever added or taken at the
     /// ends (and the oldest dropped past the limit), so the count and the two ends decide it
-    /// without comparing every step.
+    /// without comparing every step. A turn that left the history alone still shares its
+    /// storage with the state it began from: then no step is looked at (comparing two steps
+    /// copies and compares their findings).
     public func hasSameUndo(as other: SessionState) -> Bool {
-        undo.count == other.undo.count && undo.last == other.undo.last && undo.first == other.undo.first
+        guard undo.count == other.undo.count else { return false }
+        guard let last = undo.indices.last else { return true }
+        let shared = undo.withUnsafeBufferPointer { mine in
+            other.undo.withUnsafeBufferPointer { theirs in mine.baseAddress == theirs.baseAddress }
+        }
+        return shared || (undo[last] == other.undo[last] && undo[0] == other.undo[0])
     }
 
     /// One list of a difference's findings, when it has any. Two passes over a few changes

@@ -25,6 +25,14 @@ public struct JSONWriter: ~Copyable {
     /// What has been written.
     public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
+    /// What has been written, lent to `body` without a copy (into a socket's buffer, say).
+    public func withBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try body(UnsafeRawBufferPointer(start: base, count: count))
+    }
+
+    /// Ends a line of JSON Lines: a newline after the document.
+    public mutating func newline() { append(UInt8(ascii: "\n")) }
+
     @inline(__always)
     private mutating func reserve(_ more: Int) {
         if count + more > capacity { grow(to: count + more) }
@@ -113,7 +121,10 @@ public struct JSONWriter: ~Copyable {
 
     public mutating func strings(_ texts: [String]) {
         beginArray()
-        for index in texts.indices { string(texts[index]) }
+        // Through the array's buffer: each string borrowed where it lies, not retained.
+        texts.withUnsafeBufferPointer { texts in
+            for index in texts.indices { string(texts[index]) }
+        }
         endArray()
     }
 
@@ -131,15 +142,40 @@ public struct JSONWriter: ~Copyable {
 
     public mutating func int(_ value: Int) {
         element()
-        var text = String(value)
-        text.withUTF8 { append($0) }
+        if value < 0 { append(UInt8(ascii: "-")) }
+        digits(value.magnitude)
     }
 
     public mutating func double(_ value: Double) {
         element()
+        // Scores and confidences are hundredths: written from their integer, without the
+        // String that `description` allocates. A double that is exactly the nearest to n/100
+        // (and small enough that no shorter decimal reaches it) has n/100 as its shortest form,
+        // which is what `description` writes.
+        let hundredths = (value * 100).rounded()
+        if abs(hundredths) < 1e12, Double(Int(hundredths)) / 100 == value, !(value == 0 && value.sign == .minus) {
+            hundredthsDigits(Int(hundredths))
+            return
+        }
         var text = value.description
         if text.hasSuffix(".0") { text.removeLast(2) }
         text.withUTF8 { append($0) }
+    }
+
+    private mutating func hundredthsDigits(_ hundredths: Int) {
+        if hundredths < 0 { append(UInt8(ascii: "-")) }
+        let magnitude = hundredths.magnitude
+        digits(magnitude / 100)
+        let fraction = magnitude % 100
+        guard fraction > 0 else { return }
+        append(UInt8(ascii: "."))
+        append(UInt8(ascii: "0") + UInt8(fraction / 10))
+        if fraction % 10 > 0 { append(UInt8(ascii: "0") + UInt8(fraction % 10)) }
+    }
+
+    private mutating func digits(_ value: UInt) {
+        if value >= 10 { digits(value / 10) }
+        append(UInt8(ascii: "0") + UInt8(value % 10))
     }
 
     // MARK: -
@@ -165,6 +201,9 @@ public struct JSONWriter: ~Copyable {
     }
 
     private mutating func escaped(_ text: String) {
+        // Read in place (a native or small string always can be); `withUTF8` would need a
+        // mutable copy, a retain and release per string.
+        if text.utf8.withContiguousStorageIfAvailable({ escaped($0) }) != nil { return }
         var text = text
         text.withUTF8 { escaped($0) }
     }

@@ -226,9 +226,9 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
                 return Self.encode(ErrorReply(session: session, .textTooLong, "a message may be at most \(configuration.maximumTextCharacters) characters"))
             }
             registry.respond(session: session, text: text, render: { answer in
-                var bytes = answer.json()
-                bytes.append(UInt8(ascii: "\n"))
-                return ByteBuffer(bytes: bytes)
+                var out = answer.writer()
+                out.newline()
+                return out.withBytes { ByteBuffer(bytes: $0) }
             }, on: loop) { result in
                 switch result {
                 case .success(let bytes):

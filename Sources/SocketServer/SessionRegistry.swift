@@ -84,9 +84,12 @@ public final class SessionRegistry: Sendable {
         let transcript = keepTranscripts ? TranscriptEntry(turn: next.turns, said: text, reply: reply.reply, at: time) : nil
         var write = SessionWrite(id: session, change: next.stage == .ended ? .delete : .save(next), time: time,
                                  knowledge: conversation.knowledge.version, transcript: transcript)
-        // The store holds the history the turn began with only when the state came from it.
-        write.undoUnchanged = resumed.isStored && next.hasSameUndo(as: resumed.state)
-        if committer != nil { write.encodeState() }
+        if committer != nil {
+            // The store holds the history the turn began with only when the state came from it.
+            // (A memory store keeps the state itself, history and all: nothing to compare.)
+            write.undoUnchanged = resumed.isStored && next.hasSameUndo(as: resumed.state)
+            write.encodeState()
+        }
         let rendered = render(reply)
         commit(write, state: next, in: shard, on: loop) { result in done(result.map { rendered }) }
     }

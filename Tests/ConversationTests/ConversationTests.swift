@@ -83,6 +83,31 @@ struct ConversationTests {
         #expect(restored.last == Findings(), "back all the way is where the conversation started")
     }
 
+    @Test("whether two states have the same undo history: shared, read back from JSON, or changed")
+    func sameUndo() throws {
+        var state = SessionState()
+        for line in ["my left calf cramps at night", "a few minutes", "most nights"] { _ = conversation.respond(to: line, state: &state) }
+        let before = state
+        #expect(state.undo.count >= 2)
+        _ = conversation.respond(to: "is quinine safe?", state: &state)
+        #expect(state.hasSameUndo(as: before), "a question leaves the history (and its storage) as it was")
+        let readBack = try JSONDecoder().decode(SessionState.self, from: Data(before.json()))
+        #expect(state.hasSameUndo(as: readBack) && readBack.hasSameUndo(as: state), "the same steps in storage of their own")
+        var answered = before
+        _ = conversation.respond(to: "years", state: &answered)
+        #expect(!answered.hasSameUndo(as: before), "an answer adds a step")
+        var backed = answered
+        _ = conversation.respond(to: "back", state: &backed)
+        #expect(backed.undo.count == before.undo.count)
+        #expect(backed.hasSameUndo(as: before), "back takes the step off again")
+        // Same count, a different newest step: not the same history.
+        var other = SessionState()
+        for line in ["my right calf cramps at night", "a few minutes", "most nights"] { _ = conversation.respond(to: line, state: &other) }
+        #expect(other.undo.count == before.undo.count)
+        #expect(!other.hasSameUndo(as: before))
+        #expect(SessionState().hasSameUndo(as: SessionState()))
+    }
+
     @Test("a state saved with whole undo snapshots (before differences) still walks back")
     func undoOldForm() throws {
         let json = """

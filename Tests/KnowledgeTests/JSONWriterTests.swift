@@ -22,6 +22,29 @@ struct JSONWriterTests {
         }
     }
 
+    @Test("numbers are written as JSONEncoder writes them: hundredths, other doubles, integers")
+    func numbersAgreeWithFoundation() throws {
+        var random = SeededRandom(seed: 0x16)
+        var doubles: [Double] = [0, -0.0, 1, -1, 0.5, 0.05, 0.1, 0.99, 1.01, 100, 12.3, -7.07, 1e-3, 1.0 / 3, 0.125,
+                                 1e11, 1e12 + 0.5, 123_456_789.01, 1e15, 1e16, 2e300, .leastNonzeroMagnitude, .pi]
+        for _ in 0..<3_000 {
+            let hundredths = Double(Int.random(in: -100_000...100_000, using: &random))
+            doubles.append(hundredths / 100)
+            doubles.append((1 / (1 + exp(-Double.random(in: -8...8, using: &random))) * 100).rounded() / 100)
+            doubles.append(Double.random(in: -1000...1000, using: &random))
+        }
+        for value in doubles {
+            var out = JSONWriter()
+            out.beginArray(); out.double(value); out.endArray()
+            #expect(out.bytes == Array(try ContractJSON.data([value])), "\(value)")
+        }
+        for value in [0, 7, -7, 10, 1234567890, Int.max, Int.min] + (0..<200).map({ _ in Int.random(in: -1_000_000...1_000_000, using: &random) }) {
+            var out = JSONWriter()
+            out.beginArray(); out.int(value); out.endArray()
+            #expect(out.bytes == Array(try ContractJSON.data([value])), "\(value)")
+        }
+    }
+
     @Test("documents nest and separate members as JSONEncoder does")
     func structure() throws {
         var out = JSONWriter()
