@@ -10,7 +10,9 @@ struct BenchSocketCommand: ParsableCommand {
         abstract: "Round-trip latency and throughput against a running `charley serve`.",
         discussion: """
             Opens CONNECTIONS connections; each sends MESSAGES messages, one at a time, waiting for \
-            every reply (a closed loop), each connection with its own SESSIONS sessions. One thread \
+            every reply (a closed loop), each connection with its own SESSIONS sessions; with \
+            --window, up to WINDOW messages of different sessions in flight on a connection, as a \
+            bridge relaying many people sends them. One thread \
             drives every connection with epoll(7), so a thousand connections cost a thousand \
             sockets, not a thousand threads. Prints messages per second and latency percentiles. \
             Start the daemon with a release build first (Benchmarks/socket.sh does both); compare \
@@ -29,6 +31,9 @@ struct BenchSocketCommand: ParsableCommand {
     @Option(help: "Sessions per connection.")
     var sessions = 8
 
+    @Option(help: "Messages in flight on each connection at once (at most SESSIONS, so each is a different session's).")
+    var window = 1
+
     @Flag(help: "Poll without sleeping (busy-wait), so the client's own wake-up is not part of the round trip. Takes a whole core; for one connection's latency.")
     var spin = false
 
@@ -40,7 +45,14 @@ struct BenchSocketCommand: ParsableCommand {
         let client: SocketClient
         var sent = 0
         var answered = 0
-        var sentAt: UInt64 = 0
+        /// When each message in flight was sent, oldest first (replies come in order).
+        var sentAt: [UInt64] = []
+        var oldest = 0
+    }
+
+    func validate() throws {
+        guard connections >= 1, messages >= 1, sessions >= 1 else { throw ValidationError("connections, messages and sessions must be at least 1") }
+        guard (1...sessions).contains(window) else { throw ValidationError("--window must be between 1 and --sessions (\(sessions))") }
     }
 
     func message(connection: Int, index: Int) -> [UInt8] {
@@ -77,7 +89,9 @@ struct BenchSocketCommand: ParsableCommand {
         }
         var events = [epoll_event](repeating: epoll_event(), count: 1024)
         let start = DispatchTime.now().uptimeNanoseconds
-        for index in load.indices { send(&load[index], connection: index) }
+        for index in load.indices {
+            for _ in 0..<min(window, messages) { send(&load[index], connection: index) }
+        }
         var active = connections
         var chunk = [UInt8](repeating: 0, count: 65536)
         while active > 0 {
@@ -101,12 +115,14 @@ struct BenchSocketCommand: ParsableCommand {
                 }
                 // Each reply is one line: counting newlines is enough (nothing is parsed).
                 let replies = chunk[..<count].reduce(0) { $1 == 0x0a ? $0 + 1 : $0 }
-                for _ in 0..<replies {
-                    latencies.append(Double(DispatchTime.now().uptimeNanoseconds - load[index].sentAt) / 1000)
+                let now = DispatchTime.now().uptimeNanoseconds
+                for _ in 0..<replies where load[index].answered < messages {
+                    latencies.append(Double(now - load[index].sentAt[load[index].oldest]) / 1000)
+                    load[index].oldest += 1
                     load[index].answered += 1
                     if load[index].sent < messages {
                         send(&load[index], connection: index)
-                    } else {
+                    } else if load[index].answered == messages {
                         epoll_ctl(epoll, EPOLL_CTL_DEL, load[index].client.descriptor, nil)
                         active -= 1
                     }
@@ -117,14 +133,17 @@ struct BenchSocketCommand: ParsableCommand {
         guard !latencies.isEmpty else { throw ValidationError("no replies: is the daemon running on \(socket)?") }
         latencies.sort()
         func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
-        print("socket: \(connections) connections x \(messages) messages (\(sessions) sessions each), \(failures) failed")
+        print("socket: \(connections) connections x \(messages) messages (\(sessions) sessions each\(window > 1 ? ", \(window) in flight" : "")), \(failures) failed")
         print(String(format: "  %.0f messages/s; round trip p50 %.1f µs, p99 %.1f µs, max %.1f µs",
                      Double(latencies.count) / seconds, percentile(0.5), percentile(0.99), latencies.last!))
+        // A run that lost replies is not a measurement (and fails CI's smoke run).
+        if failures > 0 { throw ExitCode.failure }
     }
 
     private func send(_ connection: inout Connection, connection index: Int) {
         let line = message(connection: index, index: connection.sent)
-        connection.sentAt = DispatchTime.now().uptimeNanoseconds
+        if connection.sentAt.isEmpty { connection.sentAt.reserveCapacity(messages) }
+        connection.sentAt.append(DispatchTime.now().uptimeNanoseconds)
         try? connection.client.send(bytes: line)
         connection.sent += 1
     }
