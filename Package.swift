@@ -30,7 +30,7 @@ let package = Package(
         .target(
             name: "Understanding",
             dependencies: ["Knowledge", .product(name: "Yams", package: "Yams")],
-            resources: [.copy("Resources/lexicon.yaml")]
+            resources: [.copy("Resources/lexicon.yaml"), .copy("Resources/common-words.txt")]
         ),
         // The dialogue state machine: (state, utterance) -> (new state, reply). Pure.
         .target(

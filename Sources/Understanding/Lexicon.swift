@@ -66,7 +66,31 @@ public struct Lexicon: Sendable {
               let data = FileManager.default.contents(atPath: url.path) else {
             throw KnowledgeError(issues: [KnowledgeIssue(file: "lexicon.yaml", problem: "the lexicon is missing from Charley's resources")])
         }
-        return try load(text: String(decoding: data, as: UTF8.self), file: "lexicon.yaml", knowledge: knowledge)
+        guard let commonURL = Bundle.module.url(forResource: "common-words", withExtension: "txt"),
+              let common = FileManager.default.contents(atPath: commonURL.path) else {
+            throw KnowledgeError(issues: [KnowledgeIssue(file: "common-words.txt", problem: "the list of common words is missing from Charley's resources")])
+        }
+        return try load(text: String(decoding: data, as: UTF8.self), file: "lexicon.yaml", knowledge: knowledge,
+                        commonWords: try commonWords(String(decoding: common, as: UTF8.self), file: "common-words.txt"))
+    }
+
+    /// Reads a list of common English words that are never spell-corrected (one lowercase word
+    /// per line; `#` starts a comment line). Every bad line is reported with its number.
+    static func commonWords(_ text: String, file: String) throws(KnowledgeError) -> [String] {
+        var words: [String] = []
+        var issues: [KnowledgeIssue] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let word = line.trimmingCharacters(in: .whitespaces)
+            if word.isEmpty || word.hasPrefix("#") { continue }
+            if word.utf8.allSatisfy({ (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) }) {
+                words.append(word)
+            } else {
+                issues.append(KnowledgeIssue(file: file, line: index + 1, entry: "'\(word)'",
+                                             problem: "a common word must be one word of lowercase letters a-z"))
+            }
+        }
+        guard issues.isEmpty else { throw KnowledgeError(issues: issues) }
+        return words
     }
 
     /// Loads a lexicon file from disk, checked against `knowledge`.
@@ -82,11 +106,13 @@ public struct Lexicon: Sendable {
 
     /// Parses and validates lexicon text. Every problem is reported with the file, the line
     /// and the entry: unknown meanings, a phrase listed twice, empty phrases.
-    public static func load(text: String, file: String, knowledge: KnowledgeModel) throws(KnowledgeError) -> Lexicon {
+    /// `commonWords` are never spell-corrected, like the lexicon's own `keep` list.
+    public static func load(text: String, file: String, knowledge: KnowledgeModel,
+                            commonWords: [String] = []) throws(KnowledgeError) -> Lexicon {
         let (raw, root) = try KnowledgeLoader.decodeYAML(LexiconFile.self, text: text, file: file)
         var builder = LexiconBuilder(file: file, root: root, knowledge: knowledge,
                                      tokenizer: Tokenizer(contractions: raw.contractions))
-        return try builder.build(raw)
+        return try builder.build(raw, commonWords: commonWords)
     }
 }
 
@@ -133,7 +159,7 @@ private struct LexiconBuilder {
         self.tokenizer = tokenizer
     }
 
-    mutating func build(_ raw: LexiconFile) throws(KnowledgeError) -> Lexicon {
+    mutating func build(_ raw: LexiconFile, commonWords: [String]) throws(KnowledgeError) -> Lexicon {
         // Nodes are looked up (by a scan of their mapping) only to report a problem's line.
         let root = self.root
         for (key, list) in raw.findings.sorted(by: { $0.key < $1.key }) {
@@ -186,7 +212,7 @@ private struct LexiconBuilder {
         for phrase in phrases { vocabulary.formUnion(phrase.words) }
         vocabulary.formUnion(raw.numbers.keys)
         vocabulary.formUnion(units.keys)
-        let keep = Set(raw.keep)
+        let keep = Set(raw.keep).union(commonWords)
         let clauseWords = Set(phrases.filter { $0.meanings.contains(.cue(.clause)) }.map { $0.words[0] })
         let questionWords = Set(phrases.filter { $0.meanings.contains(.cue(.question)) }.map { $0.words[0] })
         let fillerWords = Set(phrases.filter { $0.meanings.contains(.cue(.filler)) && $0.words.count == 1 }.map { $0.words[0] })

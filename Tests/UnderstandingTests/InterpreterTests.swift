@@ -52,6 +52,20 @@ struct InterpreterTests {
         #expect(present("clf") == ["location:calf"], "listed short misspellings still match")
     }
 
+    @Test("a common English word is never read as the lexicon word it is one letter from")
+    func commonWordsStayThemselves() {
+        // Each of these was corrected into a finding before common-words.txt.
+        #expect(present("I have been waiting for my test results").isEmpty, "waiting is not wasting")
+        #expect(present("I wanted to ask about something").isEmpty, "wanted is not wasted")
+        #expect(present("I am overweight and my calf cramps") == ["location:calf"], "overweight is not overnight")
+        #expect(present("I live near the train station").isEmpty, "a station is not a statin")
+        #expect(present("I heard a pop in my calf") == ["location:calf"])
+        #expect(read("my legs are aching").corrections.isEmpty)
+        // Misspellings are still corrected, including one that wordfreq counts as a word.
+        #expect(present("numbnes in my foot") == ["symptom:numbness", "location:foot"])
+        #expect(read("lumber spine trouble").corrections == ["lumber": "lumbar"])
+    }
+
     @Test("negation has a scope", arguments: [
         ("no numbness or swelling", [], ["symptom:numbness", "symptom:swelling"]),
         ("I don't have any weakness", [], ["symptom:weakness"]),
@@ -184,6 +198,19 @@ struct LexiconTests {
             finding_topics: {}
             \(body)
             """, file: "test.yaml", knowledge: knowledge)
+    }
+
+    @Test("a bad line in the list of common words is reported with its number")
+    func commonWordsChecked() {
+        do {
+            _ = try Lexicon.commonWords("# a comment\nwaiting\n\nStation\nwell done\nselling\n", file: "common-words.txt")
+            Issue.record("loaded")
+        } catch {
+            #expect(error.issues.map(\.line) == [4, 5])
+            #expect(error.issues.allSatisfy { $0.file == "common-words.txt" && $0.problem.contains("lowercase letters") })
+            #expect(error.issues.first?.entry == "'Station'")
+        }
+        #expect((try? Lexicon.commonWords("# only\nwaiting\nselling", file: "c.txt")) == ["waiting", "selling"])
     }
 
     @Test("a phrase under two meanings is rejected with the line")
