@@ -87,6 +87,9 @@ struct Reading {
                     case .finding(let finding):
                         record(finding, negated: negating)
                     case .intent(let intent):
+                        // "I have" or "it is" is a yes when it ends its clause; "I have cramps a
+                        // lot" or "it is worse at night" says something else.
+                        if intent == .affirm, ["i", "it"].contains(phrase.words[0]), !Self.endsClause(items, index + 1) { continue }
                         intents.append(intent)
                         if intent.isQuestion && phrase.words.count >= 2 { strongAskCues.append(intent) }
                         // "no, ..." or "yes" is an answer; "I am diabetic" is not a yes.
