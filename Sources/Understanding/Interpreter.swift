@@ -147,7 +147,13 @@ public struct Interpreter: Sendable {
 
         let findings = reading.findings
         let hasFindings = !findings.present.isEmpty || !findings.absent.isEmpty
-        let askCues = reading.intents.filter(\.isQuestion)
+        var askCues = reading.intents.filter(\.isQuestion)
+        // A description that ends "... Why?" asks what causes it (alone, "why?" asks why
+        // Charley asked its question).
+        let lastWords = tokens.lazy.filter { if case .mark = $0.kind { false } else { true } }
+        if hasFindings, tokens.last?.kind == .mark("?"), lastWords.last?.text == "why", askCues.isEmpty {
+            askCues.append(.askCauses)
+        }
         let commands = reading.intents.filter { $0.isCommand || $0 == .greet }
         let answer = reading.leadingAnswer ? reading.intents.first(where: \.isAnswer) : nil
         let specificTopics = topics.filter { !Self.weakTopics.contains($0) }
