@@ -146,6 +146,9 @@ struct Turn {
         default:
             if understood.intent == .greet && state.stage == .greeting {
                 lines.append("Hello! Let's look at your cramps together.")
+            } else if understood.intent == .unrecognized && state.stage == .greeting && !isThanks {
+                // Said plainly, rather than starting the interview as if it had been understood.
+                lines.append("Sorry, I didn't follow that. I only know about leg cramps: tell me about yours, or ask about causes, relief, prevention or when to see a doctor.")
             } else if understood.topic == "other_cramps", let topic = knowledge.topic("other_cramps") {
                 lines.append(topic.answer)
                 return invitePastOtherCramps(state)
