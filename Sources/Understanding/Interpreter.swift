@@ -50,6 +50,7 @@ public struct Interpreter: Sendable {
         for index in tokens.indices where tokens[index].kind == .word {
             let word = tokens[index].text
             if lexicon.words.skipsCorrection(tokens[index].id) { continue }
+            if word.utf8.count >= SpellingIndex.minimumLength && lexicon.commonWords.contains(word) { continue }
             // Plurals and simple endings first: "thighs" -> "thigh".
             var replacement: String?
             for suffix in ["s", "es"] where word.hasSuffix(suffix) && word.count > suffix.count + 2 {

@@ -58,6 +58,9 @@ public struct Lexicon: Sendable {
     /// Every word the matcher asks about, with what it needs to know about it.
     let words: WordTable
     let spelling: SpellingIndex
+    /// Words never spell-corrected that the matcher otherwise knows nothing about (a set of their
+    /// own: in the word table they cost start-up time for no use).
+    let commonWords: Set<String>
     let findingTopics: [Finding: String]
 
     /// The lexicon shipped with Charley, checked against `knowledge`.
@@ -212,7 +215,7 @@ private struct LexiconBuilder {
         for phrase in phrases { vocabulary.formUnion(phrase.words) }
         vocabulary.formUnion(raw.numbers.keys)
         vocabulary.formUnion(units.keys)
-        let keep = Set(raw.keep).union(commonWords)
+        let keep = Set(raw.keep)
         let clauseWords = Set(phrases.filter { $0.meanings.contains(.cue(.clause)) }.map { $0.words[0] })
         let questionWords = Set(phrases.filter { $0.meanings.contains(.cue(.question)) }.map { $0.words[0] })
         let fillerWords = Set(phrases.filter { $0.meanings.contains(.cue(.filler)) && $0.words.count == 1 }.map { $0.words[0] })
@@ -251,7 +254,7 @@ private struct LexiconBuilder {
 
         return Lexicon(
             version: raw.version, tokenizer: tokenizer, words: table,
-            spelling: SpellingIndex(words: vocabulary), findingTopics: findingTopics)
+            spelling: SpellingIndex(words: vocabulary), commonWords: Set(commonWords), findingTopics: findingTopics)
     }
 
     mutating func add(_ list: [String], meanings texts: [String], entry: String, node: @autoclosure () -> Node?) {
