@@ -171,7 +171,9 @@ public struct Interpreter: Sendable {
         } else if endsWithQuestionMark {
             isQuestion = !askCues.isEmpty || !hasFindings
         } else {
+            // Or is worded like a search: "relief for cramps", "cramp remedies".
             isQuestion = !reading.strongAskCues.isEmpty
+                || (!askCues.isEmpty && !hasFindings && !tokens.contains(where: { Self.firstPerson.contains($0.text) }))
         }
         let relevant = !askCues.isEmpty || !topics.isEmpty || hasFindings || reading.cues.contains(.cramp)
 
@@ -195,7 +197,10 @@ public struct Interpreter: Sendable {
             topic = specificTopics.first(where: Self.warningTopics.contains)
         } else if let first = reading.intents.first(where: \.isAnswer) {
             intent = first
-        } else if !topics.isEmpty {
+        } else if !topics.isEmpty && !(specificTopics.isEmpty && reading.cues.contains(.cramp)
+                                        && tokens.contains(where: { Self.firstPerson.contains($0.text) })) {
+            // A topic named without a question is asked about ("charley horse?"), unless it is
+            // only cramps in general and the person speaks of their own ("I get charley horses").
             (intent, topic) = resolveQuestion(askCues: [], topics: topics, specific: specificTopics, findings: findings)
         } else if reading.cues.contains(.cramp) {
             intent = .describe
@@ -209,6 +214,8 @@ public struct Interpreter: Sendable {
                           redFlags: redFlags, confidence: confidence,
                           answer: intent.isAnswer ? nil : answer, corrections: corrections)
     }
+
+    static let firstPerson: Set<String> = ["i", "my", "me"]
 
     /// Topics that only say the subject is cramps in general: an explicit kind of question wins.
     static let weakTopics: Set<String> = ["what_is_a_cramp", "causes", "relief", "prevention", "hydration", "night_cramps"]
