@@ -155,6 +155,7 @@ public struct Interpreter: Sendable {
         if hasFindings, tokens.last?.kind == .mark("?"), lastWords.last?.text == "why", askCues.isEmpty {
             askCues.append(.askCauses)
         }
+        let speaksOfOneself = tokens.contains { Self.firstPerson.contains($0.text) }
         let commands = reading.intents.filter { $0.isCommand || $0 == .greet }
         let answer = reading.leadingAnswer ? reading.intents.first(where: \.isAnswer) : nil
         let specificTopics = topics.filter { !Self.weakTopics.contains($0) }
@@ -173,7 +174,7 @@ public struct Interpreter: Sendable {
         } else {
             // Or is worded like a search: "relief for cramps", "cramp remedies".
             isQuestion = !reading.strongAskCues.isEmpty
-                || (!askCues.isEmpty && !hasFindings && !tokens.contains(where: { Self.firstPerson.contains($0.text) }))
+                || (!askCues.isEmpty && !hasFindings && !speaksOfOneself)
         }
         let relevant = !askCues.isEmpty || !topics.isEmpty || hasFindings || reading.cues.contains(.cramp)
 
@@ -197,8 +198,7 @@ public struct Interpreter: Sendable {
             topic = specificTopics.first(where: Self.warningTopics.contains)
         } else if let first = reading.intents.first(where: \.isAnswer) {
             intent = first
-        } else if !topics.isEmpty && !(specificTopics.isEmpty && reading.cues.contains(.cramp)
-                                        && tokens.contains(where: { Self.firstPerson.contains($0.text) })) {
+        } else if !topics.isEmpty && !(specificTopics.isEmpty && reading.cues.contains(.cramp) && speaksOfOneself) {
             // A topic named without a question is asked about ("charley horse?"), unless it is
             // only cramps in general and the person speaks of their own ("I get charley horses").
             (intent, topic) = resolveQuestion(askCues: [], topics: topics, specific: specificTopics, findings: findings)
@@ -215,6 +215,7 @@ public struct Interpreter: Sendable {
                           answer: intent.isAnswer ? nil : answer, corrections: corrections)
     }
 
+    /// Words of someone speaking of themselves (contractions are expanded: "i'm" is "i am").
     static let firstPerson: Set<String> = ["i", "my", "me"]
 
     /// Topics that only say the subject is cramps in general: an explicit kind of question wins.
