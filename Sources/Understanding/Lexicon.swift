@@ -85,8 +85,8 @@ public struct Lexicon: Sendable {
         // Read as bytes, a line at a time: read through Foundation's trimming, the list took
         // a millisecond of start-up.
         let lines = Array(text.utf8).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        let blank: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }
         for (index, line) in lines.enumerated() {
-            let blank: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }
             guard let first = line.firstIndex(where: { !blank($0) }), let last = line.lastIndex(where: { !blank($0) }) else { continue }
             let word = line[first...last]
             if word.first == UInt8(ascii: "#") { continue }

@@ -45,9 +45,8 @@ struct BenchSocketCommand: ParsableCommand {
         let client: SocketClient
         var sent = 0
         var answered = 0
-        /// When each message in flight was sent, oldest first (replies come in order).
+        /// When each message was sent; replies come in order, so reply n answers message n.
         var sentAt: [UInt64] = []
-        var oldest = 0
     }
 
     func validate() throws {
@@ -117,8 +116,7 @@ struct BenchSocketCommand: ParsableCommand {
                 let replies = chunk[..<count].reduce(0) { $1 == 0x0a ? $0 + 1 : $0 }
                 let now = DispatchTime.now().uptimeNanoseconds
                 for _ in 0..<replies where load[index].answered < messages {
-                    latencies.append(Double(now - load[index].sentAt[load[index].oldest]) / 1000)
-                    load[index].oldest += 1
+                    latencies.append(Double(now - load[index].sentAt[load[index].answered]) / 1000)
                     load[index].answered += 1
                     if load[index].sent < messages {
                         send(&load[index], connection: index)
