@@ -50,6 +50,8 @@ struct QuantityReader {
     private func rate(_ n: Double, at i: Int) -> Reading? {
         var j = i + 1
         let text = tokens[i].text
+        // "a couple of times a week"
+        if word(j) == "of", let w = word(j + 1), Self.timeWords.contains(w) { j += 1 }
         // "3 times a week", "twice a night", or a count straight before "a/per/every" + unit
         // ("a couple a week", "2 a night").
         if let w = word(j), Self.timeWords.contains(w) {

@@ -27,6 +27,8 @@ struct InterpreterTests {
         #expect(present("it went on for half an hour") == ["duration:long"])
         #expect(present("about 30 secs") == ["duration:seconds"])
         #expect(present("three times a week") == ["frequency:frequent"])
+        #expect(present("a couple of times a week") == ["frequency:occasional"])
+        #expect(present("a couple of times a night") == ["frequency:frequent"])
         #expect(present("once a month") == ["frequency:occasional"])
         #expect(present("every other night") == ["frequency:frequent"])
         #expect(present("for six weeks") == ["since:weeks"])
