@@ -174,7 +174,7 @@ public struct Interpreter: Sendable {
         } else {
             // Or is worded like a search: "relief for cramps", "cramp remedies".
             isQuestion = !reading.strongAskCues.isEmpty
-                || (!askCues.isEmpty && !hasFindings && !speaksOfOneself)
+                || (!askCues.isEmpty && !hasFindings && !speaksOfOneself && !otherCramps)
         }
         let relevant = !askCues.isEmpty || !topics.isEmpty || hasFindings || reading.cues.contains(.cramp)
 
