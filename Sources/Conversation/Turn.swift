@@ -95,7 +95,7 @@ struct Turn {
         let fresh = rules.filter { $0.isRedFlag && !state.redFlags.contains($0.id) }
         if !fresh.isEmpty {
             escalate(fresh, &state)
-            if understood.intent.isQuestion && !asksWhatToDo { answerQuestion() }
+            if understood.intent.isQuestion && !asksWhatToDo { answerQuestion(state) }
             return
         }
 
@@ -107,7 +107,7 @@ struct Turn {
                 lines.append("Ordinary cramp self-care (stretching, massage, heat) can wait until a doctor has checked you.")
                 return
             }
-            answerQuestion()
+            answerQuestion(state)
             if state.stage == .escalated || state.stage == .followup { return }
             if understood.topic == "other_cramps" { return invitePastOtherCramps(state) }
             if state.stage == .greeting {
@@ -155,7 +155,7 @@ struct Turn {
             }
             if understood.intent == .describe, understood.topic != nil {
                 // Something named in passing that needs a warning (quinine): answer it, then go on.
-                answerQuestion()
+                answerQuestion(state)
             }
             if let pending, !answered, state.pending == pending.id, new.present.isEmpty, new.absent.isEmpty {
                 // A thank-you is not a failed answer: the question stands as it was.
@@ -286,10 +286,16 @@ struct Turn {
 
     // MARK: - Questions at any time
 
-    private mutating func answerQuestion() {
+    private mutating func answerQuestion(_ state: SessionState) {
         guard let id = understood.topic ?? understood.intent.generalTopic, let topic = knowledge.topic(id) else {
             lines.append("I'm not sure I can answer that. I can tell you about causes, relief, prevention and when to see a doctor.")
             return
+        }
+        // "What's the most likely cause?" after the assessment: theirs first, then the general answer.
+        if id == "causes", state.stage == .followup, let best = Self.worthNaming(rankCauses(state.findings)).first,
+           let index = conversation.causeIndex.position(of: best.id), !best.because.isEmpty {
+            let name = conversation.assessmentText.causes[index].name
+            lines.append("From what you've told me, the possible cause that fits best is \(name.prefix(1).lowercased() + name.dropFirst()), because \(best.because.prefix(3).joined(separator: "; ")). This is not a diagnosis: only a doctor who examines you can say. More generally:")
         }
         lines.append(topic.answer + " (Sources: \(sources(topic.sources)).)")
         if Self.medicineTopics.contains(id) {
