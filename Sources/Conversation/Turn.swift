@@ -297,6 +297,10 @@ struct Turn {
             let name = conversation.assessmentText.causes[index].name
             lines.append("From what you've told me, the possible cause that fits best is \(name.prefix(1).lowercased() + name.dropFirst()), because \(best.because.prefix(3).joined(separator: "; ")). This is not a diagnosis: only a doctor who examines you can say. More generally:")
         }
+        // "Should I see a doctor?" after the assessment: what it said for them, then the signs.
+        if id == "when_to_see_doctor", state.stage == .followup, let level = state.triage {
+            lines.append("For what you've told me: " + Self.triageLine(level, rules: matchingRules(state.findings), text: conversation.assessmentText))
+        }
         lines.append(topic.answer + " (Sources: \(sources(topic.sources)).)")
         if Self.medicineTopics.contains(id) {
             lines.append("I can't recommend a medicine or a dose; a doctor or pharmacist can advise what suits you, and never stop a prescribed medicine without talking to them.")
