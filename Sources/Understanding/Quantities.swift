@@ -13,7 +13,8 @@ struct QuantityReader {
 
     private static let timeWords: Set<String> = ["times", "time", "x"]
     private static let perWords: Set<String> = ["a", "per", "each", "every", "an"]
-    private static let sinceLead: Set<String> = ["for", "since", "past", "last", "about", "over", "almost", "nearly", "around", "the"]
+    private static let sinceLead: Set<String> = ["for", "since", "past", "last", "about", "over", "almost", "nearly", "around", "the",
+                                                 "than", "maybe", "probably", "roughly", "approximately", "just", "only"]
     private static let onsetLead: Set<String> = ["after", "within", "every", "in"]
     private static let activityWords: Set<String> = [
         "driving", "drive", "drove", "walking", "walked", "walk", "sitting", "sat", "sit", "standing", "stood",
@@ -143,14 +144,26 @@ struct QuantityReader {
 
     /// "5 minutes", "2 hrs", "for 3 weeks", "2 months ago", "an hour".
     private func span(_ n: Double, at i: Int) -> Reading? {
-        guard let unit = unit(i + 1) else { return nil }
+        // "a couple of years": the amount, "of", the unit.
+        let of = word(i + 1) == "of" && unit(i + 2) != nil ? 1 : 0
+        guard let unit = unit(i + 1 + of) else { return nil }
         let text = tokens[i].text
         let lead = word(i - 1)
         let isArticle = text == "a" || text == "an"
-        // "a day" alone is too vague ("cramps a day after running"); "for a week" is not.
-        if isArticle, [.day, .night, .week, .month, .year].contains(unit),
+        // "a day" alone is too vague ("cramps a day after running"); "for a week" is not, nor is
+        // an answer that starts with it ("a year or so", "more than a month").
+        let startsAnswer = i == 0 && [.week, .month, .year].contains(unit)
+        if isArticle, [.day, .night, .week, .month, .year].contains(unit), !startsAnswer,
            !(lead.map(Self.sinceLead.contains) ?? false), word(i + 2) != "ago" {
             return nil
+        }
+        if of == 1 {
+            switch unit {
+            case .week: return Reading(findings: [Finding(.since, "weeks")], length: 3)
+            case .month: return Reading(findings: [Finding(.since, "months")], length: 3)
+            case .year: return Reading(findings: [Finding(.since, "years")], length: 3)
+            default: return nil
+            }
         }
         if word(i + 2) == "pregnant" { return Reading(findings: [], length: 2) }
         if let lead, Self.onsetLead.contains(lead) { return Reading(findings: [], length: 2) }

@@ -29,6 +29,11 @@ struct InterpreterTests {
         #expect(present("three times a week") == ["frequency:frequent"])
         #expect(present("a couple of times a week") == ["frequency:occasional"])
         #expect(present("a couple of times a night") == ["frequency:frequent"])
+        // An answer to "how long have you been getting them?" that starts with "a".
+        #expect(present("a year or so") == ["since:years"])
+        #expect(present("more than a month") == ["since:months"])
+        #expect(present("a couple of years") == ["since:years"])
+        #expect(present("cramps a day after running").allSatisfy { !$0.hasPrefix("since") }, "not a span of time")
         #expect(present("once a month") == ["frequency:occasional"])
         #expect(present("every other night") == ["frequency:frequent"])
         #expect(present("for six weeks") == ["since:weeks"])
