@@ -34,6 +34,10 @@ struct InterpreterTests {
         #expect(present("more than a month") == ["since:months"])
         #expect(present("a couple of years") == ["since:years"])
         #expect(present("cramps a day after running").allSatisfy { !$0.hasPrefix("since") }, "not a span of time")
+        // Someone writing for another gives their age.
+        #expect(present("my son is 9 and gets cramps") == ["age_group:child"])
+        #expect(present("my mum is 85, she gets calf cramps") == ["age_group:older", "location:calf"])
+        #expect(!present("he is 5 foot 10").contains("age_group:child"), "a height is not an age")
         #expect(present("once a month") == ["frequency:occasional"])
         #expect(present("every other night") == ["frequency:frequent"])
         #expect(present("for six weeks") == ["since:weeks"])
