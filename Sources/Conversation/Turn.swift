@@ -299,7 +299,8 @@ struct Turn {
         }
         // "Should I see a doctor?" after the assessment: what it said for them, then the signs.
         if id == "when_to_see_doctor", state.stage == .followup, let level = state.triage {
-            lines.append("For what you've told me: " + Self.triageLine(level, rules: matchingRules(state.findings), text: conversation.assessmentText))
+            let line = Self.triageLine(level, rules: matchingRules(state.findings), text: conversation.assessmentText)
+            lines.append("From what you've told me: " + (line.hasPrefix("Triage: ") ? line.dropFirst("Triage: ".count) : line[...]))
         }
         lines.append(topic.answer + " (Sources: \(sources(topic.sources)).)")
         if Self.medicineTopics.contains(id) {
