@@ -299,8 +299,7 @@ struct Turn {
         }
         // "Should I see a doctor?" after the assessment: what it said for them, then the signs.
         if id == "when_to_see_doctor", state.stage == .followup, let level = state.triage {
-            let line = Self.triageLine(level, rules: matchingRules(state.findings), text: conversation.assessmentText)
-            lines.append("From what you've told me: " + (line.hasPrefix("Triage: ") ? line.dropFirst("Triage: ".count) : line[...]))
+            lines.append("From what you've told me: " + Self.triageAdvice(level, rules: matchingRules(state.findings), text: conversation.assessmentText))
         }
         lines.append(topic.answer + " (Sources: \(sources(topic.sources)).)")
         if Self.medicineTopics.contains(id) {
@@ -439,8 +438,14 @@ struct Turn {
         return Array(ranked[..<end])
     }
 
-    /// The triage line; the reasons named are the titles of the rules at `level`.
+    /// The triage line: "Triage: " and the advice.
     static func triageLine(_ level: TriageLevel, rules: [TriageRule], text: AssessmentText) -> String {
+        "Triage: " + triageAdvice(level, rules: rules, text: text)
+    }
+
+    /// The level and what to do ("see a doctor. Please book ..."); the reasons named are the
+    /// titles of the rules at `level`.
+    static func triageAdvice(_ level: TriageLevel, rules: [TriageRule], text: AssessmentText) -> String {
         var why = ""
         for rule in rules where rule.level == level {
             why += why.isEmpty ? " (" : "; "
@@ -449,13 +454,13 @@ struct Turn {
         if !why.isEmpty { why += ")" }
         switch level {
         case .selfCare:
-            return "Triage: self-care. This sounds like the common kind of cramp you can usually manage yourself; if you are unsure or it changes, check with a doctor or pharmacist."
+            return "self-care. This sounds like the common kind of cramp you can usually manage yourself; if you are unsure or it changes, check with a doctor or pharmacist."
         case .seeDoctor:
-            return "Triage: see a doctor. Please book an appointment with your doctor in the next week or two\(why)."
+            return "see a doctor. Please book an appointment with your doctor in the next week or two\(why)."
         case .urgent:
-            return "Triage: urgent. Please see a doctor today\(why)."
+            return "urgent. Please see a doctor today\(why)."
         case .emergency:
-            return "Triage: emergency. Call emergency services now\(why)."
+            return "emergency. Call emergency services now\(why)."
         }
     }
 

@@ -155,7 +155,7 @@ public struct Interpreter: Sendable {
         if hasFindings, tokens.last?.kind == .mark("?"), lastWords.last?.text == "why", askCues.isEmpty {
             askCues.append(.askCauses)
         }
-        let speaksOfOneself = tokens.contains { Self.firstPerson.contains($0.text) }
+        let speaksOfOneself = tokens.contains { Words.firstPerson.contains($0.text) }
         let commands = reading.intents.filter { $0.isCommand || $0 == .greet }
         let answer = reading.leadingAnswer ? reading.intents.first(where: \.isAnswer) : nil
         let specificTopics = topics.filter { !Self.weakTopics.contains($0) }
@@ -214,9 +214,6 @@ public struct Interpreter: Sendable {
                           redFlags: redFlags, confidence: confidence,
                           answer: intent.isAnswer ? nil : answer, corrections: corrections)
     }
-
-    /// Words of someone speaking of themselves (contractions are expanded: "i'm" is "i am").
-    static let firstPerson: Set<String> = ["i", "my", "me"]
 
     /// Topics that only say the subject is cramps in general: an explicit kind of question wins.
     static let weakTopics: Set<String> = ["what_is_a_cramp", "causes", "relief", "prevention", "hydration", "night_cramps"]

@@ -155,9 +155,10 @@ struct QuantityReader {
 
     /// "5 minutes", "2 hrs", "for 3 weeks", "2 months ago", "an hour".
     private func span(_ n: Double, at i: Int) -> Reading? {
-        // "a couple of years": the amount, "of", the unit.
+        // "a couple of years": the amount, "of", the unit. `after` is the word after the unit.
         let of = word(i + 1) == "of" && unit(i + 2) != nil ? 1 : 0
         guard let unit = unit(i + 1 + of) else { return nil }
+        let after = i + 2 + of
         let text = tokens[i].text
         let lead = word(i - 1)
         let isArticle = text == "a" || text == "an"
@@ -165,28 +166,20 @@ struct QuantityReader {
         // an answer that starts with it ("a year or so", "more than a month").
         let startsAnswer = i == 0 && [.week, .month, .year].contains(unit)
         if isArticle, [.day, .night, .week, .month, .year].contains(unit), !startsAnswer,
-           !(lead.map(Self.sinceLead.contains) ?? false), word(i + 2) != "ago" {
+           !(lead.map(Self.sinceLead.contains) ?? false), word(after) != "ago" {
             return nil
         }
-        if of == 1 {
-            switch unit {
-            case .week: return Reading(findings: [Finding(.since, "weeks")], length: 3)
-            case .month: return Reading(findings: [Finding(.since, "months")], length: 3)
-            case .year: return Reading(findings: [Finding(.since, "years")], length: 3)
-            default: return nil
-            }
-        }
-        if word(i + 2) == "pregnant" { return Reading(findings: [], length: 2) }
-        if let lead, Self.onsetLead.contains(lead) { return Reading(findings: [], length: 2) }
-        let ago = word(i + 2) == "ago"
-        let length = ago ? 3 : 2
+        if word(after) == "pregnant" { return Reading(findings: [], length: after - i) }
+        if let lead, Self.onsetLead.contains(lead) { return Reading(findings: [], length: after - i) }
+        let ago = word(after) == "ago"
+        let length = after - i + (ago ? 1 : 0)
         switch unit {
         case .second:
             if ago { return Reading(findings: [Finding(.since, "today")], length: length) }
             return Reading(findings: [Finding(.duration, n >= 60 ? "minutes" : "seconds")], length: length)
         case .minute:
             if ago { return Reading(findings: [Finding(.since, "today")], length: length) }
-            if n >= 10 && (!hasDurationLead(before: i) || word(i + 2).map(Self.activityWords.contains) == true) {
+            if n >= 10 && (!hasDurationLead(before: i) || word(after).map(Self.activityWords.contains) == true) {
                 return Reading(findings: [], length: length)
             }
             return Reading(findings: [Finding(.duration, n >= 10 ? "long" : "minutes")], length: length)
@@ -194,7 +187,7 @@ struct QuantityReader {
             if ago || lead == "past" || lead == "last" { return Reading(findings: [Finding(.since, "today")], length: length) }
             // "drove for 3 hours" is how long the activity lasted, not the cramp.
             if (max(0, i - 3)..<i).contains(where: { word($0).map(Self.activityWords.contains) ?? false })
-                || word(i + 2).map(Self.activityWords.contains) == true || !hasDurationLead(before: i) {
+                || word(after).map(Self.activityWords.contains) == true || !hasDurationLead(before: i) {
                 return Reading(findings: [], length: length)
             }
             return Reading(findings: [Finding(.duration, "long")], length: length)
