@@ -22,6 +22,18 @@ struct SpellingIndexTests {
         return best?.word
     }
 
+    @Test("a word longer than any lexicon word by more than the edits allowed is never looked up, and the longest still are")
+    func longWordsAreBounded() throws {
+        let index = sharedInterpreter.lexicon.spelling
+        let longest = index.words.filter { $0.count >= SpellingIndex.minimumLength && Words.isAllLetters($0) }.max { $0.count < $1.count }!
+        // Two letters added at the end: within reach, and still found.
+        #expect(index.correction(for: longest + "xx") == longest)
+        // Far beyond reach: a pasted word of 4,000 letters (it used to take 42 s, the
+        // variants' hashing growing with the cube of the length).
+        #expect(index.correction(for: String(repeating: longest, count: 4_000 / longest.count + 1)) == nil)
+        #expect(sharedInterpreter.interpret(String(repeating: "n", count: 4_000)).intent == .unrecognized)
+    }
+
     @Test("the index answers as a scan of every word would, on thousands of seeded misspellings of lexicon words")
     func agreesWithScan() throws {
         let words = sharedInterpreter.lexicon.spelling.words
