@@ -49,16 +49,22 @@ public struct Interpreter: Sendable {
         var corrections: [String: String] = [:]
         for index in tokens.indices where tokens[index].kind == .word {
             let word = tokens[index].text
-            if lexicon.words.skipsCorrection(tokens[index].id) { continue }
-            if word.utf8.count >= SpellingIndex.minimumLength && lexicon.commonWords.contains(word) { continue }
-            // Plurals and simple endings first: "thighs" -> "thigh".
-            var replacement: String?
-            for suffix in ["s", "es"] where word.hasSuffix(suffix) && word.count > suffix.count + 2 {
-                let stem = String(word.dropLast(suffix.count))
-                if lexicon.spelling.contains(stem) { replacement = stem; break }
+            // "her" is read as "my" in phrases ("her face is drooping"); its text stays.
+            let standIn = lexicon.words.matchAs(tokens[index].id)
+            if standIn != WordTable.unknown {
+                tokens[index].id = standIn
+                continue
             }
-            if replacement == nil { replacement = lexicon.spelling.correction(for: word) }
-            if let replacement {
+            if lexicon.words.skipsCorrection(tokens[index].id) { continue }
+            // Another form of a lexicon word: "sagging", "droops", "puffier" (before any
+            // spelling correction, which would make "sagged" into some other word).
+            if let form = lexicon.forms[WordForms.stem(word)], form != word {
+                tokens[index].text = form
+                tokens[index].id = lexicon.words.id(form)
+                continue
+            }
+            if word.utf8.count >= SpellingIndex.minimumLength && lexicon.commonWords.contains(word) { continue }
+            if let replacement = lexicon.spelling.correction(for: word) {
                 tokens[index].text = replacement
                 tokens[index].id = lexicon.words.id(replacement)
                 corrections[word] = replacement
@@ -135,6 +141,8 @@ public struct Interpreter: Sendable {
                 reading.cues.insert(.cramp)
             } else {
                 otherCramps = true
+                // Alone, "stomach cramps" are outside Charley's scope, not cramps beyond the legs.
+                reading.findings.present.remove(Self.crampElsewhere)
                 let characterising: Set<FindingKind> = [.timing, .duration, .frequency, .since, .location, .side]
                 reading.findings.present = reading.findings.present.filter { !characterising.contains($0.kind) }
                 reading.findings.absent = reading.findings.absent.filter { !characterising.contains($0.kind) }
@@ -160,6 +168,15 @@ public struct Interpreter: Sendable {
         let answer = reading.leadingAnswer ? reading.intents.first(where: \.isAnswer) : nil
         let specificTopics = topics.filter { !Self.weakTopics.contains($0) }
         let redFlags = redFlags(for: findings)
+        // A hypothetical asks what to do if it happens: the rules it names, beyond those that hold.
+        var asked: [String] = []
+        if !reading.hypothetical.present.isEmpty {
+            var supposed = findings
+            for finding in reading.hypothetical.present { supposed.present.insert(finding) }
+            asked = self.redFlags(for: supposed).filter { !redFlags.contains($0) }
+            if !asked.isEmpty || askCues.isEmpty { askCues.append(.askWhenDoctor) }
+            reading.strongAskCues.append(.askWhenDoctor)
+        }
 
         // A question: starts with a question word, or ends with "?" and either asks something
         // or tells nothing, or uses a question phrase ("what causes") and tells nothing.
@@ -177,6 +194,7 @@ public struct Interpreter: Sendable {
                 || (!askCues.isEmpty && !hasFindings && !speaksOfOneself && !otherCramps)
         }
         let relevant = !askCues.isEmpty || !topics.isEmpty || hasFindings || reading.cues.contains(.cramp)
+            || !reading.hypothetical.present.isEmpty
 
         var intent: Intent
         var topic: String?
@@ -189,8 +207,10 @@ public struct Interpreter: Sendable {
         } else if isQuestion && relevant {
             // A question about cramps outside the legs ("why are my period cramps so bad?") is
             // about those, whatever else it names.
+            var named = findings
+            for finding in reading.hypothetical.present { named.present.insert(finding) }
             (intent, topic) = otherCramps ? (.askCondition, "other_cramps")
-                : resolveQuestion(askCues: askCues, topics: topics, specific: specificTopics, findings: findings)
+                : resolveQuestion(askCues: askCues, topics: topics, specific: specificTopics, findings: named)
         } else if hasFindings {
             intent = .describe
             // A description that names something to warn about ("my coach said to try quinine")
@@ -210,10 +230,14 @@ public struct Interpreter: Sendable {
 
         let confidence = Self.confidence(intent: intent, reading: reading, topic: topic, askCues: askCues,
                                          corrections: corrections.count)
-        return Understood(intent: intent, topic: topic, findings: intent == .unrecognized ? Findings() : findings,
-                          redFlags: redFlags, confidence: confidence,
-                          answer: intent.isAnswer ? nil : answer, corrections: corrections)
+        var understood = Understood(intent: intent, topic: topic, findings: intent == .unrecognized ? Findings() : findings,
+                                    redFlags: redFlags, confidence: confidence,
+                                    answer: intent.isAnswer ? nil : answer, corrections: corrections)
+        understood.redFlagsAsked = asked
+        return understood
     }
+
+    static let crampElsewhere = Finding(.symptom, "cramp_elsewhere")
 
     /// Topics that only say the subject is cramps in general: an explicit kind of question wins.
     static let weakTopics: Set<String> = ["what_is_a_cramp", "causes", "relief", "prevention", "hydration", "night_cramps"]

@@ -13,6 +13,12 @@ enum Cue: String, Sendable, CaseIterable {
     case clause
     case ignore
     case filler
+    /// A phrase of several words that stands for a concept ("can not" for `unable`): it has no
+    /// meaning of its own, only its concept for the lexicon's patterns.
+    case concept
+    /// Starts a hypothetical ("what if", "in case"): findings to the end of the sentence are
+    /// asked about, not told.
+    case hypothetical
 }
 
 /// What a phrase means. One phrase may carry several meanings ("cramps at night" is both the
@@ -40,14 +46,35 @@ final class Phrase: Sendable {
     let startsClause: Bool
     /// One word that is not a function word ("no", "yes" as opposed to "not sure").
     let isSingleContentWord: Bool
+    /// The concepts the phrase stands for (its own, and each of its words'), as bits.
+    let concepts: UInt64
 
-    init(words: [String], meanings: [Meaning], ids: [Int32], startsClause: Bool, isSingleContentWord: Bool) {
+    init(words: [String], meanings: [Meaning], ids: [Int32], startsClause: Bool, isSingleContentWord: Bool, concepts: UInt64 = 0) {
         self.words = words
         self.meanings = meanings
         self.ids = ids
         self.startsClause = startsClause
         self.isSingleContentWord = isSingleContentWord
+        self.concepts = concepts
     }
+}
+
+/// Concepts that occur together in one clause, and what they mean: "mouth" with "sag" (in any
+/// form, in either order: "one side of his mouth is sagging", "her lip droops") is a face
+/// drooping. Written in the lexicon's `patterns`; a clause ends at a sentence mark, a comma,
+/// "but" and the like, or "and" before a new subject.
+struct Pattern: Sendable {
+    /// Every one of these concepts must be in the clause, within `window` items of each other.
+    let required: UInt64
+    /// None of these may be in the clause ("than before" is no comparison with the other leg).
+    let excluded: UInt64
+    let findings: [Finding]
+    /// Findings it says are not there ("not side:right": "the right one is fine").
+    let denies: [Finding]
+    /// The entry in the file, for messages.
+    let entry: String
+
+    static let window = 12
 }
 
 /// The compiled lexicon: phrases indexed by their first word, longest first, plus the tables
@@ -62,6 +89,12 @@ public struct Lexicon: Sendable {
     /// own: in the word table they cost start-up time for no use).
     let commonWords: Set<String>
     let findingTopics: [Finding: String]
+    /// The lexicon's co-occurrence patterns (at most 64 concepts, one bit each).
+    let patterns: [Pattern]
+    /// Every concept bit that some pattern needs: an utterance without one skips the patterns.
+    let patternConcepts: UInt64
+    /// A lexicon word's stem -> the lexicon word: "sagging" is read as "sag" (`WordForms`).
+    let forms: [String: String]
 
     /// The lexicon shipped with Charley, checked against `knowledge`.
     public static func loadBundled(knowledge: KnowledgeModel) throws(KnowledgeError) -> Lexicon {
@@ -142,10 +175,20 @@ struct LexiconFile: Decodable {
     var topics: [String: [String]]
     var cues: [String: [String]]
     var findingTopics: [String: String]
+    var standIns: [String: [String]]?
+    var concepts: [String: [String]]?
+    var patterns: [PatternEntry]?
+
+    struct PatternEntry: Decodable {
+        var means: [String]
+        var together: [String]
+        var unless: [String]?
+    }
 
     enum CodingKeys: String, CodingKey {
-        case version, contractions, numbers, units, keep, findings, combinations, intents, topics, cues
+        case version, contractions, numbers, units, keep, findings, combinations, intents, topics, cues, concepts, patterns
         case findingTopics = "finding_topics"
+        case standIns = "stand_ins"
     }
 }
 
@@ -187,6 +230,57 @@ private struct LexiconBuilder {
             add(list, meanings: ["cue:\(key)"], entry: "cue \(key)", node: root["cues"]?[key])
         }
 
+        // Concepts: one bit each. A member of one word marks that word wherever it appears (in
+        // any phrase, and in its other forms); a member of several words becomes a phrase of its own.
+        let conceptNames = (raw.concepts ?? [:]).keys.sorted()
+        if conceptNames.count > 64 { report(root["concepts"], entry: "concepts", "at most 64 concepts (there are \(conceptNames.count))") }
+        var conceptBit: [String: UInt64] = [:]
+        for (index, name) in conceptNames.prefix(64).enumerated() { conceptBit[name] = 1 << UInt64(index) }
+        var wordConcepts: [String: UInt64] = [:], phraseConcepts: [String: UInt64] = [:]
+        for name in conceptNames {
+            guard let bit = conceptBit[name] else { continue }
+            var several: [String] = []
+            for member in raw.concepts?[name] ?? [] {
+                let words = tokenizer.tokens(member).map(\.text)
+                if words.count == 1 { wordConcepts[words[0], default: 0] |= bit }
+                else if words.count > 1 { phraseConcepts[words.joined(separator: " "), default: 0] |= bit; several.append(member) }
+                else { report(root["concepts"]?[name], entry: "concept \(name)", "'\(member)' is not a word") }
+            }
+            // Several concepts may share a phrase: it is added once.
+            add(several.filter { seen[tokenizer.tokens($0).map(\.text).joined(separator: " ")] == nil },
+                meanings: ["cue:concept"], entry: "concept \(name)", node: root["concepts"]?[name], allowEmpty: true)
+        }
+        var patterns: [Pattern] = []
+        for (index, entry) in (raw.patterns ?? []).enumerated() {
+            let node = root["patterns"]?.sequence.flatMap { index < $0.count ? $0[index] : nil }
+            let name = "pattern \(entry.together.joined(separator: " + "))"
+            var required: UInt64 = 0, excluded: UInt64 = 0
+            for concept in entry.together {
+                if let bit = conceptBit[concept] { required |= bit } else { report(node, entry: name, "'\(concept)' is not a concept of this file") }
+            }
+            for concept in entry.unless ?? [] {
+                if let bit = conceptBit[concept] { excluded |= bit } else { report(node, entry: name, "'\(concept)' is not a concept of this file") }
+            }
+            if entry.together.count < 2 { report(node, entry: name, "a pattern needs two concepts or more (one is a phrase)") }
+            var findings: [Finding] = [], denies: [Finding] = []
+            for text in entry.means {
+                let denied = text.hasPrefix("not ")
+                if let finding = Finding(parsing: denied ? String(text.dropFirst(4)) : text), knowledge.knows(finding) {
+                    if denied { denies.append(finding) } else { findings.append(finding) }
+                } else {
+                    report(node, entry: name, "'\(text)' is not a finding of the knowledge model (kind:value, or not kind:value)")
+                }
+            }
+            patterns.append(Pattern(required: required, excluded: excluded, findings: findings, denies: denies, entry: name))
+        }
+        var standIns: [String: String] = [:]
+        for (target, words) in raw.standIns ?? [:] {
+            for word in words {
+                if let earlier = standIns[word] { report(root["stand_ins"]?[target], entry: "stand_ins \(target)", "'\(word)' already stands for '\(earlier)'") }
+                standIns[word] = target
+            }
+        }
+
         var units: [String: TimeUnit] = [:]
         for (key, words) in raw.units {
             guard let unit = TimeUnit(rawValue: key) else {
@@ -220,6 +314,7 @@ private struct LexiconBuilder {
         for phrase in phrases { vocabulary.formUnion(phrase.words) }
         vocabulary.formUnion(raw.numbers.keys)
         vocabulary.formUnion(units.keys)
+        vocabulary.formUnion(wordConcepts.keys)
         let keep = Set(raw.keep)
         let clauseWords = Set(phrases.filter { $0.meanings.contains(.cue(.clause)) }.map { $0.words[0] })
         let questionWords = Set(phrases.filter { $0.meanings.contains(.cue(.question)) }.map { $0.words[0] })
@@ -229,9 +324,11 @@ private struct LexiconBuilder {
         var table = WordTable()
         let contractionWords = raw.contractions.sorted { $0.key < $1.key }.flatMap { [$0.key] + $0.value }  // the same numbers on every run
         for word in vocabulary.sorted() + keep.sorted() + contractionWords + Reading.functionWords.sorted() + clauseWords.sorted()
-            + questionWords.sorted() + fillerWords.sorted() {
+            + questionWords.sorted() + fillerWords.sorted() + standIns.keys.sorted() + standIns.values.sorted() {
             _ = table.add(word)
         }
+        for (word, bits) in wordConcepts { table[table.id(word)].concepts = bits }
+        for (word, target) in standIns { table[table.id(word)].matchAs = table.id(target) }
         for word in vocabulary { table[table.id(word)].skipsCorrection = true }
         for word in keep { table[table.id(word)].skipsCorrection = true }
         for (word, value) in raw.numbers { table[table.id(word)].number = value }
@@ -248,7 +345,8 @@ private struct LexiconBuilder {
             let phrase = Phrase(
                 words: words, meanings: meanings, ids: words.map { table.id($0) },  // `map(table.id)` copied the table per phrase
                 startsClause: meanings.contains(.cue(.scopeEnd)) || clauseWords.contains(words[0]),
-                isSingleContentWord: words.count == 1 && !Reading.functionWords.contains(words[0]))
+                isSingleContentWord: words.count == 1 && !Reading.functionWords.contains(words[0]),
+                concepts: words.reduce(phraseConcepts[words.joined(separator: " ")] ?? 0) { $0 | (wordConcepts[$1] ?? 0) })
             byFirstWord[phrase.ids[0], default: []].append(phrase)
         }
         for (id, list) in byFirstWord {
@@ -257,12 +355,21 @@ private struct LexiconBuilder {
                 .sorted { ($0.0.words.count, $1.1) > ($1.0.words.count, $0.1) }.map(\.0)
         }
 
+        // Each word's stem, for the forms of it the lexicon does not list. Of several lexicon
+        // words with one stem, the shortest (then the first alphabetically) is read.
+        var forms: [String: String] = [:]
+        for word in vocabulary.sorted(by: { ($0.count, $0) < ($1.count, $1) }) where !word.contains(" ") {
+            let stem = WordForms.stem(word)
+            if forms[stem] == nil { forms[stem] = word }
+        }
+
         return Lexicon(
             version: raw.version, tokenizer: tokenizer, words: table,
-            spelling: SpellingIndex(words: vocabulary), commonWords: Set(commonWords), findingTopics: findingTopics)
+            spelling: SpellingIndex(words: vocabulary), commonWords: Set(commonWords), findingTopics: findingTopics,
+            patterns: patterns, patternConcepts: patterns.reduce(0) { $0 | $1.required }, forms: forms)
     }
 
-    mutating func add(_ list: [String], meanings texts: [String], entry: String, node: @autoclosure () -> Node?) {
+    mutating func add(_ list: [String], meanings texts: [String], entry: String, node: @autoclosure () -> Node?, allowEmpty: Bool = false) {
         var meanings: [Meaning] = []
         for text in texts {
             if let meaning = meaning(text) {
@@ -272,7 +379,7 @@ private struct LexiconBuilder {
             }
         }
         guard meanings.count == texts.count else { return }
-        if list.isEmpty { report(node(), entry: entry, "no phrases") }
+        if list.isEmpty && !allowEmpty { report(node(), entry: entry, "no phrases") }
         for text in list {
             let tokens = tokenizer.tokens(text)
             let words = tokens.map(\.text)

@@ -33,12 +33,24 @@ struct Reading {
         "more", "most", "all", "both", "each", "other", "one", "ones", "thing", "things", "think", "know",
     ]
 
+    /// Findings said inside a hypothetical ("what if my ankle gets puffy?"): asked about, not told.
+    var hypothetical = Findings()
+
+    /// Words after which "my" or "her" goes on the same clause ("no swelling in my leg").
+    static let prepositions: Set<String> = ["in", "on", "of", "at", "to", "from", "with", "around", "under", "over",
+                                            "behind", "down", "up", "across", "into", "about", "near", "below", "above"]
+
     mutating func read(_ items: [Interpreter.Item], lexicon: Lexicon) {
         var negating = false
         var scope = 0
+        /// The negation has applied to something (a finding, or a word it used up).
+        var negationUsed = false
         var previousWasNegation = false
         var sawMeaningful = false
+        var inHypothetical = false
         let words = lexicon.words
+        var clause = Clause()
+        let tracksConcepts = !lexicon.patterns.isEmpty
 
         func startsClause(_ index: Int) -> Bool {
             guard index < items.count else { return false }
@@ -51,23 +63,37 @@ struct Reading {
                 return false
             }
         }
+        func followsPreposition(_ index: Int) -> Bool {
+            guard index > 0, case .word(let token) = items[index - 1] else { return false }
+            return Self.prepositions.contains(token.text)
+        }
 
         for (index, item) in items.enumerated() {
             switch item {
             case .mark(let mark):
                 if mark != "," || previousWasNegation || startsClause(index + 1) { negating = false }
                 previousWasNegation = false
+                closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical)
+                if mark != "," && mark != ":" { inHypothetical = false }
 
             case .word(let token):
                 let word = token.text
                 previousWasNegation = false
+                if tracksConcepts { clause.add(words.concepts(token.id), at: index, negated: negating) }
                 if words.isFunctionWord(token.id) {
-                    if (word == "and" || word == "or") && startsClause(index + 1) { negating = false }
+                    if (word == "and" || word == "or") && startsClause(index + 1) {
+                        negating = false
+                        closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical)
+                    } else if negating && negationUsed && words.startsClause(token.id) && !followsPreposition(index) {
+                        // A new subject ends the negation: "no tingling my shin is hot".
+                        negating = false
+                    }
                     continue
                 }
                 unknownWords += 1
                 sawMeaningful = true
                 if negating {
+                    negationUsed = true
                     scope -= 1
                     if scope <= 0 { negating = false }
                 }
@@ -75,17 +101,25 @@ struct Reading {
             case .quantity(let found):
                 knownWords += 1
                 sawMeaningful = true
-                for finding in found { record(finding, negated: negating) }
+                for finding in found { record(finding, negated: negating, hypothetical: inHypothetical) }
+                if negating && !found.isEmpty { negationUsed = true }
                 previousWasNegation = false
 
             case .phrase(let phrase):
                 knownWords += phrase.words.count
+                if phrase.meanings.contains(.cue(.scopeEnd)) {
+                    closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical)
+                } else if negating && negationUsed && phrase.startsClause && !followsPreposition(index) {
+                    negating = false
+                }
+                if tracksConcepts { clause.add(phrase.concepts, at: index, negated: negating) }
                 let isFiller = phrase.meanings.allSatisfy { $0 == .cue(.filler) || $0 == .intent(.greet) || $0 == .cue(.ignore) }
                 var isNegation = false
                 for meaning in phrase.meanings {
                     switch meaning {
                     case .finding(let finding):
-                        record(finding, negated: negating)
+                        record(finding, negated: negating, hypothetical: inHypothetical)
+                        if negating { negationUsed = true }
                     case .intent(let intent):
                         // "I have" or "it is" is a yes when it ends its clause; "I have cramps a
                         // lot" or "it is worse at night" says something else.
@@ -104,12 +138,14 @@ struct Reading {
                         switch cue {
                         case .negation: isNegation = true
                         case .scopeEnd: negating = false
+                        case .hypothetical: inHypothetical = true
                         default: break
                         }
                     }
                 }
                 if isNegation {
                     negating = true
+                    negationUsed = false
                     scope = 4
                 } else if negating && phrase.meanings == [.cue(.ignore)] {
                     negating = false  // "I didn't warm up before my run": the negation is used up
@@ -117,6 +153,49 @@ struct Reading {
                 previousWasNegation = isNegation
                 if !isFiller { sawMeaningful = true }
             }
+        }
+        closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical)
+    }
+
+    /// The concepts seen in the clause being read, and where.
+    struct Clause {
+        var bits: UInt64 = 0
+        /// Concepts seen only while a negation held ("her face is not drooping").
+        var negatedBits: UInt64 = 0
+        var plainBits: UInt64 = 0
+        var seen: [(bits: UInt64, at: Int)] = []
+
+        mutating func add(_ concepts: UInt64, at index: Int, negated: Bool) {
+            guard concepts != 0 else { return }
+            bits |= concepts
+            if negated { negatedBits |= concepts } else { plainBits |= concepts }
+            seen.append((concepts, index))
+        }
+
+        /// Whether every concept of `required` was seen within `window` items: the last place
+        /// of each, which is as close as the clause allows when a concept comes more than once.
+        func near(_ required: UInt64, window: Int) -> Bool {
+            var low = Int.max, high = Int.min, remaining = required
+            for entry in seen.reversed() where entry.bits & remaining != 0 {
+                remaining &= ~entry.bits
+                low = min(low, entry.at)
+                high = max(high, entry.at)
+                if remaining == 0 { break }
+            }
+            return remaining == 0 && high - low <= window
+        }
+    }
+
+    /// At the end of a clause: the findings of the patterns it holds.
+    private mutating func closeClause(_ clause: inout Clause, lexicon: Lexicon, hypothetical: Bool) {
+        defer { clause = Clause() }
+        guard clause.bits & lexicon.patternConcepts != 0 else { return }
+        for pattern in lexicon.patterns
+        where clause.bits & pattern.required == pattern.required && clause.bits & pattern.excluded == 0
+            && clause.near(pattern.required, window: Pattern.window) {
+            let negated = pattern.required & clause.negatedBits & ~clause.plainBits != 0
+            for finding in pattern.findings { record(finding, negated: negated, hypothetical: hypothetical) }
+            for finding in pattern.denies where !hypothetical { record(finding, negated: true) }
         }
     }
 
@@ -127,8 +206,13 @@ struct Reading {
     }
 
 
-    /// The last mention wins: "not at night... actually yes at night".
-    mutating func record(_ finding: Finding, negated: Bool) {
+    /// The last mention wins: "not at night... actually yes at night". A finding inside a
+    /// hypothetical is kept apart: the person asks about it, they do not have it.
+    mutating func record(_ finding: Finding, negated: Bool, hypothetical isHypothetical: Bool = false) {
+        if isHypothetical {
+            if !negated { hypothetical.present.insert(finding) }
+            return
+        }
         if negated {
             findings.present.remove(finding)
             findings.absent.insert(finding)
@@ -186,6 +270,8 @@ struct Cues: Equatable, Sendable {
         case .clause: 1 << 6
         case .ignore: 1 << 7
         case .filler: 1 << 8
+        case .concept: 1 << 9
+        case .hypothetical: 1 << 10
         }
     }
 

@@ -157,6 +157,9 @@ public struct Understood: Sendable, Equatable, Codable {
     public var answer: Intent?
     /// Misspelt words that were read as lexicon words, e.g. "numbnes" -> "numbness".
     public var corrections: [String: String]
+    /// Ids of the red-flag rules a hypothetical asks about ("what if my calf goes red and hot?"):
+    /// what to do if it happens, nothing recorded. Added to the contract's shape; left out when empty.
+    public var redFlagsAsked: [String] = []
 
     /// The findings in structured form: what the person said, without derived context findings.
     public private(set) var findings: Findings
@@ -196,6 +199,7 @@ public struct Understood: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case intent, topic, slots, triggers, conditions, symptoms, confidence, answer, denied, corrections
         case redFlags = "red_flags"
+        case redFlagsAsked = "red_flags_asked"
     }
 
     public init(intent: Intent, topic: String? = nil, findings: Findings = Findings(), redFlags: [String] = [],
@@ -224,6 +228,7 @@ public struct Understood: Sendable, Equatable, Codable {
         let denied = denied
         if !denied.isEmpty { try c.encode(denied, forKey: .denied) }
         if !corrections.isEmpty { try c.encode(corrections, forKey: .corrections) }
+        if !redFlagsAsked.isEmpty { try c.encode(redFlagsAsked, forKey: .redFlagsAsked) }
     }
 
     public init(from decoder: any Decoder) throws {
@@ -234,6 +239,7 @@ public struct Understood: Sendable, Equatable, Codable {
         confidence = try c.decode(Double.self, forKey: .confidence)
         answer = try c.decodeIfPresent(Intent.self, forKey: .answer)
         corrections = try c.decodeIfPresent([String: String].self, forKey: .corrections) ?? [:]
+        redFlagsAsked = try c.decodeIfPresent([String].self, forKey: .redFlagsAsked) ?? []
         findings = Self.findings(slots: try c.decode(Slots.self, forKey: .slots), triggers: try c.decode([String].self, forKey: .triggers),
                                  conditions: try c.decode([String].self, forKey: .conditions),
                                  symptoms: try c.decode(SymptomLists.self, forKey: .symptoms),
@@ -282,6 +288,7 @@ extension Understood {
         }
         out.key("intent"); out.string(intent.rawValue)
         out.key("red_flags"); out.strings(redFlags)
+        if !redFlagsAsked.isEmpty { out.key("red_flags_asked"); out.strings(redFlagsAsked) }
         out.key("slots"); slots.write(to: &out)
         out.key("symptoms")
         out.beginObject()
