@@ -19,6 +19,9 @@ enum Cue: String, Sendable, CaseIterable {
     /// Starts a hypothetical ("what if", "in case"): findings to the end of the sentence are
     /// asked about, not told.
     case hypothetical
+    /// The clause speaks of the long past ("years ago", "as a teenager"): the warning signs in it
+    /// are history, not what is happening now.
+    case past
 }
 
 /// What a phrase means. One phrase may carry several meanings ("cramps at night" is both the
@@ -73,8 +76,12 @@ struct Pattern: Sendable {
     let denies: [Finding]
     /// The entry in the file, for messages.
     let entry: String
+    /// Its concepts may stand in different clauses of one sentence ("cramps in my thighs, calves
+    /// and now my hands"), within `sentenceWindow` items.
+    let acrossClauses: Bool
 
     static let window = 12
+    static let sentenceWindow = 20
 }
 
 /// The compiled lexicon: phrases indexed by their first word, longest first, plus the tables
@@ -95,6 +102,9 @@ public struct Lexicon: Sendable {
     let patternConcepts: UInt64
     /// A lexicon word's stem -> the lexicon word: "sagging" is read as "sag" (`WordForms`).
     let forms: [String: String]
+    /// The findings of the urgent and emergency rules: in a clause about the long past they are
+    /// history, and dropped.
+    let historyFindings: FindingSet
 
     /// The lexicon shipped with Charley, checked against `knowledge`.
     public static func loadBundled(knowledge: KnowledgeModel) throws(KnowledgeError) -> Lexicon {
@@ -183,6 +193,8 @@ struct LexiconFile: Decodable {
         var means: [String]
         var together: [String]
         var unless: [String]?
+        /// `clause` (the default) or `sentence`.
+        var within: String?
     }
 
     enum CodingKeys: String, CodingKey {
@@ -271,7 +283,10 @@ private struct LexiconBuilder {
                     report(node, entry: name, "'\(text)' is not a finding of the knowledge model (kind:value, or not kind:value)")
                 }
             }
-            patterns.append(Pattern(required: required, excluded: excluded, findings: findings, denies: denies, entry: name))
+            let within = entry.within ?? "clause"
+            if within != "clause" && within != "sentence" { report(node, entry: name, "'within' is clause or sentence, not '\(within)'") }
+            patterns.append(Pattern(required: required, excluded: excluded, findings: findings, denies: denies, entry: name,
+                                    acrossClauses: within == "sentence"))
         }
         var standIns: [String: String] = [:]
         for (target, words) in raw.standIns ?? [:] {
@@ -327,7 +342,28 @@ private struct LexiconBuilder {
             + questionWords.sorted() + fillerWords.sorted() + standIns.keys.sorted() + standIns.values.sorted() {
             _ = table.add(word)
         }
-        for (word, bits) in wordConcepts { table[table.id(word)].concepts = bits }
+        // A concept word marks every form of it the table holds ("drooping" as well as "droop").
+        var conceptsByStem: [String: UInt64] = [:]
+        for (word, bits) in wordConcepts { conceptsByStem[WordForms.stem(word), default: 0] |= bits }
+        var wordBits: [String: UInt64] = [:]
+        for id in 0..<Int32(table.info.count) {
+            let word = table.word(id)
+            let bits = (wordConcepts[word] ?? 0) | (conceptsByStem[WordForms.stem(word)] ?? 0)
+            if bits != 0 { table[id].concepts = bits; wordBits[word] = bits }
+        }
+        // A phrase stands for the concepts of its words and of any concept phrase inside it
+        // ("can not move my leg" holds "can not").
+        func phraseBits(_ words: [String]) -> UInt64 {
+            var bits = words.reduce(UInt64(0)) { $0 | (wordBits[$1] ?? 0) }
+            if words.count >= 2 {
+                for start in 0..<(words.count - 1) {
+                    for end in (start + 2)...min(words.count, start + 5) {
+                        bits |= phraseConcepts[words[start..<end].joined(separator: " ")] ?? 0
+                    }
+                }
+            }
+            return bits
+        }
         for (word, target) in standIns { table[table.id(word)].matchAs = table.id(target) }
         for word in vocabulary { table[table.id(word)].skipsCorrection = true }
         for word in keep { table[table.id(word)].skipsCorrection = true }
@@ -346,7 +382,7 @@ private struct LexiconBuilder {
                 words: words, meanings: meanings, ids: words.map { table.id($0) },  // `map(table.id)` copied the table per phrase
                 startsClause: meanings.contains(.cue(.scopeEnd)) || clauseWords.contains(words[0]),
                 isSingleContentWord: words.count == 1 && !Reading.functionWords.contains(words[0]),
-                concepts: words.reduce(phraseConcepts[words.joined(separator: " ")] ?? 0) { $0 | (wordConcepts[$1] ?? 0) })
+                concepts: phraseBits(words))
             byFirstWord[phrase.ids[0], default: []].append(phrase)
         }
         for (id, list) in byFirstWord {
@@ -366,7 +402,8 @@ private struct LexiconBuilder {
         return Lexicon(
             version: raw.version, tokenizer: tokenizer, words: table,
             spelling: SpellingIndex(words: vocabulary), commonWords: Set(commonWords), findingTopics: findingTopics,
-            patterns: patterns, patternConcepts: patterns.reduce(0) { $0 | $1.required }, forms: forms)
+            patterns: patterns, patternConcepts: patterns.reduce(0) { $0 | $1.required }, forms: forms,
+            historyFindings: FindingSet(knowledge.triageRules.filter(\.isRedFlag).flatMap { $0.match.all.map(\.finding) + $0.match.any.map(\.finding) }))
     }
 
     mutating func add(_ list: [String], meanings texts: [String], entry: String, node: @autoclosure () -> Node?, allowEmpty: Bool = false) {

@@ -35,6 +35,8 @@ struct Reading {
 
     /// Findings said inside a hypothetical ("what if my ankle gets puffy?"): asked about, not told.
     var hypothetical = Findings()
+    /// What the clause being read has recorded as present, in case it turns out to be the past.
+    private var clauseRecorded: [Finding] = []
 
     /// Words after which "my" or "her" goes on the same clause ("no swelling in my leg").
     static let prepositions: Set<String> = ["in", "on", "of", "at", "to", "from", "with", "around", "under", "over",
@@ -49,8 +51,10 @@ struct Reading {
         var sawMeaningful = false
         var inHypothetical = false
         let words = lexicon.words
-        var clause = Clause()
+        var clause = Clause(), sentence = Clause()
         let tracksConcepts = !lexicon.patterns.isEmpty
+        /// The negation was a bare "no" (an answer): a new subject after it ends it ("no i can't move it").
+        var negationIsAnswer = false
 
         func startsClause(_ index: Int) -> Bool {
             guard index < items.count else { return false }
@@ -63,6 +67,10 @@ struct Reading {
                 return false
             }
         }
+        func previousItemNegation(_ index: Int) -> Bool {
+            guard index > 0, case .phrase(let phrase) = items[index - 1] else { return false }
+            return phrase.meanings.contains(.cue(.negation))
+        }
         func followsPreposition(_ index: Int) -> Bool {
             guard index > 0, case .word(let token) = items[index - 1] else { return false }
             return Self.prepositions.contains(token.text)
@@ -74,17 +82,26 @@ struct Reading {
                 if mark != "," || previousWasNegation || startsClause(index + 1) { negating = false }
                 previousWasNegation = false
                 closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical)
-                if mark != "," && mark != ":" { inHypothetical = false }
+                if mark != "," && mark != ":" {
+                    closeClause(&sentence, lexicon: lexicon, hypothetical: inHypothetical, sentence: true)
+                    inHypothetical = false
+                }
 
             case .word(let token):
                 let word = token.text
                 previousWasNegation = false
-                if tracksConcepts { clause.add(words.concepts(token.id), at: index, negated: negating) }
+                if tracksConcepts {
+                    clause.add(words.concepts(token.id), at: index, negated: negating)
+                    sentence.add(words.concepts(token.id), at: index, negated: negating)
+                }
+                // "If ...?": a question about what would happen ("if my urine went dark, would that be bad?").
+                if word == "if" && !inHypothetical && Self.sentenceEndsWithQuestion(items, from: index) { inHypothetical = true }
                 if words.isFunctionWord(token.id) {
                     if (word == "and" || word == "or") && startsClause(index + 1) {
                         negating = false
                         closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical)
-                    } else if negating && negationUsed && words.startsClause(token.id) && !followsPreposition(index) {
+                    } else if negating && (negationUsed || (negationIsAnswer && previousItemNegation(index))) && words.startsClause(token.id)
+                                && !followsPreposition(index) {
                         // A new subject ends the negation: "no tingling my shin is hot".
                         negating = false
                     }
@@ -109,10 +126,14 @@ struct Reading {
                 knownWords += phrase.words.count
                 if phrase.meanings.contains(.cue(.scopeEnd)) {
                     closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical)
-                } else if negating && negationUsed && phrase.startsClause && !followsPreposition(index) {
+                } else if negating && (negationUsed || (negationIsAnswer && previousItemNegation(index))) && phrase.startsClause
+                            && !followsPreposition(index) {
                     negating = false
                 }
-                if tracksConcepts { clause.add(phrase.concepts, at: index, negated: negating) }
+                if tracksConcepts {
+                    clause.add(phrase.concepts, at: index, negated: negating)
+                    sentence.add(phrase.concepts, at: index, negated: negating)
+                }
                 let isFiller = phrase.meanings.allSatisfy { $0 == .cue(.filler) || $0 == .intent(.greet) || $0 == .cue(.ignore) }
                 var isNegation = false
                 for meaning in phrase.meanings {
@@ -139,6 +160,7 @@ struct Reading {
                         case .negation: isNegation = true
                         case .scopeEnd: negating = false
                         case .hypothetical: inHypothetical = true
+                        case .past: clause.past = true
                         default: break
                         }
                     }
@@ -146,6 +168,7 @@ struct Reading {
                 if isNegation {
                     negating = true
                     negationUsed = false
+                    negationIsAnswer = phrase.meanings.contains(.intent(.deny))
                     scope = 4
                 } else if negating && phrase.meanings == [.cue(.ignore)] {
                     negating = false  // "I didn't warm up before my run": the negation is used up
@@ -155,6 +178,14 @@ struct Reading {
             }
         }
         closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical)
+        closeClause(&sentence, lexicon: lexicon, hypothetical: inHypothetical, sentence: true)
+    }
+
+    private static func sentenceEndsWithQuestion(_ items: [Interpreter.Item], from index: Int) -> Bool {
+        for item in items[index...] {
+            if case .mark(let mark) = item, mark != "," && mark != ":" { return mark == "?" }
+        }
+        return false
     }
 
     /// The concepts seen in the clause being read, and where.
@@ -164,6 +195,8 @@ struct Reading {
         var negatedBits: UInt64 = 0
         var plainBits: UInt64 = 0
         var seen: [(bits: UInt64, at: Int)] = []
+        /// The clause speaks of the past ("years ago", "as a teenager"): its warning signs are history.
+        var past = false
 
         mutating func add(_ concepts: UInt64, at index: Int, negated: Bool) {
             guard concepts != 0 else { return }
@@ -186,13 +219,20 @@ struct Reading {
         }
     }
 
-    /// At the end of a clause: the findings of the patterns it holds.
-    private mutating func closeClause(_ clause: inout Clause, lexicon: Lexicon, hypothetical: Bool) {
+    /// At the end of a clause (or, for patterns that may cross clauses, of a sentence): the
+    /// findings of the patterns it holds. A clause of the past keeps none of its warning signs.
+    private mutating func closeClause(_ clause: inout Clause, lexicon: Lexicon, hypothetical: Bool, sentence: Bool = false) {
         defer { clause = Clause() }
+        if clause.past {
+            for finding in clauseRecorded where lexicon.historyFindings.contains(finding) { findings.present.remove(finding) }
+        }
+        if !sentence { clauseRecorded.removeAll(keepingCapacity: true) }
+        if clause.past { return }
         guard clause.bits & lexicon.patternConcepts != 0 else { return }
         for pattern in lexicon.patterns
-        where clause.bits & pattern.required == pattern.required && clause.bits & pattern.excluded == 0
-            && clause.near(pattern.required, window: Pattern.window) {
+        where pattern.acrossClauses == sentence
+            && clause.bits & pattern.required == pattern.required && clause.bits & pattern.excluded == 0
+            && clause.near(pattern.required, window: sentence ? Pattern.sentenceWindow : Pattern.window) {
             let negated = pattern.required & clause.negatedBits & ~clause.plainBits != 0
             for finding in pattern.findings { record(finding, negated: negated, hypothetical: hypothetical) }
             for finding in pattern.denies where !hypothetical { record(finding, negated: true) }
@@ -219,6 +259,7 @@ struct Reading {
         } else {
             findings.absent.remove(finding)
             findings.present.insert(finding)
+            clauseRecorded.append(finding)
         }
     }
 
@@ -272,6 +313,7 @@ struct Cues: Equatable, Sendable {
         case .filler: 1 << 8
         case .concept: 1 << 9
         case .hypothetical: 1 << 10
+        case .past: 1 << 11
         }
     }
 
