@@ -287,6 +287,12 @@ struct Turn {
     // MARK: - Questions at any time
 
     private mutating func answerQuestion(_ state: SessionState) {
+        // "What if my calf goes red and hot?": what to do if it happens, first (nothing is recorded).
+        let asked = understood.redFlagsAsked.compactMap(knowledge.rule).sorted { $0.level > $1.level }
+        if let rule = asked.first {
+            let heading = rule.level == .emergency ? "If that happens, it could be an emergency" : "If that happens, it needs a doctor the same day"
+            lines.append("\(heading) (\(rule.title.prefix(1).lowercased() + rule.title.dropFirst())): \(rule.message)")
+        }
         guard let id = understood.topic ?? understood.intent.generalTopic, let topic = knowledge.topic(id) else {
             lines.append("I'm not sure I can answer that. I can tell you about causes, relief, prevention and when to see a doctor.")
             return
@@ -314,17 +320,24 @@ struct Turn {
     // MARK: - Red flags
 
     private mutating func escalate(_ rules: [TriageRule], _ state: inout SessionState) {
+        let before = state.triage
         for rule in rules {
             state.redFlags.append(rule.id)
             state.raise(to: rule.level)
         }
         state.stage = .escalated
         state.pending = nil
-        let top = rules[0]
-        let heading = top.level == .emergency ? "This could be an emergency." : "This needs a doctor today."
+        let highest = rules.map(\.level).max()!
+        let top = rules.first { $0.level == highest }!
+        // A new sign of a lower level than one already raised does not read as a step down.
+        let heading = if let before, before > top.level, before == .emergency {
+            "Another sign to mention when you get help (please call emergency services now, as I said)."
+        } else {
+            top.level == .emergency ? "This could be an emergency." : "This needs a doctor today."
+        }
         lines.append("\(heading) \(top.title): \(top.message)")
         lines.append("Why: \(top.why)")
-        for rule in rules.dropFirst() where rule.level == top.level {
+        for rule in rules where rule.level == top.level && rule.id != top.id && rule.title != top.title {
             lines.append("Also, \(rule.title.lowercased()): \(rule.message)")
         }
         lines.append("I can't diagnose, but these signs should be checked by a professional. You can still ask me questions.")

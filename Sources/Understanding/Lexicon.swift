@@ -342,18 +342,22 @@ private struct LexiconBuilder {
             + questionWords.sorted() + fillerWords.sorted() + standIns.keys.sorted() + standIns.values.sorted() {
             _ = table.add(word)
         }
-        // A concept word marks every form of it the table holds ("drooping" as well as "droop").
+        // A concept word marks every form of it the table holds ("drooping" as well as "droop"),
+        // unless that form is listed itself ("arms" is not "arm": one arm is not both).
         var conceptsByStem: [String: UInt64] = [:]
         for (word, bits) in wordConcepts { conceptsByStem[WordForms.stem(word), default: 0] |= bits }
         var wordBits: [String: UInt64] = [:]
         for id in 0..<Int32(table.info.count) {
             let word = table.word(id)
-            let bits = (wordConcepts[word] ?? 0) | (conceptsByStem[WordForms.stem(word)] ?? 0)
+            // Function words never ("should" shares a stem with "shoulder").
+            let bits = wordConcepts[word] ?? (Reading.functionWords.contains(word) ? nil : conceptsByStem[WordForms.stem(word)]) ?? 0
             if bits != 0 { table[id].concepts = bits; wordBits[word] = bits }
         }
         // A phrase stands for the concepts of its words and of any concept phrase inside it
         // ("can not move my leg" holds "can not").
-        func phraseBits(_ words: [String]) -> UInt64 {
+        func phraseBits(_ words: [String], meanings: [Meaning]) -> UInt64 {
+            // "paper cut", "warm up": an ignored phrase means nothing, not even its words' concepts.
+            if meanings == [.cue(.ignore)] { return 0 }
             var bits = words.reduce(UInt64(0)) { $0 | (wordBits[$1] ?? 0) }
             if words.count >= 2 {
                 for start in 0..<(words.count - 1) {
@@ -382,7 +386,7 @@ private struct LexiconBuilder {
                 words: words, meanings: meanings, ids: words.map { table.id($0) },  // `map(table.id)` copied the table per phrase
                 startsClause: meanings.contains(.cue(.scopeEnd)) || clauseWords.contains(words[0]),
                 isSingleContentWord: words.count == 1 && !Reading.functionWords.contains(words[0]),
-                concepts: phraseBits(words))
+                concepts: phraseBits(words, meanings: meanings))
             byFirstWord[phrase.ids[0], default: []].append(phrase)
         }
         for (id, list) in byFirstWord {

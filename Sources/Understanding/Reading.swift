@@ -124,6 +124,7 @@ struct Reading {
 
             case .phrase(let phrase):
                 knownWords += phrase.words.count
+                if phrase.words == ["if"] && !inHypothetical && Self.sentenceEndsWithQuestion(items, from: index) { inHypothetical = true }
                 if phrase.meanings.contains(.cue(.scopeEnd)) {
                     closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical)
                 } else if negating && (negationUsed || (negationIsAnswer && previousItemNegation(index))) && phrase.startsClause

@@ -51,15 +51,30 @@ struct KnowledgeCommand: ParsableCommand {
 
         func run() throws {
             let model = try loadOrExit { () throws(KnowledgeError) in
-                guard let path else { return try KnowledgeLoader.loadBundled() }
-                var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                    throw KnowledgeError(issues: [KnowledgeIssue(file: path, problem: "no such file or folder")])
+                var model: KnowledgeModel
+                var corpus: WarningSignCorpus
+                if let path {
+                    var isDirectory: ObjCBool = false
+                    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                        throw KnowledgeError(issues: [KnowledgeIssue(file: path, problem: "no such file or folder")])
+                    }
+                    let url = URL(fileURLWithPath: path)
+                    // The warning-sign phrasings: those beside the edited files, or the edited file itself.
+                    let corpusURL = isDirectory.boolValue ? url.appendingPathComponent(WarningSignCorpus.file) : url
+                    if corpusURL.lastPathComponent == WarningSignCorpus.file, let data = FileManager.default.contents(atPath: corpusURL.path) {
+                        corpus = try WarningSignCorpus(text: String(decoding: data, as: UTF8.self))
+                        model = isDirectory.boolValue ? try KnowledgeLoader.load(directory: url) : try KnowledgeLoader.loadBundled()
+                    } else {
+                        corpus = try WarningSignCorpus.loadBundled()
+                        model = isDirectory.boolValue ? try KnowledgeLoader.load(directory: url) : try KnowledgeLoader.load(replacing: url)
+                    }
+                } else {
+                    model = try KnowledgeLoader.loadBundled()
+                    corpus = try WarningSignCorpus.loadBundled()
                 }
-                let url = URL(fileURLWithPath: path)
-                return isDirectory.boolValue
-                    ? try KnowledgeLoader.load(directory: url)
-                    : try KnowledgeLoader.load(replacing: url)
+                let issues = corpus.issues(against: model)
+                guard issues.isEmpty else { throw KnowledgeError(issues: issues) }
+                return model
             }
             print("ok: knowledge model \(model.version): \(model.causes.count) causes, "
                 + "\(model.triageRules.count) triage rules, \(model.topics.count) topics")
