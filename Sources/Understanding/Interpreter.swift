@@ -58,9 +58,8 @@ public struct Interpreter: Sendable {
             if lexicon.words.skipsCorrection(tokens[index].id) { continue }
             let isCommon = word.utf8.count >= SpellingIndex.minimumLength && lexicon.commonWords.contains(word)
             // Another form of a lexicon word: "sagging", "droops", "puffier" (before any
-            // spelling correction, which would make "sagged" into some other word). Not a real
-            // word of its own that only shares the stem ("live" is not "liver").
-            if !isCommon, let form = lexicon.forms[WordForms.stem(word)], form != word {
+            // spelling correction, which would make "sagged" into some other word).
+            if let form = lexicon.forms[WordForms.stem(word)], form != word {
                 tokens[index].text = form
                 tokens[index].id = lexicon.words.id(form)
                 continue

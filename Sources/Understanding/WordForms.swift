@@ -10,8 +10,10 @@ enum WordForms {
     /// Endings stripped, longest first; the stem that is left must keep three letters.
     private static let endings: [(String, String)] = [
         ("iness", "y"), ("ness", ""), ("ily", "y"), ("iest", "y"), ("ier", "y"), ("ies", "y"), ("ied", "y"),
-        ("ingly", ""), ("edly", ""), ("ing", ""), ("ed", ""), ("est", ""), ("er", ""), ("ly", ""), ("es", ""), ("s", ""),
+        ("ingly", ""), ("edly", ""), ("ing", ""), ("ed", ""), ("ly", ""), ("es", ""), ("s", ""),
     ]
+    // Not "-er" or "-est": "liver" is no form of "live", nor "shoulder" of "should". Comparatives
+    // that matter ("bigger", "weaker") are listed in the lexicon.
 
     /// The stem of `word` (lower-case ASCII letters; anything else is returned as it is).
     static func stem(_ word: String) -> String {
