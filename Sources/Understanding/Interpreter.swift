@@ -39,7 +39,7 @@ public struct Interpreter: Sendable {
         let corrections = correctSpelling(&tokens)
         let items = scan(tokens)
         var reading = Reading()
-        reading.read(items, lexicon: lexicon)
+        reading.read(items, lexicon: lexicon, redFlagFindings: redFlagFindings)
         return decide(reading, tokens: tokens, corrections: corrections)
     }
 
@@ -171,8 +171,8 @@ public struct Interpreter: Sendable {
         let redFlags = redFlags(for: findings)
         // A hypothetical asks what to do if it happens: the rules it names, beyond those that hold.
         var asked: [String] = []
+        var supposed = findings
         if !reading.hypothetical.present.isEmpty {
-            var supposed = findings
             for finding in reading.hypothetical.present { supposed.present.insert(finding) }
             asked = self.redFlags(for: supposed).filter { !redFlags.contains($0) }
             if !asked.isEmpty || askCues.isEmpty { askCues.append(.askWhenDoctor) }
@@ -208,10 +208,9 @@ public struct Interpreter: Sendable {
         } else if isQuestion && relevant {
             // A question about cramps outside the legs ("why are my period cramps so bad?") is
             // about those, whatever else it names.
-            var named = findings
-            for finding in reading.hypothetical.present { named.present.insert(finding) }
+            // What a hypothetical supposes names the topic too ("what if my ankle swells?").
             (intent, topic) = otherCramps ? (.askCondition, "other_cramps")
-                : resolveQuestion(askCues: askCues, topics: topics, specific: specificTopics, findings: named)
+                : resolveQuestion(askCues: askCues, topics: topics, specific: specificTopics, findings: supposed)
         } else if hasFindings {
             intent = .describe
             // A description that names something to warn about ("my coach said to try quinine")

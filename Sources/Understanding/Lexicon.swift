@@ -74,8 +74,6 @@ struct Pattern: Sendable {
     let findings: [Finding]
     /// Findings it says are not there ("not side:right": "the right one is fine").
     let denies: [Finding]
-    /// The entry in the file, for messages.
-    let entry: String
     /// Its concepts may stand in different clauses of one sentence ("cramps in my thighs, calves
     /// and now my hands"), within `sentenceWindow` items.
     let acrossClauses: Bool
@@ -102,9 +100,6 @@ public struct Lexicon: Sendable {
     let patternConcepts: UInt64
     /// A lexicon word's stem -> the lexicon word: "sagging" is read as "sag" (`WordForms`).
     let forms: [String: String]
-    /// The findings of the urgent and emergency rules: in a clause about the long past they are
-    /// history, and dropped.
-    let historyFindings: FindingSet
 
     /// The lexicon shipped with Charley, checked against `knowledge`.
     public static func loadBundled(knowledge: KnowledgeModel) throws(KnowledgeError) -> Lexicon {
@@ -285,7 +280,7 @@ private struct LexiconBuilder {
             }
             let within = entry.within ?? "clause"
             if within != "clause" && within != "sentence" { report(node, entry: name, "'within' is clause or sentence, not '\(within)'") }
-            patterns.append(Pattern(required: required, excluded: excluded, findings: findings, denies: denies, entry: name,
+            patterns.append(Pattern(required: required, excluded: excluded, findings: findings, denies: denies,
                                     acrossClauses: within == "sentence"))
         }
         var standIns: [String: String] = [:]
@@ -406,8 +401,7 @@ private struct LexiconBuilder {
         return Lexicon(
             version: raw.version, tokenizer: tokenizer, words: table,
             spelling: SpellingIndex(words: vocabulary), commonWords: Set(commonWords), findingTopics: findingTopics,
-            patterns: patterns, patternConcepts: patterns.reduce(0) { $0 | $1.required }, forms: forms,
-            historyFindings: FindingSet(knowledge.triageRules.filter(\.isRedFlag).flatMap { $0.match.all.map(\.finding) + $0.match.any.map(\.finding) }))
+            patterns: patterns, patternConcepts: patterns.reduce(0) { $0 | $1.required }, forms: forms)
     }
 
     mutating func add(_ list: [String], meanings texts: [String], entry: String, node: @autoclosure () -> Node?, allowEmpty: Bool = false) {

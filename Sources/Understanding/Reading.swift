@@ -42,7 +42,9 @@ struct Reading {
     static let prepositions: Set<String> = ["in", "on", "of", "at", "to", "from", "with", "around", "under", "over",
                                             "behind", "down", "up", "across", "into", "about", "near", "below", "above"]
 
-    mutating func read(_ items: [Interpreter.Item], lexicon: Lexicon) {
+    /// `redFlagFindings`: the findings of the urgent and emergency rules, which a clause about
+    /// the long past does not keep.
+    mutating func read(_ items: [Interpreter.Item], lexicon: Lexicon, redFlagFindings: FindingSet = FindingSet([])) {
         var negating = false
         var scope = 0
         /// The negation has applied to something (a finding, or a word it used up).
@@ -75,34 +77,55 @@ struct Reading {
             guard index > 0, case .word(let token) = items[index - 1] else { return false }
             return Self.prepositions.contains(token.text)
         }
+        /// A new subject ends a negation that has been used, or a bare "no" just before it:
+        /// "no tingling my shin is hot", "no i can't move it". Not after a preposition ("no
+        /// swelling in my leg").
+        func newSubjectEndsNegation(_ index: Int, startsClause: Bool) -> Bool {
+            negating && startsClause && (negationUsed || (negationIsAnswer && previousItemNegation(index)))
+                && !followsPreposition(index)
+        }
+        func addConcepts(_ bits: UInt64, at index: Int) {
+            guard tracksConcepts else { return }
+            clause.add(bits, at: index, negated: negating)
+            sentence.add(bits, at: index, negated: negating)
+        }
+        /// Where the sentence of the last "if" ends, and whether with "?": one scan for all the
+        /// "if"s of a sentence, so that a thousand of them cost no more than one.
+        var questionSentence: (end: Int, isQuestion: Bool) = (-1, false)
+        func startsHypotheticalQuestion(_ index: Int) -> Bool {
+            if index > questionSentence.end {
+                var end = items.count, isQuestion = false
+                for position in index..<items.count {
+                    if case .mark(let mark) = items[position], mark != "," && mark != ":" { end = position; isQuestion = mark == "?"; break }
+                }
+                questionSentence = (end, isQuestion)
+            }
+            return questionSentence.isQuestion
+        }
 
         for (index, item) in items.enumerated() {
+            // "If ...?": a question about what would happen ("if my urine went dark, would that be
+            // bad?"). "if" is a word of its own or, as the lexicon has it now, a clause phrase.
+            if !inHypothetical, Self.isIf(item), startsHypotheticalQuestion(index) { inHypothetical = true }
             switch item {
             case .mark(let mark):
                 if mark != "," || previousWasNegation || startsClause(index + 1) { negating = false }
                 previousWasNegation = false
-                closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical)
+                closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical, redFlagFindings: redFlagFindings)
                 if mark != "," && mark != ":" {
-                    closeClause(&sentence, lexicon: lexicon, hypothetical: inHypothetical, sentence: true)
+                    closeClause(&sentence, lexicon: lexicon, hypothetical: inHypothetical, sentence: true, redFlagFindings: redFlagFindings)
                     inHypothetical = false
                 }
 
             case .word(let token):
                 let word = token.text
                 previousWasNegation = false
-                if tracksConcepts {
-                    clause.add(words.concepts(token.id), at: index, negated: negating)
-                    sentence.add(words.concepts(token.id), at: index, negated: negating)
-                }
-                // "If ...?": a question about what would happen ("if my urine went dark, would that be bad?").
-                if word == "if" && !inHypothetical && Self.sentenceEndsWithQuestion(items, from: index) { inHypothetical = true }
+                addConcepts(words.concepts(token.id), at: index)
                 if words.isFunctionWord(token.id) {
                     if (word == "and" || word == "or") && startsClause(index + 1) {
                         negating = false
-                        closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical)
-                    } else if negating && (negationUsed || (negationIsAnswer && previousItemNegation(index))) && words.startsClause(token.id)
-                                && !followsPreposition(index) {
-                        // A new subject ends the negation: "no tingling my shin is hot".
+                        closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical, redFlagFindings: redFlagFindings)
+                    } else if newSubjectEndsNegation(index, startsClause: words.startsClause(token.id)) {
                         negating = false
                     }
                     continue
@@ -124,17 +147,12 @@ struct Reading {
 
             case .phrase(let phrase):
                 knownWords += phrase.words.count
-                if phrase.words == ["if"] && !inHypothetical && Self.sentenceEndsWithQuestion(items, from: index) { inHypothetical = true }
                 if phrase.meanings.contains(.cue(.scopeEnd)) {
-                    closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical)
-                } else if negating && (negationUsed || (negationIsAnswer && previousItemNegation(index))) && phrase.startsClause
-                            && !followsPreposition(index) {
+                    closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical, redFlagFindings: redFlagFindings)
+                } else if newSubjectEndsNegation(index, startsClause: phrase.startsClause) {
                     negating = false
                 }
-                if tracksConcepts {
-                    clause.add(phrase.concepts, at: index, negated: negating)
-                    sentence.add(phrase.concepts, at: index, negated: negating)
-                }
+                addConcepts(phrase.concepts, at: index)
                 let isFiller = phrase.meanings.allSatisfy { $0 == .cue(.filler) || $0 == .intent(.greet) || $0 == .cue(.ignore) }
                 var isNegation = false
                 for meaning in phrase.meanings {
@@ -178,15 +196,16 @@ struct Reading {
                 if !isFiller { sawMeaningful = true }
             }
         }
-        closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical)
-        closeClause(&sentence, lexicon: lexicon, hypothetical: inHypothetical, sentence: true)
+        closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical, redFlagFindings: redFlagFindings)
+        closeClause(&sentence, lexicon: lexicon, hypothetical: inHypothetical, sentence: true, redFlagFindings: redFlagFindings)
     }
 
-    private static func sentenceEndsWithQuestion(_ items: [Interpreter.Item], from index: Int) -> Bool {
-        for item in items[index...] {
-            if case .mark(let mark) = item, mark != "," && mark != ":" { return mark == "?" }
+    private static func isIf(_ item: Interpreter.Item) -> Bool {
+        switch item {
+        case .word(let token): token.text == "if"
+        case .phrase(let phrase): phrase.words == ["if"]
+        default: false
         }
-        return false
     }
 
     /// The concepts seen in the clause being read, and where.
@@ -222,10 +241,11 @@ struct Reading {
 
     /// At the end of a clause (or, for patterns that may cross clauses, of a sentence): the
     /// findings of the patterns it holds. A clause of the past keeps none of its warning signs.
-    private mutating func closeClause(_ clause: inout Clause, lexicon: Lexicon, hypothetical: Bool, sentence: Bool = false) {
+    private mutating func closeClause(_ clause: inout Clause, lexicon: Lexicon, hypothetical: Bool, sentence: Bool = false,
+                                      redFlagFindings: FindingSet) {
         defer { clause = Clause() }
         if clause.past {
-            for finding in clauseRecorded where lexicon.historyFindings.contains(finding) { findings.present.remove(finding) }
+            for finding in clauseRecorded where redFlagFindings.contains(finding) { findings.present.remove(finding) }
         }
         if !sentence { clauseRecorded.removeAll(keepingCapacity: true) }
         if clause.past { return }
