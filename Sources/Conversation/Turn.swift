@@ -103,6 +103,7 @@ struct Turn {
             // After a red flag, "what should I do?" gets the red flag's advice, not cramp self-care:
             // stretching or rubbing a leg that may hold a clot must wait for a doctor.
             if state.stage == .escalated && asksWhatToDo, let rule = state.redFlags.compactMap(knowledge.rule).max(by: { $0.level < $1.level }) {
+                answerHypothetical()
                 lines.append("Because of the signs you told me about, the most important thing is to get medical help: \(rule.message)")
                 lines.append("Ordinary cramp self-care (stretching, massage, heat) can wait until a doctor has checked you.")
                 return
@@ -286,13 +287,16 @@ struct Turn {
 
     // MARK: - Questions at any time
 
-    private mutating func answerQuestion(_ state: SessionState) {
-        // "What if my calf goes red and hot?": what to do if it happens, first (nothing is recorded).
+    /// "What if my calf goes red and hot?": what to do if it happens (nothing is recorded).
+    private mutating func answerHypothetical() {
         let asked = understood.redFlagsAsked.compactMap(knowledge.rule).sorted { $0.level > $1.level }
-        if let rule = asked.first {
-            let heading = rule.level == .emergency ? "If that happens, it could be an emergency" : "If that happens, it needs a doctor the same day"
-            lines.append("\(heading) (\(rule.title.prefix(1).lowercased() + rule.title.dropFirst())): \(rule.message)")
-        }
+        guard let rule = asked.first else { return }
+        let heading = rule.level == .emergency ? "If that happens, it could be an emergency" : "If that happens, it needs a doctor the same day"
+        lines.append("\(heading) (\(rule.title.prefix(1).lowercased() + rule.title.dropFirst())): \(rule.message)")
+    }
+
+    private mutating func answerQuestion(_ state: SessionState) {
+        answerHypothetical()
         guard let id = understood.topic ?? understood.intent.generalTopic, let topic = knowledge.topic(id) else {
             lines.append("I'm not sure I can answer that. I can tell you about causes, relief, prevention and when to see a doctor.")
             return

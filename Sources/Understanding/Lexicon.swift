@@ -50,9 +50,9 @@ final class Phrase: Sendable {
     /// One word that is not a function word ("no", "yes" as opposed to "not sure").
     let isSingleContentWord: Bool
     /// The concepts the phrase stands for (its own, and each of its words'), as bits.
-    let concepts: UInt64
+    let concepts: ConceptSet
 
-    init(words: [String], meanings: [Meaning], ids: [Int32], startsClause: Bool, isSingleContentWord: Bool, concepts: UInt64 = 0) {
+    init(words: [String], meanings: [Meaning], ids: [Int32], startsClause: Bool, isSingleContentWord: Bool, concepts: ConceptSet = 0) {
         self.words = words
         self.meanings = meanings
         self.ids = ids
@@ -68,9 +68,9 @@ final class Phrase: Sendable {
 /// "but" and the like, or "and" before a new subject.
 struct Pattern: Sendable {
     /// Every one of these concepts must be in the clause, within `window` items of each other.
-    let required: UInt64
+    let required: ConceptSet
     /// None of these may be in the clause ("than before" is no comparison with the other leg).
-    let excluded: UInt64
+    let excluded: ConceptSet
     let findings: [Finding]
     /// Findings it says are not there ("not side:right": "the right one is fine").
     let denies: [Finding]
@@ -94,10 +94,10 @@ public struct Lexicon: Sendable {
     /// own: in the word table they cost start-up time for no use).
     let commonWords: Set<String>
     let findingTopics: [Finding: String]
-    /// The lexicon's co-occurrence patterns (at most 64 concepts, one bit each).
+    /// The lexicon's co-occurrence patterns (at most `ConceptSet.capacity` concepts, one bit each).
     let patterns: [Pattern]
     /// Every concept bit that some pattern needs: an utterance without one skips the patterns.
-    let patternConcepts: UInt64
+    let patternConcepts: ConceptSet
     /// A lexicon word's stem -> the lexicon word: "sagging" is read as "sag" (`WordForms`).
     let forms: [String: String]
 
@@ -240,10 +240,12 @@ private struct LexiconBuilder {
         // Concepts: one bit each. A member of one word marks that word wherever it appears (in
         // any phrase, and in its other forms); a member of several words becomes a phrase of its own.
         let conceptNames = (raw.concepts ?? [:]).keys.sorted()
-        if conceptNames.count > 64 { report(root["concepts"], entry: "concepts", "at most 64 concepts (there are \(conceptNames.count))") }
-        var conceptBit: [String: UInt64] = [:]
-        for (index, name) in conceptNames.prefix(64).enumerated() { conceptBit[name] = 1 << UInt64(index) }
-        var wordConcepts: [String: UInt64] = [:], phraseConcepts: [String: UInt64] = [:]
+        if conceptNames.count > ConceptSet.capacity {
+            report(root["concepts"], entry: "concepts", "at most \(ConceptSet.capacity) concepts (there are \(conceptNames.count))")
+        }
+        var conceptBit: [String: ConceptSet] = [:]
+        for (index, name) in conceptNames.prefix(ConceptSet.capacity).enumerated() { conceptBit[name] = ConceptSet(concept: index) }
+        var wordConcepts: [String: ConceptSet] = [:], phraseConcepts: [String: ConceptSet] = [:]
         for name in conceptNames {
             guard let bit = conceptBit[name] else { continue }
             var several: [String] = []
@@ -261,7 +263,7 @@ private struct LexiconBuilder {
         for (index, entry) in (raw.patterns ?? []).enumerated() {
             let node = root["patterns"]?.sequence.flatMap { index < $0.count ? $0[index] : nil }
             let name = "pattern \(entry.together.joined(separator: " + "))"
-            var required: UInt64 = 0, excluded: UInt64 = 0
+            var required: ConceptSet = 0, excluded: ConceptSet = 0
             for concept in entry.together {
                 if let bit = conceptBit[concept] { required |= bit } else { report(node, entry: name, "'\(concept)' is not a concept of this file") }
             }
@@ -337,25 +339,34 @@ private struct LexiconBuilder {
             + questionWords.sorted() + fillerWords.sorted() + standIns.keys.sorted() + standIns.values.sorted() {
             _ = table.add(word)
         }
-        // A concept word marks every form of it the table holds ("drooping" as well as "droop"),
-        // unless that form is listed itself ("arms" is not "arm": one arm is not both).
-        var conceptsByStem: [String: UInt64] = [:]
-        for (word, bits) in wordConcepts { conceptsByStem[WordForms.stem(word), default: 0] |= bits }
-        var wordBits: [String: UInt64] = [:]
+        // A concept word marks the other forms of it the table holds: "droop" marks "drooping"
+        // and "droops", "swimming" marks "swim". A word listed in a concept itself takes only
+        // from its shorter forms, so a listed plural keeps its concepts from its singular ("arms"
+        // is in `limbs_both`; "arm" is not). Function words are never marked ("should" shares a
+        // stem with "shoulder").
+        var conceptsByStem: [String: [(length: Int, bits: ConceptSet)]] = [:]
+        for (word, bits) in wordConcepts { conceptsByStem[WordForms.stem(word), default: []].append((word.utf8.count, bits)) }
+        var wordBits: [String: ConceptSet] = [:]
         for id in 0..<Int32(table.info.count) {
             let word = table.word(id)
-            // Function words never ("should" shares a stem with "shoulder").
-            let bits = wordConcepts[word] ?? (Reading.functionWords.contains(word) ? nil : conceptsByStem[WordForms.stem(word)]) ?? 0
+            let listed = wordConcepts[word]
+            var bits = listed ?? 0
+            if !Reading.functionWords.contains(word), let forms = conceptsByStem[WordForms.stem(word)] {
+                let length = word.utf8.count
+                for form in forms where listed == nil || form.length < length { bits |= form.bits }
+            }
             if bits != 0 { table[id].concepts = bits; wordBits[word] = bits }
         }
+        // The first words of the concept phrases: a phrase without one holds none.
+        let conceptPhraseStarts = Set(phraseConcepts.keys.map { String($0.prefix { $0 != " " }) })
         // A phrase stands for the concepts of its words and of any concept phrase inside it
         // ("can not move my leg" holds "can not").
-        func phraseBits(_ words: [String], meanings: [Meaning]) -> UInt64 {
+        func phraseBits(_ words: [String], meanings: [Meaning]) -> ConceptSet {
             // "paper cut", "warm up": an ignored phrase means nothing, not even its words' concepts.
             if meanings == [.cue(.ignore)] { return 0 }
-            var bits = words.reduce(UInt64(0)) { $0 | (wordBits[$1] ?? 0) }
+            var bits = words.reduce(ConceptSet(integerLiteral: 0)) { $0 | (wordBits[$1] ?? 0) }
             if words.count >= 2 {
-                for start in 0..<(words.count - 1) {
+                for start in 0..<(words.count - 1) where conceptPhraseStarts.contains(words[start]) {
                     for end in (start + 2)...min(words.count, start + 5) {
                         bits |= phraseConcepts[words[start..<end].joined(separator: " ")] ?? 0
                     }
@@ -393,9 +404,10 @@ private struct LexiconBuilder {
         // Each word's stem, for the forms of it the lexicon does not list. Of several lexicon
         // words with one stem, the shortest (then the first alphabetically) is read.
         var forms: [String: String] = [:]
-        for word in vocabulary.sorted(by: { ($0.count, $0) < ($1.count, $1) }) where !word.contains(" ") {
+        for word in vocabulary where !word.contains(" ") {
             let stem = WordForms.stem(word)
-            if forms[stem] == nil { forms[stem] = word }
+            if let other = forms[stem], (other.count, other) <= (word.count, word) { continue }
+            forms[stem] = word
         }
 
         return Lexicon(

@@ -84,7 +84,7 @@ struct Reading {
             negating && startsClause && (negationUsed || (negationIsAnswer && previousItemNegation(index)))
                 && !followsPreposition(index)
         }
-        func addConcepts(_ bits: UInt64, at index: Int) {
+        func addConcepts(_ bits: ConceptSet, at index: Int) {
             guard tracksConcepts else { return }
             clause.add(bits, at: index, negated: negating)
             sentence.add(bits, at: index, negated: negating)
@@ -210,15 +210,15 @@ struct Reading {
 
     /// The concepts seen in the clause being read, and where.
     struct Clause {
-        var bits: UInt64 = 0
+        var bits: ConceptSet = 0
         /// Concepts seen only while a negation held ("her face is not drooping").
-        var negatedBits: UInt64 = 0
-        var plainBits: UInt64 = 0
-        var seen: [(bits: UInt64, at: Int)] = []
+        var negatedBits: ConceptSet = 0
+        var plainBits: ConceptSet = 0
+        var seen: [(bits: ConceptSet, at: Int)] = []
         /// The clause speaks of the past ("years ago", "as a teenager"): its warning signs are history.
         var past = false
 
-        mutating func add(_ concepts: UInt64, at index: Int, negated: Bool) {
+        mutating func add(_ concepts: ConceptSet, at index: Int, negated: Bool) {
             guard concepts != 0 else { return }
             bits |= concepts
             if negated { negatedBits |= concepts } else { plainBits |= concepts }
@@ -227,7 +227,7 @@ struct Reading {
 
         /// Whether every concept of `required` was seen within `window` items: the last place
         /// of each, which is as close as the clause allows when a concept comes more than once.
-        func near(_ required: UInt64, window: Int) -> Bool {
+        func near(_ required: ConceptSet, window: Int) -> Bool {
             var low = Int.max, high = Int.min, remaining = required
             for entry in seen.reversed() where entry.bits & remaining != 0 {
                 remaining &= ~entry.bits
@@ -243,19 +243,25 @@ struct Reading {
     /// findings of the patterns it holds. A clause of the past keeps none of its warning signs.
     private mutating func closeClause(_ clause: inout Clause, lexicon: Lexicon, hypothetical: Bool, sentence: Bool = false,
                                       redFlagFindings: FindingSet) {
-        defer { clause = Clause() }
+        defer {
+            clause = Clause()
+            if !sentence { clauseRecorded.removeAll(keepingCapacity: true) }
+        }
         if clause.past {
             for finding in clauseRecorded where redFlagFindings.contains(finding) { findings.present.remove(finding) }
+            return
         }
-        if !sentence { clauseRecorded.removeAll(keepingCapacity: true) }
-        if clause.past { return }
         guard clause.bits & lexicon.patternConcepts != 0 else { return }
         for pattern in lexicon.patterns
         where pattern.acrossClauses == sentence
             && clause.bits & pattern.required == pattern.required && clause.bits & pattern.excluded == 0
             && clause.near(pattern.required, window: sentence ? Pattern.sentenceWindow : Pattern.window) {
             let negated = pattern.required & clause.negatedBits & ~clause.plainBits != 0
-            for finding in pattern.findings { record(finding, negated: negated, hypothetical: hypothetical) }
+            // A negated pattern does not take back what the clause says outright: in "I pooed myself
+            // without feeling it" the negation is of the feeling, not of the accident.
+            for finding in pattern.findings where !(negated && clauseRecorded.contains(finding)) {
+                record(finding, negated: negated, hypothetical: hypothetical)
+            }
             for finding in pattern.denies where !hypothetical { record(finding, negated: true) }
         }
     }

@@ -8,10 +8,10 @@ enum WordForms {
     static let minimumLength = 4
 
     /// Endings stripped, longest first; the stem that is left must keep three letters.
-    private static let endings: [(String, String)] = [
+    private static let endings: [(ending: [UInt8], replacement: [UInt8])] = [
         ("iness", "y"), ("ness", ""), ("ily", "y"), ("iest", "y"), ("ier", "y"), ("ies", "y"), ("ied", "y"),
         ("ingly", ""), ("edly", ""), ("ing", ""), ("ed", ""), ("ly", ""), ("es", ""), ("s", ""),
-    ]
+    ].map { (Array($0.0.utf8), Array($0.1.utf8)) }
     // Not "-er" or "-est": "liver" is no form of "live", nor "shoulder" of "should". Comparatives
     // that matter ("bigger", "weaker") are listed in the lexicon.
 
@@ -19,13 +19,12 @@ enum WordForms {
     static func stem(_ word: String) -> String {
         guard word.utf8.count >= minimumLength, word.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return word }
         var bytes = Array(word.utf8)
-        for (ending, replacement) in endings {
-            let e = Array(ending.utf8)
+        for (e, replacement) in endings {
             guard bytes.count - e.count >= 3, bytes.suffix(e.count).elementsEqual(e) else { continue }
             // "ss" is not a plural ("loss", "numbness" is taken by "ness" first).
-            if ending == "s" && bytes[bytes.count - 2] == UInt8(ascii: "s") { break }
+            if e == [UInt8(ascii: "s")] && bytes[bytes.count - 2] == UInt8(ascii: "s") { break }
             bytes.removeLast(e.count)
-            bytes += replacement.utf8
+            bytes += replacement
             break
         }
         // "puffy" -> "puff", "saggy" -> "sagg"

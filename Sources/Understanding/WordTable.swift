@@ -21,7 +21,7 @@ struct WordTable: Sendable {
         var isQuestionWord = false
         var isFillerWord = false
         /// The lexicon's concepts the word belongs to, as bits (`Pattern`).
-        var concepts: UInt64 = 0
+        var concepts: ConceptSet = 0
         /// The word read as another in phrases ("her" as "my": "her face is drooping" matches
         /// "my face is drooping"); its own text stays for everything else.
         var matchAs: Int32 = WordTable.unknown
@@ -80,7 +80,7 @@ struct WordTable: Sendable {
     func startsClause(_ id: Int32) -> Bool { id >= 0 && info[Int(id)].startsClause }
     func isQuestionWord(_ id: Int32) -> Bool { id >= 0 && info[Int(id)].isQuestionWord }
     func isFillerWord(_ id: Int32) -> Bool { id >= 0 && info[Int(id)].isFillerWord }
-    func concepts(_ id: Int32) -> UInt64 { id >= 0 ? info[Int(id)].concepts : 0 }
+    func concepts(_ id: Int32) -> ConceptSet { id >= 0 ? info[Int(id)].concepts : 0 }
     func matchAs(_ id: Int32) -> Int32 { id >= 0 ? info[Int(id)].matchAs : Self.unknown }
 
     subscript(id: Int32) -> Info {
