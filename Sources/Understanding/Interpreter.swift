@@ -13,6 +13,7 @@ public struct Interpreter: Sendable {
     /// these findings cannot raise a red flag, so most skip the rule check entirely.
     private let redFlagRules: RuleIndex
     private let redFlagFindings: FindingSet
+    private let historyFindings: FindingSet
 
     public init(knowledge: KnowledgeModel, lexicon: Lexicon) {
         self.knowledge = knowledge
@@ -20,6 +21,11 @@ public struct Interpreter: Sendable {
         let rules = knowledge.triageRules.filter(\.isRedFlag)
         redFlagRules = RuleIndex(rules)
         redFlagFindings = FindingSet(rules.flatMap { $0.match.all.map(\.finding) + $0.match.any.map(\.finding) })
+        // What matters only for warning signs: dropped when told as the long past or as resolved.
+        // A finding that also counts for an ordinary rule ("see a doctor": swelling, numbness)
+        // stays, so that an old swollen leg is still worth a doctor's look.
+        let ordinary = knowledge.triageRules.filter { !$0.isRedFlag }.flatMap { $0.match.all.map(\.finding) + $0.match.any.map(\.finding) }
+        historyFindings = FindingSet(redFlagFindings.filter { !ordinary.contains($0) })
     }
 
     private func redFlags(for findings: Findings) -> [String] {
@@ -39,7 +45,7 @@ public struct Interpreter: Sendable {
         let corrections = correctSpelling(&tokens)
         let items = scan(tokens)
         var reading = Reading()
-        reading.read(items, lexicon: lexicon, redFlagFindings: redFlagFindings)
+        reading.read(items, lexicon: lexicon, historyFindings: historyFindings)
         return decide(reading, tokens: tokens, corrections: corrections)
     }
 
@@ -80,7 +86,7 @@ public struct Interpreter: Sendable {
     /// word the lexicon does not know.
     enum Item {
         case phrase(Phrase)
-        case quantity([Finding])
+        case quantity([Finding], yearsAgo: Bool)
         case mark(Character)
         case word(Token)
     }
@@ -98,7 +104,7 @@ public struct Interpreter: Sendable {
                 continue
             }
             if let reading = quantities.read(at: i) {
-                items.append(.quantity(reading.findings))
+                items.append(.quantity(reading.findings, yearsAgo: reading.yearsAgo))
                 i += reading.length
                 continue
             }

@@ -22,6 +22,9 @@ enum Cue: String, Sendable, CaseIterable {
     /// The clause speaks of the long past ("years ago", "as a teenager"): the warning signs in it
     /// are history, not what is happening now.
     case past
+    /// What the sentence told so far is over and was sorted ("healed up fine now", "its been
+    /// normal since"): its warning signs are history.
+    case resolved
 }
 
 /// What a phrase means. One phrase may carry several meanings ("cramps at night" is both the

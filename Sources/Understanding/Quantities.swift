@@ -9,6 +9,8 @@ struct QuantityReader {
     struct Reading {
         var findings: [Finding]
         var length: Int
+        /// "20 years ago": a time long past, not how long the cramps have come.
+        var yearsAgo = false
     }
 
     private static let timeWords: Set<String> = ["times", "time", "x"]
@@ -46,7 +48,7 @@ struct QuantityReader {
     func unit(_ i: Int) -> TimeUnit? { i >= 0 && i < tokens.count ? lexicon.words.unit(tokens[i].id) : nil }
 
     func read(at i: Int) -> Reading? {
-        if let reading = every(at: i) ?? age(at: i) { return reading }
+        if let reading = every(at: i) ?? age(at: i) ?? temperature(at: i) { return reading }
         guard let n = value(i) else { return nil }
         if let reading = clock(n, at: i) ?? rate(n, at: i) ?? decade(n, at: i) { return reading }
         return span(n, at: i)
@@ -100,6 +102,23 @@ struct QuantityReader {
     }
 
     /// "I'm 72", "aged 15", "72 years old", "20-year-old", "80 yo".
+    private static let temperatureWords: Set<String> = ["temp", "temperature", "fever"]
+    private static let temperatureLinks: Set<String> = ["is", "of", "was", "at", "over", "above", "around", "about", "nearly", "almost"]
+
+    /// "temp 40.5", "a temperature of 39", "fever is 104F": a fever from 38 C or 100.4 F up (up to
+    /// 45 C or 115 F, beyond which the number is something else).
+    private func temperature(at i: Int) -> Reading? {
+        guard let w = word(i), Self.temperatureWords.contains(w) else { return nil }
+        var j = i + 1
+        while j < i + 3, let link = word(j), Self.temperatureLinks.contains(link) { j += 1 }
+        guard j < tokens.count, let n = tokens[j].number else { return nil }
+        var length = j + 1 - i
+        // "104F", "40c", "39 degrees"
+        if let unit = word(j + 1), ["f", "c", "degrees", "degree"].contains(unit) { length += 1 }
+        guard (38...45).contains(n) || (100.4...115).contains(n) else { return Reading(findings: [], length: length) }
+        return Reading(findings: [Finding(.symptom, "fever")], length: length)
+    }
+
     private func age(at i: Int) -> Reading? {
         var years: Double?
         var length = 0
@@ -198,7 +217,7 @@ struct QuantityReader {
         case .month:
             return Reading(findings: [Finding(.since, n >= 12 ? "years" : "months")], length: length)
         case .year:
-            return Reading(findings: [Finding(.since, "years")], length: length)
+            return Reading(findings: [Finding(.since, "years")], length: length, yearsAgo: ago)
         }
     }
 }

@@ -37,14 +37,16 @@ struct Reading {
     var hypothetical = Findings()
     /// What the clause being read has recorded as present, in case it turns out to be the past.
     private var clauseRecorded: [Finding] = []
+    /// The same for the sentence, in case it ends by saying it is over ("healed up fine now").
+    private var sentenceRecorded: [Finding] = []
 
     /// Words after which "my" or "her" goes on the same clause ("no swelling in my leg").
     static let prepositions: Set<String> = ["in", "on", "of", "at", "to", "from", "with", "around", "under", "over",
                                             "behind", "down", "up", "across", "into", "about", "near", "below", "above"]
 
-    /// `redFlagFindings`: the findings of the urgent and emergency rules, which a clause about
-    /// the long past does not keep.
-    mutating func read(_ items: [Interpreter.Item], lexicon: Lexicon, redFlagFindings: FindingSet = FindingSet([])) {
+    /// `historyFindings`: the findings that matter only for warning signs, which a clause about
+    /// the long past, and a sentence before a resolution ("it's healed up fine now"), do not keep.
+    mutating func read(_ items: [Interpreter.Item], lexicon: Lexicon, historyFindings: FindingSet = FindingSet([])) {
         var negating = false
         var scope = 0
         /// The negation has applied to something (a finding, or a word it used up).
@@ -111,9 +113,9 @@ struct Reading {
             case .mark(let mark):
                 if mark != "," || previousWasNegation || startsClause(index + 1) { negating = false }
                 previousWasNegation = false
-                closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical, redFlagFindings: redFlagFindings)
+                closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical, historyFindings: historyFindings)
                 if mark != "," && mark != ":" {
-                    closeClause(&sentence, lexicon: lexicon, hypothetical: inHypothetical, sentence: true, redFlagFindings: redFlagFindings)
+                    closeClause(&sentence, lexicon: lexicon, hypothetical: inHypothetical, sentence: true, historyFindings: historyFindings)
                     inHypothetical = false
                 }
 
@@ -121,10 +123,12 @@ struct Reading {
                 let word = token.text
                 previousWasNegation = false
                 addConcepts(words.concepts(token.id), at: index)
+                // "once years ago": "ago" left after an amount of time the quantity reader took otherwise.
+                if word == "ago", index > 0, case .quantity = items[index - 1] { clause.past = true }
                 if words.isFunctionWord(token.id) {
                     if (word == "and" || word == "or") && startsClause(index + 1) {
                         negating = false
-                        closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical, redFlagFindings: redFlagFindings)
+                        closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical, historyFindings: historyFindings)
                     } else if newSubjectEndsNegation(index, startsClause: words.startsClause(token.id)) {
                         negating = false
                     }
@@ -138,7 +142,9 @@ struct Reading {
                     if scope <= 0 { negating = false }
                 }
 
-            case .quantity(let found):
+            case .quantity(let found, let yearsAgo):
+                // "20 years ago": the clause is the long past.
+                if yearsAgo { clause.past = true }
                 knownWords += 1
                 sawMeaningful = true
                 for finding in found { record(finding, negated: negating, hypothetical: inHypothetical) }
@@ -148,7 +154,7 @@ struct Reading {
             case .phrase(let phrase):
                 knownWords += phrase.words.count
                 if phrase.meanings.contains(.cue(.scopeEnd)) {
-                    closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical, redFlagFindings: redFlagFindings)
+                    closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical, historyFindings: historyFindings)
                 } else if newSubjectEndsNegation(index, startsClause: phrase.startsClause) {
                     negating = false
                 }
@@ -180,6 +186,10 @@ struct Reading {
                         case .scopeEnd: negating = false
                         case .hypothetical: inHypothetical = true
                         case .past: clause.past = true
+                        case .resolved:
+                            // "I grazed my knee, it's healed up fine now": what the sentence told so far is over.
+                            for finding in sentenceRecorded where historyFindings.contains(finding) { findings.present.remove(finding) }
+                            sentence.resolvedBefore = index
                         default: break
                         }
                     }
@@ -196,8 +206,8 @@ struct Reading {
                 if !isFiller { sawMeaningful = true }
             }
         }
-        closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical, redFlagFindings: redFlagFindings)
-        closeClause(&sentence, lexicon: lexicon, hypothetical: inHypothetical, sentence: true, redFlagFindings: redFlagFindings)
+        closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical, historyFindings: historyFindings)
+        closeClause(&sentence, lexicon: lexicon, hypothetical: inHypothetical, sentence: true, historyFindings: historyFindings)
     }
 
     private static func isIf(_ item: Interpreter.Item) -> Bool {
@@ -217,12 +227,27 @@ struct Reading {
         var seen: [(bits: ConceptSet, at: Int)] = []
         /// The clause speaks of the past ("years ago", "as a teenager"): its warning signs are history.
         var past = false
+        /// Where a resolution was said ("healed up fine now"): a pattern of the sentence all
+        /// before it is over too.
+        var resolvedBefore = -1
 
         mutating func add(_ concepts: ConceptSet, at index: Int, negated: Bool) {
             guard concepts != 0 else { return }
             bits |= concepts
             if negated { negatedBits |= concepts } else { plainBits |= concepts }
             seen.append((concepts, index))
+        }
+
+        /// Whether the last place of every concept of `required` comes before `index`.
+        func allBefore(_ index: Int, _ required: ConceptSet) -> Bool {
+            guard index >= 0 else { return false }
+            var remaining = required
+            for entry in seen.reversed() where entry.bits & remaining != 0 {
+                if entry.at > index { return false }
+                remaining &= ~entry.bits
+                if remaining == 0 { break }
+            }
+            return true
         }
 
         /// Whether every concept of `required` was seen within `window` items: the last place
@@ -242,20 +267,21 @@ struct Reading {
     /// At the end of a clause (or, for patterns that may cross clauses, of a sentence): the
     /// findings of the patterns it holds. A clause of the past keeps none of its warning signs.
     private mutating func closeClause(_ clause: inout Clause, lexicon: Lexicon, hypothetical: Bool, sentence: Bool = false,
-                                      redFlagFindings: FindingSet) {
+                                      historyFindings: FindingSet) {
         defer {
             clause = Clause()
-            if !sentence { clauseRecorded.removeAll(keepingCapacity: true) }
+            if sentence { sentenceRecorded.removeAll(keepingCapacity: true) } else { clauseRecorded.removeAll(keepingCapacity: true) }
         }
         if clause.past {
-            for finding in clauseRecorded where redFlagFindings.contains(finding) { findings.present.remove(finding) }
+            for finding in clauseRecorded where historyFindings.contains(finding) { findings.present.remove(finding) }
             return
         }
         guard clause.bits & lexicon.patternConcepts != 0 else { return }
         for pattern in lexicon.patterns
         where pattern.acrossClauses == sentence
             && clause.bits & pattern.required == pattern.required && clause.bits & pattern.excluded == 0
-            && clause.near(pattern.required, window: sentence ? Pattern.sentenceWindow : Pattern.window) {
+            && clause.near(pattern.required, window: sentence ? Pattern.sentenceWindow : Pattern.window)
+            && !clause.allBefore(clause.resolvedBefore, pattern.required) {
             let negated = pattern.required & clause.negatedBits & ~clause.plainBits != 0
             // A negated pattern does not take back what the clause says outright: in "I pooed myself
             // without feeling it" the negation is of the feeling, not of the accident.
@@ -287,6 +313,7 @@ struct Reading {
             findings.absent.remove(finding)
             findings.present.insert(finding)
             clauseRecorded.append(finding)
+            sentenceRecorded.append(finding)
         }
     }
 
@@ -341,6 +368,7 @@ struct Cues: Equatable, Sendable {
         case .concept: 1 << 9
         case .hypothetical: 1 << 10
         case .past: 1 << 11
+        case .resolved: 1 << 12
         }
     }
 

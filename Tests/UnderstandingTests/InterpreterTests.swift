@@ -163,6 +163,83 @@ struct InterpreterTests {
         #expect(read("after sitting for hours my calf cramps").redFlags.isEmpty)
     }
 
+    @Test("other forms of a lexicon word are read as it, without listing them")
+    func wordForms() {
+        // "droop" is listed; its forms are not.
+        for text in ["her face droops", "his face drooped on one side", "one side of her face is droopy"] {
+            #expect(present(text).contains("symptom:face_drooping"), "\(text)")
+        }
+        #expect(WordForms.stem("sagging") == WordForms.stem("sags"))
+        #expect(WordForms.stem("puffier") == WordForms.stem("puffy"))
+        #expect(WordForms.stem("liver") != WordForms.stem("live"))  // no -er: "I live near ..." is no liver
+        #expect(present("I live near the station").isEmpty)
+    }
+
+    @Test("a relative's signs match the phrases written for oneself")
+    func standIns() {
+        #expect(read("pain in his chest").redFlags.contains("chest_pain_or_breathlessness"))
+        #expect(present("she can not move her leg at all").contains("symptom:leg_paralysis"))
+        #expect(present("he cut his leg on a nail").contains("trigger:wound"))
+        // The person is still someone else: "her" is not "my" in what Charley knows of who speaks.
+        #expect(Words.isPersonal("her calf is swollen") == false)
+    }
+
+    @Test("concepts together in one clause, in any order, mean a pattern's findings; a negation covers them")
+    func patterns() {
+        #expect(present("one side of his mouth is sagging").contains("symptom:face_drooping"))
+        #expect(present("there is a sag to the left side of her mouth").contains("symptom:face_drooping"))
+        #expect(denied("her face is not drooping").contains("symptom:face_drooping"))
+        #expect(present("my urine looks like strong tea").contains("symptom:dark_urine"))
+        #expect(present("my left leg looks puffier than my right").contains("symptom:one_leg_swollen"))
+        // Apart in two sentences they are not a pattern; with an `unless` concept neither.
+        #expect(!present("my mouth is dry. my shoulders sag").contains("symptom:face_drooping"))
+        #expect(!present("my ankles are more swollen than usual").contains("symptom:one_leg_swollen"))
+        // A negated pattern does not take back what the clause says outright.
+        #expect(read("sciatica and I pooed myself without feeling it").redFlags.contains("cauda_equina_bladder"))
+        // A numb hand alone is no stroke sign; a sudden one, or an arm and a leg together, is.
+        #expect(read("my hand goes numb at night").redFlags.isEmpty)
+        #expect(read("my arm suddenly went numb").redFlags.contains("stroke_signs"))
+        #expect(read("numb arm and leg on the same side").redFlags.contains("stroke_signs"))
+    }
+
+    @Test("a negation ends at a new subject, not after a preposition")
+    func negationEndsAtSubject() {
+        let understood = read("no tingling my shin is hot and red")
+        #expect(understood.findings.absent.map(\.description) == ["symptom:tingling"])
+        #expect(understood.redFlags.contains("red_warm_leg"))
+        #expect(denied("no swelling in my leg").contains("symptom:swelling"))
+        #expect(read("no i cant move it at all").findings.present.contains(Finding(.symptom, "leg_paralysis")))
+    }
+
+    @Test("a hypothetical records nothing and names the warning signs it asks about")
+    func hypotheticals() {
+        for text in ["what if my calf goes red and hot?", "and if I'm ever short of breath?",
+                     "if my urine went dark, would that mean something bad?"] {
+            let understood = read(text)
+            #expect(understood.redFlags.isEmpty, "\(text)")
+            #expect(understood.findings.present.isEmpty, "\(text)")
+            #expect(!understood.redFlagsAsked.isEmpty, "\(text)")
+            #expect(understood.intent.isQuestion, "\(text)")
+        }
+        // "If" in a description is no hypothetical.
+        #expect(read("if I walk far my calf gets swollen and red").redFlags.contains("possible_dvt"))
+    }
+
+    @Test("the long past and what is over keep no warning sign; what passed just now does")
+    func pastAndResolved() {
+        #expect(read("I had a seizure as a teenager, now just night cramps").redFlags.isEmpty)
+        #expect(read("I worked at a shooting range 20 years ago").redFlags.isEmpty)
+        #expect(read("I grazed my knee on a nail, it's healed up fine now").redFlags.isEmpty)
+        #expect(read("I get out of breath running up hills, as you do").redFlags.isEmpty)
+        // Not "went away" or "fine now": a face that drooped and recovered is still a warning sign.
+        #expect(read("I had chest pain this morning but it went away").redFlags.contains("chest_pain_or_breathlessness"))
+        #expect(read("her face drooped for a minute, she's fine now").redFlags.contains("stroke_signs"))
+        // What comes after the resolution is new.
+        #expect(read("my cut healed up but now my jaw is stiff").redFlags.contains("tetanus_risk"))
+        // A finding an ordinary rule needs too stays: an old swollen leg is still worth a doctor's look.
+        #expect(present("my leg has been swollen for years, always has").contains("symptom:swelling"))
+    }
+
     @Test("nothing recognised is unrecognized with low confidence")
     func unrecognized() {
         let nothing = read("asdf qwerty zxcv")
@@ -240,6 +317,40 @@ struct LexiconTests {
             #expect(error.issues[0].line == 12)
             #expect(error.issues[0].problem.contains("also listed under symptom:numbness"))
         }
+    }
+
+    @Test("a pattern names concepts of the file, two or more, and findings of the model")
+    func patternChecked() {
+        do {
+            _ = try lexicon("""
+                findings: {}
+                combinations: []
+                concepts:
+                  face: [face, mouth]
+                  droop: [droop, "can not smile"]
+                patterns:
+                  - {together: [face], means: [symptom:face_drooping]}
+                  - {together: [face, sag], means: [symptom:face_droop]}
+                  - {together: [face, droop], within: paragraph, means: [not side:left]}
+                """)
+            Issue.record("loaded")
+        } catch {
+            let problems = error.issues.map(\.problem)
+            #expect(problems.contains { $0.contains("two concepts or more") })
+            #expect(problems.contains { $0.contains("'sag' is not a concept") })
+            #expect(problems.contains { $0.contains("'symptom:face_droop' is not a finding") })
+            #expect(problems.contains { $0.contains("'within' is clause or sentence") })
+            #expect(error.issues.allSatisfy { $0.file == "test.yaml" && $0.line != nil })
+        }
+        // "not kind:value" is a finding a pattern denies; a concept phrase of several words is read.
+        #expect((try? lexicon("""
+            findings: {}
+            combinations: []
+            concepts: {face: [face], droop: [droop, "can not smile"], left: [left]}
+            patterns:
+              - {together: [face, droop], means: [symptom:face_drooping]}
+              - {together: [left, face], means: [not side:left]}
+            """))?.patterns.count == 2)
     }
 
     @Test("an unknown meaning is rejected")
