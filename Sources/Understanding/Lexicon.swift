@@ -50,16 +50,21 @@ final class Phrase: Sendable {
     let ids: [Int32]
     /// It ends a negation's scope after a comma or "and": a clause starts with it.
     let startsClause: Bool
+    /// It ends a negation's scope wherever it stands: a scope end ("but", "still") or a phrase
+    /// that starts with one ("still rock hard" after "nothing working,").
+    let endsScope: Bool
     /// One word that is not a function word ("no", "yes" as opposed to "not sure").
     let isSingleContentWord: Bool
     /// The concepts the phrase stands for (its own, and each of its words'), as bits.
     let concepts: ConceptSet
 
-    init(words: [String], meanings: [Meaning], ids: [Int32], startsClause: Bool, isSingleContentWord: Bool, concepts: ConceptSet = 0) {
+    init(words: [String], meanings: [Meaning], ids: [Int32], startsClause: Bool, endsScope: Bool = false,
+         isSingleContentWord: Bool, concepts: ConceptSet = 0) {
         self.words = words
         self.meanings = meanings
         self.ids = ids
         self.startsClause = startsClause
+        self.endsScope = endsScope
         self.isSingleContentWord = isSingleContentWord
         self.concepts = concepts
     }
@@ -99,6 +104,8 @@ public struct Lexicon: Sendable {
     let findingTopics: [Finding: String]
     /// The lexicon's co-occurrence patterns (at most `ConceptSet.capacity` concepts, one bit each).
     let patterns: [Pattern]
+    /// The concept `unable`, if the file has one: "not" after a modal ("can't", "won't") is it too.
+    let unableConcept: ConceptSet
     /// Every concept bit that some pattern needs: an utterance without one skips the patterns.
     let patternConcepts: ConceptSet
     /// A lexicon word's stem -> the lexicon word: "sagging" is read as "sag" (`WordForms`).
@@ -332,6 +339,7 @@ private struct LexiconBuilder {
         vocabulary.formUnion(wordConcepts.keys)
         let keep = Set(raw.keep)
         let clauseWords = Set(phrases.filter { $0.meanings.contains(.cue(.clause)) }.map { $0.words[0] })
+        let scopeEndWords = Set(phrases.filter { $0.meanings.contains(.cue(.scopeEnd)) && $0.words.count == 1 }.map { $0.words[0] })
         let questionWords = Set(phrases.filter { $0.meanings.contains(.cue(.question)) }.map { $0.words[0] })
         let fillerWords = Set(phrases.filter { $0.meanings.contains(.cue(.filler)) && $0.words.count == 1 }.map { $0.words[0] })
 
@@ -368,6 +376,8 @@ private struct LexiconBuilder {
             // "paper cut", "warm up": an ignored phrase means nothing, not even its words' concepts.
             if meanings == [.cue(.ignore)] { return 0 }
             var bits = words.reduce(ConceptSet(integerLiteral: 0)) { $0 | (wordBits[$1] ?? 0) }
+            // "can not move my leg": a modal's "not" inside a phrase says `unable`, as in the text.
+            if Reading.saysInability(words) { bits |= conceptBit["unable"] ?? 0 }
             if words.count >= 2 {
                 for start in 0..<(words.count - 1) where conceptPhraseStarts.contains(words[start]) {
                     for end in (start + 2)...min(words.count, start + 5) {
@@ -392,8 +402,14 @@ private struct LexiconBuilder {
         var byFirstWord: [Int32: [Phrase]] = [:]
         for (words, meanings) in phrases {
             let phrase = Phrase(
-                words: words, meanings: meanings, ids: words.map { table.id($0) },  // `map(table.id)` copied the table per phrase
-                startsClause: meanings.contains(.cue(.scopeEnd)) || clauseWords.contains(words[0]),
+                // A stand-in in a phrase is read as what it stands for, as in the text: "where she is"
+                // matches "where he is" and "where i is" alike.
+                words: words, meanings: meanings, ids: words.map { word in
+                    let id = table.id(word), standIn = table.matchAs(id)
+                    return standIn == WordTable.unknown ? id : standIn
+                },  // `map(table.id)` copied the table per phrase
+                startsClause: meanings.contains(.cue(.scopeEnd)) || clauseWords.contains(words[0]) || scopeEndWords.contains(words[0]),
+                endsScope: meanings.contains(.cue(.scopeEnd)) || scopeEndWords.contains(words[0]),
                 isSingleContentWord: words.count == 1 && !Reading.functionWords.contains(words[0]),
                 concepts: phraseBits(words, meanings: meanings))
             byFirstWord[phrase.ids[0], default: []].append(phrase)
@@ -416,7 +432,7 @@ private struct LexiconBuilder {
         return Lexicon(
             version: raw.version, tokenizer: tokenizer, words: table,
             spelling: SpellingIndex(words: vocabulary), commonWords: Set(commonWords), findingTopics: findingTopics,
-            patterns: patterns, patternConcepts: patterns.reduce(0) { $0 | $1.required }, forms: forms)
+            patterns: patterns, unableConcept: conceptBit["unable"] ?? 0, patternConcepts: patterns.reduce(0) { $0 | $1.required }, forms: forms)
     }
 
     mutating func add(_ list: [String], meanings texts: [String], entry: String, node: @autoclosure () -> Node?, allowEmpty: Bool = false) {

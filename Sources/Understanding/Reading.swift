@@ -41,6 +41,19 @@ struct Reading {
     private var sentenceRecorded: [Finding] = []
 
     /// Words after which "my" or "her" goes on the same clause ("no swelling in my leg").
+    /// After "can't": what follows goes on ("can't stop being sick", "couldn't help shaking").
+    static let goesOn: Set<String> = ["stop", "stopping", "help"]
+
+    /// Words before a "not" that make it "cannot" rather than "no".
+    static let modals: Set<String> = ["can", "could", "will", "would", "do", "does", "did", "has", "have", "had", "been"]
+
+    /// Whether `words` hold a modal's "not" ("can not", "i have not"): someone cannot do something.
+    static func saysInability(_ words: [String]) -> Bool {
+        guard words.count >= 2 else { return false }
+        for index in 1..<words.count where words[index] == "not" && modals.contains(words[index - 1]) { return true }
+        return false
+    }
+
     static let prepositions: Set<String> = ["in", "on", "of", "at", "to", "from", "with", "around", "under", "over",
                                             "behind", "down", "up", "across", "into", "about", "near", "below", "above"]
 
@@ -59,6 +72,9 @@ struct Reading {
         let tracksConcepts = !lexicon.patterns.isEmpty
         /// The negation was a bare "no" (an answer): a new subject after it ends it ("no i can't move it").
         var negationIsAnswer = false
+        /// The negation says someone cannot do something ("can't move my leg"): it negates findings,
+        /// but not the patterns built on the concept `unable`.
+        var negationIsInability = false
 
         func startsClause(_ index: Int) -> Bool {
             guard index < items.count else { return false }
@@ -88,8 +104,32 @@ struct Reading {
         }
         func addConcepts(_ bits: ConceptSet, at index: Int) {
             guard tracksConcepts else { return }
-            clause.add(bits, at: index, negated: negating)
-            sentence.add(bits, at: index, negated: negating)
+            clause.add(bits, at: index, negated: negating, inability: negationIsInability)
+            sentence.add(bits, at: index, negated: negating, inability: negationIsInability)
+        }
+        /// "can't", "won't", "hasn't been able to": a "not" after a modal, or before "able".
+        func notOfInability(_ index: Int) -> Bool {
+            if index > 0 {
+                switch items[index - 1] {
+                case .word(let token): if Self.modals.contains(token.text) { return true }
+                case .phrase(let phrase): if let last = phrase.words.last, Self.modals.contains(last) { return true }
+                default: break
+                }
+            }
+            return followedByAble(index)
+        }
+        func followedByAble(_ index: Int) -> Bool {
+            guard let next = firstWord(index + 1) else { return false }
+            return next == "able" || next == "been"
+        }
+        /// The first word of item `index`, a word or a phrase.
+        func firstWord(_ index: Int) -> String? {
+            guard index < items.count else { return nil }
+            switch items[index] {
+            case .word(let token): return token.text
+            case .phrase(let phrase): return phrase.words.first
+            default: return nil
+            }
         }
         /// Where the sentence of the last "if" ends, and whether with "?": one scan for all the
         /// "if"s of a sentence, so that a thousand of them cost no more than one.
@@ -153,7 +193,8 @@ struct Reading {
 
             case .phrase(let phrase):
                 knownWords += phrase.words.count
-                if phrase.meanings.contains(.cue(.scopeEnd)) {
+                if phrase.endsScope {
+                    negating = false
                     closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical, historyFindings: historyFindings)
                 } else if newSubjectEndsNegation(index, startsClause: phrase.startsClause) {
                     negating = false
@@ -194,10 +235,23 @@ struct Reading {
                         }
                     }
                 }
+                if isNegation, let next = firstWord(index + 1), Self.goesOn.contains(next),
+                   Self.saysInability(phrase.words) || (phrase.words.first == "not" && notOfInability(index)) {
+                    // "can't stop throwing up", "couldn't help": what follows goes on; no negation at all.
+                    isNegation = false
+                }
                 if isNegation {
                     negating = true
                     negationUsed = false
                     negationIsAnswer = phrase.meanings.contains(.intent(.deny))
+                    negationIsInability = Self.saysInability(phrase.words)
+                        || (phrase.words.first == "not" && notOfInability(index))
+                        || (phrase.words.last == "not" && followedByAble(index))
+
+                    if negationIsInability {
+                        clause.add(lexicon.unableConcept, at: index, negated: false, inability: false)
+                        sentence.add(lexicon.unableConcept, at: index, negated: false, inability: false)
+                    }
                     scope = 4
                 } else if negating && phrase.meanings == [.cue(.ignore)] {
                     negating = false  // "I didn't warm up before my run": the negation is used up
@@ -231,10 +285,15 @@ struct Reading {
         /// before it is over too.
         var resolvedBefore = -1
 
-        mutating func add(_ concepts: ConceptSet, at index: Int, negated: Bool) {
+        /// Concepts seen while a negation of inability held ("can't lift my arm"): plain for the
+        /// patterns built on `unable`.
+        var inabilityBits: ConceptSet = 0
+
+        mutating func add(_ concepts: ConceptSet, at index: Int, negated: Bool, inability: Bool = false) {
             guard concepts != 0 else { return }
             bits |= concepts
             if negated { negatedBits |= concepts } else { plainBits |= concepts }
+            if negated && inability { inabilityBits |= concepts }
             seen.append((concepts, index))
         }
 
@@ -282,7 +341,9 @@ struct Reading {
             && clause.bits & pattern.required == pattern.required && clause.bits & pattern.excluded == 0
             && clause.near(pattern.required, window: sentence ? Pattern.sentenceWindow : Pattern.window)
             && !clause.allBefore(clause.resolvedBefore, pattern.required) {
-            let negated = pattern.required & clause.negatedBits & ~clause.plainBits != 0
+            // "can't move my leg": under a negation of inability, a pattern of `unable` holds.
+            let negatedBits = pattern.required & lexicon.unableConcept != 0 ? clause.negatedBits & ~clause.inabilityBits : clause.negatedBits
+            let negated = pattern.required & negatedBits & ~clause.plainBits != 0
             // A negated pattern does not take back what the clause says outright: in "I pooed myself
             // without feeling it" the negation is of the feeling, not of the accident.
             for finding in pattern.findings where !(negated && clauseRecorded.contains(finding)) {
