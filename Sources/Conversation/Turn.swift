@@ -175,8 +175,20 @@ struct Turn {
                 state.asked.append(pending.id)
                 lines.append("No problem, let's move on.")
             }
+            provisionalTriage(&state)
             askNext(&state)
         }
+    }
+
+    /// A triage as soon as what was said gives one (numbness, every night, a medicine), said once,
+    /// so that someone who stops answering has it; the interview goes on to the assessment.
+    private mutating func provisionalTriage(_ state: inout SessionState) {
+        guard state.triage == nil, changedFindings else { return }
+        let rules = matchingRules(state.findings)
+        guard let level = rules.map(\.level).max(), level >= .seeDoctor else { return }
+        state.raise(to: level)
+        lines.append("From what you've told me so far: " + Self.triageAdvice(level, rules: rules, text: conversation.assessmentText)
+            + " A few more questions will show what may be behind it.")
     }
 
     /// A question about what to do now: relief, treatment, or whether to see a doctor.
