@@ -32,6 +32,9 @@ public struct SessionState: Sendable, Codable, Equatable {
     public var triage: TriageLevel?
     /// Red-flag rules that have fired, in order.
     public var redFlags: [String] = []
+    /// Red-flag rules a question asked about ("is a swollen red calf serious?") and the person
+    /// was asked whether it is happening now: a yes escalates them at once.
+    public var redFlagsAsked: [String] = []
     /// Earlier states, for `back`; bounded.
     public var undo: [Snapshot] = []
     public var turns = 0
@@ -50,6 +53,7 @@ public struct SessionState: Sendable, Codable, Equatable {
         reasked = try c.decodeIfPresent(Bool.self, forKey: .reasked) ?? false
         triage = try c.decodeIfPresent(TriageLevel.self, forKey: .triage)
         redFlags = try c.decodeIfPresent([String].self, forKey: .redFlags) ?? []
+        redFlagsAsked = try c.decodeIfPresent([String].self, forKey: .redFlagsAsked) ?? []
         undo = try c.decodeIfPresent([Snapshot].self, forKey: .undo) ?? []
         turns = try c.decodeIfPresent(Int.self, forKey: .turns) ?? 0
     }
@@ -213,6 +217,7 @@ extension SessionState {
         out.key("reasked"); out.bool(reasked)
         if let triage { out.key("triage"); out.string(triage.rawValue) }
         out.key("redFlags"); out.strings(redFlags)
+        if !redFlagsAsked.isEmpty { out.key("redFlagsAsked"); out.strings(redFlagsAsked) }
         if includeUndo {
             out.key("undo")
             writeUndo(to: &out)

@@ -69,6 +69,23 @@ struct Turn {
             break
         }
 
+        // "Is this happening now?" after a question about a warning sign: yes escalates at once.
+        if !state.redFlagsAsked.isEmpty {
+            let asked = state.redFlagsAsked.compactMap(knowledge.rule).filter { !state.redFlags.contains($0.id) }
+            state.redFlagsAsked = []
+            let answer = understood.intent.isAnswer ? understood.intent : understood.answer
+            if answer == .affirm, !asked.isEmpty {
+                state.pushUndo(state.snapshot)
+                escalate(asked.sorted { $0.level > $1.level }, &state)
+                return
+            }
+            if answer == .deny && understood.findings.present.isEmpty && !understood.intent.isQuestion {
+                lines.append("Good. If it does happen, get help as I said.")
+                resume(state)
+                return
+            }
+        }
+
         // Facts first: from descriptions and answers, and from questions about oneself. A general
         // question keeps its facts out of the person's story, unless they are warning signs on
         // their own ("what causes a cramp that lasts an hour and a half?"): safety comes first.
@@ -109,6 +126,13 @@ struct Turn {
                 return
             }
             answerQuestion(state)
+            // A question about a warning sign: one direct question whether it is happening now.
+            if !understood.redFlagsAsked.isEmpty && state.stage != .escalated {
+                state.redFlagsAsked = understood.redFlagsAsked
+                lines.append("Is this happening now, to you or to the person you are asking for?")
+                suggestions = ["yes", "no"]
+                return
+            }
             if state.stage == .escalated || state.stage == .followup { return }
             if understood.topic == "other_cramps" { return invitePastOtherCramps(state) }
             if state.stage == .greeting {

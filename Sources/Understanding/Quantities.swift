@@ -24,6 +24,8 @@ struct QuantityReader {
         "sleeping", "slept", "sleep", "gaming", "flying", "flew", "flight", "training", "cycling", "cycled",
         "swimming", "swam", "dancing", "danced", "shift", "shifts", "exercise", "exercising", "exercised",
         "yoga", "pilates", "gym", "workout", "nap", "naps", "napping", "sleeps", "awake", "drive", "commute",
+        "digging", "dug", "gardening", "weeding", "car", "journey", "journeys", "trip", "trips", "travelling", "traveling",
+        "hiking", "climbing", "cleaning", "shopping", "painting", "decorating",
     ]
     /// Words before an amount of time that make it the length of a cramp ("lasts 15 minutes",
     /// "cramping for an hour", "it's been 20 minutes").
@@ -108,7 +110,9 @@ struct QuantityReader {
     /// "temp 40.5", "a temperature of 39", "fever is 104F": a fever from 38 C or 100.4 F up (up to
     /// 45 C or 115 F, beyond which the number is something else).
     private func temperature(at i: Int) -> Reading? {
-        guard let w = word(i), Self.temperatureWords.contains(w) else { return nil }
+        // Most tokens are no temperature word: the first letter says so without hashing the word.
+        guard i < tokens.count, let first = tokens[i].text.utf8.first, first == UInt8(ascii: "t") || first == UInt8(ascii: "f"),
+              let w = word(i), Self.temperatureWords.contains(w) else { return nil }
         var j = i + 1
         while j < i + 3, let link = word(j), Self.temperatureLinks.contains(link) { j += 1 }
         guard j < tokens.count, let n = tokens[j].number else { return nil }

@@ -145,7 +145,24 @@ struct Reading {
             return questionSentence.isQuestion
         }
 
+        var sentenceStart = true
+        // A person anywhere in the message makes every question in it about someone ("is it normal
+        // to feel confused? my brother ...").
+        let namesPerson = items.contains { item in
+            switch item {
+            case .word(let token): Self.personWords.contains(token.text)
+            case .phrase(let phrase): phrase.words.contains(where: Self.personWords.contains)
+            default: false
+            }
+        }
         for (index, item) in items.enumerated() {
+            // A general question, about nobody in particular: "would tingly lips mean low
+            // calcium", "is blacking out ever caused by cramps?". Its warning signs are asked about.
+            if sentenceStart {
+                sentenceStart = false
+                if !inHypothetical && !namesPerson && Self.isImpersonalQuestion(items, from: index, words: words) { inHypothetical = true }
+            }
+            if case .mark(let mark) = item, mark != "," && mark != ":" { sentenceStart = true }
             // "If ...?": a question about what would happen ("if my urine went dark, would that be
             // bad?"). "if" is a word of its own or, as the lexicon has it now, a clause phrase.
             if !inHypothetical, Self.isIf(item), startsHypotheticalQuestion(index) { inHypothetical = true }
@@ -264,6 +281,57 @@ struct Reading {
         closeClause(&sentence, lexicon: lexicon, hypothetical: inHypothetical, sentence: true, historyFindings: historyFindings)
     }
 
+    /// Words that put a person in a sentence: it is about someone, not a general question.
+    static let personWords: Set<String> = [
+        "i", "my", "me", "mine", "myself", "we", "our", "us", "she", "her", "hers", "herself", "he", "his", "him", "himself",
+        "they", "their", "them", "son", "daughter", "child", "kid", "boy", "girl", "mother", "mum", "mom", "father", "dad",
+        "husband", "wife", "partner", "grandmother", "grandfather", "nan", "gran", "grandma", "grandpa", "grandad", "granddad",
+        "brother", "sister", "friend", "baby", "boyfriend", "girlfriend", "mate", "grandson", "granddaughter",
+        "woman", "man", "lady", "gentleman", "female", "male", "patient",
+    ]
+    /// Question words that ask even without a question mark ("would tingly lips mean ...").
+    private static let askingWords: Set<String> = ["would", "what", "how", "why", "hypothetically"]
+
+    /// Whether the sentence from `index` is a question (a question word first, not "can't" or
+    /// "won't", which tell; and a question mark or a word that asks) that names no person.
+    static func isImpersonalQuestion(_ items: [Interpreter.Item], from index: Int, words: WordTable) -> Bool {
+        var first: String?, firstIsQuestion = false, position = index
+        while position < items.count {
+            if first != nil && position == index + 1 {
+                // "can't speak properly", "won't stop": a description with its subject left out.
+                switch items[position] {
+                case .word(let token) where token.text == "not": return false
+                case .phrase(let phrase) where phrase.words.first == "not": return false
+                default: break
+                }
+            }
+            switch items[position] {
+            case .mark(let mark):
+                if mark != "," && mark != ":" {
+                    return firstIsQuestion && (mark == "?" || first.map(askingWords.contains) == true)
+                }
+            case .word(let token):
+                if personWords.contains(token.text) { return false }
+                if first == nil && !words.isFillerWord(token.id) {
+                    first = token.text
+                    firstIsQuestion = words.isQuestionWord(token.id) || token.text == "hypothetically"
+                }
+            case .phrase(let phrase):
+                if phrase.words.contains(where: personWords.contains) { return false }
+                let isFiller = phrase.meanings.allSatisfy { $0 == .cue(.filler) || $0 == .intent(.greet) }
+                if first == nil && !isFiller {
+                    first = phrase.words[0]
+                    firstIsQuestion = words.isQuestionWord(phrase.ids[0]) || phrase.meanings.contains(.cue(.question))
+                        || phrase.meanings.contains(where: { if case .intent(let intent) = $0 { intent.isQuestion } else { false } })
+                }
+            case .quantity:
+                break
+            }
+            position += 1
+        }
+        return firstIsQuestion && first.map(askingWords.contains) == true
+    }
+
     private static func isIf(_ item: Interpreter.Item) -> Bool {
         switch item {
         case .word(let token): token.text == "if"
@@ -288,6 +356,14 @@ struct Reading {
         /// Concepts seen while a negation of inability held ("can't lift my arm"): plain for the
         /// patterns built on `unable`.
         var inabilityBits: ConceptSet = 0
+
+        /// Empty again, keeping the storage it has.
+        mutating func reset() {
+            var storage = seen
+            storage.removeAll(keepingCapacity: true)
+            self = Clause()
+            seen = storage
+        }
 
         mutating func add(_ concepts: ConceptSet, at index: Int, negated: Bool, inability: Bool = false) {
             guard concepts != 0 else { return }
@@ -328,7 +404,7 @@ struct Reading {
     private mutating func closeClause(_ clause: inout Clause, lexicon: Lexicon, hypothetical: Bool, sentence: Bool = false,
                                       historyFindings: FindingSet) {
         defer {
-            clause = Clause()
+            clause.reset()
             if sentence { sentenceRecorded.removeAll(keepingCapacity: true) } else { clauseRecorded.removeAll(keepingCapacity: true) }
         }
         if clause.past {
