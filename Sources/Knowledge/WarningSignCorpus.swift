@@ -50,10 +50,10 @@ public struct WarningSignCorpus: Sendable {
     }
 
     /// The rule whose phrasings count for `rule`: a rule whose id extends another's
-    /// ("cauda_equina_bladder" of "cauda_equina") shares them.
+    /// ("cauda_equina_bladder_alone" of "cauda_equina") shares them, the shortest such id's.
     public static func family(of rule: String, among ids: Set<String>) -> String {
         var best = rule
-        for id in ids where id != rule && rule.hasPrefix(id + "_") && (best == rule || id.count > best.count) { best = id }
+        for id in ids where id != rule && rule.hasPrefix(id + "_") && id.count < best.count { best = id }
         return best
     }
 

@@ -265,9 +265,20 @@ private struct LexiconBuilder {
                 else if words.count > 1 { phraseConcepts[words.joined(separator: " "), default: 0] |= bit; several.append(member) }
                 else { report(root["concepts"]?[name], entry: "concept \(name)", "'\(member)' is not a word") }
             }
-            // Several concepts may share a phrase: it is added once.
-            add(several.filter { seen[tokenizer.tokens($0).map(\.text).joined(separator: " ")] == nil },
-                meanings: ["cue:concept"], entry: "concept \(name)", node: root["concepts"]?[name], allowEmpty: true)
+            // Several concepts may share a phrase: it is added once. A concept phrase must not hold a
+            // word that is a finding by itself: matched first, it would hide that finding ("pinky
+            // red" would lose the redness); such a phrase belongs under the finding, where it keeps
+            // its concepts too.
+            let newPhrases = several.filter { seen[tokenizer.tokens($0).map(\.text).joined(separator: " ")] == nil }
+            for member in newPhrases {
+                for word in tokenizer.tokens(member).map(\.text) {
+                    if let found = seen[word], phrases[found.index].meanings.contains(where: { if case .finding = $0 { true } else { false } }) {
+                        report(root["concepts"]?[name], entry: "concept \(name)",
+                               "the phrase '\(member)' would hide the finding of '\(word)' (\(found.entry)); list it under that finding instead")
+                    }
+                }
+            }
+            add(newPhrases, meanings: ["cue:concept"], entry: "concept \(name)", node: root["concepts"]?[name], allowEmpty: true)
         }
         var patterns: [Pattern] = []
         for (index, entry) in (raw.patterns ?? []).enumerated() {

@@ -136,9 +136,12 @@ struct Reading {
         var questionSentence: (end: Int, isQuestion: Bool) = (-1, false)
         func startsHypotheticalQuestion(_ index: Int) -> Bool {
             if index > questionSentence.end {
+                // A question mark, or "would" or "ever" later in the sentence ("if my calf ever
+                // swelled up on one side would that be a worry").
                 var end = items.count, isQuestion = false
                 for position in index..<items.count {
-                    if case .mark(let mark) = items[position], mark != "," && mark != ":" { end = position; isQuestion = mark == "?"; break }
+                    if case .mark(let mark) = items[position], mark != "," && mark != ":" { end = position; isQuestion = isQuestion || mark == "?"; break }
+                    if let word = firstWord(position), word == "would" || word == "ever" { isQuestion = true }
                 }
                 questionSentence = (end, isQuestion)
             }

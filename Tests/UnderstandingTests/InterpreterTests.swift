@@ -342,6 +342,19 @@ struct LexiconTests {
             #expect(problems.contains { $0.contains("'within' is clause or sentence") })
             #expect(error.issues.allSatisfy { $0.file == "test.yaml" && $0.line != nil })
         }
+        // A concept phrase that holds a finding's word would hide it ("pinky red" the redness).
+        do {
+            _ = try lexicon("""
+                findings: {symptom:redness: [red]}
+                combinations: []
+                concepts: {colour: [pinky red], cough: [cough]}
+                patterns:
+                  - {together: [cough, colour], means: [symptom:coughing_blood]}
+                """)
+            Issue.record("loaded")
+        } catch {
+            #expect(error.issues.map(\.problem) == ["the phrase 'pinky red' would hide the finding of 'red' (symptom:redness); list it under that finding instead"])
+        }
         // "not kind:value" is a finding a pattern denies; a concept phrase of several words is read.
         #expect((try? lexicon("""
             findings: {}
