@@ -34,9 +34,6 @@ struct QuantityReader {
         "cramp", "cramps", "cramping", "cramped", "spasm", "it",
     ]
     private static let decadeLead: Set<String> = ["my", "early", "late", "mid", "their", "her", "his"]
-    private static let relatives: Set<String> = ["son", "daughter", "child", "kid", "boy", "girl", "mother", "mum", "mom",
-                                                 "father", "dad", "husband", "wife", "partner", "grandmother", "grandfather",
-                                                 "nan", "gran", "grandma", "grandpa", "brother", "sister", "friend"]
     /// What may follow an age ("she is 80 and ...", "he is 9, and").
     private static let afterAge: Set<String> = ["and", "but", "now", "so", "with", "who", "this", "next"]
 
@@ -130,7 +127,7 @@ struct QuantityReader {
            unit(i + 3) == nil || (unit(i + 3) == .year && word(i + 4) == "old") {
             years = n
             length = unit(i + 3) == .year ? 5 : 3
-        } else if word(i) == "he" || word(i) == "she" || (word(i - 1) == "my" && word(i).map(Self.relatives.contains) == true),
+        } else if word(i) == "he" || word(i) == "she" || (word(i - 1) == "my" && word(i).map(Words.relatives.contains) == true),
                   word(i + 1) == "is", let n = tokens.indices.contains(i + 2) ? tokens[i + 2].number : nil,
                   word(i + 3).map(Self.afterAge.contains) ?? true || (unit(i + 3) == .year && word(i + 4) == "old") {
             // Someone writing for another: "my son is 28", "she is 80 and ...", not "he is 5 foot".

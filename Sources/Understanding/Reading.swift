@@ -40,7 +40,6 @@ struct Reading {
     /// The same for the sentence, in case it ends by saying it is over ("healed up fine now").
     private var sentenceRecorded: [Finding] = []
 
-    /// Words after which "my" or "her" goes on the same clause ("no swelling in my leg").
     /// After "can't": what follows goes on ("can't stop being sick", "couldn't help shaking").
     static let goesOn: Set<String> = ["stop", "stopping", "help"]
 
@@ -54,6 +53,7 @@ struct Reading {
         return false
     }
 
+    /// Words after which "my" or "her" goes on the same clause ("no swelling in my leg").
     static let prepositions: Set<String> = ["in", "on", "of", "at", "to", "from", "with", "around", "under", "over",
                                             "behind", "down", "up", "across", "into", "about", "near", "below", "above"]
 
@@ -255,8 +255,11 @@ struct Reading {
                         }
                     }
                 }
-                if isNegation, let next = firstWord(index + 1), Self.goesOn.contains(next),
-                   Self.saysInability(phrase.words) || (phrase.words.first == "not" && notOfInability(index)) {
+                // "can't", "haven't been able to": someone cannot do something.
+                let inability = isNegation && (Self.saysInability(phrase.words)
+                    || (phrase.words.first == "not" && notOfInability(index))
+                    || (phrase.words.last == "not" && followedByAble(index)))
+                if inability, let next = firstWord(index + 1), Self.goesOn.contains(next) {
                     // "can't stop throwing up", "couldn't help": what follows goes on; no negation at all.
                     isNegation = false
                 }
@@ -264,10 +267,7 @@ struct Reading {
                     negating = true
                     negationUsed = false
                     negationIsAnswer = phrase.meanings.contains(.intent(.deny))
-                    negationIsInability = Self.saysInability(phrase.words)
-                        || (phrase.words.first == "not" && notOfInability(index))
-                        || (phrase.words.last == "not" && followedByAble(index))
-
+                    negationIsInability = inability
                     if negationIsInability {
                         clause.add(lexicon.unableConcept, at: index, negated: false, inability: false)
                         sentence.add(lexicon.unableConcept, at: index, negated: false, inability: false)
@@ -285,13 +285,11 @@ struct Reading {
     }
 
     /// Words that put a person in a sentence: it is about someone, not a general question.
-    static let personWords: Set<String> = [
+    static let personWords: Set<String> = Words.relatives.union([
         "i", "my", "me", "mine", "myself", "we", "our", "us", "she", "her", "hers", "herself", "he", "his", "him", "himself",
-        "they", "their", "them", "son", "daughter", "child", "kid", "boy", "girl", "mother", "mum", "mom", "father", "dad",
-        "husband", "wife", "partner", "grandmother", "grandfather", "nan", "gran", "grandma", "grandpa", "grandad", "granddad",
-        "brother", "sister", "friend", "baby", "boyfriend", "girlfriend", "mate", "grandson", "granddaughter",
+        "they", "their", "them", "grandad", "granddad", "baby", "boyfriend", "girlfriend", "mate", "grandson", "granddaughter",
         "woman", "man", "lady", "gentleman", "female", "male", "patient",
-    ]
+    ])
     /// Question words that ask even without a question mark ("would tingly lips mean ...").
     private static let askingWords: Set<String> = ["would", "what", "how", "why", "hypothetically"]
 
