@@ -258,27 +258,27 @@ private struct LexiconBuilder {
         var wordConcepts: [String: ConceptSet] = [:], phraseConcepts: [String: ConceptSet] = [:]
         for name in conceptNames {
             guard let bit = conceptBit[name] else { continue }
-            var several: [String] = []
+            var several: [(member: String, words: [String])] = []
             for member in raw.concepts?[name] ?? [] {
                 let words = tokenizer.tokens(member).map(\.text)
                 if words.count == 1 { wordConcepts[words[0], default: 0] |= bit }
-                else if words.count > 1 { phraseConcepts[words.joined(separator: " "), default: 0] |= bit; several.append(member) }
+                else if words.count > 1 { phraseConcepts[words.joined(separator: " "), default: 0] |= bit; several.append((member, words)) }
                 else { report(root["concepts"]?[name], entry: "concept \(name)", "'\(member)' is not a word") }
             }
             // Several concepts may share a phrase: it is added once. A concept phrase must not hold a
             // word that is a finding by itself: matched first, it would hide that finding ("pinky
             // red" would lose the redness); such a phrase belongs under the finding, where it keeps
             // its concepts too.
-            let newPhrases = several.filter { seen[tokenizer.tokens($0).map(\.text).joined(separator: " ")] == nil }
-            for member in newPhrases {
-                for word in tokenizer.tokens(member).map(\.text) {
+            let newPhrases = several.filter { seen[$0.words.joined(separator: " ")] == nil }
+            for (member, words) in newPhrases {
+                for word in words {
                     if let found = seen[word], phrases[found.index].meanings.contains(where: { if case .finding = $0 { true } else { false } }) {
                         report(root["concepts"]?[name], entry: "concept \(name)",
                                "the phrase '\(member)' would hide the finding of '\(word)' (\(found.entry)); list it under that finding instead")
                     }
                 }
             }
-            add(newPhrases, meanings: ["cue:concept"], entry: "concept \(name)", node: root["concepts"]?[name], allowEmpty: true)
+            add(newPhrases.map(\.member), meanings: ["cue:concept"], entry: "concept \(name)", node: root["concepts"]?[name], allowEmpty: true)
         }
         var patterns: [Pattern] = []
         for (index, entry) in (raw.patterns ?? []).enumerated() {
@@ -412,6 +412,7 @@ private struct LexiconBuilder {
         }
         var byFirstWord: [Int32: [Phrase]] = [:]
         for (words, meanings) in phrases {
+            let endsScope = meanings.contains(.cue(.scopeEnd)) || scopeEndWords.contains(words[0])
             let phrase = Phrase(
                 // A stand-in in a phrase is read as what it stands for, as in the text: "where she is"
                 // matches "where he is" and "where i is" alike.
@@ -419,8 +420,7 @@ private struct LexiconBuilder {
                     let id = table.id(word), standIn = table.matchAs(id)
                     return standIn == WordTable.unknown ? id : standIn
                 },  // `map(table.id)` copied the table per phrase
-                startsClause: meanings.contains(.cue(.scopeEnd)) || clauseWords.contains(words[0]) || scopeEndWords.contains(words[0]),
-                endsScope: meanings.contains(.cue(.scopeEnd)) || scopeEndWords.contains(words[0]),
+                startsClause: endsScope || clauseWords.contains(words[0]), endsScope: endsScope,
                 isSingleContentWord: words.count == 1 && !Reading.functionWords.contains(words[0]),
                 concepts: phraseBits(words, meanings: meanings))
             byFirstWord[phrase.ids[0], default: []].append(phrase)
