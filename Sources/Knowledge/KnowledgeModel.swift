@@ -78,6 +78,9 @@ public struct Term: Sendable, Codable, Equatable, Identifiable {
     public var question: String?
     public var why: String?
     public var sources: [String]?
+    /// Something that happened and was over at once (a faint, a fit): told as the long past, it
+    /// is history, even where an ordinary rule counts it.
+    public var event: Bool?
 
     public init(id: String, label: String, description: String? = nil, question: String? = nil,
                 why: String? = nil, sources: [String]? = nil) {

@@ -65,7 +65,7 @@ public struct WarningSignCorpus: Sendable {
         var counts: [String: Int] = [:]
         for entry in entries {
             guard let rule = entry.rule else { continue }
-            if ids.contains(rule) { counts[rule, default: 0] += 1 }
+            if ids.contains(rule) { counts[Self.family(of: rule, among: ids), default: 0] += 1 }
             else { issues.append(KnowledgeIssue(file: Self.file, line: entry.line, entry: rule, problem: "no triage rule has this id")) }
         }
         for rule in model.triageRules where rule.isRedFlag {

@@ -25,7 +25,8 @@ public struct Interpreter: Sendable {
         // A finding that also counts for an ordinary rule ("see a doctor": swelling, numbness)
         // stays, so that an old swollen leg is still worth a doctor's look.
         let ordinary = knowledge.triageRules.filter { !$0.isRedFlag }.flatMap { $0.match.all.map(\.finding) + $0.match.any.map(\.finding) }
-        historyFindings = FindingSet(redFlagFindings.filter { !ordinary.contains($0) })
+        // An event (a faint) is history when long past, whatever rule counts it.
+        historyFindings = FindingSet(redFlagFindings.filter { !ordinary.contains($0) || knowledge.term($0)?.event == true })
     }
 
     private func redFlags(for findings: Findings) -> [String] {
@@ -108,9 +109,19 @@ public struct Interpreter: Sendable {
                 i += reading.length
                 continue
             }
-            if let phrase = longestPhrase(at: i, in: tokens) {
+            if let (phrase, length) = longestPhrase(at: i, in: tokens) {
                 items.append(.phrase(phrase))
-                i += phrase.words.count
+                // A symptom's phrase that starts at this one's last word and runs on is read too:
+                // in "skin feels hot and dry", "skin feels hot" and "hot and dry". Only from a
+                // content word, and only between phrases of symptoms alone, so that no negation,
+                // side or place is read twice. One more lookup per phrase.
+                let last = i + length - 1
+                if length > 1, phrase.isSymptomsOnly, !lexicon.words.isFunctionWord(tokens[last].id),
+                   let (other, _) = longestPhrase(at: last, in: tokens), other.words.count > 1, other.isSymptomsOnly {
+                    i = last
+                } else {
+                    i += length
+                }
                 continue
             }
             items.append(.word(token))
@@ -119,19 +130,35 @@ public struct Interpreter: Sendable {
         return items
     }
 
-    private func longestPhrase(at i: Int, in tokens: [Token]) -> Phrase? {
+    /// The longest phrase that starts at `i`, and how many tokens it takes: a word of the
+    /// lexicon's `inserts` may stand inside a phrase without breaking it ("can't really feel"
+    /// is "can't feel"), at most `maximumInserts` of them, so the work stays linear.
+    private func longestPhrase(at i: Int, in tokens: [Token]) -> (Phrase, Int)? {
         guard let candidates = lexicon.words.phrases(tokens[i].id) else { return nil }
         // By index, reading each phrase's numbers in place. By number: marks and unknown words
         // have none, so they never match.
         for candidate in candidates.indices {
-            let count = candidates[candidate].ids.count
+            let ids = candidates[candidate].ids
+            let count = ids.count
             guard i + count <= tokens.count else { continue }
-            var offset = 1
-            while offset < count && tokens[i + offset].id == candidates[candidate].ids[offset] { offset += 1 }
-            if offset == count { return candidates[candidate] }
+            var offset = 1, position = i + 1, inserted = 0
+            while offset < count && position < tokens.count {
+                let id = tokens[position].id
+                if id == ids[offset] {
+                    offset += 1
+                } else if inserted < Self.maximumInserts && lexicon.words.isInsert(id) {
+                    inserted += 1
+                } else {
+                    break
+                }
+                position += 1
+            }
+            if offset == count { return (candidates[candidate], position - i) }
         }
         return nil
     }
+
+    static let maximumInserts = 2
 
     // MARK: - Deciding
 

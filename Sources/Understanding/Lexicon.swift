@@ -55,6 +55,10 @@ final class Phrase: Sendable {
     let endsScope: Bool
     /// One word that is not a function word ("no", "yes" as opposed to "not sure").
     let isSingleContentWord: Bool
+    /// It says "not" or "never" itself ("can not get my words out", "did not know where i was").
+    var holdsNegation: Bool { words.contains { $0 == "not" || $0 == "never" } }
+    /// It means symptoms and nothing else: no cue, intent, topic, side or place.
+    var isSymptomsOnly: Bool { meanings.allSatisfy { if case .finding(let finding) = $0 { finding.kind == .symptom } else { false } } }
     /// The concepts the phrase stands for (its own, and each of its words'), as bits.
     let concepts: ConceptSet
 
@@ -77,7 +81,8 @@ final class Phrase: Sendable {
 struct Pattern: Sendable {
     /// Every one of these concepts must be in the clause, within `window` items of each other.
     let required: ConceptSet
-    /// None of these may be in the clause ("than before" is no comparison with the other leg).
+    /// None of these may stand within `window` items of the pattern's concepts, in its clause
+    /// ("than before" is no comparison with the other leg).
     let excluded: ConceptSet
     let findings: [Finding]
     /// Findings it says are not there ("not side:right": "the right one is fine").
@@ -191,6 +196,7 @@ struct LexiconFile: Decodable {
     var cues: [String: [String]]
     var findingTopics: [String: String]
     var standIns: [String: [String]]?
+    var inserts: [String]?
     var concepts: [String: [String]]?
     var patterns: [PatternEntry]?
 
@@ -203,7 +209,7 @@ struct LexiconFile: Decodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case version, contractions, numbers, units, keep, findings, combinations, intents, topics, cues, concepts, patterns
+        case version, contractions, numbers, units, keep, findings, combinations, intents, topics, cues, concepts, patterns, inserts
         case findingTopics = "finding_topics"
         case standIns = "stand_ins"
     }
@@ -306,6 +312,12 @@ private struct LexiconBuilder {
             patterns.append(Pattern(required: required, excluded: excluded, findings: findings, denies: denies,
                                     acrossClauses: within == "sentence"))
         }
+        for word in raw.inserts ?? [] where word.contains(" ") || word != word.lowercased() || ["not", "no", "never", "without"].contains(word) {
+            report(root["inserts"], entry: "inserts", "'\(word)' must be one lowercase word, and not a negation")
+        }
+        for word in raw.inserts ?? [] where wordConcepts[word] != nil {
+            report(root["inserts"], entry: "inserts", "'\(word)' is a concept's word: a phrase would swallow it")
+        }
         var standIns: [String: String] = [:]
         for (target, words) in raw.standIns ?? [:] {
             for word in words {
@@ -358,7 +370,7 @@ private struct LexiconBuilder {
         var table = WordTable()
         let contractionWords = raw.contractions.sorted { $0.key < $1.key }.flatMap { [$0.key] + $0.value }  // the same numbers on every run
         for word in vocabulary.sorted() + keep.sorted() + contractionWords + Reading.functionWords.sorted() + clauseWords.sorted()
-            + questionWords.sorted() + fillerWords.sorted() + standIns.keys.sorted() + standIns.values.sorted() {
+            + questionWords.sorted() + fillerWords.sorted() + standIns.keys.sorted() + standIns.values.sorted() + (raw.inserts ?? []) {
             _ = table.add(word)
         }
         // A concept word marks the other forms of it the table holds: "droop" marks "drooping"
@@ -407,6 +419,7 @@ private struct LexiconBuilder {
         for word in clauseWords { table[table.id(word)].startsClause = true }
         for word in questionWords { table[table.id(word)].isQuestionWord = true }
         for word in fillerWords { table[table.id(word)].isFillerWord = true }
+        for word in raw.inserts ?? [] { table[table.id(word)].isInsert = true }
         for (word, parts) in raw.contractions {
             table[table.id(word)].expansion = parts.map { Token(text: $0, kind: .word, id: table.id($0)) }
         }

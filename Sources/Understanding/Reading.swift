@@ -37,11 +37,17 @@ struct Reading {
     var hypothetical = Findings()
     /// What the clause being read has recorded as present, in case it turns out to be the past.
     private var clauseRecorded: [Finding] = []
+    /// What the clause before it recorded: a clause that is only a time long past ("I blacked
+    /// out once after a tackle, 20 years ago") dates the one before it.
+    private var previousClauseRecorded: [Finding] = []
     /// The same for the sentence, in case it ends by saying it is over ("healed up fine now").
     private var sentenceRecorded: [Finding] = []
 
     /// After "can't": what follows goes on ("can't stop being sick", "couldn't help shaking").
     static let goesOn: Set<String> = ["stop", "stopping", "help"]
+
+    /// Words that turn a sentence to something else: an "if" before them asks about its own clause.
+    static let turnWords: Set<String> = ["but", "however", "whereas", "anyway"]
 
     /// Words before a "not" that make it "cannot" rather than "no".
     static let modals: Set<String> = ["can", "could", "will", "would", "do", "does", "did", "has", "have", "had", "been"]
@@ -67,6 +73,8 @@ struct Reading {
         var previousWasNegation = false
         var sawMeaningful = false
         var inHypothetical = false
+        /// The hypothetical began with an "if" (not a question about anyone, nor "what if").
+        var hypotheticalFromIf = false
         let words = lexicon.words
         var clause = Clause(), sentence = Clause()
         let tracksConcepts = !lexicon.patterns.isEmpty
@@ -141,7 +149,10 @@ struct Reading {
                 var end = items.count, isQuestion = false
                 for position in index..<items.count {
                     if case .mark(let mark) = items[position], mark != "," && mark != ":" { end = position; isQuestion = isQuestion || mark == "?"; break }
-                    if let word = firstWord(position), word == "would" || word == "ever" { isQuestion = true }
+                    guard let word = firstWord(position) else { continue }
+                    if word == "would" || word == "ever" { isQuestion = true }
+                    // "... if it's the tablets, but I'd hit my head": the "if" ends at a turn.
+                    if position > index, Self.turnWords.contains(word) { end = position; break }
                 }
                 questionSentence = (end, isQuestion)
             }
@@ -168,7 +179,7 @@ struct Reading {
             if case .mark(let mark) = item, mark != "," && mark != ":" { sentenceStart = true }
             // "If ...?": a question about what would happen ("if my urine went dark, would that be
             // bad?"). "if" is a word of its own or, as the lexicon has it now, a clause phrase.
-            if !inHypothetical, Self.isIf(item), startsHypotheticalQuestion(index) { inHypothetical = true }
+            if !inHypothetical, Self.isIf(item), startsHypotheticalQuestion(index) { inHypothetical = true; hypotheticalFromIf = true }
             switch item {
             case .mark(let mark):
                 if mark != "," || previousWasNegation || startsClause(index + 1) { negating = false }
@@ -177,6 +188,7 @@ struct Reading {
                 if mark != "," && mark != ":" {
                     closeClause(&sentence, lexicon: lexicon, hypothetical: inHypothetical, sentence: true, historyFindings: historyFindings)
                     inHypothetical = false
+                    hypotheticalFromIf = false
                 }
 
             case .word(let token):
@@ -184,7 +196,7 @@ struct Reading {
                 previousWasNegation = false
                 addConcepts(words.concepts(token.id), at: index)
                 // "once years ago": "ago" left after an amount of time the quantity reader took otherwise.
-                if word == "ago", index > 0, case .quantity = items[index - 1] { clause.past = true }
+                if word == "ago", index > 0, case .quantity = items[index - 1] { clause.past = true; clause.longAgo = true }
                 if words.isFunctionWord(token.id) {
                     if (word == "and" || word == "or") && startsClause(index + 1) {
                         negating = false
@@ -204,7 +216,7 @@ struct Reading {
 
             case .quantity(let found, let yearsAgo):
                 // "20 years ago": the clause is the long past.
-                if yearsAgo { clause.past = true }
+                if yearsAgo { clause.past = true; clause.longAgo = true }
                 knownWords += 1
                 sawMeaningful = true
                 for finding in found { record(finding, negated: negating, hypothetical: inHypothetical) }
@@ -216,6 +228,12 @@ struct Reading {
                 if phrase.endsScope {
                     negating = false
                     closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical, historyFindings: historyFindings)
+                    // "I was going to ask if it could be the tablets, but then I blacked out": the
+                    // "if" asked about its own clause; what comes after "but" is told.
+                    if hypotheticalFromIf, let first = phrase.words.first, Self.turnWords.contains(first) {
+                        inHypothetical = false
+                        hypotheticalFromIf = false
+                    }
                 } else if newSubjectEndsNegation(index, startsClause: phrase.startsClause) {
                     negating = false
                 }
@@ -225,7 +243,11 @@ struct Reading {
                 for meaning in phrase.meanings {
                     switch meaning {
                     case .finding(let finding):
-                        record(finding, negated: negating, hypothetical: inHypothetical)
+                        // A phrase with its own "not" ("can not get my words out") is a statement
+                        // of its own: a negation already used before it does not turn it round
+                        // ("she doesn't drink, can't get her words out").
+                        let ownNegation = negating && negationUsed && phrase.holdsNegation
+                        record(finding, negated: negating && !ownNegation, hypothetical: inHypothetical)
                         if negating { negationUsed = true }
                     case .intent(let intent):
                         // "I have" or "it is" is a yes when it ends its clause; "I have cramps a
@@ -347,9 +369,11 @@ struct Reading {
         /// Concepts seen only while a negation held ("her face is not drooping").
         var negatedBits: ConceptSet = 0
         var plainBits: ConceptSet = 0
-        var seen: [(bits: ConceptSet, at: Int)] = []
+        var seen: [(bits: ConceptSet, at: Int, negated: Bool)] = []
         /// The clause speaks of the past ("years ago", "as a teenager"): its warning signs are history.
         var past = false
+        /// It is past because it says how long ago ("20 years ago"), not by a phrase ("used to").
+        var longAgo = false
         /// Where a resolution was said ("healed up fine now"): a pattern of the sentence all
         /// before it is over too.
         var resolvedBefore = -1
@@ -371,7 +395,7 @@ struct Reading {
             bits |= concepts
             if negated { negatedBits |= concepts } else { plainBits |= concepts }
             if negated && inability { inabilityBits |= concepts }
-            seen.append((concepts, index))
+            seen.append((concepts, index, negated))
         }
 
         /// Whether the last place of every concept of `required` comes before `index`.
@@ -389,6 +413,11 @@ struct Reading {
         /// Whether every concept of `required` was seen within `window` items: the last place
         /// of each, which is as close as the clause allows when a concept comes more than once.
         func near(_ required: ConceptSet, window: Int) -> Bool {
+            span(required).map { $0.high - $0.low <= window } ?? false
+        }
+
+        /// The items between the last places of the concepts of `required`, if all were seen.
+        func span(_ required: ConceptSet) -> (low: Int, high: Int)? {
             var low = Int.max, high = Int.min, remaining = required
             for entry in seen.reversed() where entry.bits & remaining != 0 {
                 remaining &= ~entry.bits
@@ -396,7 +425,17 @@ struct Reading {
                 high = max(high, entry.at)
                 if remaining == 0 { break }
             }
-            return remaining == 0 && high - low <= window
+            return remaining == 0 ? (low, high) : nil
+        }
+
+        /// Whether a concept of `excluded` stands within `margin` items of the span of
+        /// `required`, and is said, not denied: an exception speaks of the pattern it stands
+        /// beside. In a long message with no full stops, "I thought ok whatever" at the start
+        /// does not make "my belly knotted" at the end normal; "it's not a cramp, it just won't
+        /// move" is no cramp.
+        func excludes(_ excluded: ConceptSet, near required: ConceptSet, margin: Int) -> Bool {
+            guard bits & excluded != 0, let (low, high) = span(required) else { return false }
+            return seen.contains { !$0.negated && $0.bits & excluded != 0 && $0.at >= low - margin && $0.at <= high + margin }
         }
     }
 
@@ -406,24 +445,37 @@ struct Reading {
                                       historyFindings: FindingSet) {
         defer {
             clause.reset()
-            if sentence { sentenceRecorded.removeAll(keepingCapacity: true) } else { clauseRecorded.removeAll(keepingCapacity: true) }
+            if sentence {
+                sentenceRecorded.removeAll(keepingCapacity: true)
+            } else {
+                swap(&previousClauseRecorded, &clauseRecorded)
+                clauseRecorded.removeAll(keepingCapacity: true)
+            }
         }
         if clause.past {
             for finding in clauseRecorded where historyFindings.contains(finding) { findings.present.remove(finding) }
+            // ", 20 years ago": a clause that says only when dates the clause before it.
+            if clause.longAgo && clauseRecorded.allSatisfy({ [.since, .frequency, .duration].contains($0.kind) }) {
+                for finding in previousClauseRecorded where historyFindings.contains(finding) { findings.present.remove(finding) }
+            }
+            // A past clause dates nothing after it.
+            clauseRecorded.removeAll(keepingCapacity: true)
             return
         }
         guard clause.bits & lexicon.patternConcepts != 0 else { return }
         for pattern in lexicon.patterns
         where pattern.acrossClauses == sentence
-            && clause.bits & pattern.required == pattern.required && clause.bits & pattern.excluded == 0
+            && clause.bits & pattern.required == pattern.required
             && clause.near(pattern.required, window: sentence ? Pattern.sentenceWindow : Pattern.window)
+            && !clause.excludes(pattern.excluded, near: pattern.required, margin: Pattern.window)
             && !clause.allBefore(clause.resolvedBefore, pattern.required) {
             // "can't move my leg": under a negation of inability, a pattern of `unable` holds.
             let negatedBits = pattern.required & lexicon.unableConcept != 0 ? clause.negatedBits & ~clause.inabilityBits : clause.negatedBits
             let negated = pattern.required & negatedBits & ~clause.plainBits != 0
             // A negated pattern does not take back what the clause says outright: in "I pooed myself
             // without feeling it" the negation is of the feeling, not of the accident.
-            for finding in pattern.findings where !(negated && clauseRecorded.contains(finding)) {
+            let told = sentence ? sentenceRecorded : clauseRecorded
+            for finding in pattern.findings where !(negated && told.contains(finding)) {
                 record(finding, negated: negated, hypothetical: hypothetical)
             }
             for finding in pattern.denies where !hypothetical { record(finding, negated: true) }

@@ -20,6 +20,8 @@ struct WordTable: Sendable {
         var startsClause = false
         var isQuestionWord = false
         var isFillerWord = false
+        /// May stand inside a phrase without breaking it ("really" in "can't really feel").
+        var isInsert = false
         /// The lexicon's concepts the word belongs to, as bits (`Pattern`).
         var concepts: ConceptSet = 0
         /// The word read as another in phrases ("her" as "my": "her face is drooping" matches
@@ -80,6 +82,7 @@ struct WordTable: Sendable {
     func startsClause(_ id: Int32) -> Bool { id >= 0 && info[Int(id)].startsClause }
     func isQuestionWord(_ id: Int32) -> Bool { id >= 0 && info[Int(id)].isQuestionWord }
     func isFillerWord(_ id: Int32) -> Bool { id >= 0 && info[Int(id)].isFillerWord }
+    func isInsert(_ id: Int32) -> Bool { id >= 0 && info[Int(id)].isInsert }
     func concepts(_ id: Int32) -> ConceptSet { id >= 0 ? info[Int(id)].concepts : 0 }
     func matchAs(_ id: Int32) -> Int32 { id >= 0 ? info[Int(id)].matchAs : Self.unknown }
 
