@@ -51,11 +51,14 @@ let package = Package(
         .systemLibrary(name: "CEpoll"),
         // The terminal front end: the readline REPL, wrapping and colour, over Conversation.
         .target(name: "Terminal", dependencies: ["CReadline", "Conversation", "Knowledge", "Storage"]),
+        // The daemon's wire format without the network: splitting a byte stream into lines and
+        // reading a client's JSON line. No dependencies, so that it can be fuzzed on its own.
+        .target(name: "WireFormat"),
         // The Unix-socket daemon for chat bridges: framing, JSON Lines, routing by session id.
         .target(
             name: "SocketServer",
             dependencies: [
-                "Conversation", "Knowledge", "Understanding", "Storage",
+                "Conversation", "Knowledge", "Understanding", "Storage", "WireFormat",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -81,13 +84,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // libFuzzer entry points for the interpreter, the wire format and the loaders: built only
+        // by scripts/fuzz, with the fuzzer sanitizer, in a scratch folder of its own.
+        .target(name: "Fuzzing", dependencies: ["Knowledge", "Understanding", "WireFormat"]),
         // What several test targets share (a seeded random generator, running the built charley).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "KnowledgeTests", dependencies: ["Knowledge", "TestSupport"]),
         .testTarget(name: "UnderstandingTests", dependencies: ["Understanding", "Knowledge", "TestSupport"],
                     resources: [.copy("Corpus")]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "charley", "TestSupport"], exclude: ["Scripts"]),
-        .testTarget(name: "SocketServerTests", dependencies: ["SocketServer", "charley", "Conversation", "Knowledge", "Storage", "TestSupport",
+        .testTarget(name: "SocketServerTests", dependencies: ["SocketServer", "WireFormat", "charley", "Conversation", "Knowledge", "Storage", "TestSupport",
                                                              .product(name: "GRDB", package: "GRDB.swift"),
                                                              .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Conversation", "Knowledge", "DialogueTesting",

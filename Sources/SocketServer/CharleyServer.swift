@@ -6,6 +6,7 @@ import NIOCore
 import NIOPosix
 import ServiceLifecycle
 import NIOConcurrencyHelpers
+import WireFormat
 
 /// The daemon's settings, each with a command-line flag.
 public struct ServerConfiguration: Sendable {

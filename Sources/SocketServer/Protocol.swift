@@ -2,16 +2,12 @@ import Conversation
 import Foundation
 import Knowledge
 import Understanding
+import WireFormat
 
 /// The protocol's version, reported by `hello`.
 public let protocolVersion = 1
 
 /// What a client sends: one JSON object per line.
-struct ClientMessage: Decodable {
-    var session: String?
-    var text: String?
-    var type: String?
-}
 
 /// The error codes of docs/PROTOCOL.md.
 public enum ErrorCode: String, Sendable, Codable {

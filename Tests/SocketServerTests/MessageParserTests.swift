@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import SocketServer
+import WireFormat
 
 @Suite("Reading a client's line")
 struct MessageParserTests {

@@ -1,10 +1,23 @@
+/// A client's message: the members of its line that Charley reads.
+public struct ClientMessage: Decodable, Sendable, Equatable {
+    public var session: String?
+    public var text: String?
+    public var type: String?
+
+    public init(session: String? = nil, text: String? = nil, type: String? = nil) {
+        self.session = session
+        self.text = text
+        self.type = type
+    }
+}
+
 /// Reads a client's line: one JSON object whose `session`, `text` and `type` members are
 /// strings (or null), any other members being any JSON value, skipped. Standard JSON, plus one
 /// leniency Foundation's parsers also allow: a comma before a closing brace or bracket. Written for this one
 /// shape because Foundation's `JSONDecoder` cost more than the whole transport of a message;
 /// tests hold it to `JSONSerialization`'s verdict on valid and broken input.
-struct MessageParser {
-    enum Failure: Error { case invalid }
+public struct MessageParser {
+    public enum Failure: Error { case invalid }
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
@@ -12,7 +25,7 @@ struct MessageParser {
     private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     /// The message, or `.invalid` when the line is not such an object (or not UTF-8).
-    static func parse(_ line: [UInt8]) throws(Failure) -> ClientMessage {
+    public static func parse(_ line: [UInt8]) throws(Failure) -> ClientMessage {
         let result: Result<ClientMessage, Failure> = line.withUnsafeBufferPointer { buffer in
             var parser = MessageParser(buffer)
             return Result { () throws(Failure) in try parser.message() }
