@@ -53,12 +53,13 @@ struct LineSplitterTests {
     @Test("a line sent a byte at a time is searched once: the work is linear")
     func linear() {
         // Counts the bytes the splitter looks at by handing it a collection that counts.
-        struct Counting: Collection {
+        struct Counting: RandomAccessCollection {
             let bytes: [UInt8]
             let looked: Box
             var startIndex: Int { 0 }
             var endIndex: Int { bytes.count }
             func index(after i: Int) -> Int { i + 1 }
+            func index(before i: Int) -> Int { i - 1 }
             subscript(i: Int) -> UInt8 { looked.count += 1; return bytes[i] }
         }
         final class Box { var count = 0 }
