@@ -211,8 +211,11 @@ struct Turn {
         let rules = matchingRules(state.findings)
         guard let level = rules.map(\.level).max(), level >= .seeDoctor else { return }
         state.raise(to: level)
-        lines.append("From what you've told me so far: " + Self.triageAdvice(level, rules: rules, text: conversation.assessmentText)
-            + " A few more questions will show what may be behind it.")
+        // What each rule says to do, and when to go sooner ("call emergency services if ..."),
+        // now rather than only in the assessment: the person may stop here.
+        let messages = rules.filter { $0.level == level }.map(\.message)
+        lines.append("From what you've told me so far: \(Self.levelWords[level] ?? level.rawValue)\(Self.reasons(level, rules: rules, text: conversation.assessmentText)). "
+            + messages.joined(separator: " ") + " A few more questions will show what may be behind it.")
     }
 
     /// A question about what to do now: relief, treatment, or whether to see a doctor.
@@ -499,12 +502,7 @@ struct Turn {
     /// The level and what to do ("see a doctor. Please book ..."); the reasons named are the
     /// titles of the rules at `level`.
     static func triageAdvice(_ level: TriageLevel, rules: [TriageRule], text: AssessmentText) -> String {
-        var why = ""
-        for rule in rules where rule.level == level {
-            why += why.isEmpty ? " (" : "; "
-            why += text.ruleTitle[rule.id] ?? rule.title.lowercased()
-        }
-        if !why.isEmpty { why += ")" }
+        let why = reasons(level, rules: rules, text: text)
         switch level {
         case .selfCare:
             return "self-care. This sounds like the common kind of cramp you can usually manage yourself; if you are unsure or it changes, check with a doctor or pharmacist."
@@ -515,6 +513,14 @@ struct Turn {
         case .emergency:
             return "emergency. Call emergency services now\(why)."
         }
+    }
+
+    static let levelWords: [TriageLevel: String] = [.selfCare: "self-care", .seeDoctor: "see a doctor", .urgent: "urgent", .emergency: "emergency"]
+
+    /// " (fainting; frequent cramps)": the titles of the rules at `level`, or nothing.
+    static func reasons(_ level: TriageLevel, rules: [TriageRule], text: AssessmentText) -> String {
+        let titles = rules.filter { $0.level == level }.map { text.ruleTitle[$0.id] ?? $0.title.lowercased() }
+        return titles.isEmpty ? "" : " (" + titles.joined(separator: "; ") + ")"
     }
 
     private func sources(_ ids: [String]) -> String { conversation.assessmentText.sources(ids) }
