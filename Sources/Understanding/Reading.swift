@@ -35,13 +35,20 @@ struct Reading {
 
     /// Findings said inside a hypothetical ("what if my ankle gets puffy?"): asked about, not told.
     var hypothetical = Findings()
-    /// What the clause being read has recorded as present, in case it turns out to be the past.
+    /// What the clause being read, and the sentence, have recorded as present (a negated
+    /// pattern does not take it back).
     private var clauseRecorded: [Finding] = []
-    /// What the clause before it recorded: a clause that is only a time long past ("I blacked
-    /// out once after a tackle, 20 years ago") dates the one before it.
-    private var previousClauseRecorded: [Finding] = []
-    /// The same for the sentence, in case it ends by saying it is over ("healed up fine now").
     private var sentenceRecorded: [Finding] = []
+
+    /// The findings that matter only for warning signs (`read`'s `historyFindings`), and those
+    /// told so far in the clause being read, in the clause before it and in the rest of the
+    /// sentence: held back until the sentence ends, because a clause of the long past ("... 20
+    /// years ago"), or a resolution ("it's healed up fine now"), may yet make them history. Only
+    /// what is held is dropped, so a sign told outright in another sentence stays.
+    private var history = FindingSet([])
+    private var heldClause: [Finding] = []
+    private var heldPrevious: [Finding] = []
+    private var heldSentence: [Finding] = []
 
     /// After "can't": what follows goes on ("can't stop being sick", "couldn't help shaking").
     static let goesOn: Set<String> = ["stop", "stopping", "help"]
@@ -66,6 +73,7 @@ struct Reading {
     /// `historyFindings`: the findings that matter only for warning signs, which a clause about
     /// the long past, and a sentence before a resolution ("it's healed up fine now"), do not keep.
     mutating func read(_ items: [Interpreter.Item], lexicon: Lexicon, historyFindings: FindingSet = FindingSet([])) {
+        history = historyFindings
         var negating = false
         var scope = 0
         /// The negation has applied to something (a finding, or a word it used up).
@@ -184,9 +192,9 @@ struct Reading {
             case .mark(let mark):
                 if mark != "," || previousWasNegation || startsClause(index + 1) { negating = false }
                 previousWasNegation = false
-                closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical, historyFindings: historyFindings)
+                closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical)
                 if mark != "," && mark != ":" {
-                    closeClause(&sentence, lexicon: lexicon, hypothetical: inHypothetical, sentence: true, historyFindings: historyFindings)
+                    closeClause(&sentence, lexicon: lexicon, hypothetical: inHypothetical, sentence: true)
                     inHypothetical = false
                     hypotheticalFromIf = false
                 }
@@ -200,7 +208,7 @@ struct Reading {
                 if words.isFunctionWord(token.id) {
                     if (word == "and" || word == "or") && startsClause(index + 1) {
                         negating = false
-                        closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical, historyFindings: historyFindings)
+                        closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical)
                     } else if newSubjectEndsNegation(index, startsClause: words.startsClause(token.id)) {
                         negating = false
                     }
@@ -208,6 +216,7 @@ struct Reading {
                 }
                 unknownWords += 1
                 sawMeaningful = true
+                if word != "ago" { clause.tellsMore = true }
                 if negating {
                     negationUsed = true
                     scope -= 1
@@ -225,9 +234,10 @@ struct Reading {
 
             case .phrase(let phrase):
                 knownWords += phrase.words.count
+                if phrase.meanings != [.cue(.past)] { clause.tellsMore = true }
                 if phrase.endsScope {
                     negating = false
-                    closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical, historyFindings: historyFindings)
+                    closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical)
                     // "I was going to ask if it could be the tablets, but then I blacked out": the
                     // "if" asked about its own clause; what comes after "but" is told.
                     if hypotheticalFromIf, let first = phrase.words.first, Self.turnWords.contains(first) {
@@ -271,7 +281,9 @@ struct Reading {
                         case .past: clause.past = true
                         case .resolved:
                             // "I grazed my knee, it's healed up fine now": what the sentence told so far is over.
-                            for finding in sentenceRecorded where historyFindings.contains(finding) { findings.present.remove(finding) }
+                            heldSentence.removeAll(keepingCapacity: true)
+                            heldPrevious.removeAll(keepingCapacity: true)
+                            heldClause.removeAll(keepingCapacity: true)
                             sentence.resolvedBefore = index
                         default: break
                         }
@@ -302,8 +314,8 @@ struct Reading {
                 if !isFiller { sawMeaningful = true }
             }
         }
-        closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical, historyFindings: historyFindings)
-        closeClause(&sentence, lexicon: lexicon, hypothetical: inHypothetical, sentence: true, historyFindings: historyFindings)
+        closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical)
+        closeClause(&sentence, lexicon: lexicon, hypothetical: inHypothetical, sentence: true)
     }
 
     /// Words that put a person in a sentence: it is about someone, not a general question.
@@ -374,6 +386,8 @@ struct Reading {
         var past = false
         /// It is past because it says how long ago ("20 years ago"), not by a phrase ("used to").
         var longAgo = false
+        /// It says something besides an amount of time and "ago".
+        var tellsMore = false
         /// Where a resolution was said ("healed up fine now"): a pattern of the sentence all
         /// before it is over too.
         var resolvedBefore = -1
@@ -441,25 +455,29 @@ struct Reading {
 
     /// At the end of a clause (or, for patterns that may cross clauses, of a sentence): the
     /// findings of the patterns it holds. A clause of the past keeps none of its warning signs.
-    private mutating func closeClause(_ clause: inout Clause, lexicon: Lexicon, hypothetical: Bool, sentence: Bool = false,
-                                      historyFindings: FindingSet) {
+    private mutating func closeClause(_ clause: inout Clause, lexicon: Lexicon, hypothetical: Bool, sentence: Bool = false) {
         defer {
             clause.reset()
             if sentence {
                 sentenceRecorded.removeAll(keepingCapacity: true)
+                // The sentence is over: what it held is told.
+                for held in [heldSentence, heldPrevious, heldClause] {
+                    for finding in held { findings.absent.remove(finding); findings.present.insert(finding) }
+                }
+                heldSentence.removeAll(keepingCapacity: true)
+                heldPrevious.removeAll(keepingCapacity: true)
+                heldClause.removeAll(keepingCapacity: true)
             } else {
-                swap(&previousClauseRecorded, &clauseRecorded)
                 clauseRecorded.removeAll(keepingCapacity: true)
+                heldSentence.append(contentsOf: heldPrevious)
+                swap(&heldPrevious, &heldClause)
+                heldClause.removeAll(keepingCapacity: true)
             }
         }
         if clause.past {
-            for finding in clauseRecorded where historyFindings.contains(finding) { findings.present.remove(finding) }
+            heldClause.removeAll(keepingCapacity: true)
             // ", 20 years ago": a clause that says only when dates the clause before it.
-            if clause.longAgo && clauseRecorded.allSatisfy({ [.since, .frequency, .duration].contains($0.kind) }) {
-                for finding in previousClauseRecorded where historyFindings.contains(finding) { findings.present.remove(finding) }
-            }
-            // A past clause dates nothing after it.
-            clauseRecorded.removeAll(keepingCapacity: true)
+            if clause.longAgo && !clause.tellsMore { heldPrevious.removeAll(keepingCapacity: true) }
             return
         }
         guard clause.bits & lexicon.patternConcepts != 0 else { return }
@@ -499,9 +517,18 @@ struct Reading {
         if negated {
             findings.present.remove(finding)
             findings.absent.insert(finding)
+            if history.contains(finding) {
+                heldClause.removeAll { $0 == finding }
+                heldPrevious.removeAll { $0 == finding }
+                heldSentence.removeAll { $0 == finding }
+            }
         } else {
-            findings.absent.remove(finding)
-            findings.present.insert(finding)
+            if history.contains(finding) {
+                heldClause.append(finding)
+            } else {
+                findings.absent.remove(finding)
+                findings.present.insert(finding)
+            }
             clauseRecorded.append(finding)
             sentenceRecorded.append(finding)
         }

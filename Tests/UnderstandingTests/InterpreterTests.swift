@@ -238,6 +238,14 @@ struct InterpreterTests {
         #expect(read("my cut healed up but now my jaw is stiff").redFlags.contains("tetanus_risk"))
         // A finding an ordinary rule needs too stays: an old swollen leg is still worth a doctor's look.
         #expect(present("my leg has been swollen for years, always has").contains("symptom:swelling"))
+        // ", 20 years ago" alone dates the clause before it, and only that one.
+        #expect(read("blacked out once after a tackle at rugby, 20 years ago. now my calves cramp").redFlags.isEmpty)
+        // The long past of another sentence, or of a clause with more to say, takes nothing back.
+        #expect(read("my face is drooping. my mum had a stroke 10 years ago").redFlags.contains("stroke_signs"))
+        #expect(read("my face is drooping, my mum had a stroke 10 years ago").redFlags.contains("stroke_signs"))
+        #expect(read("my calf is swollen red and hot. my dad had a clot 20 years ago").redFlags.contains("red_warm_leg"))
+        #expect(present("I fainted this morning. I also fainted as a teenager").contains("symptom:fainted"))
+        #expect(read("her face is drooping. it drooped once 10 years ago too").redFlags.contains("stroke_signs"))
     }
 
     @Test("nothing recognised is unrecognized with low confidence")
