@@ -41,7 +41,7 @@ public struct Interpreter: Sendable {
     }
 
     public func interpret(_ text: String) -> Understood {
-        var tokens = lexicon.tokenizer.tokens(text, words: lexicon.words)
+        var tokens = lexicon.tokenizer.tokens(text, words: lexicon.words, limit: Self.maximumTokens)
         if tokens.count > Self.maximumTokens { tokens.removeSubrange(Self.maximumTokens...) }
         let corrections = correctSpelling(&tokens)
         let items = scan(tokens)

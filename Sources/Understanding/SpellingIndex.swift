@@ -83,26 +83,33 @@ struct SpellingIndex: Sendable {
     }
 
     /// Hashes of the word and of every string made by deleting up to `edits` characters from it,
-    /// each once. ASCII words (nearly all) are cut as bytes, without a string per variant.
+    /// each once, cut from the word's bytes at its character boundaries without a string per
+    /// variant (a byte per character in ASCII words, which are nearly all).
     static func variantHashes(of word: String, edits: Int) -> [UInt64] {
-        guard word.utf8.allSatisfy({ $0 < 0x80 }) else {
-            return Array(Set(characterVariants(of: word, edits: edits).map { FNV1a.hash($0.utf8) }))
-        }
         let bytes = Array(word.utf8)
-        let count = bytes.count
+        // Where each character starts in `bytes`, and the end.
+        var bounds: [Int]
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            bounds = Array(0...bytes.count)
+        } else {
+            bounds = [0]
+            for character in word { bounds.append(bounds[bounds.count - 1] + character.utf8.count) }
+        }
+        let count = bounds.count - 1
+        func hash(deleting first: Int, _ second: Int) -> UInt64 {
+            var hash = FNV1a()
+            for character in 0..<count where character != first && character != second {
+                for index in bounds[character]..<bounds[character + 1] { hash.add(bytes[index]) }
+            }
+            return hash.value
+        }
         var result: [UInt64] = []
         result.reserveCapacity(1 + count + (edits >= 2 ? count * (count - 1) / 2 : 0))
-        // Deleting nothing, one position, or two (first < second).
+        // Deleting nothing, one character, or two (first < second).
         for first in -1..<count {
-            var hash = FNV1a()
-            for index in 0..<count where index != first { hash.add(bytes[index]) }
-            result.append(hash.value)
+            result.append(hash(deleting: first, -1))
             if edits >= 2 && first >= 0 {
-                for second in (first + 1)..<count {
-                    var pair = FNV1a()
-                    for index in 0..<count where index != first && index != second { pair.add(bytes[index]) }
-                    result.append(pair.value)
-                }
+                for second in (first + 1)..<count { result.append(hash(deleting: first, second)) }
             }
         }
         result.sort()
@@ -112,25 +119,6 @@ struct SpellingIndex: Sendable {
             unique += 1
         }
         result.removeSubrange(unique...)
-        return result
-    }
-
-    private static func characterVariants(of word: String, edits: Int) -> Set<String> {
-        var result: Set<String> = [word]
-        var frontier: Set<String> = [word]
-        for _ in 0..<edits {
-            var next = Set<String>()
-            for item in frontier where item.count > 1 {
-                let characters = Array(item)
-                for index in characters.indices {
-                    var copy = characters
-                    copy.remove(at: index)
-                    next.insert(String(copy))
-                }
-            }
-            result.formUnion(next)
-            frontier = next
-        }
         return result
     }
 }

@@ -41,11 +41,13 @@ struct Tokenizer: Sendable {
     /// The tokens of `text`. With the lexicon's `words`, each word gets its number there (one
     /// lookup, which also finds its expansion when it is a contraction); without them (while
     /// the lexicon itself is being built) words get none.
-    func tokens(_ text: String, words table: WordTable? = nil) -> [Token] {
-        var reader = Reader(contractions: contractions, table: table, capacity: text.utf8.count / 4 + 1)
+    /// Reading stops once there are more than `limit` tokens (the matcher reads no more), so
+    /// the text after them costs nothing.
+    func tokens(_ text: String, words table: WordTable? = nil, limit: Int = .max) -> [Token] {
+        var reader = Reader(contractions: contractions, table: table, capacity: min(text.utf8.count / 4, limit) + 1)
         let scalars = text.unicodeScalars
         var index = scalars.startIndex
-        while index < scalars.endIndex {
+        while index < scalars.endIndex && reader.tokens.count <= limit {
             let scalar = scalars[index]
             index = scalars.index(after: index)
             switch scalar {
@@ -89,8 +91,13 @@ struct Tokenizer: Sendable {
                 reader.flushWord()
             default:
                 if scalar.value >= 0x80 && scalar.properties.isAlphabetic {
-                    // Letters beyond ASCII (é, ü, ...) are kept, lower-cased.
-                    reader.word.append(contentsOf: String(scalar).lowercased().utf8)
+                    // Letters beyond ASCII (é, ü, ...) are kept, lower-cased; only a capital
+                    // needs a string to lower-case it.
+                    if scalar.properties.changesWhenLowercased {
+                        reader.word.append(contentsOf: scalar.properties.lowercaseMapping.utf8)
+                    } else {
+                        UTF8.encode(scalar) { reader.word.append($0) }
+                    }
                     reader.hasLetter = true
                     reader.isASCII = false
                 } else {
