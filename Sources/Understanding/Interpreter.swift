@@ -62,7 +62,9 @@ public struct Interpreter: Sendable {
                 tokens[index].id = standIn
                 continue
             }
-            if lexicon.words.skipsCorrection(tokens[index].id) { continue }
+            // A word of another script (or of every Unicode plane) is no lexicon word, form or
+            // misspelling: nothing to look up.
+            if lexicon.words.skipsCorrection(tokens[index].id) || lexicon.spelling.isForeign(word) { continue }
             let isCommon = word.utf8.count >= SpellingIndex.minimumLength && lexicon.commonWords.contains(word)
             // Another form of a lexicon word: "sagging", "droops", "puffier" (before any
             // spelling correction, which would make "sagged" into some other word).

@@ -23,6 +23,10 @@ struct SpellingIndex: Sendable {
     /// cost O(n^3) to hash (n^2/2 variants of n bytes), and a pasted word of 4,000 letters took
     /// 42 s. This bound makes a lookup O(1) in the length of the input.
     private var longest = 0
+    /// The letters beyond ASCII the candidates use. Each letter of a word outside them costs an
+    /// edit, so a word with more such letters than two edits can be no candidate's misspelling
+    /// and is never looked up (a message in another script, or of every Unicode plane).
+    private var otherLetters: Set<Unicode.Scalar> = []
 
     static let minimumLength = 5
 
@@ -35,6 +39,7 @@ struct SpellingIndex: Sendable {
             let owner = Int32(candidates.count)
             candidates.append(word)
             longest = max(longest, word.count)
+            otherLetters.formUnion(word.unicodeScalars.filter { !$0.isASCII })
             for hash in Self.variantHashes(of: word, edits: Self.allowedEdits(word.count)) { pairs.append((hash, owner)) }
         }
         pairs.sort { ($0.hash, $0.owner) < ($1.hash, $1.owner) }
@@ -53,10 +58,22 @@ struct SpellingIndex: Sendable {
 
     func contains(_ word: String) -> Bool { words.contains(word) }
 
+    /// Whether the word has more letters that no lexicon word uses than two edits could
+    /// mend: then it is no lexicon word, no form of one and no misspelling of one.
+    func isForeign(_ word: String) -> Bool {
+        guard !Words.isASCII(word) else { return false }
+        var outside = 0
+        for scalar in word.unicodeScalars where !scalar.isASCII && !otherLetters.contains(scalar) {
+            outside += 1
+            if outside > 2 { return true }
+        }
+        return false
+    }
+
     /// The closest lexicon word, or nil when none is close enough.
     func correction(for word: String) -> String? {
         // The length in bytes first: never count the characters of a long word.
-        guard word.utf8.count <= 4 * (longest + 2) else { return nil }
+        guard word.utf8.count <= 4 * (longest + 2), !isForeign(word) else { return nil }
         let length = word.count
         guard length >= Self.minimumLength, length <= longest + 2, Words.isAllLetters(word) else { return nil }
         let edits = Self.allowedEdits(length)
