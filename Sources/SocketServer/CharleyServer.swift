@@ -17,6 +17,16 @@ public struct ServerConfiguration: Sendable {
     public var maximumSessions = 100_000
     public var idleExpiry: Duration = .seconds(24 * 3600)
     public var maximumConnections = 1024
+    /// How long a connection may hold a line it has started and not finished (`--line-timeout`):
+    /// then it gets an error and is closed. A connection that is only quiet is left open.
+    public var lineTimeout: Duration = .seconds(60)
+    /// How long a client may leave its replies unread while more wait (`--write-timeout`):
+    /// then it is closed.
+    public var writeTimeout: Duration = .seconds(60)
+    /// How long a connection's lines are handled before the others on its event loop get their
+    /// turn (a message costs at most about a millisecond, so one connection sending expensive
+    /// messages flat out delays the others by about this much).
+    public var timeSlice: Duration = .microseconds(200)
     /// Keep what people wrote and the replies in the store (off by default: the store keeps the
     /// structured state only).
     public var keepTranscripts = false
@@ -94,6 +104,7 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
                         return true
                     }
                     channel.closeFuture.whenComplete { _ in connections.withLockedValue { $0[ObjectIdentifier(channel)] = nil } }
+                    try channel.pipeline.syncOperations.addHandler(UnfinishedLineWatch(timeout: self.configuration.lineTimeout))
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFramer(maximumLength: maximumLine)))
                     try channel.pipeline.syncOperations.addHandler(ConnectionHandler(server: self, admitted: admitted))
                 }
@@ -274,6 +285,16 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var next = 0
     private var reading = false
 
+    /// Lines read and not yet handled: a connection handles lines for at most the server's
+    /// `timeSlice`, then the rest wait here while its event loop serves the other connections,
+    /// and it reads no more until they are done.
+    private var queued = CircularBuffer<Frame>()
+    /// When the running slice began (uptime nanoseconds); 0 when none is running.
+    private var sliceStart: UInt64 = 0
+    private var resumeScheduled = false
+    /// The client is not reading its replies: when it will be closed unless it does.
+    private var writeDeadline: Scheduled<Void>?
+
     init(server: CharleyServer, admitted: Bool) {
         self.server = server
         self.admitted = admitted
@@ -303,31 +324,106 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard admitted else { return }
+        let frame = unwrapInboundIn(data)
+        if !queued.isEmpty || resumeScheduled || sliceUsedUp() {
+            queued.append(frame)
+            return
+        }
+        reading = true
+        handle(frame, context: context)
+        reading = false
+    }
+
+    private func handle(_ frame: Frame, context: ChannelHandlerContext) {
         let line = next
         next += 1
         waiting.append(nil)
-        reading = true
         let loop = context.eventLoop
         let bound = NIOLoopBound((self, context), eventLoop: loop)
-        server.handle(unwrapInboundIn(data), on: loop) { reply in
+        server.handle(frame, on: loop) { reply in
             if loop.inEventLoop {
                 bound.value.0.ready(line, reply, context: bound.value.1)
             } else {
                 loop.execute { bound.value.0.ready(line, reply, context: bound.value.1) }
             }
         }
-        reading = false
+    }
+
+    /// Whether the running slice is over; starts one when none is running.
+    private func sliceUsedUp() -> Bool {
+        let now = DispatchTime.now().uptimeNanoseconds
+        if sliceStart == 0 {
+            sliceStart = now
+            return false
+        }
+        return now - sliceStart >= UInt64(server.configuration.timeSlice.nanoseconds)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
         context.flush()
+        if queued.isEmpty {
+            sliceStart = 0
+        } else {
+            scheduleResume(context)
+        }
+        updateReading(context)
+    }
+
+    /// The rest of the queued lines, after the event loop has served the others: a task due a
+    /// little later, since NIO runs the tasks due now before it looks at any socket again.
+    private func scheduleResume(_ context: ChannelHandlerContext) {
+        guard !resumeScheduled else { return }
+        resumeScheduled = true
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        context.eventLoop.scheduleTask(in: .microseconds(20)) { bound.value.0.resume(bound.value.1) }
+    }
+
+    private func resume(_ context: ChannelHandlerContext) {
+        resumeScheduled = false
+        guard context.channel.isActive else { return }
+        sliceStart = 0
+        reading = true
+        // At least one line each time, so a connection always gets on.
+        repeat {
+            handle(queued.removeFirst(), context: context)
+        } while !queued.isEmpty && !sliceUsedUp()
+        reading = false
+        context.flush()
+        if queued.isEmpty { sliceStart = 0 } else { scheduleResume(context) }
+        updateReading(context)
+    }
+
+    /// Reads while the client takes its replies and no lines of it wait: so neither a client
+    /// that sends without reading nor one that sends faster than its share can make the daemon
+    /// buffer without bound.
+    private func updateReading(_ context: ChannelHandlerContext) {
+        let read = context.channel.isWritable && queued.isEmpty
+        context.channel.setOption(ChannelOptions.autoRead, value: read).whenFailure { _ in }
     }
 
     /// Backpressure: a client that sends without reading its replies is not read from until it
-    /// has taken what is waiting, so it cannot make the daemon buffer without bound.
+    /// has taken what is waiting, and is closed if it takes none for `writeTimeout`.
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        context.channel.setOption(ChannelOptions.autoRead, value: context.channel.isWritable).whenFailure { _ in }
+        updateReading(context)
+        if context.channel.isWritable {
+            writeDeadline?.cancel()
+            writeDeadline = nil
+        } else if writeDeadline == nil {
+            let channel = context.channel
+            let timeout = server.configuration.writeTimeout
+            server.logger.notice("a client is not reading its replies", metadata: ["timeout_s": "\(timeout.components.seconds)"])
+            writeDeadline = context.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
+                channel.close(promise: nil)
+            }
+        }
         context.fireChannelWritabilityChanged()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        writeDeadline?.cancel()
+        writeDeadline = nil
+        queued.removeAll()
+        context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -348,5 +444,56 @@ final class ConnectionHandler: ChannelInboundHandler {
         // Inside channelRead the flush comes with channelReadComplete; a reply that waited for
         // its commit is flushed now.
         if wrote && !reading { context.flush() }
+    }
+}
+
+/// Closes a connection that has started a line and not finished it within `timeout` (a client
+/// that hung mid-message, or one holding a connection open a byte at a time), with an error
+/// line first. A connection that is only quiet between lines is left open: bridges are.
+final class UnfinishedLineWatch: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    let timeout: Duration
+    /// When the unfinished line's first byte came; nil when the last byte read ended a line.
+    private var deadline: Scheduled<Void>?
+
+    init(timeout: Duration) { self.timeout = timeout }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let bytes = unwrapInboundIn(data).readableBytesView
+        let newline = UInt8(ascii: "\n")
+        // A line ended: the one that was waiting is finished. Bytes after the last newline
+        // start another, timed from now.
+        if bytes.lastIndex(of: newline) != nil {
+            deadline?.cancel()
+            deadline = nil
+        }
+        if deadline == nil, let last = bytes.last, last != newline {
+            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            let seconds = timeout.components.seconds
+            deadline = context.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
+                let context = bound.value
+                let refusal = CharleyServer.encode(ErrorReply(session: nil, .lineTimeout,
+                    "a line was started and not finished within \(seconds) s; the connection is closed"))
+                context.writeAndFlush(NIOAny(refusal)).whenComplete { _ in context.close(promise: nil) }
+            }
+        }
+        context.fireChannelRead(data)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        deadline?.cancel()
+        deadline = nil
+        context.fireChannelInactive()
+    }
+}
+
+extension Duration {
+    /// The whole duration in nanoseconds (NIO's TimeAmount wants them).
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

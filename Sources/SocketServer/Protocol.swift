@@ -18,6 +18,7 @@ public enum ErrorCode: String, Sendable, Codable {
     case unknownType = "unknown_type"
     case tooManySessions = "too_many_sessions"
     case tooManyConnections = "too_many_connections"
+    case lineTimeout = "line_timeout"
     case textTooLong = "text_too_long"
     case storeUnavailable = "store_unavailable"
 }

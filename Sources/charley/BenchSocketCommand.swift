@@ -34,6 +34,9 @@ struct BenchSocketCommand: ParsableCommand {
     @Option(help: "Messages in flight on each connection at once (at most SESSIONS, so each is a different session's).")
     var window = 1
 
+    @Option(help: "Also open this many hostile connections, each sending generated worst-case messages (charley bench adversarial) flat out and reading their replies, while the others are measured.")
+    var hostile = 0
+
     @Flag(help: "Poll without sleeping (busy-wait), so the client's own wake-up is not part of the round trip. Takes a whole core; for one connection's latency.")
     var spin = false
 
@@ -69,6 +72,9 @@ struct BenchSocketCommand: ParsableCommand {
                 throw ValidationError("\(error) (after \(load.count) connections)")
             }
         }
+        let flood = try Flood(socket: socket, connections: hostile)
+        defer { flood.stop() }
+        if hostile > 0 { usleep(200_000) }  // the flood under way before the measured load starts
         var latencies: [Double] = []
         latencies.reserveCapacity(connections * messages)
         var failures = 0
@@ -131,7 +137,8 @@ struct BenchSocketCommand: ParsableCommand {
         guard !latencies.isEmpty else { throw ValidationError("no replies: is the daemon running on \(socket)?") }
         latencies.sort()
         func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
-        print("socket: \(connections) connections x \(messages) messages (\(sessions) sessions each\(window > 1 ? ", \(window) in flight" : "")), \(failures) failed")
+        let hostileNote = hostile > 0 ? "; \(hostile) hostile connections sent \(flood.sent) worst-case messages meanwhile" : ""
+        print("socket: \(connections) connections x \(messages) messages (\(sessions) sessions each\(window > 1 ? ", \(window) in flight" : "")), \(failures) failed\(hostileNote)")
         print(String(format: "  %.0f messages/s; round trip p50 %.1f µs, p99 %.1f µs, max %.1f µs",
                      Double(latencies.count) / seconds, percentile(0.5), percentile(0.99), latencies.last!))
         // A run that lost replies is not a measurement (and fails CI's smoke run).
@@ -144,5 +151,47 @@ struct BenchSocketCommand: ParsableCommand {
         connection.sentAt.append(DispatchTime.now().uptimeNanoseconds)
         try? connection.client.send(bytes: line)
         connection.sent += 1
+    }
+}
+
+/// Hostile connections for `bench socket --hostile`: each sends the generated worst-case
+/// messages over and over, as fast as the daemon takes them, on a thread of its own, and a
+/// second thread reads and drops its replies.
+final class Flood: @unchecked Sendable {
+    private let clients: [SocketClient]
+    private let lock = NSLock()
+    private var stopping = false
+    private var count = 0
+
+    init(socket: String, connections: Int) throws {
+        clients = try (0..<connections).map { _ in try SocketClient(path: socket) }
+        let lines = AdversarialInput.all().enumerated().map { index, kind in
+            let text = String(data: try! JSONSerialization.data(withJSONObject: [kind.text]), encoding: .utf8)!.dropFirst().dropLast()
+            return Array(#"{"session":"hostile:\#(index)","text":\#(text)}"#.utf8) + [0x0a]
+        }
+        for connection in clients.indices {
+            Thread { [self] in
+                var index = 0
+                while !isStopping {
+                    guard (try? clients[connection].send(bytes: lines[index % lines.count])) != nil else { return }
+                    index += 1
+                    lock.withLock { count += 1 }
+                }
+            }.start()
+            Thread { [self] in
+                var buffer = [UInt8](repeating: 0, count: 65536)
+                while !isStopping && read(clients[connection].descriptor, &buffer, buffer.count) > 0 {}
+            }.start()
+        }
+    }
+
+    private var isStopping: Bool { lock.withLock { stopping } }
+
+    /// Worst-case messages sent so far.
+    var sent: Int { lock.withLock { count } }
+
+    func stop() {
+        lock.withLock { stopping = true }
+        for client in clients { shutdown(client.descriptor, Int32(SHUT_RDWR)) }
     }
 }

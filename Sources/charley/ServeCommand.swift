@@ -46,6 +46,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The most connections at once.")
     var maxConnections = 1024
 
+    @Option(help: "Close a connection that starts a line and does not finish it within this many seconds (it gets a line_timeout error first). A quiet connection between lines is left open.")
+    var lineTimeout = 60
+
+    @Option(help: "Close a connection that leaves its replies unread for this many seconds while more wait (it is not read from meanwhile).")
+    var writeTimeout = 60
+
+    @Option(help: "Microseconds a connection's lines are handled before the other connections get their turn.")
+    var timeSlice = 200
+
     @Option(help: .hidden)
     var testCommitDelayMs = 0
 
@@ -60,7 +69,8 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--socket-mode takes an octal mode such as 600 or 660")
         }
         if mode & 0o007 != 0 { throw ValidationError("--socket-mode must not give access to everyone (o+rwx); use a group") }
-        guard maxLineBytes >= 256, maxSessions >= 1, idleMinutes >= 1, maxConnections >= 1 else {
+        guard maxLineBytes >= 256, maxSessions >= 1, idleMinutes >= 1, maxConnections >= 1, lineTimeout >= 1, writeTimeout >= 1,
+              timeSlice >= 1 else {
             throw ValidationError("limits must be positive (and --max-line-bytes at least 256)")
         }
         let level = logLevel ?? ProcessInfo.processInfo.environment["CHARLEY_LOG_LEVEL"] ?? "info"
@@ -81,6 +91,9 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.maximumSessions = maxSessions
         configuration.idleExpiry = .seconds(idleMinutes * 60)
         configuration.maximumConnections = maxConnections
+        configuration.lineTimeout = .seconds(lineTimeout)
+        configuration.writeTimeout = .seconds(writeTimeout)
+        configuration.timeSlice = .microseconds(timeSlice)
         configuration.echo = echo
         configuration.keepTranscripts = keepTranscripts
         configuration.commitDelay = .milliseconds(testCommitDelayMs)

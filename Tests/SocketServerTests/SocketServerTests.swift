@@ -138,6 +138,44 @@ struct SocketServerTests {
         #expect(daemon.stop() == 0)
     }
 
+    @Test("a line started and not finished is closed after --line-timeout with an error; a quiet connection stays open")
+    func unfinishedLine() throws {
+        let daemon = try Daemon(["--line-timeout", "1", "--store", "memory"])
+        let stuck = try LineClient(path: daemon.socketPath)
+        let quiet = try LineClient(path: daemon.socketPath)
+        stuck.send(json: ["type": "ping"])
+        #expect(stuck.readJSON()?["type"] as? String == "pong")
+        stuck.send(Array(#"{"session":"a","te"#.utf8))
+        let error = stuck.readJSON(timeout: 5)?["error"] as? [String: Any]
+        #expect(error?["code"] as? String == "line_timeout")
+        #expect(stuck.readLine(timeout: 5) == nil, "closed after the error")
+        usleep(300_000)
+        quiet.send(json: ["type": "ping"])
+        #expect(quiet.readJSON()?["type"] as? String == "pong", "a connection quiet between lines is left open")
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test("a client that never reads its replies is closed after --write-timeout; the others are served")
+    func neverReads() throws {
+        let daemon = try Daemon(["--write-timeout", "1", "--store", "memory"])
+        let flooder = try LineClient(path: daemon.socketPath)
+        let sent = DispatchSemaphore(value: 0)
+        Thread {
+            for _ in 0..<20_000 { flooder.send(json: ["session": "f", "text": "what causes cramps?"]) }
+            sent.signal()
+        }.start()
+        usleep(3_000_000)
+        let other = try LineClient(path: daemon.socketPath)
+        other.send(json: ["session": "other", "text": "my calf cramps at night"])
+        #expect(other.readJSON(timeout: 5)?["session"] as? String == "other")
+        // Closed: what it can still read ends before the 20,000 replies, and its sending stops.
+        var received = 0
+        while flooder.readJSON(timeout: 5) != nil { received += 1 }
+        #expect(received < 20_000, "read \(received) replies")
+        #expect(sent.wait(timeout: .now() + 10) == .success, "its sends fail instead of blocking")
+        #expect(daemon.stop() == 0)
+    }
+
     @Test("200 connections at once, and a limit on connections")
     func manyConnections() throws {
         let daemon = try Daemon()
