@@ -214,7 +214,7 @@ struct Turn {
         // What each rule says to do, and when to go sooner ("call emergency services if ..."),
         // now rather than only in the assessment: the person may stop here.
         let messages = rules.filter { $0.level == level }.map(\.message)
-        lines.append("From what you've told me so far: \(Self.levelWords[level] ?? level.rawValue)\(Self.reasons(level, rules: rules, text: conversation.assessmentText)). "
+        lines.append("From what you've told me so far: \(Self.levelWords(level))\(Self.reasons(level, rules: rules, text: conversation.assessmentText)). "
             + messages.joined(separator: " ") + " A few more questions will show what may be behind it.")
     }
 
@@ -505,17 +505,25 @@ struct Turn {
         let why = reasons(level, rules: rules, text: text)
         switch level {
         case .selfCare:
-            return "self-care. This sounds like the common kind of cramp you can usually manage yourself; if you are unsure or it changes, check with a doctor or pharmacist."
+            return levelWords(level) + ". This sounds like the common kind of cramp you can usually manage yourself; if you are unsure or it changes, check with a doctor or pharmacist."
         case .seeDoctor:
-            return "see a doctor. Please book an appointment with your doctor in the next week or two\(why)."
+            return levelWords(level) + ". Please book an appointment with your doctor in the next week or two\(why)."
         case .urgent:
-            return "urgent. Please see a doctor today\(why)."
+            return levelWords(level) + ". Please see a doctor today\(why)."
         case .emergency:
-            return "emergency. Call emergency services now\(why)."
+            return levelWords(level) + ". Call emergency services now\(why)."
         }
     }
 
-    static let levelWords: [TriageLevel: String] = [.selfCare: "self-care", .seeDoctor: "see a doctor", .urgent: "urgent", .emergency: "emergency"]
+    /// The level as the replies name it ("see a doctor").
+    static func levelWords(_ level: TriageLevel) -> String {
+        switch level {
+        case .selfCare: "self-care"
+        case .seeDoctor: "see a doctor"
+        case .urgent: "urgent"
+        case .emergency: "emergency"
+        }
+    }
 
     /// " (fainting; frequent cramps)": the titles of the rules at `level`, or nothing.
     static func reasons(_ level: TriageLevel, rules: [TriageRule], text: AssessmentText) -> String {

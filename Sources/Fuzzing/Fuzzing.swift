@@ -47,26 +47,23 @@ enum FuzzTarget: String, CaseIterable {
         return target
     }()
 
-    static let model: KnowledgeModel = {
-        do { return try KnowledgeLoader.loadBundled() } catch { fatalError("the shipped knowledge does not load: \(error)") }
-    }()
-
     static let interpreter: Interpreter = {
         do { return try Interpreter.bundled() } catch { fatalError("the shipped lexicon does not load: \(error)") }
     }()
 
+    static var model: KnowledgeModel { interpreter.knowledge }
+
     static let documents: [KnowledgeDocument] = {
-        guard let folder = KnowledgeLoader.bundledDirectory,
-              let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { fatalError("no knowledge folder") }
-        return names.filter { $0.hasSuffix(".yaml") }.sorted().map { name in
-            KnowledgeDocument(name: name, text: (try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)) ?? "")
+        guard let folder = KnowledgeLoader.bundledDirectory, let documents = try? KnowledgeLoader.readDocuments(in: folder) else {
+            fatalError("the shipped knowledge files cannot be read")
         }
+        return documents
     }()
 
     static func interpret(_ bytes: [UInt8]) {
         let understood = interpreter.interpret(String(decoding: bytes, as: UTF8.self))
         // Every red flag named is a rule of the model.
-        for flag in understood.redFlags where !model.triageRules.contains(where: { $0.id == flag }) {
+        for flag in understood.redFlags where model.rule(flag) == nil {
             fatalError("red flag '\(flag)' is no rule of the model")
         }
     }

@@ -105,7 +105,7 @@ public enum KnowledgeLoader {
 
     // MARK: - Reading
 
-    static func readDocuments(in directory: URL) throws(KnowledgeError) -> [KnowledgeDocument] {
+    package static func readDocuments(in directory: URL) throws(KnowledgeError) -> [KnowledgeDocument] {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory.path)

@@ -42,11 +42,15 @@ public struct WarningSignCorpus: Sendable {
 
     /// The corpus shipped with the knowledge model.
     public static func loadBundled() throws(KnowledgeError) -> WarningSignCorpus {
-        guard let url = KnowledgeLoader.bundledDirectory?.appendingPathComponent(file),
-              let data = FileManager.default.contents(atPath: url.path) else {
+        guard let url = KnowledgeLoader.bundledDirectory?.appendingPathComponent(file) else {
             throw KnowledgeError(issues: [KnowledgeIssue(file: file, problem: "the warning-sign corpus is missing from Charley's resources")])
         }
-        return try WarningSignCorpus(text: String(decoding: data, as: UTF8.self))
+        return try load(url)
+    }
+
+    /// The corpus in a file (read as the knowledge files are: a file that is not UTF-8 is an error).
+    public static func load(_ url: URL) throws(KnowledgeError) -> WarningSignCorpus {
+        try WarningSignCorpus(text: KnowledgeLoader.readDocument(url).text)
     }
 
     /// The rule whose phrasings count for `rule`: a rule whose id extends another's

@@ -7,8 +7,6 @@ import WireFormat
 /// The protocol's version, reported by `hello`.
 public let protocolVersion = 1
 
-/// What a client sends: one JSON object per line.
-
 /// The error codes of docs/PROTOCOL.md.
 public enum ErrorCode: String, Sendable, Codable {
     case badJSON = "bad_json"

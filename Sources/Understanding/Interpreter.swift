@@ -116,10 +116,10 @@ public struct Interpreter: Sendable {
                 // A symptom's phrase that starts at this one's last word and runs on is read too:
                 // in "skin feels hot and dry", "skin feels hot" and "hot and dry". Only from a
                 // content word, and only between phrases of symptoms alone, so that no negation,
-                // side or place is read twice. One more lookup per phrase.
+                // side or place is read twice. The lexicon knows which phrases may run on
+                // (`Phrase.mayRunOn`), so the others cost nothing more.
                 let last = i + length - 1
-                if length > 1, phrase.isSymptomsOnly, !lexicon.words.isFunctionWord(tokens[last].id),
-                   let (other, _) = longestPhrase(at: last, in: tokens), other.words.count > 1, other.isSymptomsOnly {
+                if phrase.mayRunOn, let (other, _) = longestPhrase(at: last, in: tokens), other.words.count > 1, other.isSymptomsOnly {
                     i = last
                 } else {
                     i += length

@@ -56,14 +56,21 @@ final class Phrase: Sendable {
     /// One word that is not a function word ("no", "yes" as opposed to "not sure").
     let isSingleContentWord: Bool
     /// It says "not" or "never" itself ("can not get my words out", "did not know where i was").
-    var holdsNegation: Bool { words.contains { $0 == "not" || $0 == "never" } }
-    /// It means symptoms and nothing else: no cue, intent, topic, side or place.
-    var isSymptomsOnly: Bool { meanings.allSatisfy { if case .finding(let finding) = $0 { finding.kind == .symptom } else { false } } }
+    let holdsNegation: Bool
+    /// It means symptoms and nothing else (`meansSymptomsOnly`).
+    let isSymptomsOnly: Bool
+    /// A word of it puts a person in the sentence (`Reading.personWords`).
+    let namesPerson: Bool
+    /// A phrase of symptoms alone whose last word, a content word, starts another phrase of
+    /// symptoms alone ("skin feels hot" and "hot and dry"): the matcher reads on from that word.
+    let mayRunOn: Bool
     /// The concepts the phrase stands for (its own, and each of its words'), as bits.
     let concepts: ConceptSet
 
+    /// `symptomStarts`: the first words (by number) of the phrases of several words that mean
+    /// symptoms alone.
     init(words: [String], meanings: [Meaning], ids: [Int32], startsClause: Bool, endsScope: Bool = false,
-         isSingleContentWord: Bool, concepts: ConceptSet = 0) {
+         isSingleContentWord: Bool, concepts: ConceptSet = 0, symptomStarts: Set<Int32> = []) {
         self.words = words
         self.meanings = meanings
         self.ids = ids
@@ -71,6 +78,16 @@ final class Phrase: Sendable {
         self.endsScope = endsScope
         self.isSingleContentWord = isSingleContentWord
         self.concepts = concepts
+        holdsNegation = words.contains { $0 == "not" || $0 == "never" }
+        isSymptomsOnly = Self.meansSymptomsOnly(meanings)
+        namesPerson = words.contains(where: Reading.personWords.contains)
+        mayRunOn = words.count > 1 && isSymptomsOnly && !Reading.functionWords.contains(words[words.count - 1])
+            && symptomStarts.contains(ids[ids.count - 1])
+    }
+
+    /// Symptoms and nothing else: no cue, intent, topic, side or place.
+    static func meansSymptomsOnly(_ meanings: [Meaning]) -> Bool {
+        meanings.allSatisfy { if case .finding(let finding) = $0 { finding.kind == .symptom } else { false } }
     }
 }
 
@@ -370,7 +387,7 @@ private struct LexiconBuilder {
         var table = WordTable()
         let contractionWords = raw.contractions.sorted { $0.key < $1.key }.flatMap { [$0.key] + $0.value }  // the same numbers on every run
         for word in vocabulary.sorted() + keep.sorted() + contractionWords + Reading.functionWords.sorted() + clauseWords.sorted()
-            + questionWords.sorted() + fillerWords.sorted() + standIns.keys.sorted() + standIns.values.sorted() + (raw.inserts ?? []) {
+            + questionWords.sorted() + fillerWords.sorted() + standIns.keys.sorted() + standIns.values.sorted() + (raw.inserts ?? []) + Reading.personWords.sorted() {
             _ = table.add(word)
         }
         // A concept word marks the other forms of it the table holds: "droop" marks "drooping"
@@ -418,24 +435,29 @@ private struct LexiconBuilder {
         for word in Reading.functionWords { table[table.id(word)].isFunctionWord = true }
         for word in clauseWords { table[table.id(word)].startsClause = true }
         for word in questionWords { table[table.id(word)].isQuestionWord = true }
+        for word in Reading.personWords { table[table.id(word)].isPersonWord = true }
         for word in fillerWords { table[table.id(word)].isFillerWord = true }
         for word in raw.inserts ?? [] { table[table.id(word)].isInsert = true }
         for (word, parts) in raw.contractions {
             table[table.id(word)].expansion = parts.map { Token(text: $0, kind: .word, id: table.id($0)) }
         }
         var byFirstWord: [Int32: [Phrase]] = [:]
+        // A stand-in in a phrase is read as what it stands for, as in the text: "where she is"
+        // matches "where he is" and "where i is" alike.
+        func ids(_ words: [String]) -> [Int32] {
+            words.map { word in
+                let id = table.id(word), standIn = table.matchAs(id)
+                return standIn == WordTable.unknown ? id : standIn
+            }  // `map(table.id)` copied the table per phrase
+        }
+        let symptomStarts = Set(phrases.filter { $0.words.count > 1 && Phrase.meansSymptomsOnly($0.meanings) }.map { ids([$0.words[0]])[0] })
         for (words, meanings) in phrases {
             let endsScope = meanings.contains(.cue(.scopeEnd)) || scopeEndWords.contains(words[0])
             let phrase = Phrase(
-                // A stand-in in a phrase is read as what it stands for, as in the text: "where she is"
-                // matches "where he is" and "where i is" alike.
-                words: words, meanings: meanings, ids: words.map { word in
-                    let id = table.id(word), standIn = table.matchAs(id)
-                    return standIn == WordTable.unknown ? id : standIn
-                },  // `map(table.id)` copied the table per phrase
+                words: words, meanings: meanings, ids: ids(words),
                 startsClause: endsScope || clauseWords.contains(words[0]), endsScope: endsScope,
                 isSingleContentWord: words.count == 1 && !Reading.functionWords.contains(words[0]),
-                concepts: phraseBits(words, meanings: meanings))
+                concepts: phraseBits(words, meanings: meanings), symptomStarts: symptomStarts)
             byFirstWord[phrase.ids[0], default: []].append(phrase)
         }
         for (id, list) in byFirstWord {

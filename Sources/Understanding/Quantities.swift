@@ -100,7 +100,6 @@ struct QuantityReader {
         return Reading(findings: [Finding(.frequency, days <= 2.5 ? "frequent" : "occasional")], length: j - i + 1)
     }
 
-    /// "I'm 72", "aged 15", "72 years old", "20-year-old", "80 yo".
     private static let temperatureWords: Set<String> = ["temp", "temperature", "fever"]
     private static let temperatureLinks: Set<String> = ["is", "of", "was", "at", "over", "above", "around", "about", "nearly", "almost"]
 
@@ -120,6 +119,7 @@ struct QuantityReader {
         return Reading(findings: [Finding(.symptom, "fever")], length: length)
     }
 
+    /// "I'm 72", "aged 15", "72 years old", "20-year-old", "80 yo".
     private func age(at i: Int) -> Reading? {
         var years: Double?
         var length = 0

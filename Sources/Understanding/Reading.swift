@@ -172,8 +172,8 @@ struct Reading {
         // to feel confused? my brother ...").
         let namesPerson = items.contains { item in
             switch item {
-            case .word(let token): Self.personWords.contains(token.text)
-            case .phrase(let phrase): phrase.words.contains(where: Self.personWords.contains)
+            case .word(let token): words.isPersonWord(token.id)
+            case .phrase(let phrase): phrase.namesPerson
             default: false
             }
         }
@@ -328,7 +328,8 @@ struct Reading {
     private static let askingWords: Set<String> = ["would", "what", "how", "why", "hypothetically"]
 
     /// Whether the sentence from `index` is a question (a question word first, not "can't" or
-    /// "won't", which tell; and a question mark or a word that asks) that names no person.
+    /// "won't", which tell; and a question mark or a word that asks). Asked only of a message
+    /// that names no person.
     static func isImpersonalQuestion(_ items: [Interpreter.Item], from index: Int, words: WordTable) -> Bool {
         var first: String?, firstIsQuestion = false, position = index
         while position < items.count {
@@ -346,13 +347,11 @@ struct Reading {
                     return firstIsQuestion && (mark == "?" || first.map(askingWords.contains) == true)
                 }
             case .word(let token):
-                if personWords.contains(token.text) { return false }
                 if first == nil && !words.isFillerWord(token.id) {
                     first = token.text
                     firstIsQuestion = words.isQuestionWord(token.id) || token.text == "hypothetically"
                 }
             case .phrase(let phrase):
-                if phrase.words.contains(where: personWords.contains) { return false }
                 let isFiller = phrase.meanings.allSatisfy { $0 == .cue(.filler) || $0 == .intent(.greet) }
                 if first == nil && !isFiller {
                     first = phrase.words[0]
@@ -398,8 +397,10 @@ struct Reading {
 
         /// Empty again, keeping the storage it has.
         mutating func reset() {
-            var storage = seen
-            storage.removeAll(keepingCapacity: true)
+            // Emptied while `seen` holds the only reference, then moved out and back: copying it
+            // first would make `removeAll` allocate a new buffer on every clause.
+            seen.removeAll(keepingCapacity: true)
+            let storage = seen
             self = Clause()
             seen = storage
         }

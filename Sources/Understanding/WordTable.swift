@@ -19,6 +19,8 @@ struct WordTable: Sendable {
         var isFunctionWord = false
         var startsClause = false
         var isQuestionWord = false
+        /// Puts a person in a sentence (`Reading.personWords`).
+        var isPersonWord = false
         var isFillerWord = false
         /// May stand inside a phrase without breaking it ("really" in "can't really feel").
         var isInsert = false
@@ -81,6 +83,7 @@ struct WordTable: Sendable {
     func isFunctionWord(_ id: Int32) -> Bool { id >= 0 && info[Int(id)].isFunctionWord }
     func startsClause(_ id: Int32) -> Bool { id >= 0 && info[Int(id)].startsClause }
     func isQuestionWord(_ id: Int32) -> Bool { id >= 0 && info[Int(id)].isQuestionWord }
+    func isPersonWord(_ id: Int32) -> Bool { id >= 0 && info[Int(id)].isPersonWord }
     func isFillerWord(_ id: Int32) -> Bool { id >= 0 && info[Int(id)].isFillerWord }
     func isInsert(_ id: Int32) -> Bool { id >= 0 && info[Int(id)].isInsert }
     func concepts(_ id: Int32) -> ConceptSet { id >= 0 ? info[Int(id)].concepts : 0 }

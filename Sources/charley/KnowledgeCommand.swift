@@ -51,30 +51,33 @@ struct KnowledgeCommand: ParsableCommand {
 
         func run() throws {
             let model = try loadOrExit { () throws(KnowledgeError) in
-                var model: KnowledgeModel
-                var corpus: WarningSignCorpus
+                var model = KnowledgeModel?.none, corpus = WarningSignCorpus?.none
                 if let path {
                     var isDirectory: ObjCBool = false
                     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                         throw KnowledgeError(issues: [KnowledgeIssue(file: path, problem: "no such file or folder")])
                     }
                     let url = URL(fileURLWithPath: path)
-                    // The warning-sign phrasings: those beside the edited files, or the edited file itself.
+                    // A folder stands for all the files; one file for the shipped one of its name.
+                    // The warning-sign phrasings: those in the folder, or the edited file itself.
                     let corpusURL = isDirectory.boolValue ? url.appendingPathComponent(WarningSignCorpus.file) : url
-                    if corpusURL.lastPathComponent == WarningSignCorpus.file, let data = FileManager.default.contents(atPath: corpusURL.path) {
-                        corpus = try WarningSignCorpus(text: String(decoding: data, as: UTF8.self))
-                        model = isDirectory.boolValue ? try KnowledgeLoader.load(directory: url) : try KnowledgeLoader.loadBundled()
-                    } else {
-                        corpus = try WarningSignCorpus.loadBundled()
-                        model = isDirectory.boolValue ? try KnowledgeLoader.load(directory: url) : try KnowledgeLoader.load(replacing: url)
+                    if corpusURL.lastPathComponent == WarningSignCorpus.file, FileManager.default.fileExists(atPath: corpusURL.path) {
+                        corpus = try WarningSignCorpus.load(corpusURL)
                     }
-                } else {
-                    model = try KnowledgeLoader.loadBundled()
-                    corpus = try WarningSignCorpus.loadBundled()
+                    if isDirectory.boolValue {
+                        model = try KnowledgeLoader.load(directory: url)
+                    } else if corpus == nil {
+                        model = try KnowledgeLoader.load(replacing: url)
+                    }
                 }
-                let issues = corpus.issues(against: model)
+                // (`??` would lose the typed throw.)
+                let checked: KnowledgeModel
+                if let model { checked = model } else { checked = try KnowledgeLoader.loadBundled() }
+                let phrasings: WarningSignCorpus
+                if let corpus { phrasings = corpus } else { phrasings = try WarningSignCorpus.loadBundled() }
+                let issues = phrasings.issues(against: checked)
                 guard issues.isEmpty else { throw KnowledgeError(issues: issues) }
-                return model
+                return checked
             }
             print("ok: knowledge model \(model.version): \(model.causes.count) causes, "
                 + "\(model.triageRules.count) triage rules, \(model.topics.count) topics")
