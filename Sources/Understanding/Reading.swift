@@ -91,6 +91,9 @@ struct Reading {
         /// The negation says someone cannot do something ("can't move my leg"): it negates findings,
         /// but not the patterns built on the concept `unable`.
         var negationIsInability = false
+        /// Which negation holds (each one numbered as it starts), so that an exception denied by
+        /// a negation of its own can be told from one under the pattern's negation.
+        var negationNumber = 0
 
         func startsClause(_ index: Int) -> Bool {
             guard index < items.count else { return false }
@@ -120,8 +123,9 @@ struct Reading {
         }
         func addConcepts(_ bits: ConceptSet, at index: Int) {
             guard tracksConcepts else { return }
-            clause.add(bits, at: index, negated: negating, inability: negationIsInability)
-            sentence.add(bits, at: index, negated: negating, inability: negationIsInability)
+            let negation = negating ? negationNumber : 0
+            clause.add(bits, at: index, negated: negating, inability: negationIsInability, negation: negation)
+            sentence.add(bits, at: index, negated: negating, inability: negationIsInability, negation: negation)
         }
         /// "can't", "won't", "hasn't been able to": a "not" after a modal, or before "able".
         func notOfInability(_ index: Int) -> Bool {
@@ -299,6 +303,7 @@ struct Reading {
                 }
                 if isNegation {
                     negating = true
+                    negationNumber += 1
                     negationUsed = false
                     negationIsAnswer = phrase.meanings.contains(.intent(.deny))
                     negationIsInability = inability
@@ -380,7 +385,8 @@ struct Reading {
         /// Concepts seen only while a negation held ("her face is not drooping").
         var negatedBits: ConceptSet = 0
         var plainBits: ConceptSet = 0
-        var seen: [(bits: ConceptSet, at: Int, negated: Bool)] = []
+        /// `negation`: the number of the negation it was seen under, 0 for none.
+        var seen: [(bits: ConceptSet, at: Int, negation: Int)] = []
         /// The clause speaks of the past ("years ago", "as a teenager"): its warning signs are history.
         var past = false
         /// It is past because it says how long ago ("20 years ago"), not by a phrase ("used to").
@@ -405,12 +411,12 @@ struct Reading {
             seen = storage
         }
 
-        mutating func add(_ concepts: ConceptSet, at index: Int, negated: Bool, inability: Bool = false) {
+        mutating func add(_ concepts: ConceptSet, at index: Int, negated: Bool, inability: Bool = false, negation: Int = 0) {
             guard concepts != 0 else { return }
             bits |= concepts
             if negated { negatedBits |= concepts } else { plainBits |= concepts }
             if negated && inability { inabilityBits |= concepts }
-            seen.append((concepts, index, negated))
+            seen.append((concepts, index, negated ? max(negation, 1) : 0))
         }
 
         /// Whether the last place of every concept of `required` comes before `index`.
@@ -444,13 +450,24 @@ struct Reading {
         }
 
         /// Whether a concept of `excluded` stands within `margin` items of the span of
-        /// `required`, and is said, not denied: an exception speaks of the pattern it stands
-        /// beside. In a long message with no full stops, "I thought ok whatever" at the start
-        /// does not make "my belly knotted" at the end normal; "it's not a cramp, it just won't
-        /// move" is no cramp.
+        /// `required`, and is not denied by a negation of its own: an exception speaks of the
+        /// pattern it stands beside. In a long message with no full stops, "I thought ok
+        /// whatever" at the start does not make "my belly knotted" at the end normal; "it's not
+        /// a cramp, it just won't move" is no cramp.
         func excludes(_ excluded: ConceptSet, near required: ConceptSet, margin: Int) -> Bool {
             guard bits & excluded != 0, let (low, high) = span(required) else { return false }
-            return seen.contains { !$0.negated && $0.bits & excluded != 0 && $0.at >= low - margin && $0.at <= high + margin }
+            // The negations the pattern's own concepts stand under: an exception under one of
+            // them is not denied ("didn't respond to clonazepam" is about the medicine).
+            var own: [Int] = [], remaining = required
+            for entry in seen.reversed() where entry.bits & remaining != 0 {
+                remaining &= ~entry.bits
+                if entry.negation != 0 { own.append(entry.negation) }
+                if remaining == 0 { break }
+            }
+            return seen.contains { entry in
+                entry.bits & excluded != 0 && entry.at >= low - margin && entry.at <= high + margin
+                    && (entry.negation == 0 || own.contains(entry.negation))
+            }
         }
     }
 

@@ -225,6 +225,17 @@ struct InterpreterTests {
         #expect(read("if I walk far my calf gets swollen and red").redFlags.contains("possible_dvt"))
     }
 
+    @Test("an exception counts beside its pattern, unless a negation of its own denies it")
+    func exceptions() {
+        // Denied by its own negation: no cramp, so the leg that will not move is a warning sign.
+        #expect(read("my son cant move his leg, its not a cramp, it just won't move").redFlags.contains("leg_cannot_move"))
+        // Under the pattern's own negation: not responding to a medicine is no loss of consciousness.
+        #expect(read("he was told he had restless legs but he didn't respond at all to clonazepam").redFlags.isEmpty)
+        #expect(read("she's not responding").redFlags.contains("seizure"))
+        // Far from the pattern, in a message without full stops: it does not count.
+        #expect(read("started as the usual calf thing at night and i thought ok whatever, but over the last few days its been my forearms when im driving and my ribs when i reach over to grab the remote, and yesterday my belly muscles knotted so hard i couldnt stand straight").redFlags.contains("cramps_beyond_legs"))
+    }
+
     @Test("the long past and what is over keep no warning sign; what passed just now does")
     func pastAndResolved() {
         #expect(read("I had a seizure as a teenager, now just night cramps").redFlags.isEmpty)
