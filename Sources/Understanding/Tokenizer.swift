@@ -90,10 +90,11 @@ struct Tokenizer: Sendable {
             case " ", "-", "\n", "\t", "\r", "\"", "(", ")":
                 reader.flushWord()
             default:
-                if scalar.value >= 0x80 && scalar.properties.isAlphabetic {
+                let kind = scalar.value >= 0x80 ? reader.kind(of: scalar) : .other
+                if kind != .other {
                     // Letters beyond ASCII (é, ü, ...) are kept, lower-cased; only a capital
                     // needs a string to lower-case it.
-                    if scalar.properties.changesWhenLowercased {
+                    if kind == .capital {
                         reader.word.append(contentsOf: scalar.properties.lowercaseMapping.utf8)
                     } else {
                         UTF8.encode(scalar) { reader.word.append($0) }
@@ -122,6 +123,22 @@ struct Tokenizer: Sendable {
         var hasDigit = false
         var hasApostrophe = false
         var isASCII = true
+        /// What the scalars beyond ASCII met so far are: asking Unicode's tables costs more than
+        /// the rest of reading a letter, and a text in another script uses few letters, often.
+        /// Direct-mapped by the scalar's low bits; made at the first such scalar.
+        private var kinds: [(scalar: UInt32, kind: LetterKind)] = []
+
+        enum LetterKind { case letter, capital, other }
+
+        mutating func kind(of scalar: Unicode.Scalar) -> LetterKind {
+            if kinds.isEmpty { kinds = Array(repeating: (0, .other), count: 256) }
+            let slot = Int(scalar.value & 255)
+            if kinds[slot].scalar == scalar.value { return kinds[slot].kind }
+            let properties = scalar.properties
+            let kind: LetterKind = !properties.isAlphabetic ? .other : properties.changesWhenLowercased ? .capital : .letter
+            kinds[slot] = (scalar.value, kind)
+            return kind
+        }
 
         init(contractions: [String: [String]], table: WordTable?, capacity: Int) {
             self.contractions = contractions

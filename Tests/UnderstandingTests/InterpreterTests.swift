@@ -424,5 +424,9 @@ struct LexiconTests {
         #expect(tokenizer.tokens("1.5 hours.").map(\.text) == ["1.5", "hours", "."])
         #expect(tokenizer.tokens("calf's").map(\.text) == ["calf"])
         #expect(tokenizer.tokens("what???").map(\.text) == ["what", "?"])
+        // Letters beyond ASCII are kept and lower-cased, the same letter again as the first time.
+        #expect(tokenizer.tokens("ÉNORME Énorme ΣΊΣΥΦΟΣ 中文 😀").map(\.text) == ["énorme", "énorme", "σίσυφοσ", "中文"])
+        // Reading stops after the limit.
+        #expect(tokenizer.tokens(String(repeating: "a ", count: 1000), limit: 10).count == 11)
     }
 }
