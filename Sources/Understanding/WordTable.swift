@@ -26,8 +26,10 @@ struct WordTable: Sendable {
         var isInsert = false
         /// The lexicon's concepts the word belongs to, as bits (`Pattern`).
         var concepts: ConceptSet = 0
-        /// The word read as another in phrases ("her" as "my": "her face is drooping" matches
-        /// "my face is drooping"); its own text stays for everything else.
+        /// The word read as another ("her" as "my": "her face is drooping" matches "my face is
+        /// drooping"). The interpreter gives its token the other's number, so every fact asked
+        /// by number (phrases, concepts, function word, clause start) is the other's; the
+        /// token's text stays its own, for what is asked by text (the person words).
         var matchAs: Int32 = WordTable.unknown
     }
 
