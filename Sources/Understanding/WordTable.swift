@@ -29,7 +29,7 @@ struct WordTable: Sendable {
         /// The word read as another ("her" as "my": "her face is drooping" matches "my face is
         /// drooping"). The interpreter gives its token the other's number, so every fact asked
         /// by number (phrases, concepts, function word, clause start) is the other's; the
-        /// token's text stays its own, for what is asked by text (the person words).
+        /// token's text stays what was written.
         var matchAs: Int32 = WordTable.unknown
     }
 
