@@ -232,6 +232,8 @@ struct InterpreterTests {
         // Under the pattern's own negation: not responding to a medicine is no loss of consciousness.
         #expect(read("he was told he had restless legs but he didn't respond at all to clonazepam").redFlags.isEmpty)
         #expect(read("she's not responding").redFlags.contains("seizure"))
+        // An inability for a bit is the cramp itself.
+        #expect(read("it wakes me up and my toes go all curled and i cant straighten them for a bit").redFlags.isEmpty)
         // Far from the pattern, in a message without full stops: it does not count.
         #expect(read("started as the usual calf thing at night and i thought ok whatever, but over the last few days its been my forearms when im driving and my ribs when i reach over to grab the remote, and yesterday my belly muscles knotted so hard i couldnt stand straight").redFlags.contains("cramps_beyond_legs"))
     }
