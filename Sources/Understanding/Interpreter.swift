@@ -54,6 +54,7 @@ public struct Interpreter: Sendable {
 
     private func correctSpelling(_ tokens: inout [Token]) -> [String: String] {
         var corrections: [String: String] = [:]
+        var tried: [String: String?] = [:]
         for index in tokens.indices where tokens[index].kind == .word {
             let word = tokens[index].text
             // "her" is read as "my" in phrases ("her face is drooping"); its text stays.
@@ -74,7 +75,15 @@ public struct Interpreter: Sendable {
                 continue
             }
             if isCommon { continue }
-            if let replacement = lexicon.spelling.correction(for: word) {
+            // A word corrected once in the message is not looked up again ("numbnes ... numbnes").
+            let replacement: String?
+            if let known = tried[word] {
+                replacement = known
+            } else {
+                replacement = lexicon.spelling.correction(for: word)
+                tried[word] = replacement
+            }
+            if let replacement {
                 tokens[index].text = replacement
                 tokens[index].id = lexicon.words.id(replacement)
                 corrections[word] = replacement
