@@ -224,7 +224,8 @@ struct Turn {
     }
 
     private var isThanks: Bool {
-        let words = Words.normalised(text).split(separator: " ")
+        // Only the first word counts: never normalise the whole of a long message for it.
+        let words = Words.normalised(String(text.prefix(32))).split(separator: " ")
         return words.first.map { $0.hasPrefix("thank") || $0 == "cheers" || $0 == "ta" } ?? false
     }
 

@@ -27,6 +27,8 @@ public struct ServerConfiguration: Sendable {
     /// turn (a message costs at most about a millisecond, so one connection sending expensive
     /// messages flat out delays the others by about this much).
     public var timeSlice: Duration = .microseconds(200)
+    /// Event-loop threads (`--threads`); 0 for one per core (NIO's shared group).
+    public var threads = 0
     /// Keep what people wrote and the replies in the store (off by default: the store keeps the
     /// structured state only).
     public var keepTranscripts = false
@@ -94,7 +96,8 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
         let connections = self.connections
         let temporary = path + ".\(getpid()).tmp"
         let boundPath = temporary.utf8.count < 100 ? temporary : path
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let group = configuration.threads > 0 ? MultiThreadedEventLoopGroup(numberOfThreads: configuration.threads) : MultiThreadedEventLoopGroup.singleton
+        let server = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 512)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -136,6 +139,7 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
             for channel in open { try? await channel.close() }
         }
         unlink(path)
+        if configuration.threads > 0 { try? await group.shutdownGracefully() }
         logger.info("stopped")
     }
 

@@ -16,7 +16,13 @@ public enum Words {
     /// Whether `normalised(text) == normalisedLabel`, without making the normalised text (a
     /// typed answer is compared with every suggestion of the pending question).
     public static func normalised(_ text: String, equals normalisedLabel: String) -> Bool {
-        guard isASCII(text) else { return normalised(text) == normalisedLabel }
+        guard isASCII(text) else {
+            // An answer is a few words and some marks or emoji: a text of more than 256 bytes
+            // beyond four times the label's length is no match, and is not normalised to find
+            // that out (a pasted 4,000-character message was, for every suggestion).
+            guard text.utf8.count <= 4 * normalisedLabel.utf8.count + 256 else { return false }
+            return normalised(text) == normalisedLabel
+        }
         var label = normalisedLabel.utf8.makeIterator()
         return normalisedBytes(ofASCII: text) { label.next() == $0 } && label.next() == nil
     }

@@ -37,6 +37,9 @@ struct BenchSocketCommand: ParsableCommand {
     @Option(help: "Also open this many hostile connections, each sending generated worst-case messages (charley bench adversarial) flat out and reading their replies, while the others are measured.")
     var hostile = 0
 
+    @Option(help: "The length of the hostile messages, in characters (at most 4,000, the daemon's limit).")
+    var hostileLength = AdversarialInput.characters
+
     @Flag(help: "Poll without sleeping (busy-wait), so the client's own wake-up is not part of the round trip. Takes a whole core; for one connection's latency.")
     var spin = false
 
@@ -72,7 +75,7 @@ struct BenchSocketCommand: ParsableCommand {
                 throw ValidationError("\(error) (after \(load.count) connections)")
             }
         }
-        let flood = try Flood(socket: socket, connections: hostile)
+        let flood = try Flood(socket: socket, connections: hostile, length: hostileLength)
         defer { flood.stop() }
         if hostile > 0 { usleep(200_000) }  // the flood under way before the measured load starts
         var latencies: [Double] = []
@@ -163,9 +166,9 @@ final class Flood: @unchecked Sendable {
     private var stopping = false
     private var count = 0
 
-    init(socket: String, connections: Int) throws {
+    init(socket: String, connections: Int, length: Int) throws {
         clients = try (0..<connections).map { _ in try SocketClient(path: socket) }
-        let lines = AdversarialInput.all().enumerated().map { index, kind in
+        let lines = AdversarialInput.all(length: length).enumerated().map { index, kind in
             let text = String(data: try! JSONSerialization.data(withJSONObject: [kind.text]), encoding: .utf8)!.dropFirst().dropLast()
             return Array(#"{"session":"hostile:\#(index)","text":\#(text)}"#.utf8) + [0x0a]
         }

@@ -55,6 +55,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Microseconds a connection's lines are handled before the other connections get their turn.")
     var timeSlice = 200
 
+    @Option(help: "Event-loop threads; 0 for one per core.")
+    var threads = 0
+
     @Option(help: .hidden)
     var testCommitDelayMs = 0
 
@@ -70,7 +73,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if mode & 0o007 != 0 { throw ValidationError("--socket-mode must not give access to everyone (o+rwx); use a group") }
         guard maxLineBytes >= 256, maxSessions >= 1, idleMinutes >= 1, maxConnections >= 1, lineTimeout >= 1, writeTimeout >= 1,
-              timeSlice >= 1 else {
+              timeSlice >= 1, threads >= 0 else {
             throw ValidationError("limits must be positive (and --max-line-bytes at least 256)")
         }
         let level = logLevel ?? ProcessInfo.processInfo.environment["CHARLEY_LOG_LEVEL"] ?? "info"
@@ -94,6 +97,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.lineTimeout = .seconds(lineTimeout)
         configuration.writeTimeout = .seconds(writeTimeout)
         configuration.timeSlice = .microseconds(timeSlice)
+        configuration.threads = threads
         configuration.echo = echo
         configuration.keepTranscripts = keepTranscripts
         configuration.commitDelay = .milliseconds(testCommitDelayMs)

@@ -25,6 +25,9 @@ struct WordsTests {
         #expect(Words.normalised("Ça va? Très bien") == "ça va très bien")
         #expect(Words.normalised(" Not  sure! ", equals: "not sure") && !Words.normalised("not sure", equals: "not")
             && !Words.normalised("not", equals: "not sure") && Words.normalised("...", equals: ""))
+        // Beyond ASCII too, with emoji around; a pasted long message is no answer of a few words.
+        #expect(Words.normalised("LEFT 👍👍👍", equals: "left") && Words.normalised("Très bien", equals: "très bien"))
+        #expect(!Words.normalised(String(repeating: "é ", count: 2000), equals: "left"))
         #expect(Words.isPersonal("My calf hurts") && Words.isPersonal("i'm 40") && Words.isPersonal("I’m fine"))
         #expect(!Words.isPersonal("what causes cramps?") && !Words.isPersonal("mime"))
         #expect(Words.firstNumber(in: "I'm 67 and 3") == 67 && Words.firstNumber(in: "none") == nil)
