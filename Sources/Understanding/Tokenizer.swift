@@ -125,14 +125,15 @@ struct Tokenizer: Sendable {
         var isASCII = true
         /// What the scalars beyond ASCII met so far are: asking Unicode's tables costs more than
         /// the rest of reading a letter, and a text in another script uses few letters, often.
-        /// Direct-mapped by the scalar's low bits; made at the first such scalar.
+        /// Direct-mapped by a hash of the scalar; made at the first such scalar.
         private var kinds: [(scalar: UInt32, kind: LetterKind)] = []
 
         enum LetterKind { case letter, capital, other }
 
         mutating func kind(of scalar: Unicode.Scalar) -> LetterKind {
             if kinds.isEmpty { kinds = Array(repeating: (0, .other), count: 256) }
-            let slot = Int(scalar.value & 255)
+            // Mixed, so that the letters of one script, or a letter of each plane, spread out.
+            let slot = Int((scalar.value &* 0x9E37_79B1) >> 24)
             if kinds[slot].scalar == scalar.value { return kinds[slot].kind }
             let properties = scalar.properties
             let kind: LetterKind = !properties.isAlphabetic ? .other : properties.changesWhenLowercased ? .capital : .letter

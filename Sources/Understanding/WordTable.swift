@@ -45,6 +45,10 @@ struct WordTable: Sendable {
     private var bytes: [UInt8] = []
     private var starts: [Int] = [0]
     private var asciiWords = HashSlots()
+    /// The words beyond ASCII, apart (few, or none): a word of another script is looked up
+    /// among them alone. In the whole table, comparing it with each colliding ASCII key on the
+    /// way took a Unicode comparison each time, and how many depended on the process's hash seed.
+    private var otherIDs: [String: Int32] = [:]
 
     /// The word's number, made if it has none.
     mutating func add(_ word: String) -> Int32 {
@@ -55,12 +59,15 @@ struct WordTable: Sendable {
         words.append(word)
         bytes += word.utf8
         starts.append(bytes.count)
-        if word.utf8.allSatisfy({ $0 < 0x80 }) { asciiWords.insert(FNV1a.hash(word.utf8), id) }
+        if word.utf8.allSatisfy({ $0 < 0x80 }) { asciiWords.insert(FNV1a.hash(word.utf8), id) } else { otherIDs[word] = id }
         return id
     }
 
     /// The word's number, or `unknown`.
-    func id(_ word: String) -> Int32 { ids[word] ?? Self.unknown }
+    func id(_ word: String) -> Int32 {
+        // A text beyond ASCII equal to an ASCII word would be ASCII once normalised; none is.
+        (word.utf8.allSatisfy { $0 < 0x80 } ? ids[word] : otherIDs[word]) ?? Self.unknown
+    }
 
     /// The number of the word whose UTF-8 is `word`, or `unknown`: for ASCII words only (a
     /// String lookup also matches other spellings of the same Unicode text; bytes would not).
