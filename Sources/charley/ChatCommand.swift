@@ -83,6 +83,9 @@ struct ChatCommand: ParsableCommand {
         while let line = readLine(strippingNewline: true) {
             let reply = engine(line)
             print(json ? String(decoding: reply.json(), as: UTF8.self) : reply.reply + "\n")
+            // Each reply as it is made: a bridge or a harness on the other end of a pipe waits
+            // for it before it writes the next line.
+            fflush(nil)  // nil: every stream (stdout is a global Swift 6 will not share)
             if reply.done { break }
         }
     }

@@ -34,6 +34,24 @@ struct TerminalTests {
         #expect(first["stage"] as? String == "location")
     }
 
+    @Test("over a pipe that stays open, each reply comes before the next line is written")
+    func coprocess() throws {
+        for arguments in [["chat", "--json"], ["chat"]] {
+            let charley = try CharleyProcess.Coprocess(arguments)
+            charley.send("my calf cramps at night")
+            let first = try #require(charley.readLine(), "no reply to the first line while stdin is open (\(arguments))")
+            if arguments.contains("--json") {
+                let reply = try JSONSerialization.jsonObject(with: Data(first.utf8)) as! [String: Any]
+                #expect(reply["stage"] as? String == "location")
+            } else {
+                #expect(first.contains("left leg"))
+            }
+            charley.send("left")
+            #expect(charley.readLine() != nil, "no reply to the second line (\(arguments))")
+            #expect(charley.finish() == 0)
+        }
+    }
+
     @Test("charley ask answers one question and exits")
     func ask() throws {
         let (output, status) = try runCharley(["ask", "is quinine safe?"], input: "")

@@ -35,4 +35,54 @@ public enum CharleyProcess {
         process.waitUntilExit()
         return (output, process.terminationStatus)
     }
+
+    /// A running `charley` whose standard input stays open: a test writes a line and waits for
+    /// the reply, as a bridge driving Charley as a coprocess does.
+    public final class Coprocess {
+        let process = Process()
+        let input = Pipe(), output = Pipe()
+        var buffered = Data()
+
+        public init(_ arguments: [String]) throws {
+            process.executableURL = binary
+            process.arguments = arguments
+            process.standardInput = input
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+        }
+
+        public func send(_ line: String) {
+            input.fileHandleForWriting.write(Data((line + "\n").utf8))
+        }
+
+        /// The next line of output, or nil when none comes within `timeout` seconds (the
+        /// process is then killed, so a test that waits in vain fails instead of hanging).
+        public func readLine(timeout: Double = 20) -> String? {
+            let deadline = Date().addingTimeInterval(timeout)
+            let fd = output.fileHandleForReading.fileDescriptor
+            while true {
+                if let newline = buffered.firstIndex(of: UInt8(ascii: "\n")) {
+                    let line = String(decoding: buffered[buffered.startIndex..<newline], as: UTF8.self)
+                    buffered.removeSubrange(buffered.startIndex...newline)
+                    return line
+                }
+                let left = deadline.timeIntervalSinceNow
+                guard left > 0 else { process.terminate(); return nil }
+                var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                guard poll(&poller, 1, Int32(min(left, 1) * 1000)) > 0 else { continue }
+                var chunk = [UInt8](repeating: 0, count: 65536)
+                let count = Foundation.read(fd, &chunk, chunk.count)
+                guard count > 0 else { return nil }
+                buffered.append(contentsOf: chunk[..<count])
+            }
+        }
+
+        /// Closes standard input and waits for the exit status.
+        public func finish() -> Int32 {
+            try? input.fileHandleForWriting.close()
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+    }
 }
