@@ -25,7 +25,9 @@ struct QuantityReader {
         "swimming", "swam", "dancing", "danced", "shift", "shifts", "exercise", "exercising", "exercised",
         "yoga", "pilates", "gym", "workout", "nap", "naps", "napping", "sleeps", "awake", "drive", "commute",
         "digging", "dug", "gardening", "weeding", "car", "journey", "journeys", "trip", "trips", "travelling", "traveling",
-        "hiking", "climbing", "cleaning", "shopping", "painting", "decorating",
+        "hiking", "climbing", "cleaning", "shopping", "painting", "decorating", "scrolling", "toilet", "loo", "sofa",
+        "match", "matches", "game", "games", "class", "classes", "session", "lesson", "ride", "rides", "riding", "rode",
+        "bath", "shower", "meeting", "race", "lap", "laps", "sprint", "sprints", "jog", "jogging", "jogged", "spin",
     ]
     /// Words before an amount of time that make it the length of a cramp ("lasts 15 minutes",
     /// "cramping for an hour", "it's been 20 minutes").
@@ -173,6 +175,27 @@ struct QuantityReader {
         (max(0, i - 5)..<i).contains { word($0).map(Self.durationLead.contains) ?? false }
     }
 
+    /// A long time that belongs to something else the person did, not to a cramp: "sat on the
+    /// toilet scrolling for like 30 mins" (an activity a few words before), "the last 20 mins of
+    /// the match", "20 minutes into the run" (a part of an event).
+    private func isPartOfAnActivity(at i: Int, after: Int) -> Bool {
+        if let lead = word(i - 1), lead == "last" || lead == "first" || lead == "final", word(i - 2) == "the" { return true }
+        if word(after) == "into" || word(after) == "in" { return true }
+        if word(after) == "of", (after + 1...after + 3).contains(where: { word($0).map(Self.activityWords.contains) ?? false }) { return true }
+        // The nearer word decides: in "cramped during my run and lasted 15 minutes" it is "lasted".
+        for j in stride(from: i - 1, through: max(0, i - 6), by: -1) {
+            guard let w = word(j) else { return false }
+            if Self.crampLead.contains(w) { return false }
+            if Self.activityWords.contains(w) { return true }
+        }
+        return false
+    }
+
+    /// Words that make the time after them a cramp's length, whatever came before.
+    private static let crampLead: Set<String> = [
+        "last", "lasts", "lasted", "lasting", "cramp", "cramps", "cramping", "cramped", "spasm", "spasms", "it", "been",
+    ]
+
     /// "5 minutes", "2 hrs", "for 3 weeks", "2 months ago", "an hour".
     private func span(_ n: Double, at i: Int) -> Reading? {
         // "a couple of years": the amount, "of", the unit. `after` is the word after the unit.
@@ -199,7 +222,8 @@ struct QuantityReader {
             return Reading(findings: [Finding(.duration, n >= 60 ? "minutes" : "seconds")], length: length)
         case .minute:
             if ago { return Reading(findings: [Finding(.since, "today")], length: length) }
-            if n >= 10 && (!hasDurationLead(before: i) || word(after).map(Self.activityWords.contains) == true) {
+            if n >= 10 && (!hasDurationLead(before: i) || word(after).map(Self.activityWords.contains) == true
+                || isPartOfAnActivity(at: i, after: after)) {
                 return Reading(findings: [], length: length)
             }
             return Reading(findings: [Finding(.duration, n >= 10 ? "long" : "minutes")], length: length)
@@ -207,7 +231,8 @@ struct QuantityReader {
             if ago || lead == "past" || lead == "last" { return Reading(findings: [Finding(.since, "today")], length: length) }
             // "drove for 3 hours" is how long the activity lasted, not the cramp.
             if (max(0, i - 3)..<i).contains(where: { word($0).map(Self.activityWords.contains) ?? false })
-                || word(after).map(Self.activityWords.contains) == true || !hasDurationLead(before: i) {
+                || word(after).map(Self.activityWords.contains) == true || !hasDurationLead(before: i)
+                || isPartOfAnActivity(at: i, after: after) {
                 return Reading(findings: [], length: length)
             }
             return Reading(findings: [Finding(.duration, "long")], length: length)
