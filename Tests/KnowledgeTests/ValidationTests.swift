@@ -169,7 +169,7 @@ struct ValidationTests {
     func version() {
         let twice = issues(adding: KnowledgeDocument(name: "v.yaml", text: "version: \"2\"\n"))
         #expect(twice.map(\.problem) == ["'version' is given in more than one file"])
-        let none = issues(editing: edit("model.yaml", replacing: "version: \"2026.12.01-2\"", with: ""))
+        let none = issues(editing: edit("model.yaml", replacing: "version: \"2026.12.01-3\"", with: ""))
         #expect(none.map(\.problem) == ["no file gives the model's 'version'"])
     }
 
