@@ -28,6 +28,9 @@ public struct SessionState: Sendable, Codable, Equatable {
     public var pending: String?
     /// The pending question was not understood once and has been asked again with examples.
     public var reasked = false
+    /// How many times running the pending question has been asked (resumed after a question
+    /// included): at two, Charley moves on rather than ask it a third time.
+    public var timesAsked = 0
     /// The highest triage level reached; it never drops within a conversation.
     public var triage: TriageLevel?
     /// Red-flag rules that have fired, in order.
@@ -51,6 +54,7 @@ public struct SessionState: Sendable, Codable, Equatable {
         asked = try c.decodeIfPresent([String].self, forKey: .asked) ?? []
         pending = try c.decodeIfPresent(String.self, forKey: .pending)
         reasked = try c.decodeIfPresent(Bool.self, forKey: .reasked) ?? false
+        timesAsked = try c.decodeIfPresent(Int.self, forKey: .timesAsked) ?? 0
         triage = try c.decodeIfPresent(TriageLevel.self, forKey: .triage)
         redFlags = try c.decodeIfPresent([String].self, forKey: .redFlags) ?? []
         redFlagsAsked = try c.decodeIfPresent([String].self, forKey: .redFlagsAsked) ?? []
@@ -178,6 +182,7 @@ public struct SessionState: Sendable, Codable, Equatable {
         }
         pending = snapshot.pending
         reasked = false
+        timesAsked = 0
     }
 
     /// Raises the triage level; never lowers it.
@@ -215,6 +220,7 @@ extension SessionState {
         out.key("asked"); out.strings(asked)
         if let pending { out.key("pending"); out.string(pending) }
         out.key("reasked"); out.bool(reasked)
+        if timesAsked != 0 { out.key("timesAsked"); out.int(timesAsked) }
         if let triage { out.key("triage"); out.string(triage.rawValue) }
         out.key("redFlags"); out.strings(redFlags)
         if !redFlagsAsked.isEmpty { out.key("redFlagsAsked"); out.strings(redFlagsAsked) }

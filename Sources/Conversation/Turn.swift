@@ -40,21 +40,21 @@ struct Turn {
             return
         case .help:
             lines.append(Self.help)
-            resume(state)
+            resume(&state)
             return
         case .summary:
             lines.append(conversation.summary(of: state))
-            resume(state)
+            resume(&state)
             return
         case .back:
             if let previous = state.popUndo() {
                 state.restore(previous)
                 lines.append("OK, let's go back.")
                 if let pending = state.pending.flatMap(conversation.interview.question) { ask(pending, &state, again: true) }
-                else { resume(state) }
+                else { resume(&state) }
             } else {
                 lines.append("There is nothing to go back to yet.")
-                resume(state)
+                resume(&state)
             }
             return
         case .askWhy:
@@ -81,7 +81,7 @@ struct Turn {
             }
             if answer == .deny && understood.findings.present.isEmpty && !understood.intent.isQuestion {
                 lines.append("Good. If it does happen, get help as I said.")
-                resume(state)
+                resume(&state)
                 return
             }
         }
@@ -134,7 +134,7 @@ struct Turn {
                 return
             }
             if state.stage == .escalated || state.stage == .followup { return }
-            if understood.topic == "other_cramps" { return invitePastOtherCramps(state) }
+            if understood.topic == "other_cramps" { return invitePastOtherCramps(&state) }
             if state.stage == .greeting {
                 // Unless the question already told something about their cramps.
                 if state.findings.present.isEmpty {
@@ -142,7 +142,7 @@ struct Turn {
                 }
                 askNext(&state)
             } else {
-                resume(state)
+                resume(&state)
             }
             return
         }
@@ -176,7 +176,7 @@ struct Turn {
                 lines.append("Sorry, I didn't follow that. I only know about leg cramps: tell me about yours, or ask about causes, relief, prevention or when to see a doctor.")
             } else if understood.topic == "other_cramps", let topic = knowledge.topic("other_cramps") {
                 lines.append(topic.answer)
-                return invitePastOtherCramps(state)
+                return invitePastOtherCramps(&state)
             }
             if understood.intent == .describe, understood.topic != nil {
                 // Something named in passing that needs a warning (quinine): answer it, then go on.
@@ -190,7 +190,7 @@ struct Turn {
                     return
                 }
                 // Not understood: ask once more with examples, then move on.
-                if !state.reasked {
+                if !state.reasked && state.timesAsked < 2 {
                     state.reasked = true
                     lines.append("Sorry, I didn't quite follow.")
                     ask(pending, &state, again: true, withExamples: true)
@@ -286,7 +286,14 @@ struct Turn {
 
     private mutating func askNext(_ state: inout SessionState) {
         state.reasked = false
-        if let question = conversation.nextQuestion(state, rank: { rankCauses(state.findings, reasons: false) }) {
+        var next = conversation.nextQuestion(state, rank: { rankCauses(state.findings, reasons: false) })
+        if let question = next, question.id == state.pending, state.timesAsked >= 2 {
+            // Asked twice running and still not answered: never a third time. The finding stays
+            // unknown and the interview goes on.
+            state.asked.append(question.id)
+            next = conversation.nextQuestion(state, rank: { rankCauses(state.findings, reasons: false) })
+        }
+        if let question = next {
             if question.id == state.pending && !understood.findings.present.isEmpty && lines.isEmpty {
                 lines.append(changedFindings ? "Thanks, I've noted that." : "I have that already.")
             }
@@ -297,6 +304,7 @@ struct Turn {
     }
 
     private mutating func ask(_ question: InterviewQuestion, _ state: inout SessionState, again: Bool = false, withExamples: Bool = false) {
+        state.timesAsked = state.pending == question.id ? state.timesAsked + 1 : 1
         state.pending = question.id
         state.stage = question.stage
         var line = question.text
@@ -309,18 +317,21 @@ struct Turn {
 
     /// After an answer about cramps outside the legs: an invitation to talk about leg cramps,
     /// and the pending question if the interview had begun.
-    private mutating func invitePastOtherCramps(_ state: SessionState) {
+    private mutating func invitePastOtherCramps(_ state: inout SessionState) {
         lines.append("If you also get cramps in your legs, tell me about them.")
-        if state.stage != .greeting { resume(state) }
+        if state.stage != .greeting { resume(&state) }
     }
 
-    /// After an interruption, the pending question once more.
-    private mutating func resume(_ state: SessionState) {
+    /// After an interruption, the pending question once more; after two asks running, the next
+    /// question instead.
+    private mutating func resume(_ state: inout SessionState) {
         guard let question = state.pending.flatMap(conversation.interview.question),
               !state.stage.isPastInterview else {
             if state.stage == .greeting { lines.append("Tell me about your cramps whenever you're ready.") }
             return
         }
+        if state.timesAsked >= 2 { return askNext(&state) }
+        state.timesAsked += 1
         lines.append("Back to my question: " + question.text)
         suggestions = question.suggestions.map(\.label)
     }

@@ -25,6 +25,9 @@ enum Cue: String, Sendable, CaseIterable {
     /// What the sentence told so far is over and was sorted ("healed up fine now", "its been
     /// normal since"): its warning signs are history.
     case resolved
+    /// The message says it only asks ("just asking", "out of curiosity", "I read somewhere"):
+    /// its questions are general even when it names the person ("... mine is fine").
+    case curious
 }
 
 /// What a phrase means. One phrase may carry several meanings ("cramps at night" is both the

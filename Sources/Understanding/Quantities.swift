@@ -18,6 +18,11 @@ struct QuantityReader {
     private static let sinceLead: Set<String> = ["for", "since", "past", "last", "about", "over", "almost", "nearly", "around", "the",
                                                  "than", "maybe", "probably", "roughly", "approximately", "just", "only"]
     private static let onsetLead: Set<String> = ["after", "within", "every", "in"]
+    /// Whether `word` is a form of an activity word ("swims", "hikes", "shifts").
+    private static func isActivity(_ word: String) -> Bool {
+        activityWords.contains(word) || activityStems.contains(WordForms.stem(word))
+    }
+    private static let activityStems: Set<String> = Set(activityWords.map(WordForms.stem))
     private static let activityWords: Set<String> = [
         "driving", "drive", "drove", "walking", "walked", "walk", "sitting", "sat", "sit", "standing", "stood",
         "stand", "working", "worked", "work", "running", "ran", "run", "hiking", "hiked", "playing", "played",
@@ -51,8 +56,18 @@ struct QuantityReader {
     func read(at i: Int) -> Reading? {
         if let reading = every(at: i) ?? age(at: i) ?? temperature(at: i) { return reading }
         guard let n = value(i) else { return nil }
-        if let reading = clock(n, at: i) ?? rate(n, at: i) ?? decade(n, at: i) { return reading }
+        if let reading = clock(n, at: i) ?? rate(n, at: i) ?? decade(n, at: i) ?? weather(n, at: i) { return reading }
         return span(n, at: i)
+    }
+
+    private static let degreeWords: Set<String> = ["degrees", "degree", "c", "celsius", "centigrade", "f", "fahrenheit"]
+
+    /// "in 35 degrees", "32c out": a hot day (a temperature word before it is a fever, read first).
+    private func weather(_ n: Double, at i: Int) -> Reading? {
+        guard let unit = word(i + 1), Self.degreeWords.contains(unit) else { return nil }
+        let fahrenheit = unit == "f" || unit == "fahrenheit" || (unit.hasPrefix("degree") && n > 60)
+        let hot = fahrenheit ? (86...125).contains(n) : (28...55).contains(n)
+        return Reading(findings: hot ? [Finding(.trigger, "heat")] : [], length: 2)
     }
 
     /// "3 times a week", "twice a night", "once a month", "2x per week".
@@ -181,12 +196,12 @@ struct QuantityReader {
     private func isPartOfAnActivity(at i: Int, after: Int) -> Bool {
         if let lead = word(i - 1), lead == "last" || lead == "first" || lead == "final", word(i - 2) == "the" { return true }
         if word(after) == "into" || word(after) == "in" { return true }
-        if word(after) == "of", (after + 1...after + 3).contains(where: { word($0).map(Self.activityWords.contains) ?? false }) { return true }
+        if word(after) == "of", (after + 1...after + 3).contains(where: { word($0).map(Self.isActivity) ?? false }) { return true }
         // The nearer word decides: in "cramped during my run and lasted 15 minutes" it is "lasted".
         for j in stride(from: i - 1, through: max(0, i - 6), by: -1) {
             guard let w = word(j) else { return false }
             if Self.crampLead.contains(w) { return false }
-            if Self.activityWords.contains(w) { return true }
+            if Self.isActivity(w) { return true }
         }
         return false
     }
@@ -222,7 +237,7 @@ struct QuantityReader {
             return Reading(findings: [Finding(.duration, n >= 60 ? "minutes" : "seconds")], length: length)
         case .minute:
             if ago { return Reading(findings: [Finding(.since, "today")], length: length) }
-            if n >= 10 && (!hasDurationLead(before: i) || word(after).map(Self.activityWords.contains) == true
+            if n >= 10 && (!hasDurationLead(before: i) || word(after).map(Self.isActivity) == true
                 || isPartOfAnActivity(at: i, after: after)) {
                 return Reading(findings: [], length: length)
             }
@@ -230,8 +245,8 @@ struct QuantityReader {
         case .hour:
             if ago || lead == "past" || lead == "last" { return Reading(findings: [Finding(.since, "today")], length: length) }
             // "drove for 3 hours" is how long the activity lasted, not the cramp.
-            if (max(0, i - 3)..<i).contains(where: { word($0).map(Self.activityWords.contains) ?? false })
-                || word(after).map(Self.activityWords.contains) == true || !hasDurationLead(before: i)
+            if (max(0, i - 3)..<i).contains(where: { word($0).map(Self.isActivity) ?? false })
+                || word(after).map(Self.isActivity) == true || !hasDurationLead(before: i)
                 || isPartOfAnActivity(at: i, after: after) {
                 return Reading(findings: [], length: length)
             }

@@ -174,7 +174,11 @@ struct Reading {
         var sentenceStart = true
         // A person anywhere in the message makes every question in it about someone ("is it normal
         // to feel confused? my brother ...").
-        let namesPerson = items.contains { item in
+        // Unless it says it only asks: "is dark pee dangerous? just asking, mine is fine".
+        let onlyAsks = items.contains { item in
+            if case .phrase(let phrase) = item { phrase.meanings.contains(.cue(.curious)) } else { false }
+        }
+        let namesPerson = !onlyAsks && items.contains { item in
             switch item {
             case .word(let token): words.isPersonWord(token.id)
             case .phrase(let phrase): phrase.namesPerson
@@ -329,6 +333,8 @@ struct Reading {
         "they", "their", "them", "grandad", "granddad", "baby", "boyfriend", "girlfriend", "mate", "grandson", "granddaughter",
         "woman", "man", "lady", "gentleman", "female", "male", "patient",
     ])
+    /// Words a question may start with before its question word.
+    static let leadingConjunctions: Set<String> = ["and", "also", "but", "or", "plus"]
     /// Question words that ask even without a question mark ("would tingly lips mean ...").
     private static let askingWords: Set<String> = ["would", "what", "how", "why", "hypothetically"]
 
@@ -351,6 +357,8 @@ struct Reading {
                 if mark != "," && mark != ":" {
                     return firstIsQuestion && (mark == "?" || first.map(askingWords.contains) == true)
                 }
+            case .word(let token) where first == nil && Self.leadingConjunctions.contains(token.text):
+                break  // "and is dark pee a problem?": the question starts after it
             case .word(let token):
                 if first == nil && !words.isFillerWord(token.id) {
                     first = token.text
@@ -437,16 +445,24 @@ struct Reading {
             span(required).map { $0.high - $0.low <= window } ?? false
         }
 
-        /// The items between the last places of the concepts of `required`, if all were seen.
+        /// The shortest run of items that holds every concept of `required`, if all were seen:
+        /// a concept named twice ("a wee ... I need to go") is taken where it stands nearest the
+        /// others, not only at its last place. Of runs of equal length, the last.
         func span(_ required: ConceptSet) -> (low: Int, high: Int)? {
-            var low = Int.max, high = Int.min, remaining = required
-            for entry in seen.reversed() where entry.bits & remaining != 0 {
-                remaining &= ~entry.bits
-                low = min(low, entry.at)
-                high = max(high, entry.at)
-                if remaining == 0 { break }
+            var best: (low: Int, high: Int)?
+            for end in seen.indices.reversed() where seen[end].bits & required != 0 {
+                var remaining = required & ~seen[end].bits, low = seen[end].at
+                var start = end
+                while remaining != 0 && start > 0 {
+                    start -= 1
+                    guard seen[start].bits & remaining != 0 else { continue }
+                    remaining &= ~seen[start].bits
+                    low = seen[start].at
+                }
+                guard remaining == 0 else { continue }
+                if best == nil || seen[end].at - low < best!.high - best!.low { best = (low, seen[end].at) }
             }
-            return remaining == 0 ? (low, high) : nil
+            return best
         }
 
         /// Whether a concept of `excluded` stands within `margin` items of the span of
@@ -604,6 +620,7 @@ struct Cues: Equatable, Sendable {
         case .hypothetical: 1 << 10
         case .past: 1 << 11
         case .resolved: 1 << 12
+        case .curious: 1 << 13
         }
     }
 
