@@ -194,7 +194,10 @@ struct QuantityReader {
     /// toilet scrolling for like 30 mins" (an activity a few words before), "the last 20 mins of
     /// the match", "20 minutes into the run" (a part of an event).
     private func isPartOfAnActivity(at i: Int, after: Int) -> Bool {
-        if let lead = word(i - 1), lead == "last" || lead == "first" || lead == "final", word(i - 2) == "the" { return true }
+        // "the last 20 mins of the match", "in the first 10 minutes": a part of an event. Not
+        // "for the last 20 minutes", which is how long something has gone on.
+        if let lead = word(i - 1), lead == "last" || lead == "first" || lead == "final", word(i - 2) == "the",
+           word(i - 3) != "for" && word(i - 3) != "over" && word(i - 3) != "since" { return true }
         if word(after) == "into" || word(after) == "in" { return true }
         if word(after) == "of", (after + 1...after + 3).contains(where: { word($0).map(Self.isActivity) ?? false }) { return true }
         // The nearer word decides: in "cramped during my run and lasted 15 minutes" it is "lasted".
