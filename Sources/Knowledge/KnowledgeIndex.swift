@@ -26,6 +26,9 @@ public final class CauseIndex: Sendable {
     /// ties by wording: `order[starts[i]..<starts[i + 1]]`. Sorted here, not on every turn.
     private let order: [Int]
     private let positions: [String: Int]
+    /// The tests that name each finding, by their place in `tests`, with the cause each is of:
+    /// what an answer could change without ranking every cause again.
+    private let testsNaming: [Finding: [(cause: Int, test: Int)]]
 
     public init(_ model: KnowledgeModel) {
         var starts = [0], tests: [Test] = [], reasons: [String] = [], positions: [String: Int] = [:]
@@ -50,7 +53,60 @@ public final class CauseIndex: Sendable {
         self.tests = tests
         self.reasons = reasons
         self.positions = positions
+        var naming: [Finding: [(cause: Int, test: Int)]] = [:]
+        for cause in model.causes.indices {
+            for test in starts[cause]..<starts[cause + 1] { naming[tests[test].finding, default: []].append((cause, test)) }
+        }
+        self.testsNaming = naming
     }
+
+    /// Each cause's total (prior and the weights of the evidence that holds) and whether any
+    /// evidence for it holds: what ranking orders, without the ordering or the reasons.
+    public struct Standing: Sendable {
+        var totals: [Double]
+        var supported: [Bool]
+    }
+
+    public func standing(for findings: Findings) -> Standing {
+        var standing = Standing(totals: priors, supported: Array(repeating: false, count: ids.count))
+        for cause in ids.indices {
+            for test in starts[cause]..<starts[cause + 1] where holds(tests[test], in: findings) {
+                standing.totals[cause] += tests[test].weight
+                if tests[test].weight > 0 { standing.supported[cause] = true }
+            }
+        }
+        return standing
+    }
+
+    /// The cause ranked first for `standing` (as `rankCauses` would put it, but for the rounding
+    /// of scores), or nil when none is supported.
+    public func leader(_ standing: Standing) -> Int? {
+        var best: Int?
+        for cause in ids.indices where standing.supported[cause] {
+            guard let current = best else { best = cause; continue }
+            if standing.totals[cause] > standing.totals[current]
+                || (standing.totals[cause] == standing.totals[current] && ids[cause] < ids[current]) { best = cause }
+        }
+        return best
+    }
+
+    /// The leader once `present` and `absent` (findings not known either way before) are
+    /// added to what `standing` was made for: only the tests that name them change.
+    public func leader(_ standing: Standing, adding present: [Finding], absent: [Finding]) -> Int? {
+        var changed = standing
+        for (findings, isAbsent) in [(present, false), (absent, true)] {
+            for finding in findings {
+                for (cause, test) in testsNaming[finding] ?? [] where tests[test].absent == isAbsent {
+                    changed.totals[cause] += tests[test].weight
+                    if tests[test].weight > 0 { changed.supported[cause] = true }
+                }
+            }
+        }
+        return leader(changed)
+    }
+
+    /// The cause's id, by its place in the model.
+    public func id(at position: Int) -> String { ids[position] }
 
     /// The cause's place in the model's list (the first, should an id repeat).
     public func position(of id: String) -> Int? { positions[id] }

@@ -33,6 +33,7 @@ struct QuantityReader {
         "hiking", "climbing", "cleaning", "shopping", "painting", "decorating", "scrolling", "toilet", "loo", "sofa",
         "match", "matches", "game", "games", "class", "classes", "session", "lesson", "ride", "rides", "riding", "rode",
         "bath", "shower", "meeting", "race", "lap", "laps", "sprint", "sprints", "jog", "jogging", "jogged", "spin",
+        "mowing", "mow", "mowed", "hedges", "lawn", "film", "movie", "concert", "lecture",
     ]
     /// Words before an amount of time that make it the length of a cramp ("lasts 15 minutes",
     /// "cramping for an hour", "it's been 20 minutes").
@@ -60,7 +61,7 @@ struct QuantityReader {
         return span(n, at: i)
     }
 
-    private static let degreeWords: Set<String> = ["degrees", "degree", "c", "celsius", "centigrade", "f", "fahrenheit"]
+    private static let degreeWords: Set<String> = ["degrees", "degree", "c", "celsius", "centigrade", "f", "fahrenheit", "grados", "degres", "stopni", "graden", "grad"]
 
     /// "in 35 degrees", "32c out": a hot day (a temperature word before it is a fever, read first).
     private func weather(_ n: Double, at i: Int) -> Reading? {

@@ -185,7 +185,23 @@ struct Reading {
             default: false
             }
         }
+        // The item before ended a time in the long past ("she passed five years ago"): a new
+        // subject after it starts a clause of its own even without a comma ("... years ago he's
+        // just not with it"), so the past dates only what it was said with.
+        var afterPast = false
         for (index, item) in items.enumerated() {
+            if afterPast {
+                afterPast = false
+                if startsClause(index) { closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical) }
+            }
+            // Only when the clause told something before it: "a few years ago I was dizzy" dates
+            // what follows.
+            switch item {
+            case .word(let token) where token.text == "ago": afterPast = clause.tellsMore
+            case .quantity(_, let yearsAgo) where yearsAgo: afterPast = clause.tellsMore
+            case .phrase(let phrase) where phrase.meanings.contains(.cue(.past)): afterPast = clause.tellsMore
+            default: break
+            }
             // A general question, about nobody in particular: "would tingly lips mean low
             // calcium", "is blacking out ever caused by cramps?". Its warning signs are asked about.
             if sentenceStart {
