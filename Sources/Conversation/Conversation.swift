@@ -175,13 +175,54 @@ public final class Conversation: Sendable {
                 return questions[index]
             }
         }
+        var outlook: Outlook?
         for index in questions.indices where questions[index].requiredSet.isSubset(of: findings.present)
             && questions[index].unlessSet.isDisjoint(with: findings.present) {
             if !state.asked.contains(questions[index].id) && !isAnswered(questions[index], findings) {
-                return questions[index]
+                if questions[index].always { return questions[index] }
+                if outlook == nil { outlook = Outlook(self, findings) }
+                if outlook!.couldChange(with: questions[index], self) { return questions[index] }
             }
         }
-        return conditionQuestion(state, rank: rank)
+        guard let question = conditionQuestion(state, rank: rank) else { return nil }
+        if outlook == nil { outlook = Outlook(self, findings) }
+        return outlook!.couldChange(with: question, self) ? question : nil
+    }
+
+    /// What the assessment would say now, as far as the interview's choice goes: the leading
+    /// possible cause and the triage level. A question is worth asking only while one of its
+    /// answers could change either; when none can, the assessment would read the same.
+    struct Outlook {
+        let findings: Findings
+        let standing: CauseIndex.Standing
+        let leader: Int?
+        let level: TriageLevel?
+
+        init(_ conversation: Conversation, _ findings: Findings) {
+            self.findings = findings
+            standing = conversation.causeIndex.standing(for: findings)
+            leader = conversation.causeIndex.leader(standing)
+            level = Self.level(conversation, findings)
+        }
+
+        static func level(_ conversation: Conversation, _ findings: Findings) -> TriageLevel? {
+            conversation.ruleIndex.matching(findings).first.map { conversation.ruleIndex.rules[$0].level }
+        }
+
+        func couldChange(with question: InterviewQuestion, _ conversation: Conversation) -> Bool {
+            for answer in question.possibleAnswers {
+                // Only findings not known either way count: a plain "no" never takes back what was said.
+                let present = answer.present.filter { !findings.present.contains($0) && !findings.absent.contains($0) }
+                let absent = answer.absent.filter { !findings.present.contains($0) && !findings.absent.contains($0) }
+                if present.isEmpty && absent.isEmpty { continue }
+                if conversation.causeIndex.leader(standing, adding: present, absent: absent) != leader { return true }
+                var after = findings
+                after.present.formUnion(present)
+                after.absent.formUnion(absent)
+                if let new = Self.level(conversation, after), new > (level ?? .selfCare) || level == nil && new > .selfCare { return true }
+            }
+            return false
+        }
     }
 
     func isAnswered(_ question: InterviewQuestion, _ findings: Findings) -> Bool {

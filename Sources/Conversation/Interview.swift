@@ -59,17 +59,24 @@ public final class InterviewQuestion: Sendable, Decodable {
     let requiredSet: FindingSet
     let unlessSet: FindingSet
     let firstWhenSet: FindingSet
+    /// Asked even when no answer could change the assessment: the question that looks for
+    /// warning signs.
+    public let always: Bool
+    /// What each possible answer would record (a suggestion's findings, or what a plain "no"
+    /// records when it has none), to judge whether the question is worth asking.
+    let possibleAnswers: [(present: [Finding], absent: [Finding])]
 
     enum CodingKeys: String, CodingKey {
         case id, stage, fills, text, why, suggestions, requires, unless
         case onYes = "on_yes"
         case onNo = "on_no"
         case firstWhen = "first_when"
+        case always
     }
 
     public init(id: String, stage: Stage, fills: FindingKind, text: String, why: String, suggestions: [Suggestion],
                 onYes: Answer? = nil, onNo: Answer? = nil, requires: [Finding]? = nil, unless: [Finding]? = nil,
-                firstWhen: [Finding]? = nil) {
+                firstWhen: [Finding]? = nil, always: Bool = false) {
         self.id = id
         self.stage = stage
         self.fills = fills
@@ -86,6 +93,10 @@ public final class InterviewQuestion: Sendable, Decodable {
         self.requiredSet = FindingSet(requires ?? [])
         self.unlessSet = FindingSet(unless ?? [])
         self.firstWhenSet = FindingSet(firstWhen ?? [])
+        self.always = always
+        var answers: [(present: [Finding], absent: [Finding])] = suggestions.compactMap { $0.means.isEmpty ? nil : ($0.means, []) }
+        for answer in [onYes, onNo].compactMap({ $0 }) { answers.append((answer.present ?? [], answer.absent ?? [])) }
+        self.possibleAnswers = answers
     }
 
     public convenience init(from decoder: any Decoder) throws {
@@ -96,7 +107,8 @@ public final class InterviewQuestion: Sendable, Decodable {
                   onYes: try c.decodeIfPresent(Answer.self, forKey: .onYes), onNo: try c.decodeIfPresent(Answer.self, forKey: .onNo),
                   requires: try c.decodeIfPresent([Finding].self, forKey: .requires),
                   unless: try c.decodeIfPresent([Finding].self, forKey: .unless),
-                  firstWhen: try c.decodeIfPresent([Finding].self, forKey: .firstWhen))
+                  firstWhen: try c.decodeIfPresent([Finding].self, forKey: .firstWhen),
+                  always: try c.decodeIfPresent(Bool.self, forKey: .always) ?? false)
     }
 
     /// Condition questions ask about one finding: yes means present, no means absent.

@@ -36,7 +36,7 @@ struct Turn {
             return
         case .goodbye:
             state.stage = .ended
-            lines.append("Take care. If your cramps get worse, last more than 10 minutes, or come with swelling, redness or warmth in one leg, please see a doctor. In an emergency, call emergency services.")
+            lines.append(Self.farewell)
             return
         case .help:
             lines.append(Self.help)
@@ -153,16 +153,19 @@ struct Turn {
         case .followup, .assessment:
             if !new.present.isEmpty || !new.absent.isEmpty {
                 if changedFindings {
-                    lines.append("Thanks, I've added that.")
-                    assess(&state)
+                    // Only what the new fact changes, not the whole assessment again.
+                    tellChange(from: findingsBefore, &state)
                 } else {
                     // Told again what is already known: nothing to add, and the assessment stands.
                     lines.append("I have that already, so what I said stands. You can ask me anything else, or say \"restart\" to start over.")
                 }
             } else if understood.intent == .greet {
                 lines.append("Hello again. Ask me anything about leg cramps, or say \"restart\" to start over.")
-            } else if isThanks {
-                lines.append("You're welcome. Take care, and see a doctor if anything changes or worries you.")
+            } else if isThanks || understood.intent == .deny {
+                // "No", "thanks", "nothing else" after the assessment: the conversation closes, once.
+                state.stage = .ended
+                state.pending = nil
+                lines.append((isThanks ? "You're welcome. " : "") + Self.farewell)
             } else if understood.intent == .unrecognized {
                 lines.append("Sorry, I didn't follow that. You can ask me about causes, relief, prevention or when to see a doctor, or say \"restart\".")
             } else {
@@ -216,6 +219,40 @@ struct Turn {
         let messages = rules.filter { $0.level == level }.map(\.message)
         lines.append("From what you've told me so far: \(Self.levelWords(level))\(Self.reasons(level, rules: rules, text: conversation.assessmentText)). "
             + messages.joined(separator: " ") + " A few more questions will show what may be behind it.")
+    }
+
+    static let farewell = "Take care. If your cramps get worse, last more than 10 minutes, or come with swelling, redness or warmth in one leg, please see a doctor. In an emergency, call emergency services."
+
+    /// A fact added after the assessment: what it changes (the triage, the leading possible
+    /// cause), or that it changes nothing, instead of the whole assessment again.
+    private mutating func tellChange(from before: Findings, _ state: inout SessionState) {
+        let oldRanked = Self.worthNaming(conversation.causeIndex.rankCauses(for: before, reasonsFor: 0))
+        let oldLevel = state.triage
+        let rules = matchingRules(state.findings)
+        let ranked = Self.worthNaming(rankCauses(state.findings))
+        self.ranked = ranked
+        var level = rules.first?.level ?? .selfCare
+        if let top = ranked.first, top.score >= 0.5, let index = conversation.causeIndex.position(of: top.id) {
+            level = max(level, conversation.assessmentText.causes[index].careLevel)
+        }
+        state.raise(to: level)
+        var said: [String] = []
+        if let new = state.triage, new != oldLevel {
+            said.append("That changes my advice. " + Self.triageLine(new, rules: rules, text: conversation.assessmentText))
+        }
+        if let top = ranked.first, top.id != oldRanked.first?.id, let index = conversation.causeIndex.position(of: top.id) {
+            let name = conversation.assessmentText.causes[index].name
+            said.append("With that, the possible cause that fits best is now \(name.prefix(1).lowercased() + name.dropFirst())"
+                + (top.because.isEmpty ? "." : ", because \(top.because.prefix(3).joined(separator: "; ")).")
+                + " This is not a diagnosis.")
+        }
+        if said.isEmpty {
+            let level = state.triage.map { " (\(Self.levelWords($0)))" } ?? ""
+            said.append("Thanks, I've added that. It doesn't change what I said\(level).")
+        }
+        lines.append(said.joined(separator: " "))
+        lines.append("You can ask me anything else, or say \"summary\" or \"restart\".")
+        suggestions = Self.assessmentSuggestions
     }
 
     /// A question about what to do now: relief, treatment, or whether to see a doctor.

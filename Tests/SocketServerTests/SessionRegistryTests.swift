@@ -135,7 +135,7 @@ struct SessionRegistryTests {
     func durableStateFollowsEveryTurn() async throws {
         let (store, registry) = try Self.durableRegistry()
         let lines = ["my left calf cramps at night", "a few seconds", "back", "a few seconds", "what causes cramps?",
-                     "a few times a week", "for years", "none of those", "no", "I'm 67", "no", "no", "no",
+                     "a few times a week", "for years", "none of those", "no", "I'm 67", "not sure", "not sure", "not sure",
                      "is quinine safe?", "my left calf cramps at night", "back", "back", "what should I do?", "at night"]
         for (index, line) in lines.enumerated() {
             _ = try await registry.respond(session: "a", text: line)

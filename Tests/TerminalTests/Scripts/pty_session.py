@@ -25,7 +25,7 @@ check("diagnose" in child.before and "emergenc" in child.before, "the greeting s
 check(True, "the prompt appears")
 
 child.sendline("my calf cramps at night")
-child.expect("left leg, your right leg, or both")
+child.expect("How long does one cramp")
 child.expect("you> ")
 check(True, "a description is answered with the next question")
 
@@ -36,10 +36,10 @@ child.expect("So far I know")
 child.expect("you> ")
 check(True, "Tab completes /summary")
 
-child.send("bo\t")  # and the pending question's suggested answers
-child.expect("both")
+child.send("a few s\t")  # and the pending question's suggested answers
+child.expect("a few seconds")
 child.sendline("")
-child.expect("How long does one cramp")
+child.expect("How often")
 child.expect("you> ")
 check(True, "Tab completes a suggested answer")
 
@@ -49,8 +49,8 @@ time.sleep(0.2)
 child.sendintr()  # Ctrl-C clears the line and keeps going
 child.expect("you> ")
 check("Press Ctrl-C again" not in child.before, "Ctrl-C on a typed line only clears it")
-child.sendline("a few seconds")
-child.expect("How often")
+child.sendline("now and then")
+child.expect("bring them on")
 child.expect("you> ")
 check(True, "Ctrl-C clears the line without leaving")
 
