@@ -92,11 +92,14 @@ public final class Conversation: Sendable {
         // Causes are ranked only when the reply shows them, and only once a turn.
         let showCauses = state.stage.showsCauses || turn.assessed
         let ranked = showCauses ? (turn.ranked ?? Turn.worthNaming(turn.rankCauses(state.findings))).prefix(3) : []
+        // Every sentence for the person it is about: "{your} cramps" is "your", "her", "his", "their".
+        let subject = state.subject
         return Reply(
-            session: nil, reply: turn.lines.joined(separator: "\n\n"), stage: state.stage, understood: turn.understood,
-            known: state.findings, triage: state.triage, redFlags: state.redFlags,
-            causes: ranked.map { Reply.CauseScore(id: $0.id, score: $0.score, because: $0.because) },
-            suggestions: turn.suggestions, done: state.stage == .ended)
+            session: nil, reply: Wording.render(turn.lines.joined(separator: "\n\n"), for: subject), stage: state.stage,
+            understood: turn.understood, known: state.findings, triage: state.triage, redFlags: state.redFlags,
+            causes: ranked.map { Reply.CauseScore(id: $0.id, score: $0.score, because: $0.because.map { Wording.render($0, for: subject) }) },
+            suggestions: turn.suggestions, done: state.stage == .ended, subject: subject,
+            question: state.stage.isPastInterview ? nil : state.pending)
     }
 
     /// What Charley knows so far, in words (`summary`, and welcoming a person back).
@@ -117,7 +120,7 @@ public final class Conversation: Sendable {
                      summary(of: state)]
         if let question = state.pending.flatMap(interview.question),
            !state.stage.isPastInterview {
-            lines.append(question.text)
+            lines.append(Wording.render(question.text, for: state.subject))
         } else if state.stage == .escalated, let triage = state.triage {
             lines.append(Turn.triageLine(triage, rules: state.redFlags.compactMap(knowledge.rule), text: assessmentText))
         } else {
@@ -302,7 +305,7 @@ final class AssessmentText: Sendable {
         var sourceNumber: [String: Int] = [:], sourceNames: [String] = []
         for source in knowledge.sources where sourceNumber[source.id] == nil {
             sourceNumber[source.id] = sourceNames.count
-            sourceNames.append(source.kind == .seed ? source.id : source.title)
+            sourceNames.append(source.citation)
         }
         var causes: [CauseText] = []
         for cause in knowledge.causes {

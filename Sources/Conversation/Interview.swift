@@ -158,6 +158,26 @@ public struct Interview: Sendable {
                 report("the stage must be onset, location, triggers, symptoms or history")
             }
         }
+        // Sentences are written for every person with placeholders ({your}, {do_you}): a
+        // misspelt one would be shown as it is, so it is an error here.
+        for (index, question) in parsed.questions.enumerated() {
+            for name in Wording.unknownPlaceholders(in: question.text) {
+                let line = root["questions"]?.sequence.flatMap { index < $0.count ? $0[index].mark?.line : nil }
+                issues.append(KnowledgeIssue(file: file, line: line, entry: "question '\(question.id)'", problem: "'{\(name)}' is not a placeholder Charley knows"))
+            }
+        }
+        for term in knowledge.terms(.condition) {
+            for name in Wording.unknownPlaceholders(in: (term.question ?? "") + (term.label)) {
+                issues.append(KnowledgeIssue(file: "vocabulary.yaml", entry: "condition '\(term.id)'", problem: "'{\(name)}' is not a placeholder Charley knows"))
+            }
+        }
+        for cause in knowledge.causes {
+            for evidence in cause.evidence {
+                for name in Wording.unknownPlaceholders(in: evidence.reason ?? "") {
+                    issues.append(KnowledgeIssue(file: "causes.yaml", entry: "cause '\(cause.id)'", problem: "the reason '\(evidence.reason ?? "")' has '{\(name)}', which is not a placeholder Charley knows"))
+                }
+            }
+        }
         guard issues.isEmpty else { throw KnowledgeError(issues: issues) }
         var conditionQuestions: [String: InterviewQuestion] = [:]
         for term in knowledge.terms(.condition) { conditionQuestions[term.id] = .condition(term) }

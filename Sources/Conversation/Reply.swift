@@ -25,9 +25,13 @@ public struct Reply: Sendable, Equatable, Codable {
     public var causes: [CauseScore]
     public var suggestions: [String]
     public var done: Bool
+    /// Who the conversation is about, once said (`{"who": "other", "relation": "mother", ...}`).
+    public var subject: Subject? = nil
+    /// The id of the interview question waiting for an answer, if any.
+    public var question: String? = nil
 
     enum CodingKeys: String, CodingKey {
-        case session, reply, stage, understood, slots, triage, causes, suggestions, done
+        case session, reply, stage, understood, slots, triage, causes, suggestions, done, subject, question, known
         case redFlags = "red_flags"
     }
 
@@ -43,6 +47,9 @@ public struct Reply: Sendable, Equatable, Codable {
         try c.encode(causes, forKey: .causes)
         try c.encode(suggestions, forKey: .suggestions)
         try c.encode(done, forKey: .done)
+        try c.encode(KnownFindings(known), forKey: .known)
+        try c.encode(question, forKey: .question)
+        try c.encodeIfPresent(subject, forKey: .subject)
     }
 }
 
@@ -61,6 +68,9 @@ extension Reply {
         causes = try c.decode([CauseScore].self, forKey: .causes)
         suggestions = try c.decode([String].self, forKey: .suggestions)
         done = try c.decode(Bool.self, forKey: .done)
+        subject = try c.decodeIfPresent(Subject.self, forKey: .subject)
+        question = try c.decodeIfPresent(String.self, forKey: .question)
+        if let all = try c.decodeIfPresent(KnownFindings.self, forKey: .known) { known = all.findings }
     }
 
     /// The reply as contract JSON, byte for byte what `ContractJSON.data(self)` makes (sorted
@@ -88,14 +98,67 @@ extension Reply {
         }
         out.endArray()
         out.key("done"); out.bool(done)
+        out.key("known"); KnownFindings(known).write(to: &out)
+        out.key("question"); out.string(orNull: question)
         out.key("red_flags"); out.strings(redFlags)
         out.key("reply"); out.string(reply)
         if let session { out.key("session"); out.string(session) }
         out.key("slots"); slots.write(to: &out)
         out.key("stage"); out.string(stage.rawValue)
+        if let subject { out.key("subject"); subject.write(to: &out) }
         out.key("suggestions"); out.strings(suggestions)
         out.key("triage"); out.string(orNull: triage?.rawValue)
         out.key("understood"); understood.write(to: &out)
+        out.endObject()
+    }
+}
+
+/// Everything known so far, in the shape of `understood`'s finding fields (slots, triggers,
+/// conditions, symptoms present and absent, denied), for the reply's `known` field: a bridge
+/// sees what Charley knows without keeping the conversation itself.
+struct KnownFindings: Codable {
+    var findings: Findings
+
+    init(_ findings: Findings) { self.findings = findings }
+
+    private var fields: Understood { Understood(intent: .describe, findings: findings, confidence: 1) }
+
+    enum CodingKeys: String, CodingKey { case slots, triggers, conditions, symptoms, denied }
+
+    func encode(to encoder: any Encoder) throws {
+        let fields = fields
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(fields.slots, forKey: .slots)
+        try c.encode(fields.triggers, forKey: .triggers)
+        try c.encode(fields.conditions, forKey: .conditions)
+        try c.encode(fields.symptoms, forKey: .symptoms)
+        try c.encode(fields.denied, forKey: .denied)
+    }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        var present = try c.decode(Slots.self, forKey: .slots).findings
+        for value in try c.decode([String].self, forKey: .triggers) { present.insert(Finding(.trigger, value)) }
+        for value in try c.decode([String].self, forKey: .conditions) { present.insert(Finding(.condition, value)) }
+        for value in try c.decode(SymptomLists.self, forKey: .symptoms).present { present.insert(Finding(.symptom, value)) }
+        let denied = try c.decode([String].self, forKey: .denied).compactMap { Finding(parsing: $0) }
+        findings = Findings(present: present, absent: FindingSet(denied))
+    }
+
+    /// Contract JSON, sorted keys.
+    func write(to out: inout JSONWriter) {
+        let fields = fields
+        out.beginObject()
+        out.key("conditions"); out.strings(fields.conditions)
+        out.key("denied"); out.strings(fields.denied)
+        out.key("slots"); fields.slots.write(to: &out)
+        let symptoms = fields.symptoms
+        out.key("symptoms")
+        out.beginObject()
+        out.key("absent"); out.strings(symptoms.absent)
+        out.key("present"); out.strings(symptoms.present)
+        out.endObject()
+        out.key("triggers"); out.strings(fields.triggers)
         out.endObject()
     }
 }

@@ -31,6 +31,8 @@ public struct SessionState: Sendable, Codable, Equatable {
     /// How many times running the pending question has been asked (resumed after a question
     /// included): at two, Charley moves on rather than ask it a third time.
     public var timesAsked = 0
+    /// Who the conversation is about (nil: not said, read as the person writing).
+    public var subject: Subject?
     /// The highest triage level reached; it never drops within a conversation.
     public var triage: TriageLevel?
     /// Red-flag rules that have fired, in order.
@@ -55,6 +57,7 @@ public struct SessionState: Sendable, Codable, Equatable {
         pending = try c.decodeIfPresent(String.self, forKey: .pending)
         reasked = try c.decodeIfPresent(Bool.self, forKey: .reasked) ?? false
         timesAsked = try c.decodeIfPresent(Int.self, forKey: .timesAsked) ?? 0
+        subject = try c.decodeIfPresent(Subject.self, forKey: .subject)
         triage = try c.decodeIfPresent(TriageLevel.self, forKey: .triage)
         redFlags = try c.decodeIfPresent([String].self, forKey: .redFlags) ?? []
         redFlagsAsked = try c.decodeIfPresent([String].self, forKey: .redFlagsAsked) ?? []
@@ -221,6 +224,7 @@ extension SessionState {
         if let pending { out.key("pending"); out.string(pending) }
         out.key("reasked"); out.bool(reasked)
         if timesAsked != 0 { out.key("timesAsked"); out.int(timesAsked) }
+        if let subject { out.key("subject"); subject.write(to: &out) }
         if let triage { out.key("triage"); out.string(triage.rawValue) }
         out.key("redFlags"); out.strings(redFlags)
         if !redFlagsAsked.isEmpty { out.key("redFlagsAsked"); out.strings(redFlagsAsked) }

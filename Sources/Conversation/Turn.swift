@@ -28,6 +28,15 @@ struct Turn {
     var knowledge: KnowledgeModel { conversation.knowledge }
 
     mutating func run(_ state: inout SessionState) {
+        // Who it is about: another person once named stays so ("my mum ..." then "her calf");
+        // a later message adds what it says (the sex, the relation).
+        if let subject = understood.subject {
+            if let known = state.subject, !known.isSelf, subject.isSelf {
+                // "my calf" in a message about someone else is not a change of person.
+            } else {
+                state.subject = state.subject?.merged(with: subject) ?? subject
+            }
+        }
         switch understood.intent {
         case .restart:
             state = SessionState()
@@ -221,7 +230,7 @@ struct Turn {
             + messages.joined(separator: " ") + " A few more questions will show what may be behind it.")
     }
 
-    static let farewell = "Take care. If your cramps get worse, last more than 10 minutes, or come with swelling, redness or warmth in one leg, please see a doctor. In an emergency, call emergency services."
+    static let farewell = "Take care. If {your} cramps get worse, last more than 10 minutes, or come with swelling, redness or warmth in one leg, please see a doctor. In an emergency, call emergency services."
 
     /// A fact added after the assessment: what it changes (the triage, the leading possible
     /// cause), or that it changes nothing, instead of the whole assessment again.
@@ -399,7 +408,8 @@ struct Turn {
         if id == "when_to_see_doctor", state.stage == .followup, let level = state.triage {
             lines.append("From what you've told me: " + Self.triageAdvice(level, rules: matchingRules(state.findings), text: conversation.assessmentText))
         }
-        lines.append(topic.answer + " (Sources: \(sources(topic.sources)).)")
+        let cited = sources(topic.sources)
+        lines.append(topic.answer + (cited.isEmpty ? "" : " (Sources: \(cited).)"))
         if Self.medicineTopics.contains(id) {
             lines.append("I can't recommend a medicine or a dose; a doctor or pharmacist can advise what suits you, and never stop a prescribed medicine without talking to them.")
         }
@@ -486,7 +496,7 @@ struct Turn {
         let final = state.triage ?? level
 
         // One string, sized once, with the paragraphs the reply would otherwise join.
-        var out = "Here is what I make of it. This is not a diagnosis: only a doctor who examines you can say what is causing your cramps.\n\n"
+        var out = "Here is what I make of it. This is not a diagnosis: only a doctor who examines {you_obj} can say what is causing {your} cramps.\n\n"
         out.reserveCapacity(2048)
         if ranked.isEmpty {
             out += "I don't have enough to go on to suggest a likely cause."
@@ -526,12 +536,15 @@ struct Turn {
         var cited: [Int] = []
         for cause in leading { cited.appendNew(text.causes[cause].sources) }
         for rule in rules { cited.appendNew(text.ruleSources[rule.id] ?? []) }
-        out += "\n\nSources: "
-        for (position, source) in cited.enumerated() {
-            if position > 0 { out += "; " }
-            out += text.sourceNames[source]
+        if !cited.isEmpty {
+            out += "\n\nSources: "
+            for (position, source) in cited.enumerated() {
+                if position > 0 { out += "; " }
+                out += text.sourceNames[source]
+            }
+            out += "."
         }
-        out += ".\n\nYou can ask me anything else, or say \"restart\"."
+        out += "\n\nYou can ask me anything else, or say \"restart\"."
         lines.append(out)
         suggestions = Self.assessmentSuggestions
     }
@@ -556,7 +569,7 @@ struct Turn {
         case .selfCare:
             return levelWords(level) + ". This sounds like the common kind of cramp you can usually manage yourself; if you are unsure or it changes, check with a doctor or pharmacist."
         case .seeDoctor:
-            return levelWords(level) + ". Please book an appointment with your doctor in the next week or two\(why)."
+            return levelWords(level) + ". Please book an appointment with {your} doctor in the next week or two\(why)."
         case .urgent:
             return levelWords(level) + ". Please see a doctor today\(why)."
         case .emergency:

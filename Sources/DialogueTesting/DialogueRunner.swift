@@ -75,6 +75,10 @@ public struct DialogueRunner: Sendable {
             return reply.suggestions.contains(label) ? nil : ("suggestion \"\(label)\"", "suggestions \(reply.suggestions)")
         case .done(let done):
             return reply.done == done ? nil : ("done \(done)", "done \(reply.done)")
+        case .subject(let wanted):
+            let actual = reply.subject.map { $0.isSelf ? "self" : "other" + ($0.relation.map { ":" + $0 } ?? "") } ?? "self"
+            let matches = wanted == actual || (wanted == "other" && actual.hasPrefix("other"))
+            return matches ? nil : ("subject \(wanted)", "subject \(actual)")
         }
     }
 

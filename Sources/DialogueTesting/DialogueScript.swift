@@ -32,6 +32,8 @@ public struct DialogueScript: Sendable {
         case topic(String?)
         case suggests(String)
         case done(Bool)
+        /// `self`, `other`, or `other:RELATION` (`subject: other:mother`).
+        case subject(String)
     }
 
     public var file: String
@@ -93,6 +95,7 @@ public struct DialogueScript: Sendable {
         case "topic": return .topic(value == "none" || value == "null" ? nil : value)
         case "suggests": return .suggests(value)
         case "done": return .done(value == "yes" || value == "true")
+        case "subject": return .subject(value)
         default:
             if name.hasPrefix("slot ") { return .slot(String(name.dropFirst(5)), value) }
             throw ParseError(file: file, line: line, problem: "unknown expectation '\(name)'; see Dialogues/README.md")

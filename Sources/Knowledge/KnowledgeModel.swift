@@ -57,13 +57,24 @@ public struct Source: Sendable, Codable, Equatable, Identifiable {
     public var id: String
     public var title: String
     public var kind: Kind
+    /// Where a seed article was published, when known (a reference's title names its publisher).
+    public var site: String?
 
     public enum Kind: String, Sendable, Codable { case seed, reference }
 
-    public init(id: String, title: String, kind: Kind) {
+    public init(id: String, title: String, kind: Kind, site: String? = nil) {
         self.id = id
         self.title = title
         self.kind = kind
+        self.site = site
+    }
+
+    /// How a reply cites it, for people: a reference by its title ("NHS, Leg cramps"), a seed
+    /// article by its headline and site; never a file name.
+    public var citation: String {
+        guard kind == .seed else { return title }
+        let headline = title.components(separatedBy: " (").first ?? title
+        return site.map { "\($0): \(headline)" } ?? "\(headline) (web article)"
     }
 }
 

@@ -23,7 +23,7 @@ indirect enum Schema: Sendable {
 
     static let file = Schema.fields([
         "version": .value,
-        "sources": .list(.record("id", "title", "kind"), entryKind: "source"),
+        "sources": .list(.record("id", "title", "kind", "site"), entryKind: "source"),
         "vocabulary": .keyed(Set(FindingKind.allCases.map(\.rawValue)),
                              .list(.record("id", "label", "description", "question", "why", "sources", "event"), entryKind: "term")),
         "causes": .list(.record("id", "name", "summary", "affects", "what_to_do", "care_level", "prior",

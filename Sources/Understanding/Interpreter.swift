@@ -43,11 +43,69 @@ public struct Interpreter: Sendable {
     public func interpret(_ text: String) -> Understood {
         var tokens = lexicon.tokenizer.tokens(text, words: lexicon.words, limit: Self.maximumTokens)
         if tokens.count > Self.maximumTokens { tokens.removeSubrange(Self.maximumTokens...) }
+        // Before spelling correction: "hubby" is a husband, not a misspelt "hobby".
+        let subject = lexicon.relations.isEmpty ? nil : Self.subject(of: tokens, relations: lexicon.relations)
         let corrections = correctSpelling(&tokens)
         let items = scan(tokens)
         var reading = Reading()
         reading.read(items, lexicon: lexicon, historyFindings: historyFindings)
-        return decide(reading, tokens: tokens, corrections: corrections)
+        var understood = decide(reading, tokens: tokens, corrections: corrections)
+        if understood.intent != .unrecognized { understood.subject = subject }
+        return understood
+    }
+
+    // MARK: - Who it is about
+
+    /// Words that may stand between "my" and the person ("my 8 year old son", "my elderly mum").
+    static let personModifiers: Set<String> = ["little", "elderly", "old", "year", "years", "yr", "yo", "teenage", "youngest",
+                                               "eldest", "oldest", "older", "younger", "baby", "big", "lovely", "poor", "dear",
+                                               "sweet", "late", "grown", "adult", "teen", "step", "month", "months", "week"]
+    /// Parts of oneself: "my calf", "my legs" say the person writes about their own cramps.
+    static let ownParts: Set<String> = ["leg", "legs", "calf", "calves", "foot", "feet", "toe", "toes", "thigh", "thighs", "shin",
+                                        "shins", "hamstring", "hamstrings", "knee", "knees", "ankle", "ankles", "muscle", "muscles",
+                                        "cramp", "cramps", "back", "body", "quads", "glutes"]
+    static let ownVerbs: Set<String> = ["get", "have", "had", "keep", "wake", "woke", "cramp", "suffer", "got", "getting", "been"]
+    static let crampWords: Set<String> = ["cramp", "cramps", "cramping", "cramped", "spasms", "spasm", "charley", "them", "these", "it"]
+
+    /// Who the utterance speaks of: another person when it names one ("my mum", "hubby", "my 8
+    /// year old") or speaks of "she"/"he" without speaking of the writer's own legs; the writer
+    /// when it speaks only of their own ("my calf", "I get them"); nil when it says neither.
+    static func subject(of tokens: [Token], relations: [String: Lexicon.Relation]) -> Subject? {
+        var other: Subject?, pronounSex: String?, own = false, firstPerson = false
+        let words = tokens.map { $0.isMark ? "" : $0.text }
+        func word(_ i: Int) -> String { i >= 0 && i < words.count ? words[i] : "" }
+        for (i, w) in words.enumerated() where !w.isEmpty {
+            let bare = w.hasSuffix("s") && relations[w] == nil && relations[String(w.dropLast())] != nil ? String(w.dropLast()) : w
+            if let relation = relations[bare] {
+                // Possessed ("my mum", "our lad", "my 8 year old son"), or the person cared for ("the resident").
+                var j = i - 1
+                while j >= 0 && j > i - 5 && (personModifiers.contains(word(j)) || tokens[j].number != nil) { j -= 1 }
+                if ["my", "our", "the", "a"].contains(word(j)) || word(j) == "of" || i == 0 {
+                    if other == nil { other = .other(relation: relation.relation, sex: relation.sex) }
+                }
+                continue
+            }
+            switch w {
+            case "i", "me", "myself": firstPerson = true
+                // "I get cramps", "I keep getting them" (not "I have a son who ...").
+                if w == "i", ownVerbs.contains(word(i + 1)), (2...4).contains(where: { crampWords.contains(word(i + $0)) }) { own = true }
+            case "my", "mine":
+                firstPerson = true
+                // "my calf", "my left leg" (not "my mum's legs": the relation comes first).
+                if (1...3).contains(where: { ownParts.contains(word(i + $0)) })
+                    && !(1...3).contains(where: { relations[word(i + $0)] != nil || relations[String(word(i + $0).dropLast())] != nil }) { own = true }
+            case "she", "her", "hers", "herself": pronounSex = pronounSex ?? "female"
+            case "he", "him", "his", "himself": pronounSex = pronounSex ?? "male"
+            default: break
+            }
+        }
+        if var other, !own {
+            if other.sex == nil { other.sex = pronounSex }
+            return other
+        }
+        if own { return .me }
+        if let pronounSex, !firstPerson { return .other(sex: pronounSex) }
+        return nil
     }
 
     // MARK: - Spelling

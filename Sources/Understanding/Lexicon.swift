@@ -135,6 +135,14 @@ public struct Lexicon: Sendable {
     let patternConcepts: ConceptSet
     /// A lexicon word's stem -> the lexicon word: "sagging" is read as "sag" (`WordForms`).
     let forms: [String: String]
+    /// The words for people someone writes for ("mum", "hubby", "my lad"), each with the
+    /// relation and sex it names.
+    var relations: [String: Relation] = [:]
+
+    struct Relation: Sendable, Equatable {
+        var relation: String
+        var sex: String?
+    }
 
     /// The lexicon shipped with Charley, checked against `knowledge`.
     public static func loadBundled(knowledge: KnowledgeModel) throws(KnowledgeError) -> Lexicon {
@@ -219,6 +227,13 @@ struct LexiconFile: Decodable {
     var inserts: [String]?
     var concepts: [String: [String]]?
     var patterns: [PatternEntry]?
+    var subjects: [String: SubjectEntry]?
+
+    /// People someone may write for: the words for them and, when the word says it, their sex.
+    struct SubjectEntry: Decodable {
+        var sex: String?
+        var words: [String]
+    }
 
     struct PatternEntry: Decodable {
         var means: [String]
@@ -229,7 +244,7 @@ struct LexiconFile: Decodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case version, contractions, numbers, units, keep, findings, combinations, intents, topics, cues, concepts, patterns, inserts
+        case version, contractions, numbers, units, keep, findings, combinations, intents, topics, cues, concepts, patterns, inserts, subjects
         case findingTopics = "finding_topics"
         case standIns = "stand_ins"
     }
@@ -478,10 +493,29 @@ private struct LexiconBuilder {
             forms[stem] = word
         }
 
+        var relations: [String: Lexicon.Relation] = [:]
+        for (relation, entry) in (raw.subjects ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let node = root["subjects"]?[relation]
+            if let sex = entry.sex, sex != "female" && sex != "male" {
+                report(node, entry: "subjects \(relation)", "sex must be female or male, not '\(sex)'")
+            }
+            if entry.words.isEmpty { report(node, entry: "subjects \(relation)", "it names no words") }
+            for word in entry.words {
+                if word != word.lowercased() || word.contains(" ") {
+                    report(node, entry: "subjects \(relation)", "'\(word)' must be one lower-case word")
+                } else if let earlier = relations[word] {
+                    report(node, entry: "subjects \(relation)", "'\(word)' is already a word for '\(earlier.relation)'")
+                } else {
+                    relations[word] = Lexicon.Relation(relation: relation, sex: entry.sex)
+                }
+            }
+        }
+
         return Lexicon(
             version: raw.version, tokenizer: tokenizer, words: table,
             spelling: SpellingIndex(words: vocabulary), commonWords: Set(commonWords), findingTopics: findingTopics,
-            patterns: patterns, unableConcept: conceptBit["unable"] ?? 0, patternConcepts: patterns.reduce(0) { $0 | $1.required }, forms: forms)
+            patterns: patterns, unableConcept: conceptBit["unable"] ?? 0, patternConcepts: patterns.reduce(0) { $0 | $1.required }, forms: forms,
+            relations: relations)
     }
 
     mutating func add(_ list: [String], meanings texts: [String], entry: String, node: @autoclosure () -> Node?, allowEmpty: Bool = false) {

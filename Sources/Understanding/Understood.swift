@@ -160,6 +160,9 @@ public struct Understood: Sendable, Equatable, Codable {
     /// Ids of the red-flag rules a hypothetical asks about ("what if my calf goes red and hot?"):
     /// what to do if it happens, nothing recorded. Added to the contract's shape; left out when empty.
     public var redFlagsAsked: [String] = []
+    /// Who the utterance speaks of, when it says (another person, or the writer's own legs).
+    /// Added to the contract's shape; left out when nil.
+    public var subject: Subject?
 
     /// The findings in structured form: what the person said, without derived context findings.
     public private(set) var findings: Findings
@@ -200,6 +203,7 @@ public struct Understood: Sendable, Equatable, Codable {
         case intent, topic, slots, triggers, conditions, symptoms, confidence, answer, denied, corrections
         case redFlags = "red_flags"
         case redFlagsAsked = "red_flags_asked"
+        case subject
     }
 
     public init(intent: Intent, topic: String? = nil, findings: Findings = Findings(), redFlags: [String] = [],
@@ -229,6 +233,7 @@ public struct Understood: Sendable, Equatable, Codable {
         if !denied.isEmpty { try c.encode(denied, forKey: .denied) }
         if !corrections.isEmpty { try c.encode(corrections, forKey: .corrections) }
         if !redFlagsAsked.isEmpty { try c.encode(redFlagsAsked, forKey: .redFlagsAsked) }
+        try c.encodeIfPresent(subject, forKey: .subject)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -240,6 +245,7 @@ public struct Understood: Sendable, Equatable, Codable {
         answer = try c.decodeIfPresent(Intent.self, forKey: .answer)
         corrections = try c.decodeIfPresent([String: String].self, forKey: .corrections) ?? [:]
         redFlagsAsked = try c.decodeIfPresent([String].self, forKey: .redFlagsAsked) ?? []
+        subject = try c.decodeIfPresent(Subject.self, forKey: .subject)
         findings = Self.findings(slots: try c.decode(Slots.self, forKey: .slots), triggers: try c.decode([String].self, forKey: .triggers),
                                  conditions: try c.decode([String].self, forKey: .conditions),
                                  symptoms: try c.decode(SymptomLists.self, forKey: .symptoms),
@@ -290,6 +296,7 @@ extension Understood {
         out.key("red_flags"); out.strings(redFlags)
         if !redFlagsAsked.isEmpty { out.key("red_flags_asked"); out.strings(redFlagsAsked) }
         out.key("slots"); slots.write(to: &out)
+        if let subject { out.key("subject"); subject.write(to: &out) }
         out.key("symptoms")
         out.beginObject()
         out.key("absent")

@@ -177,7 +177,13 @@ struct ConversationTests {
     func replyJSON() throws {
         let (_, replies) = run(["my left calf cramps at night"])
         let object = try JSONSerialization.jsonObject(with: ContractJSON.data(replies[0])) as! [String: Any]
-        #expect(Set(object.keys) == ["reply", "stage", "understood", "slots", "triage", "red_flags", "causes", "suggestions", "done"])
+        // The contract's keys, and what Charley adds: everything known so far and the question waiting.
+        #expect(Set(object.keys) == ["reply", "stage", "understood", "slots", "triage", "red_flags", "causes", "suggestions", "done",
+                                     "known", "question", "subject"])
+        #expect((object["subject"] as? [String: Any])?["who"] as? String == "self", "\"my left calf\": the writer's own")
+        #expect(object["question"] as? String == "duration")
+        let known = try #require(object["known"] as? [String: Any])
+        #expect((known["slots"] as? [String: Any])?["side"] as? String == "left")
         #expect(object["triage"] is NSNull)
         #expect(object["stage"] as? String == "onset")
     }

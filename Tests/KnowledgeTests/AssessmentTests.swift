@@ -32,7 +32,8 @@ struct AssessmentTests {
         let unknown = try #require(model.rankCauses(for: findings(["condition:diabetes"])).first { $0.id == "peripheral_neuropathy" })
         let denied = try #require(model.rankCauses(for: findings(["condition:diabetes"], absent: ["symptom:numbness"])).first { $0.id == "peripheral_neuropathy" })
         #expect(denied.score < unknown.score)
-        #expect(denied.against == ["you have no numbness"])
+        #expect(denied.against.map { Wording.render($0, for: nil) } == ["you have no numbness"])
+        #expect(denied.against.map { Wording.render($0, for: .other(relation: "mother", sex: "female")) } == ["she has no numbness"])
     }
 
     @Test("nothing known ranks nothing")
@@ -199,5 +200,29 @@ struct EditDistanceTests {
         #expect(EditDistance.distance("tingling", "swelling", limit: 2) == nil)
         #expect(EditDistance.distance("", "ab", limit: 2) == 2)
         #expect(EditDistance.distance("abcdef", "a", limit: 2) == nil)
+    }
+}
+
+@Suite("Sentences for the person a conversation is about")
+struct WordingTests {
+    @Test("placeholders take each person's forms, capitals kept; unknown ones are reported")
+    func forms() {
+        let text = "{Do_you} get them at night? {Your} calf, not {yours}; {you_are} sure?"
+        #expect(Wording.render(text, for: nil) == "Do you get them at night? Your calf, not yours; you are sure?")
+        #expect(Wording.render(text, for: .me) == Wording.render(text, for: nil))
+        #expect(Wording.render(text, for: .other(relation: "mother", sex: "female")) == "Does she get them at night? Her calf, not hers; she is sure?")
+        #expect(Wording.render(text, for: .other(relation: "son", sex: "male")) == "Does he get them at night? His calf, not his; he is sure?")
+        #expect(Wording.render(text, for: .other(relation: "partner")) == "Do they get them at night? Their calf, not theirs; they are sure?")
+        #expect(Wording.render("no braces here", for: .other()) == "no braces here")
+        #expect(Wording.unknownPlaceholders(in: "{your} and {yuor} and {Do_you}") == ["yuor"])
+    }
+
+    @Test("a seed article is cited by its headline and site, never by its file name")
+    func citations() throws {
+        let model = try KnowledgeLoader.loadBundled()
+        for source in model.sources {
+            #expect(!source.citation.contains(".txt"), "\(source.id): \(source.citation)")
+            #expect(!source.citation.isEmpty)
+        }
     }
 }
