@@ -33,6 +33,8 @@ struct Turn {
         if let subject = understood.subject {
             if let known = state.subject, !known.isSelf, subject.isSelf {
                 // "my calf" in a message about someone else is not a change of person.
+            } else if let known = state.subject, known.isSelf, subject.relation == nil {
+                // Nor is a "she" in a conversation about the writer's own legs: only a person named is.
             } else {
                 state.subject = state.subject?.merged(with: subject) ?? subject
             }
@@ -211,9 +213,34 @@ struct Turn {
                 state.asked.append(pending.id)
                 lines.append("No problem, let's move on.")
             }
+            if changedFindings && lines.isEmpty { acknowledge(from: findingsBefore, state) }
             provisionalTriage(&state)
             askNext(&state)
         }
+    }
+
+    /// Says back, in a few words, what this turn added ("Noted: left leg, calf, at night."), so
+    /// a misunderstanding shows at once and can be corrected.
+    private mutating func acknowledge(from before: Findings, _ state: SessionState) {
+        let added = state.findings.present.subtracting(before.present).sorted { Self.noteOrder($0) < Self.noteOrder($1) }
+        let denied = state.findings.absent.subtracting(before.absent).sorted()
+        var words: [String] = []
+        for finding in added where finding.kind != .context {
+            if let term = knowledge.term(finding) { words.append(term.noted ?? term.label) }
+        }
+        for finding in denied.prefix(3) {
+            if let term = knowledge.term(finding) { words.append("no " + (term.noted ?? term.label)) }
+        }
+        guard !words.isEmpty else { return }
+        let shown = words.count > 5 ? words.prefix(5).joined(separator: ", ") + " and more" : words.joined(separator: ", ")
+        // The first time, how to put it right ("that's wrong" goes back a step; "actually ..." replaces).
+        lines.append("Noted: \(shown)." + (before.present.isEmpty ? " (If I've got that wrong, say \"that's wrong\" or tell me again.)" : ""))
+    }
+
+    /// The order in which an acknowledgement names findings: where, when, how, then the rest.
+    private static func noteOrder(_ finding: Finding) -> (Int, Finding) {
+        let order: [FindingKind] = [.side, .location, .timing, .duration, .frequency, .since, .trigger, .medicine, .symptom, .condition, .ageGroup]
+        return (order.firstIndex(of: finding.kind) ?? order.count, finding)
     }
 
     /// A triage as soon as what was said gives one (numbness, every night, a medicine), said once,
@@ -340,8 +367,8 @@ struct Turn {
             next = conversation.nextQuestion(state, rank: { rankCauses(state.findings, reasons: false) })
         }
         if let question = next {
-            if question.id == state.pending && !understood.findings.present.isEmpty && lines.isEmpty {
-                lines.append(changedFindings ? "Thanks, I've noted that." : "I have that already.")
+            if question.id == state.pending && !understood.findings.present.isEmpty && lines.isEmpty && !changedFindings {
+                lines.append("I have that already.")
             }
             ask(question, &state)
         } else {

@@ -83,6 +83,9 @@ public struct Term: Sendable, Codable, Equatable, Identifiable {
     public var id: String
     /// Short lay words, used in lists and in "because you said ..." reasons.
     public var label: String
+    /// A word or two for saying back what was understood ("left leg", "at night"); the label
+    /// when not given.
+    public var noted: String?
     public var description: String?
     /// For findings the interview may ask about directly (conditions): the question, and why
     /// Charley asks it.

@@ -153,7 +153,7 @@ struct ValidationTests {
 
     @Test("removing a contract id is an error")
     func contractIDRemoved() {
-        let found = issues(editing: edit("vocabulary.yaml", replacing: "    - {id: calf, label: \"the calf\"}\n", with: ""))
+        let found = issues(editing: edit("vocabulary.yaml", replacing: "    - {id: calf, label: \"the calf\", noted: \"calf\"}\n", with: ""))
         #expect(found.map(\.problem).contains("the contract id location:calf is missing from the vocabulary"))
     }
 

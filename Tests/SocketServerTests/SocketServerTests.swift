@@ -358,7 +358,7 @@ struct BridgeExampleTests {
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
         #expect(text.contains("connected: protocol 1"))
-        #expect(text.contains("[mx:@ana:example.org] How long does one cramp"))
+        #expect(text.contains("[mx:@ana:example.org] Noted: left leg, calf, at night."))
         #expect(text.contains("[sl:U123] This needs a doctor today"))
         #expect(text.contains("[tg:4711] Quinine is no longer recommended"))
         _ = daemon.stop()

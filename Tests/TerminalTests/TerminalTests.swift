@@ -44,7 +44,7 @@ struct TerminalTests {
                 let reply = try JSONSerialization.jsonObject(with: Data(first.utf8)) as! [String: Any]
                 #expect(reply["stage"] as? String == "onset")
             } else {
-                #expect(first.contains("How long does one cramp"))
+                #expect(first.contains("Noted: calf, at night."))
             }
             charley.send("a few seconds")
             #expect(charley.readLine() != nil, "no reply to the second line (\(arguments))")
