@@ -19,6 +19,10 @@ public final class Conversation: Sendable {
     /// For each cause (by its place in the model), the condition questions its evidence points
     /// to, heaviest evidence first (of equal weights, the one written first).
     let conditionCandidates: [[(finding: Finding, question: InterviewQuestion)]]
+    /// For each question (by id), what each of its possible answers does to the causes' totals
+    /// and the findings it adds, made once: judging whether a question is worth asking then
+    /// costs no lookup or allocation.
+    let answerEffects: [String: [(change: CauseIndex.Change, present: FindingSet, absent: FindingSet)]]
 
     public init(knowledge: KnowledgeModel, interpreter: Interpreter, interview: Interview) {
         self.knowledge = knowledge
@@ -27,6 +31,14 @@ public final class Conversation: Sendable {
         self.assessmentText = AssessmentText(knowledge)
         self.causeIndex = CauseIndex(knowledge)
         self.ruleIndex = RuleIndex(knowledge.triageRules)
+        var effects: [String: [(change: CauseIndex.Change, present: FindingSet, absent: FindingSet)]] = [:]
+        let causes = self.causeIndex
+        for question in interview.questions + Array(interview.conditionQuestions.values) {
+            effects[question.id] = question.possibleAnswers.map {
+                (causes.change(adding: $0.present, absent: $0.absent), FindingSet($0.present), FindingSet($0.absent))
+            }
+        }
+        self.answerEffects = effects
         self.conditionCandidates = knowledge.causes.map { cause in
             let pointing = cause.evidence.enumerated().compactMap { position, evidence -> (Double, Int, Finding, InterviewQuestion)? in
                 let finding = evidence.finding.finding
@@ -95,7 +107,7 @@ public final class Conversation: Sendable {
         // Every sentence for the person it is about: "{your} cramps" is "your", "her", "his", "their".
         let subject = state.subject
         return Reply(
-            session: nil, reply: Wording.render(turn.lines.joined(separator: "\n\n"), for: subject), stage: state.stage,
+            session: nil, reply: turn.lines.map { Wording.render($0, for: subject) }.joined(separator: "\n\n"), stage: state.stage,
             understood: turn.understood, known: state.findings, triage: state.triage, redFlags: state.redFlags,
             causes: ranked.map { Reply.CauseScore(id: $0.id, score: $0.score, because: $0.because.map { Wording.render($0, for: subject) }) },
             suggestions: turn.suggestions, done: state.stage == .ended, subject: subject,
@@ -209,20 +221,19 @@ public final class Conversation: Sendable {
         }
 
         static func level(_ conversation: Conversation, _ findings: Findings) -> TriageLevel? {
-            conversation.ruleIndex.matching(findings).first.map { conversation.ruleIndex.rules[$0].level }
+            conversation.ruleIndex.highestLevel(findings)
         }
 
         func couldChange(with question: InterviewQuestion, _ conversation: Conversation) -> Bool {
-            for answer in question.possibleAnswers {
-                // Only findings not known either way count: a plain "no" never takes back what was said.
-                let present = answer.present.filter { !findings.present.contains($0) && !findings.absent.contains($0) }
-                let absent = answer.absent.filter { !findings.present.contains($0) && !findings.absent.contains($0) }
-                if present.isEmpty && absent.isEmpty { continue }
-                if conversation.causeIndex.leader(standing, adding: present, absent: absent) != leader { return true }
+            // A question is asked only while its findings are unknown, so an answer's effect made
+            // once holds (a plain "no" never takes back what was said, and changes little).
+            for effect in conversation.answerEffects[question.id] ?? [] {
+                if effect.present.isSubset(of: findings.present) && effect.absent.isSubset(of: findings.absent) { continue }
+                if conversation.causeIndex.leader(standing, after: effect.change) != leader { return true }
                 var after = findings
-                after.present.formUnion(present)
-                after.absent.formUnion(absent)
-                if let new = Self.level(conversation, after), new > (level ?? .selfCare) || level == nil && new > .selfCare { return true }
+                after.present.formUnion(effect.present)
+                after.absent.formUnion(effect.absent)
+                if let new = Self.level(conversation, after), new > (level ?? .selfCare) { return true }
             }
             return false
         }

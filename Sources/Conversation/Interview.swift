@@ -38,6 +38,8 @@ public final class InterviewQuestion: Sendable, Decodable {
     public let stage: Stage
     public let fills: FindingKind
     public let text: String
+    /// `text` for the person writing (its placeholders read once, not on every ask).
+    public let textForSelf: String
     public let why: String
     public let suggestions: [Suggestion]
     /// The suggestions shown with the question: the labels, and "not sure" except for a
@@ -81,6 +83,7 @@ public final class InterviewQuestion: Sendable, Decodable {
         self.stage = stage
         self.fills = fills
         self.text = text
+        self.textForSelf = Wording.render(text, for: nil)
         self.why = why
         self.suggestions = suggestions
         self.offered = suggestions.map(\.label) + (fills == .condition ? [] : ["not sure"])

@@ -380,7 +380,7 @@ struct Turn {
         state.timesAsked = state.pending == question.id ? state.timesAsked + 1 : 1
         state.pending = question.id
         state.stage = question.stage
-        var line = question.text
+        var line = state.subject.map { $0.isSelf ? question.textForSelf : Wording.render(question.text, for: $0) } ?? question.textForSelf
         if withExamples {
             line += " You could say: " + question.suggestions.map { "\"\($0.label)\"" }.joined(separator: ", ") + ". Or say \"not sure\"."
         }
@@ -405,7 +405,7 @@ struct Turn {
         }
         if state.timesAsked >= 2 { return askNext(&state) }
         state.timesAsked += 1
-        lines.append("Back to my question: " + question.text)
+        lines.append("Back to my question: " + (state.subject.map { Wording.render(question.text, for: $0) } ?? question.textForSelf))
         suggestions = question.suggestions.map(\.label)
     }
 

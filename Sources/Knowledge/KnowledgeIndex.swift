@@ -90,19 +90,43 @@ public final class CauseIndex: Sendable {
         return best
     }
 
-    /// The leader once `present` and `absent` (findings not known either way before) are
-    /// added to what `standing` was made for: only the tests that name them change.
-    public func leader(_ standing: Standing, adding present: [Finding], absent: [Finding]) -> Int? {
-        var changed = standing
+    /// What adding some findings (not known either way before) does to each cause's total: the
+    /// weights of the tests that name them, by cause. Made once for each possible answer of an
+    /// interview question, so judging a question costs no lookup.
+    public struct Change: Sendable {
+        var weights: [(cause: Int, weight: Double)]
+    }
+
+    public func change(adding present: [Finding], absent: [Finding]) -> Change {
+        var weights: [(cause: Int, weight: Double)] = []
         for (findings, isAbsent) in [(present, false), (absent, true)] {
             for finding in findings {
                 for (cause, test) in testsNaming[finding] ?? [] where tests[test].absent == isAbsent {
-                    changed.totals[cause] += tests[test].weight
-                    if tests[test].weight > 0 { changed.supported[cause] = true }
+                    weights.append((cause, tests[test].weight))
                 }
             }
         }
-        return leader(changed)
+        return Change(weights: weights)
+    }
+
+    /// The leader once `change` is made to what `standing` was made for, without copying it:
+    /// only the causes it names can move.
+    public func leader(_ standing: Standing, after change: Change) -> Int? {
+        func total(_ cause: Int) -> (Double, Bool) {
+            var total = standing.totals[cause], supported = standing.supported[cause]
+            for entry in change.weights where entry.cause == cause {
+                total += entry.weight
+                if entry.weight > 0 { supported = true }
+            }
+            return (total, supported)
+        }
+        var best: Int?, bestTotal = 0.0
+        for cause in ids.indices {
+            let (value, supported) = change.weights.isEmpty ? (standing.totals[cause], standing.supported[cause]) : total(cause)
+            guard supported else { continue }
+            if best == nil || value > bestTotal || (value == bestTotal && ids[cause] < ids[best!]) { best = cause; bestTotal = value }
+        }
+        return best
     }
 
     /// The cause's id, by its place in the model.
@@ -216,6 +240,14 @@ public final class RuleIndex: Sendable {
             return compiled
         }
         self.anyTests = anyTests
+    }
+
+    /// The level of the most severe rule that holds, or nil: the first that holds, with nothing
+    /// gathered.
+    public func highestLevel(_ findings: Findings) -> TriageLevel? {
+        let present = findings.present.inlineWords, absent = findings.absent.inlineWords
+        for index in compiled.indices where holds(index, findings, present, absent) { return rules[index].level }
+        return nil
     }
 
     /// The positions in `rules` of the rules that hold, in `rules`' order.

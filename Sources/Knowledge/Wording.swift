@@ -94,30 +94,43 @@ public enum Wording {
     }
 
     /// `text` for `subject` (nil: the person writing). A placeholder written with a capital
-    /// (`{Do_you}`) gives a capitalised form. Text without a brace is returned as it is.
+    /// (`{Do_you}`) gives a capitalised form. Text without a brace is returned as it is. Bytes,
+    /// not characters: every reply goes through here.
     public static func render(_ text: String, for subject: Subject?) -> String {
-        guard text.utf8.contains(UInt8(ascii: "{")) else { return text }
-        var out = ""
-        out.reserveCapacity(text.utf8.count + 16)
-        var rest = Substring(text)
-        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-            out += rest[..<open]
-            let name = rest[rest.index(after: open)..<close]
-            if let form = forms[name.lowercased()] {
-                let word: String
-                switch (subject?.isSelf ?? true, subject?.sex) {
-                case (true, _): word = form.me
-                case (false, "female"?): word = form.she
-                case (false, "male"?): word = form.he
-                default: word = form.they
-                }
-                out += name.first?.isUppercase == true ? word.prefix(1).uppercased() + word.dropFirst() : word
-            } else {
-                out += rest[open...close]
+        let open = UInt8(ascii: "{"), close = UInt8(ascii: "}")
+        guard text.utf8.contains(open) else { return text }
+        var text = text
+        return text.withUTF8 { render(bytes: $0, for: subject) }
+    }
+
+    private static func render(bytes: UnsafeBufferPointer<UInt8>, for subject: Subject?) -> String {
+        let open = UInt8(ascii: "{"), close = UInt8(ascii: "}")
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 16)
+        var i = 0
+        while i < bytes.count {
+            guard bytes[i] == open, let end = bytes[i...].firstIndex(of: close) else {
+                out.append(bytes[i]); i += 1; continue
             }
-            rest = rest[rest.index(after: close)...]
+            let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[(i + 1)..<end]), as: UTF8.self)
+            guard let form = forms[name] ?? forms[name.lowercased()] else {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i...end])); i = end + 1; continue
+            }
+            let word: String
+            switch (subject?.isSelf ?? true, subject?.sex) {
+            case (true, _): word = form.me
+            case (false, "female"?): word = form.she
+            case (false, "male"?): word = form.he
+            default: word = form.they
+            }
+            var wordBytes = Array(word.utf8)
+            if let first = name.utf8.first, first >= UInt8(ascii: "A") && first <= UInt8(ascii: "Z"),
+               let lead = wordBytes.first, lead >= UInt8(ascii: "a") && lead <= UInt8(ascii: "z") {
+                wordBytes[0] = lead - 32
+            }
+            out.append(contentsOf: wordBytes)
+            i = end + 1
         }
-        out += rest
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }

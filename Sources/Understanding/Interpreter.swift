@@ -44,7 +44,7 @@ public struct Interpreter: Sendable {
         var tokens = lexicon.tokenizer.tokens(text, words: lexicon.words, limit: Self.maximumTokens)
         if tokens.count > Self.maximumTokens { tokens.removeSubrange(Self.maximumTokens...) }
         // Before spelling correction: "hubby" is a husband, not a misspelt "hobby".
-        let subject = lexicon.relations.isEmpty ? nil : Self.subject(of: tokens, relations: lexicon.relations)
+        let subject = lexicon.relations.isEmpty ? nil : Self.subject(of: tokens, lexicon: lexicon)
         let corrections = correctSpelling(&tokens)
         let items = scan(tokens)
         var reading = Reading()
@@ -57,46 +57,80 @@ public struct Interpreter: Sendable {
     // MARK: - Who it is about
 
     /// Words that may stand between "my" and the person ("my 8 year old son", "my elderly mum").
-    static let personModifiers: Set<String> = ["little", "elderly", "old", "year", "years", "yr", "yo", "teenage", "youngest",
-                                               "eldest", "oldest", "older", "younger", "baby", "big", "lovely", "poor", "dear",
-                                               "sweet", "late", "grown", "adult", "teen", "step", "month", "months", "week"]
+    static let personModifiers: [String] = ["little", "elderly", "old", "year", "years", "yr", "yo", "teenage", "youngest",
+                                            "eldest", "oldest", "older", "younger", "baby", "big", "lovely", "poor", "dear",
+                                            "sweet", "late", "grown", "adult", "teen", "step", "month", "months", "week"]
     /// Parts of oneself: "my calf", "my legs" say the person writes about their own cramps.
-    static let ownParts: Set<String> = ["leg", "legs", "calf", "calves", "foot", "feet", "toe", "toes", "thigh", "thighs", "shin",
-                                        "shins", "hamstring", "hamstrings", "knee", "knees", "ankle", "ankles", "muscle", "muscles",
-                                        "cramp", "cramps", "back", "body", "quads", "glutes"]
-    static let ownVerbs: Set<String> = ["get", "have", "had", "keep", "wake", "woke", "cramp", "suffer", "got", "getting", "been"]
-    static let crampWords: Set<String> = ["cramp", "cramps", "cramping", "cramped", "spasms", "spasm", "charley", "them", "these", "it"]
+    static let ownParts: [String] = ["leg", "legs", "calf", "calves", "foot", "feet", "toe", "toes", "thigh", "thighs", "shin",
+                                     "shins", "hamstring", "hamstrings", "knee", "knees", "ankle", "ankles", "muscle", "muscles",
+                                     "cramp", "cramps", "back", "body", "quads", "glutes"]
+    static let ownVerbs: [String] = ["get", "have", "had", "keep", "wake", "woke", "cramp", "suffer", "got", "getting", "been"]
+    static let crampWords: [String] = ["cramp", "cramps", "cramping", "cramped", "spasms", "spasm", "charley", "them", "these", "it"]
+    static let possessors: [String] = ["my", "our", "the", "of"]
+    static let firstPersonWords: [String] = ["i", "me", "myself", "my", "mine"]
+    static let femaleWords: [String] = ["she", "her", "hers", "herself"]
+    static let maleWords: [String] = ["he", "him", "his", "himself"]
+    /// Every word the subject is read from, given a number in the word table.
+    static var subjectWords: [String] {
+        personModifiers + ownParts + ownVerbs + crampWords + possessors + firstPersonWords + femaleWords + maleWords
+    }
+
+    /// The word table's numbers for the words above, so that reading the subject compares
+    /// numbers, not strings.
+    struct SubjectWordIDs: Sendable {
+        var modifiers = Set<Int32>(), parts = Set<Int32>(), verbs = Set<Int32>(), cramp = Set<Int32>()
+        var possessors = Set<Int32>(), female = Set<Int32>(), male = Set<Int32>()
+        var i = WordTable.unknown, my = WordTable.unknown, mine = WordTable.unknown, me = WordTable.unknown, myself = WordTable.unknown
+
+        init() {}
+
+        init(_ table: WordTable) {
+            func ids(_ words: [String]) -> Set<Int32> { Set(words.map(table.id).filter { $0 != WordTable.unknown }) }
+            modifiers = ids(Interpreter.personModifiers)
+            parts = ids(Interpreter.ownParts)
+            verbs = ids(Interpreter.ownVerbs)
+            cramp = ids(Interpreter.crampWords)
+            possessors = ids(Interpreter.possessors)
+            female = ids(Interpreter.femaleWords)
+            male = ids(Interpreter.maleWords)
+            (i, my, mine, me, myself) = (table.id("i"), table.id("my"), table.id("mine"), table.id("me"), table.id("myself"))
+        }
+    }
 
     /// Who the utterance speaks of: another person when it names one ("my mum", "hubby", "my 8
     /// year old") or speaks of "she"/"he" without speaking of the writer's own legs; the writer
     /// when it speaks only of their own ("my calf", "I get them"); nil when it says neither.
-    static func subject(of tokens: [Token], relations: [String: Lexicon.Relation]) -> Subject? {
+    static func subject(of tokens: [Token], lexicon: Lexicon) -> Subject? {
+        let relations = lexicon.relations, w = lexicon.subjectWords
         var other: Subject?, pronounSex: String?, own = false, firstPerson = false
-        let words = tokens.map { $0.isMark ? "" : $0.text }
-        func word(_ i: Int) -> String { i >= 0 && i < words.count ? words[i] : "" }
-        for (i, w) in words.enumerated() where !w.isEmpty {
-            let bare = w.hasSuffix("s") && relations[w] == nil && relations[String(w.dropLast())] != nil ? String(w.dropLast()) : w
-            if let relation = relations[bare] {
-                // Possessed ("my mum", "our lad", "my 8 year old son"), or the person cared for ("the resident").
-                var j = i - 1
-                while j >= 0 && j > i - 5 && (personModifiers.contains(word(j)) || tokens[j].number != nil) { j -= 1 }
-                if ["my", "our", "the", "a"].contains(word(j)) || word(j) == "of" || i == 0 {
+        func id(_ i: Int) -> Int32 { i >= 0 && i < tokens.count ? tokens[i].id : WordTable.unknown }
+        for index in tokens.indices {
+            let token = tokens[index].id
+            guard token != WordTable.unknown else { continue }
+            if let relation = relations[token] {
+                // Possessed ("my mum", "our lad", "my 8 year old son", "one of my clients"), or
+                // the person cared for ("the resident"), or first in the message ("hubby has ...").
+                var j = index - 1
+                while j >= 0 && j > index - 5 && (w.modifiers.contains(id(j)) || tokens[j].number != nil) { j -= 1 }
+                if w.possessors.contains(id(j)) || index == 0 {
                     if other == nil { other = .other(relation: relation.relation, sex: relation.sex) }
                 }
                 continue
             }
-            switch w {
-            case "i", "me", "myself": firstPerson = true
+            if token == w.i || token == w.me || token == w.myself {
+                firstPerson = true
                 // "I get cramps", "I keep getting them" (not "I have a son who ...").
-                if w == "i", ownVerbs.contains(word(i + 1)), (2...4).contains(where: { crampWords.contains(word(i + $0)) }) { own = true }
-            case "my", "mine":
+                if token == w.i, w.verbs.contains(id(index + 1)), (2...4).contains(where: { w.cramp.contains(id(index + $0)) }) { own = true }
+            } else if token == w.my || token == w.mine {
                 firstPerson = true
                 // "my calf", "my left leg" (not "my mum's legs": the relation comes first).
-                if (1...3).contains(where: { ownParts.contains(word(i + $0)) })
-                    && !(1...3).contains(where: { relations[word(i + $0)] != nil || relations[String(word(i + $0).dropLast())] != nil }) { own = true }
-            case "she", "her", "hers", "herself": pronounSex = pronounSex ?? "female"
-            case "he", "him", "his", "himself": pronounSex = pronounSex ?? "male"
-            default: break
+                if (1...3).contains(where: { w.parts.contains(id(index + $0)) }) && !(1...3).contains(where: { relations[id(index + $0)] != nil }) {
+                    own = true
+                }
+            } else if w.female.contains(token) {
+                pronounSex = pronounSex ?? "female"
+            } else if w.male.contains(token) {
+                pronounSex = pronounSex ?? "male"
             }
         }
         if var other, !own {

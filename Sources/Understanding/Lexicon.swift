@@ -137,7 +137,9 @@ public struct Lexicon: Sendable {
     let forms: [String: String]
     /// The words for people someone writes for ("mum", "hubby", "my lad"), each with the
     /// relation and sex it names.
-    var relations: [String: Relation] = [:]
+    var relations: [Int32: Relation] = [:]
+    /// The numbers of the words the subject is read from ("my", "she", ...).
+    var subjectWords = Interpreter.SubjectWordIDs()
 
     struct Relation: Sendable, Equatable {
         var relation: String
@@ -401,11 +403,31 @@ private struct LexiconBuilder {
         let questionWords = Set(phrases.filter { $0.meanings.contains(.cue(.question)) }.map { $0.words[0] })
         let fillerWords = Set(phrases.filter { $0.meanings.contains(.cue(.filler)) && $0.words.count == 1 }.map { $0.words[0] })
 
+        var relations: [String: Lexicon.Relation] = [:]
+        for (relation, entry) in (raw.subjects ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let node = root["subjects"]?[relation]
+            if let sex = entry.sex, sex != "female" && sex != "male" {
+                report(node, entry: "subjects \(relation)", "sex must be female or male, not '\(sex)'")
+            }
+            if entry.words.isEmpty { report(node, entry: "subjects \(relation)", "it names no words") }
+            for word in entry.words {
+                if word != word.lowercased() || word.contains(" ") {
+                    report(node, entry: "subjects \(relation)", "'\(word)' must be one lower-case word")
+                } else if let earlier = relations[word], earlier.relation != relation || entry.words.filter({ $0 == word }).count > 1 {
+                    report(node, entry: "subjects \(relation)", "'\(word)' is already a word for '\(earlier.relation)'")
+                } else {
+                    relations[word] = Lexicon.Relation(relation: relation, sex: entry.sex)
+                    // "my mum's" is read "mums".
+                    if !word.hasSuffix("s"), relations[word + "s"] == nil { relations[word + "s"] = Lexicon.Relation(relation: relation, sex: entry.sex) }
+                }
+            }
+        }
+
         // Every word the matcher asks about gets a number, and its facts.
         var table = WordTable()
         let contractionWords = raw.contractions.sorted { $0.key < $1.key }.flatMap { [$0.key] + $0.value }  // the same numbers on every run
         for word in vocabulary.sorted() + keep.sorted() + contractionWords + Reading.functionWords.sorted() + clauseWords.sorted()
-            + questionWords.sorted() + fillerWords.sorted() + standIns.keys.sorted() + standIns.values.sorted() + (raw.inserts ?? []) + Reading.personWords.sorted() {
+            + questionWords.sorted() + fillerWords.sorted() + standIns.keys.sorted() + standIns.values.sorted() + (raw.inserts ?? []) + Reading.personWords.sorted() + relations.keys.sorted() + Interpreter.subjectWords {
             _ = table.add(word)
         }
         // A concept word marks the other forms of it the table holds: "droop" marks "drooping"
@@ -493,29 +515,12 @@ private struct LexiconBuilder {
             forms[stem] = word
         }
 
-        var relations: [String: Lexicon.Relation] = [:]
-        for (relation, entry) in (raw.subjects ?? [:]).sorted(by: { $0.key < $1.key }) {
-            let node = root["subjects"]?[relation]
-            if let sex = entry.sex, sex != "female" && sex != "male" {
-                report(node, entry: "subjects \(relation)", "sex must be female or male, not '\(sex)'")
-            }
-            if entry.words.isEmpty { report(node, entry: "subjects \(relation)", "it names no words") }
-            for word in entry.words {
-                if word != word.lowercased() || word.contains(" ") {
-                    report(node, entry: "subjects \(relation)", "'\(word)' must be one lower-case word")
-                } else if let earlier = relations[word] {
-                    report(node, entry: "subjects \(relation)", "'\(word)' is already a word for '\(earlier.relation)'")
-                } else {
-                    relations[word] = Lexicon.Relation(relation: relation, sex: entry.sex)
-                }
-            }
-        }
-
         return Lexicon(
             version: raw.version, tokenizer: tokenizer, words: table,
             spelling: SpellingIndex(words: vocabulary), commonWords: Set(commonWords), findingTopics: findingTopics,
             patterns: patterns, unableConcept: conceptBit["unable"] ?? 0, patternConcepts: patterns.reduce(0) { $0 | $1.required }, forms: forms,
-            relations: relations)
+            relations: Dictionary(uniqueKeysWithValues: relations.map { (table.id($0.key), $0.value) }),
+            subjectWords: Interpreter.SubjectWordIDs(table))
     }
 
     mutating func add(_ list: [String], meanings texts: [String], entry: String, node: @autoclosure () -> Node?, allowEmpty: Bool = false) {
