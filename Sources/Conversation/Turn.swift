@@ -403,7 +403,11 @@ struct Turn {
             if state.stage == .greeting { lines.append("Tell me about your cramps whenever you're ready.") }
             return
         }
-        if state.timesAsked >= 2 { return askNext(&state) }
+        // Answered in the same message as a question ("a few seconds. what helps?"): the next one.
+        if state.timesAsked >= 2 || conversation.isAnswered(question, state.findings) {
+            if !state.asked.contains(question.id) { state.asked.append(question.id) }
+            return askNext(&state)
+        }
         state.timesAsked += 1
         lines.append("Back to my question: " + (state.subject.map { Wording.render(question.text, for: $0) } ?? question.textForSelf))
         suggestions = question.suggestions.map(\.label)

@@ -323,6 +323,10 @@ public struct Interpreter: Sendable {
         let isQuestion: Bool
         if startsAsQuestion {
             isQuestion = true
+        } else if asksInASentence(tokens) {
+            // A question after a description ("both calves. should i be taking electrolytes?"):
+            // the message asks it, and its facts are kept.
+            isQuestion = true
         } else if endsWithQuestionMark {
             isQuestion = !askCues.isEmpty || !hasFindings
         } else {
@@ -453,6 +457,45 @@ public struct Interpreter: Sendable {
     }
 
     static let auxiliaries: Set<String> = ["is", "are", "do", "does", "should", "can", "will", "would", "to"]
+
+    /// Words a sentence that asks may start with, misspelt ones included.
+    static let questionStarts: Set<String> = ["what", "wht", "wat", "how", "hw", "why", "is", "are", "can", "could", "should",
+                                              "shud", "shld", "would", "will", "do", "does", "did", "any", "anything", "which"]
+
+    /// Whether a clause after the first asks: it starts with a question word ("should i be
+    /// taking electrolytes", "wht helps with these") and its sentence ends with a question mark,
+    /// or the word after it is a person or "it" ("shud i stop my statin", "is it growing pains");
+    /// or a sentence ends with two question marks ("salt tabs worth it or nah??").
+    private func asksInASentence(_ tokens: [Token]) -> Bool {
+        var start = true, first: String?, second: String?, marks = 0, clauses = 0
+        for token in tokens {
+            if case .mark(let mark) = token.kind {
+                if mark == "?" {
+                    marks += 1
+                    if let first, clauses > 1, Self.questionStarts.contains(first) { return true }
+                    if marks >= 2 { return true }
+                    continue
+                }
+                if mark == "." || mark == "!" || mark == ";" || mark == "," { start = true; marks = 0 }
+                if mark != "," { first = nil; second = nil }
+                continue
+            }
+            if marks > 0 { start = true; first = nil; second = nil; marks = 0 }
+            if start {
+                start = false
+                clauses += 1
+                first = token.text
+                second = nil
+            } else if second == nil {
+                second = token.text
+                if clauses > 1, let first, Self.questionStarts.contains(first), Self.askedAbout.contains(token.text) { return true }
+            }
+        }
+        return false
+    }
+
+    /// Words after a question word that make a clause a question without a question mark.
+    static let askedAbout: Set<String> = ["i", "we", "it", "there", "this", "that", "these", "he", "she", "they", "my", "u"]
 
     static let askPriority: [Intent] = [.askWhenDoctor, .askPrevention, .askTreatment, .askCauses, .askCondition]
 
