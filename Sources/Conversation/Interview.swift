@@ -191,3 +191,102 @@ public struct Interview: Sendable {
         questions.first { $0.id == id } ?? (id.hasPrefix("condition:") ? conditionQuestions[String(id.dropFirst(10))] : nil)
     }
 }
+
+/// Walking the interview: which question comes next, and whether one is worth asking.
+extension Conversation {
+    // MARK: - Choosing the next question
+
+    /// `rank` ranks the causes for the state's findings (the turn keeps the result for its
+    /// assessment and reply).
+    func nextQuestion(_ state: SessionState, rank: () -> [RankedCause]) -> InterviewQuestion? {
+        let findings = state.findings
+        let questions = interview.questions
+        // By index, reading fields in place: `for question in questions` copies every question.
+        for index in questions.indices where !questions[index].firstWhenSet.isDisjoint(with: findings.present) {
+            if !state.asked.contains(questions[index].id) && !isAnswered(questions[index], findings) {
+                return questions[index]
+            }
+        }
+        var outlook: Outlook?
+        for index in questions.indices where questions[index].requiredSet.isSubset(of: findings.present)
+            && questions[index].unlessSet.isDisjoint(with: findings.present) {
+            if !state.asked.contains(questions[index].id) && !isAnswered(questions[index], findings) {
+                if questions[index].always { return questions[index] }
+                if outlook == nil { outlook = Outlook(self, findings) }
+                if outlook!.couldChange(with: questions[index], self) { return questions[index] }
+            }
+        }
+        guard let question = conditionQuestion(state, rank: rank) else { return nil }
+        if outlook == nil { outlook = Outlook(self, findings) }
+        return outlook!.couldChange(with: question, self) ? question : nil
+    }
+
+    /// What the assessment would say now, as far as the interview's choice goes: the leading
+    /// possible cause and the triage level. A question is worth asking only while one of its
+    /// answers could change either; when none can, the assessment would read the same.
+    struct Outlook {
+        let findings: Findings
+        let standing: CauseIndex.Standing
+        let leader: Int?
+        let level: TriageLevel?
+
+        init(_ conversation: Conversation, _ findings: Findings) {
+            self.findings = findings
+            standing = conversation.causeIndex.standing(for: findings)
+            leader = conversation.causeIndex.leader(standing)
+            level = Self.level(conversation, findings)
+        }
+
+        static func level(_ conversation: Conversation, _ findings: Findings) -> TriageLevel? {
+            conversation.ruleIndex.highestLevel(findings)
+        }
+
+        func couldChange(with question: InterviewQuestion, _ conversation: Conversation) -> Bool {
+            // A question is asked only while its findings are unknown, so an answer's effect made
+            // once holds (a plain "no" never takes back what was said, and changes little).
+            for effect in conversation.answerEffects[question.id] ?? [] {
+                if effect.present.isSubset(of: findings.present) && effect.absent.isSubset(of: findings.absent) { continue }
+                if conversation.causeIndex.leader(standing, after: effect.change) != leader { return true }
+                var after = findings
+                after.present.formUnion(effect.present)
+                after.absent.formUnion(effect.absent)
+                if let new = Self.level(conversation, after), new > (level ?? .selfCare) { return true }
+            }
+            return false
+        }
+    }
+
+    func isAnswered(_ question: InterviewQuestion, _ findings: Findings) -> Bool {
+        switch question.fills {
+        case .symptom:
+            // Asked as a group: skip once most of the group is known either way.
+            return findings.present.union(findings.absent).intersection(question.deniedByNo).count >= 3
+        case .trigger:
+            return findings.present.contains(kind: .trigger) || findings.present.contains(Self.noObviousTrigger)
+        default:
+            return findings.present.contains(kind: question.fills)
+        }
+    }
+
+    /// Only the conditions that matter for what was said: those that would raise one of the
+    /// leading causes, when the story is not already clear.
+    private func conditionQuestion(_ state: SessionState, rank: () -> [RankedCause]) -> InterviewQuestion? {
+        let askedConditions = state.asked.filter { $0.hasPrefix("condition:") }.count
+        guard askedConditions < Self.maximumConditionQuestions else { return nil }
+        let ranked = rank()
+        let clear = (ranked.first?.score ?? 0) >= 0.8 && !state.findings.present.contains(Self.noObviousTrigger)
+        if clear { return nil }
+        // The first condition not yet known or asked about, of the leading causes in turn.
+        for cause in ranked.prefix(4) {
+            guard let index = causeIndex.position(of: cause.id) else { continue }
+            for candidate in conditionCandidates[index]
+            where !state.findings.present.contains(candidate.finding) && !state.findings.absent.contains(candidate.finding)
+                && !state.asked.contains(candidate.question.id) {
+                return candidate.question
+            }
+        }
+        return nil
+    }
+
+    static let noObviousTrigger = Finding(.context, "no_obvious_trigger")
+}

@@ -27,9 +27,29 @@ struct Turn {
 
     var knowledge: KnowledgeModel { conversation.knowledge }
 
+    /// One turn: what the person said, recorded; then the handler for its kind (a command, the
+    /// answer to "is this happening now?", a warning sign, a question, a fact after the
+    /// assessment, or an answer in the interview), each writing its reply.
     mutating func run(_ state: inout SessionState) {
-        // Who it is about: another person once named stays so ("my mum ..." then "her calf");
-        // a later message adds what it says (the sex, the relation).
+        noteSubject(&state)
+        if handleCommand(&state) { return }
+        if handleHappeningNow(&state) { return }
+        let (new, findingsBefore, answered, pending) = recordFacts(&state)
+        if handleWarningSigns(&state) { return }
+        if understood.intent.isQuestion { return handleQuestion(&state) }
+        switch state.stage {
+        case .escalated:
+            lines.append(escalatedReminder(state))
+        case .followup, .assessment:
+            handleAfterAssessment(new: new, findingsBefore: findingsBefore, &state)
+        default:
+            handleInterviewAnswer(new: new, findingsBefore: findingsBefore, answered: answered, pending: pending, &state)
+        }
+    }
+
+    /// Who it is about: another person once named stays so ("my mum ..." then "her calf");
+    /// a later message adds what it says (the sex, the relation).
+    private mutating func noteSubject(_ state: inout SessionState) {
         if let subject = understood.subject {
             if let known = state.subject, !known.isSelf, subject.isSelf {
                 // "my calf" in a message about someone else is not a change of person.
@@ -39,24 +59,28 @@ struct Turn {
                 state.subject = state.subject?.merged(with: subject) ?? subject
             }
         }
+    }
+
+    /// Commands: restart, goodbye, help, summary, back, why. True when the turn is done.
+    private mutating func handleCommand(_ state: inout SessionState) -> Bool {
         switch understood.intent {
         case .restart:
             state = SessionState()
             lines.append("Let's start again.")
             askNext(&state)
-            return
+            return true
         case .goodbye:
             state.stage = .ended
             lines.append(Self.farewell)
-            return
+            return true
         case .help:
             lines.append(Self.help)
             resume(&state)
-            return
+            return true
         case .summary:
             lines.append(conversation.summary(of: state))
             resume(&state)
-            return
+            return true
         case .back:
             if let previous = state.popUndo() {
                 state.restore(previous)
@@ -67,7 +91,7 @@ struct Turn {
                 lines.append("There is nothing to go back to yet.")
                 resume(&state)
             }
-            return
+            return true
         case .askWhy:
             if let pending = state.pending.flatMap(conversation.interview.question) {
                 lines.append(pending.why)
@@ -75,11 +99,16 @@ struct Turn {
             } else {
                 lines.append("I ask questions so I can tell the harmless kind of cramp from the kind a doctor should see. Nothing you tell me leaves this conversation.")
             }
-            return
+            return true
         default:
-            break
+            return false
         }
 
+    }
+
+    /// The answer to "Is this happening now?" after a question about a warning sign: yes
+    /// escalates at once. True when the turn is done.
+    private mutating func handleHappeningNow(_ state: inout SessionState) -> Bool {
         // "Is this happening now?" after a question about a warning sign: yes escalates at once.
         if !state.redFlagsAsked.isEmpty {
             let asked = state.redFlagsAsked.compactMap(knowledge.rule).filter { !state.redFlags.contains($0.id) }
@@ -88,15 +117,21 @@ struct Turn {
             if answer == .affirm, !asked.isEmpty {
                 state.pushUndo(state.snapshot)
                 escalate(asked.sorted { $0.level > $1.level }, &state)
-                return
+                return true
             }
             if answer == .deny && understood.findings.present.isEmpty && !understood.intent.isQuestion {
                 lines.append("Good. If it does happen, get help as I said.")
                 resume(&state)
-                return
+                return true
             }
         }
 
+        return false
+    }
+
+    /// Records the facts of a description or an answer (and of a question about oneself), with a
+    /// step for "back" when they change something.
+    private mutating func recordFacts(_ state: inout SessionState) -> (new: Findings, findingsBefore: Findings, answered: Bool, pending: InterviewQuestion?) {
         // Facts first: from descriptions and answers, and from questions about oneself. A general
         // question keeps its facts out of the person's story, unless they are warning signs on
         // their own ("what causes a cramp that lasts an hour and a half?"): safety comes first.
@@ -118,105 +153,115 @@ struct Turn {
             state.pushUndo(before)
         }
 
+        return (new, findingsBefore, answered, pending)
+    }
+
+    /// Red flags, checked on every turn before anything else. True when one escalated.
+    private mutating func handleWarningSigns(_ state: inout SessionState) -> Bool {
         // Red flags are checked on every turn, before anything else.
         let rules = matchingRules(state.findings)
         let fresh = rules.filter { $0.isRedFlag && !state.redFlags.contains($0.id) }
         if !fresh.isEmpty {
             escalate(fresh, &state)
             if understood.intent.isQuestion && !asksWhatToDo { answerQuestion(state) }
-            return
+            return true
         }
 
-        if understood.intent.isQuestion {
-            // After a red flag, "what should I do?" gets the red flag's advice, not cramp self-care:
-            // stretching or rubbing a leg that may hold a clot must wait for a doctor.
-            if state.stage == .escalated && asksWhatToDo, let rule = state.redFlags.compactMap(knowledge.rule).max(by: { $0.level < $1.level }) {
-                answerHypothetical()
-                lines.append("Because of the signs you told me about, the most important thing is to get medical help: \(rule.message)")
-                lines.append("Ordinary cramp self-care (stretching, massage, heat) can wait until a doctor has checked you.")
-                return
-            }
-            answerQuestion(state)
-            // A question about a warning sign: one direct question whether it is happening now.
-            if !understood.redFlagsAsked.isEmpty && state.stage != .escalated {
-                state.redFlagsAsked = understood.redFlagsAsked
-                lines.append("Is this happening now, to you or to the person you are asking for?")
-                suggestions = ["yes", "no"]
-                return
-            }
-            if state.stage == .escalated || state.stage == .followup { return }
-            if understood.topic == "other_cramps" { return invitePastOtherCramps(&state) }
-            if state.stage == .greeting {
-                // Unless the question already told something about their cramps.
-                if state.findings.present.isEmpty {
-                    lines.append("If you'd like, tell me about your own cramps and I'll ask a few questions.")
-                }
-                askNext(&state)
-            } else {
-                resume(&state)
-            }
+        return false
+    }
+
+    /// A question, answered at any point; the interview then resumes.
+    private mutating func handleQuestion(_ state: inout SessionState) {
+        // After a red flag, "what should I do?" gets the red flag's advice, not cramp self-care:
+        // stretching or rubbing a leg that may hold a clot must wait for a doctor.
+        if state.stage == .escalated && asksWhatToDo, let rule = state.redFlags.compactMap(knowledge.rule).max(by: { $0.level < $1.level }) {
+            answerHypothetical()
+            lines.append("Because of the signs you told me about, the most important thing is to get medical help: \(rule.message)")
+            lines.append("Ordinary cramp self-care (stretching, massage, heat) can wait until a doctor has checked you.")
             return
         }
-
-        switch state.stage {
-        case .escalated:
-            lines.append(escalatedReminder(state))
-        case .followup, .assessment:
-            if !new.present.isEmpty || !new.absent.isEmpty {
-                if changedFindings {
-                    // Only what the new fact changes, not the whole assessment again.
-                    tellChange(from: findingsBefore, &state)
-                } else {
-                    // Told again what is already known: nothing to add, and the assessment stands.
-                    lines.append("I have that already, so what I said stands. You can ask me anything else, or say \"restart\" to start over.")
-                }
-            } else if understood.intent == .greet {
-                lines.append("Hello again. Ask me anything about leg cramps, or say \"restart\" to start over.")
-            } else if isThanks || understood.intent == .deny {
-                // "No", "thanks", "nothing else" after the assessment: the conversation closes, once.
-                state.stage = .ended
-                state.pending = nil
-                lines.append((isThanks ? "You're welcome. " : "") + Self.farewell)
-            } else if understood.intent == .unrecognized {
-                lines.append("Sorry, I didn't follow that. You can ask me about causes, relief, prevention or when to see a doctor, or say \"restart\".")
-            } else {
-                lines.append("Is there anything else you'd like to know? You can ask about causes, relief, prevention or when to see a doctor, or say \"restart\".")
+        answerQuestion(state)
+        // A question about a warning sign: one direct question whether it is happening now.
+        if !understood.redFlagsAsked.isEmpty && state.stage != .escalated {
+            state.redFlagsAsked = understood.redFlagsAsked
+            lines.append("Is this happening now, to you or to the person you are asking for?")
+            suggestions = ["yes", "no"]
+            return
+        }
+        if state.stage == .escalated || state.stage == .followup { return }
+        if understood.topic == "other_cramps" { return invitePastOtherCramps(&state) }
+        if state.stage == .greeting {
+            // Unless the question already told something about their cramps.
+            if state.findings.present.isEmpty {
+                lines.append("If you'd like, tell me about your own cramps and I'll ask a few questions.")
             }
-        default:
-            if understood.intent == .greet && state.stage == .greeting {
-                lines.append("Hello! Let's look at your cramps together.")
-            } else if understood.intent == .unrecognized && state.stage == .greeting && !isThanks {
-                // Said plainly, rather than starting the interview as if it had been understood.
-                lines.append("Sorry, I didn't follow that. I only know about leg cramps: tell me about yours, or ask about causes, relief, prevention or when to see a doctor.")
-            } else if understood.topic == "other_cramps", let topic = knowledge.topic("other_cramps") {
-                lines.append(topic.answer)
-                return invitePastOtherCramps(&state)
-            }
-            if understood.intent == .describe, understood.topic != nil {
-                // Something named in passing that needs a warning (quinine): answer it, then go on.
-                answerQuestion(state)
-            }
-            if let pending, !answered, state.pending == pending.id, new.present.isEmpty, new.absent.isEmpty {
-                // A thank-you is not a failed answer: the question stands as it was.
-                if isThanks {
-                    lines.append("You're welcome.")
-                    ask(pending, &state, again: true)
-                    return
-                }
-                // Not understood: ask once more with examples, then move on.
-                if !state.reasked && state.timesAsked < 2 {
-                    state.reasked = true
-                    lines.append("Sorry, I didn't quite follow.")
-                    ask(pending, &state, again: true, withExamples: true)
-                    return
-                }
-                state.asked.append(pending.id)
-                lines.append("No problem, let's move on.")
-            }
-            if changedFindings && lines.isEmpty { acknowledge(from: findingsBefore, state) }
-            provisionalTriage(&state)
             askNext(&state)
+        } else {
+            resume(&state)
         }
+    }
+
+    /// After the assessment: a new fact says what it changes; "no", "thanks" close.
+    private mutating func handleAfterAssessment(new: Findings, findingsBefore: Findings, _ state: inout SessionState) {
+        if !new.present.isEmpty || !new.absent.isEmpty {
+            if changedFindings {
+                // Only what the new fact changes, not the whole assessment again.
+                tellChange(from: findingsBefore, &state)
+            } else {
+                // Told again what is already known: nothing to add, and the assessment stands.
+                lines.append("I have that already, so what I said stands. You can ask me anything else, or say \"restart\" to start over.")
+            }
+        } else if understood.intent == .greet {
+            lines.append("Hello again. Ask me anything about leg cramps, or say \"restart\" to start over.")
+        } else if isThanks || understood.intent == .deny {
+            // "No", "thanks", "nothing else" after the assessment: the conversation closes, once.
+            state.stage = .ended
+            state.pending = nil
+            lines.append((isThanks ? "You're welcome. " : "") + Self.farewell)
+        } else if understood.intent == .unrecognized {
+            lines.append("Sorry, I didn't follow that. You can ask me about causes, relief, prevention or when to see a doctor, or say \"restart\".")
+        } else {
+            lines.append("Is there anything else you'd like to know? You can ask about causes, relief, prevention or when to see a doctor, or say \"restart\".")
+        }
+    }
+
+    /// In the interview: the answer said back, a provisional triage when there is a basis, the
+    /// next question (or the same once more, in other words, when it was not understood).
+    private mutating func handleInterviewAnswer(new: Findings, findingsBefore: Findings, answered: Bool, pending: InterviewQuestion?,
+                                                _ state: inout SessionState) {
+        if understood.intent == .greet && state.stage == .greeting {
+            lines.append("Hello! Let's look at your cramps together.")
+        } else if understood.intent == .unrecognized && state.stage == .greeting && !isThanks {
+            // Said plainly, rather than starting the interview as if it had been understood.
+            lines.append("Sorry, I didn't follow that. I only know about leg cramps: tell me about yours, or ask about causes, relief, prevention or when to see a doctor.")
+        } else if understood.topic == "other_cramps", let topic = knowledge.topic("other_cramps") {
+            lines.append(topic.answer)
+            return invitePastOtherCramps(&state)
+        }
+        if understood.intent == .describe, understood.topic != nil {
+            // Something named in passing that needs a warning (quinine): answer it, then go on.
+            answerQuestion(state)
+        }
+        if let pending, !answered, state.pending == pending.id, new.present.isEmpty, new.absent.isEmpty {
+            // A thank-you is not a failed answer: the question stands as it was.
+            if isThanks {
+                lines.append("You're welcome.")
+                ask(pending, &state, again: true)
+                return
+            }
+            // Not understood: ask once more with examples, then move on.
+            if !state.reasked && state.timesAsked < 2 {
+                state.reasked = true
+                lines.append("Sorry, I didn't quite follow.")
+                ask(pending, &state, again: true, withExamples: true)
+                return
+            }
+            state.asked.append(pending.id)
+            lines.append("No problem, let's move on.")
+        }
+        if changedFindings && lines.isEmpty { acknowledge(from: findingsBefore, state) }
+        provisionalTriage(&state)
+        askNext(&state)
     }
 
     /// Says back, in a few words, what this turn added ("Noted: left leg, calf, at night."), so
