@@ -36,7 +36,7 @@ let package = Package(
         .target(
             name: "Conversation",
             dependencies: ["Knowledge", "Understanding", .product(name: "Yams", package: "Yams")],
-            resources: [.copy("Resources/interview.yaml")]
+            resources: [.copy("Resources/interview.yaml"), .copy("Resources/replies.yaml")]
         ),
         // Where sessions are kept between turns and restarts: SQLite through GRDB (the store
         // protocol and the in-memory store are in Conversation).

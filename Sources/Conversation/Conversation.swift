@@ -7,6 +7,8 @@ public final class Conversation: Sendable {
     public let knowledge: KnowledgeModel
     public let interpreter: Interpreter
     public let interview: Interview
+    /// What the conversation says, by id (replies.yaml).
+    public let replies: Replies
 
     /// How many condition questions the history stage asks at most.
     static let maximumConditionQuestions = 2
@@ -24,8 +26,9 @@ public final class Conversation: Sendable {
     /// costs no lookup or allocation.
     let answerEffects: [String: [(change: CauseIndex.Change, present: FindingSet, absent: FindingSet)]]
 
-    public init(knowledge: KnowledgeModel, interpreter: Interpreter, interview: Interview) {
+    public init(knowledge: KnowledgeModel, interpreter: Interpreter, interview: Interview, replies: Replies) {
         self.knowledge = knowledge
+        self.replies = replies
         self.interpreter = interpreter
         self.interview = interview
         self.assessmentText = AssessmentText(knowledge)
@@ -54,7 +57,7 @@ public final class Conversation: Sendable {
     public static func bundled() throws(KnowledgeError) -> Conversation {
         let interpreter = try Interpreter.bundled()
         return Conversation(knowledge: interpreter.knowledge, interpreter: interpreter,
-                            interview: try Interview.loadBundled(knowledge: interpreter.knowledge))
+                            interview: try Interview.loadBundled(knowledge: interpreter.knowledge), replies: try Replies.loadBundled())
     }
 
     /// What Charley says before the person has said anything.

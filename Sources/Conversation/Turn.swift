@@ -26,6 +26,7 @@ struct Turn {
     }
 
     var knowledge: KnowledgeModel { conversation.knowledge }
+    var replies: Replies { conversation.replies }
 
     /// One turn: what the person said, recorded; then the handler for its kind (a command, the
     /// answer to "is this happening now?", a warning sign, a question, a fact after the
@@ -66,12 +67,12 @@ struct Turn {
         switch understood.intent {
         case .restart:
             state = SessionState()
-            lines.append("Let's start again.")
+            lines.append(replies["start_again"])
             askNext(&state)
             return true
         case .goodbye:
             state.stage = .ended
-            lines.append(Self.farewell)
+            lines.append(replies["farewell"])
             return true
         case .help:
             lines.append(Self.help)
@@ -84,11 +85,11 @@ struct Turn {
         case .back:
             if let previous = state.popUndo() {
                 state.restore(previous)
-                lines.append("OK, let's go back.")
+                lines.append(replies["back"])
                 if let pending = state.pending.flatMap(conversation.interview.question) { ask(pending, &state, again: true) }
                 else { resume(&state) }
             } else {
-                lines.append("There is nothing to go back to yet.")
+                lines.append(replies["nothing_to_go_back_to"])
                 resume(&state)
             }
             return true
@@ -97,7 +98,7 @@ struct Turn {
                 lines.append(pending.why)
                 ask(pending, &state, again: true)
             } else {
-                lines.append("I ask questions so I can tell the harmless kind of cramp from the kind a doctor should see. Nothing you tell me leaves this conversation.")
+                lines.append(replies["why_questions"])
             }
             return true
         default:
@@ -120,7 +121,7 @@ struct Turn {
                 return true
             }
             if answer == .deny && understood.findings.present.isEmpty && !understood.intent.isQuestion {
-                lines.append("Good. If it does happen, get help as I said.")
+                lines.append(replies["not_happening_now"])
                 resume(&state)
                 return true
             }
@@ -177,14 +178,14 @@ struct Turn {
         if state.stage == .escalated && asksWhatToDo, let rule = state.redFlags.compactMap(knowledge.rule).max(by: { $0.level < $1.level }) {
             answerHypothetical()
             lines.append("Because of the signs you told me about, the most important thing is to get medical help: \(rule.message)")
-            lines.append("Ordinary cramp self-care (stretching, massage, heat) can wait until a doctor has checked you.")
+            lines.append(replies["self_care_can_wait"])
             return
         }
         answerQuestion(state)
         // A question about a warning sign: one direct question whether it is happening now.
         if !understood.redFlagsAsked.isEmpty && state.stage != .escalated {
             state.redFlagsAsked = understood.redFlagsAsked
-            lines.append("Is this happening now, to you or to the person you are asking for?")
+            lines.append(replies["is_it_happening_now"])
             suggestions = ["yes", "no"]
             return
         }
@@ -193,7 +194,7 @@ struct Turn {
         if state.stage == .greeting {
             // Unless the question already told something about their cramps.
             if state.findings.present.isEmpty {
-                lines.append("If you'd like, tell me about your own cramps and I'll ask a few questions.")
+                lines.append(replies["invite_own_cramps"])
             }
             askNext(&state)
         } else {
@@ -209,19 +210,19 @@ struct Turn {
                 tellChange(from: findingsBefore, &state)
             } else {
                 // Told again what is already known: nothing to add, and the assessment stands.
-                lines.append("I have that already, so what I said stands. You can ask me anything else, or say \"restart\" to start over.")
+                lines.append(replies["already_said_stands"])
             }
         } else if understood.intent == .greet {
-            lines.append("Hello again. Ask me anything about leg cramps, or say \"restart\" to start over.")
+            lines.append(replies["hello_again"])
         } else if isThanks || understood.intent == .deny {
             // "No", "thanks", "nothing else" after the assessment: the conversation closes, once.
             state.stage = .ended
             state.pending = nil
-            lines.append((isThanks ? "You're welcome. " : "") + Self.farewell)
+            lines.append((isThanks ? "You're welcome. " : "") + replies["farewell"])
         } else if understood.intent == .unrecognized {
-            lines.append("Sorry, I didn't follow that. You can ask me about causes, relief, prevention or when to see a doctor, or say \"restart\".")
+            lines.append(replies["not_followed_after_assessment"])
         } else {
-            lines.append("Is there anything else you'd like to know? You can ask about causes, relief, prevention or when to see a doctor, or say \"restart\".")
+            lines.append(replies["anything_else"])
         }
     }
 
@@ -230,7 +231,7 @@ struct Turn {
     private mutating func handleInterviewAnswer(new: Findings, findingsBefore: Findings, answered: Bool, pending: InterviewQuestion?,
                                                 _ state: inout SessionState) {
         if understood.intent == .greet && state.stage == .greeting {
-            lines.append("Hello! Let's look at your cramps together.")
+            lines.append(replies["hello"])
         } else if understood.intent == .unrecognized && state.stage == .greeting && !isThanks {
             // Said plainly, rather than starting the interview as if it had been understood.
             lines.append("Sorry, I didn't follow that. I only know about leg cramps: tell me about yours, or ask about causes, relief, prevention or when to see a doctor.")
@@ -245,19 +246,19 @@ struct Turn {
         if let pending, !answered, state.pending == pending.id, new.present.isEmpty, new.absent.isEmpty {
             // A thank-you is not a failed answer: the question stands as it was.
             if isThanks {
-                lines.append("You're welcome.")
+                lines.append(replies["you_are_welcome"])
                 ask(pending, &state, again: true)
                 return
             }
             // Not understood: ask once more with examples, then move on.
             if !state.reasked && state.timesAsked < 2 {
                 state.reasked = true
-                lines.append("Sorry, I didn't quite follow.")
+                lines.append(replies["not_followed"])
                 ask(pending, &state, again: true, withExamples: true)
                 return
             }
             state.asked.append(pending.id)
-            lines.append("No problem, let's move on.")
+            lines.append(replies["move_on"])
         }
         if changedFindings && lines.isEmpty { acknowledge(from: findingsBefore, state) }
         provisionalTriage(&state)
@@ -302,7 +303,7 @@ struct Turn {
             + messages.joined(separator: " ") + " A few more questions will show what may be behind it.")
     }
 
-    static let farewell = "Take care. If {your} cramps get worse, last more than 10 minutes, or come with swelling, redness or warmth in one leg, please see a doctor. In an emergency, call emergency services."
+
 
     /// A fact added after the assessment: what it changes (the triage, the leading possible
     /// cause), or that it changes nothing, instead of the whole assessment again.
@@ -332,7 +333,7 @@ struct Turn {
             said.append("Thanks, I've added that. It doesn't change what I said\(level).")
         }
         lines.append(said.joined(separator: " "))
-        lines.append("You can ask me anything else, or say \"summary\" or \"restart\".")
+        lines.append(replies["ask_anything_else"])
         suggestions = Self.assessmentSuggestions
     }
 
@@ -413,7 +414,7 @@ struct Turn {
         }
         if let question = next {
             if question.id == state.pending && !understood.findings.present.isEmpty && lines.isEmpty && !changedFindings {
-                lines.append("I have that already.")
+                lines.append(replies["have_that_already"])
             }
             ask(question, &state)
         } else {
@@ -436,7 +437,7 @@ struct Turn {
     /// After an answer about cramps outside the legs: an invitation to talk about leg cramps,
     /// and the pending question if the interview had begun.
     private mutating func invitePastOtherCramps(_ state: inout SessionState) {
-        lines.append("If you also get cramps in your legs, tell me about them.")
+        lines.append(replies["invite_leg_cramps"])
         if state.stage != .greeting { resume(&state) }
     }
 
@@ -445,7 +446,7 @@ struct Turn {
     private mutating func resume(_ state: inout SessionState) {
         guard let question = state.pending.flatMap(conversation.interview.question),
               !state.stage.isPastInterview else {
-            if state.stage == .greeting { lines.append("Tell me about your cramps whenever you're ready.") }
+            if state.stage == .greeting { lines.append(replies["when_ready"]) }
             return
         }
         // Answered in the same message as a question ("a few seconds. what helps?"): the next one.
@@ -471,7 +472,7 @@ struct Turn {
     private mutating func answerQuestion(_ state: SessionState) {
         answerHypothetical()
         guard let id = understood.topic ?? understood.intent.generalTopic, let topic = knowledge.topic(id) else {
-            lines.append("I'm not sure I can answer that. I can tell you about causes, relief, prevention and when to see a doctor.")
+            lines.append(replies["cannot_answer"])
             return
         }
         // "What's the most likely cause?" after the assessment: theirs first, then the general answer.
@@ -518,7 +519,7 @@ struct Turn {
         for rule in rules where rule.level == top.level && rule.id != top.id && rule.title != top.title {
             lines.append("Also, \(rule.title.lowercased()): \(rule.message)")
         }
-        lines.append("I can't diagnose, but these signs should be checked by a professional. You can still ask me questions.")
+        lines.append(replies["cannot_diagnose"])
         suggestions = []
     }
 

@@ -188,3 +188,22 @@ struct ConversationTests {
         #expect(object["stage"] as? String == "onset")
     }
 }
+
+@Suite("replies.yaml: what the conversation says, as data")
+struct RepliesFileTests {
+    @Test("the shipped file loads; a missing, unknown or empty reply, or an unknown placeholder, is an error naming it")
+    func validation() throws {
+        let url = Self.shippedURL
+        let text = try String(contentsOf: url, encoding: .utf8)
+        _ = try Replies.load(text: text, file: "replies.yaml")
+        func problems(_ edited: String) -> [String] {
+            do { _ = try Replies.load(text: edited, file: "replies.yaml"); return [] } catch { return error.issues.map { "\($0.entry ?? ""): \($0.problem)" } }
+        }
+        #expect(problems(text.replacingOccurrences(of: "  move_on:", with: "  move_onn:")).contains("reply 'move_on': missing: the conversation says it"))
+        #expect(problems(text.replacingOccurrences(of: "  move_on:", with: "  move_onn:")).contains("reply 'move_onn': no reply has this id (a misspelt one?)"))
+        #expect(problems(text.replacingOccurrences(of: "If {your} cramps", with: "If {yuor} cramps")).contains("reply 'farewell': '{yuor}' is not a placeholder Charley knows"))
+    }
+
+    static let shippedURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Sources/Conversation/Resources/replies.yaml")
+}

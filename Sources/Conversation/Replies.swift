@@ -1,0 +1,52 @@
+import Foundation
+import Knowledge
+
+/// What Charley says in the conversation, by id, from replies.yaml: a writer changes the
+/// wording there, not in Swift. Checked at load: every id the code uses is there, no other, and
+/// every placeholder ({your}, {do_you}) is one `Wording` knows.
+public struct Replies: Sendable {
+    private let texts: [String: String]
+
+    /// The ids the conversation uses.
+    public static let ids: Set<String> = [
+        "already_said_stands", "anything_else", "ask_anything_else", "back", "cannot_answer", "cannot_diagnose", "farewell",
+        "have_that_already", "hello", "hello_again", "invite_leg_cramps", "invite_own_cramps", "is_it_happening_now", "move_on",
+        "not_followed", "not_followed_after_assessment", "not_happening_now", "nothing_to_go_back_to", "self_care_can_wait",
+        "start_again", "when_ready", "why_questions", "you_are_welcome",
+    ]
+
+    subscript(id: String) -> String {
+        // Every id is checked at load; a typo in the code is caught by the tests that run it.
+        texts[id] ?? id
+    }
+
+    public static func loadBundled() throws(KnowledgeError) -> Replies {
+        guard let url = Bundle.module.url(forResource: "replies", withExtension: "yaml"),
+              let data = FileManager.default.contents(atPath: url.path) else {
+            throw KnowledgeError(issues: [KnowledgeIssue(file: "replies.yaml", problem: "the replies are missing from Charley's resources")])
+        }
+        return try load(text: String(decoding: data, as: UTF8.self), file: "replies.yaml")
+    }
+
+    public static func load(text: String, file: String) throws(KnowledgeError) -> Replies {
+        struct File: Decodable { var replies: [String: String] }
+        let (parsed, _) = try KnowledgeLoader.decodeYAML(File.self, text: text, file: file)
+        var issues: [KnowledgeIssue] = []
+        for id in ids.subtracting(parsed.replies.keys).sorted() {
+            issues.append(KnowledgeIssue(file: file, entry: "reply '\(id)'", problem: "missing: the conversation says it"))
+        }
+        for id in Set(parsed.replies.keys).subtracting(ids).sorted() {
+            issues.append(KnowledgeIssue(file: file, entry: "reply '\(id)'", problem: "no reply has this id (a misspelt one?)"))
+        }
+        for (id, text) in parsed.replies.sorted(by: { $0.key < $1.key }) {
+            if text.trimmingCharacters(in: .whitespaces).isEmpty {
+                issues.append(KnowledgeIssue(file: file, entry: "reply '\(id)'", problem: "the text is empty"))
+            }
+            for name in Wording.unknownPlaceholders(in: text) {
+                issues.append(KnowledgeIssue(file: file, entry: "reply '\(id)'", problem: "'{\(name)}' is not a placeholder Charley knows"))
+            }
+        }
+        guard issues.isEmpty else { throw KnowledgeError(issues: issues) }
+        return Replies(texts: parsed.replies)
+    }
+}
