@@ -91,7 +91,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "KnowledgeTests", dependencies: ["Knowledge", "TestSupport"]),
         .testTarget(name: "UnderstandingTests", dependencies: ["Understanding", "Knowledge", "TestSupport"],
-                    resources: [.copy("Corpus")]),
+                    resources: [.copy("Corpus"), .copy("Independent")]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "charley", "TestSupport"], exclude: ["Scripts"]),
         .testTarget(name: "SocketServerTests", dependencies: ["SocketServer", "WireFormat", "charley", "Conversation", "Knowledge", "Storage", "TestSupport",
                                                              .product(name: "GRDB", package: "GRDB.swift"),
