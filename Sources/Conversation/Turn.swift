@@ -137,7 +137,8 @@ struct Turn {
         // question keeps its facts out of the person's story, unless they are warning signs on
         // their own ("what causes a cramp that lasts an hour and a half?"): safety comes first.
         let before = state.snapshot
-        let general = understood.intent.isQuestion && !isPersonal && understood.redFlags.isEmpty
+        // A message about someone named ("my mum ..., should she take magnesium?") is about that person.
+        let general = understood.intent.isQuestion && !isPersonal && understood.subject == nil && understood.redFlags.isEmpty
         var new = general ? Findings() : understood.findings
         let pending = state.pending.flatMap(conversation.interview.question)
         var answered = false
