@@ -13,6 +13,20 @@ public struct Replies: Sendable {
         "have_that_already", "hello", "hello_again", "invite_leg_cramps", "invite_own_cramps", "is_it_happening_now", "move_on",
         "not_followed", "not_followed_after_assessment", "not_happening_now", "nothing_to_go_back_to", "self_care_can_wait",
         "start_again", "when_ready", "why_questions", "you_are_welcome",
+        "get_help_first", "no_change", "if_it_happens_emergency", "if_it_happens_urgent", "another_sign", "could_be_emergency",
+        "needs_doctor_today", "why_it_matters", "escalated_reminder", "assessment_opening", "no_likely_cause", "possible_causes",
+    ]
+
+    /// The reply `id` with its values put in: `<message>` in the text is `values["message"]`.
+    func fill(_ id: String, _ values: [String: String]) -> String {
+        var text = self[id]
+        for (name, value) in values { text = text.replacingOccurrences(of: "<\(name)>", with: value) }
+        return text
+    }
+
+    /// The values a reply must show, by id.
+    static let parameters: [String: [String]] = [
+        "get_help_first": ["message"], "no_change": ["level"], "why_it_matters": ["why"], "escalated_reminder": ["advice"],
     ]
 
     subscript(id: String) -> String {
@@ -44,6 +58,12 @@ public struct Replies: Sendable {
             }
             for name in Wording.unknownPlaceholders(in: text) {
                 issues.append(KnowledgeIssue(file: file, entry: "reply '\(id)'", problem: "'{\(name)}' is not a placeholder Charley knows"))
+            }
+        }
+        for (id, names) in parameters {
+            guard let text = parsed.replies[id] else { continue }
+            for name in names where !text.contains("<\(name)>") {
+                issues.append(KnowledgeIssue(file: file, entry: "reply '\(id)'", problem: "it must say <\(name)> where Charley puts the \(name)"))
             }
         }
         guard issues.isEmpty else { throw KnowledgeError(issues: issues) }

@@ -178,7 +178,7 @@ struct Turn {
         // stretching or rubbing a leg that may hold a clot must wait for a doctor.
         if state.stage == .escalated && asksWhatToDo, let rule = state.redFlags.compactMap(knowledge.rule).max(by: { $0.level < $1.level }) {
             answerHypothetical()
-            lines.append("Because of the signs you told me about, the most important thing is to get medical help: \(rule.message)")
+            lines.append(replies.fill("get_help_first", ["message": rule.message]))
             lines.append(replies["self_care_can_wait"])
             return
         }
@@ -331,7 +331,7 @@ struct Turn {
         }
         if said.isEmpty {
             let level = state.triage.map { " (\(Self.levelWords($0)))" } ?? ""
-            said.append("Thanks, I've added that. It doesn't change what I said\(level).")
+            said.append(replies.fill("no_change", ["level": level]))
         }
         lines.append(said.joined(separator: " "))
         lines.append(replies["ask_anything_else"])
@@ -466,7 +466,7 @@ struct Turn {
     private mutating func answerHypothetical() {
         let asked = understood.redFlagsAsked.compactMap(knowledge.rule).sorted { $0.level > $1.level }
         guard let rule = asked.first else { return }
-        let heading = rule.level == .emergency ? "If that happens, it could be an emergency" : "If that happens, it needs a doctor the same day"
+        let heading = replies[rule.level == .emergency ? "if_it_happens_emergency" : "if_it_happens_urgent"]
         lines.append("\(heading) (\(rule.title.prefix(1).lowercased() + rule.title.dropFirst())): \(rule.message)")
     }
 
@@ -511,12 +511,12 @@ struct Turn {
         let top = rules.first { $0.level == highest }!
         // A new sign of a lower level than one already raised does not read as a step down.
         let heading = if let before, before > top.level, before == .emergency {
-            "Another sign to mention when you get help (please call emergency services now, as I said)."
+            replies["another_sign"]
         } else {
-            top.level == .emergency ? "This could be an emergency." : "This needs a doctor today."
+            replies[top.level == .emergency ? "could_be_emergency" : "needs_doctor_today"]
         }
         lines.append("\(heading) \(top.title): \(top.message)")
-        lines.append("Why: \(top.why)")
+        lines.append(replies.fill("why_it_matters", ["why": top.why]))
         for rule in rules where rule.level == top.level && rule.id != top.id && rule.title != top.title {
             lines.append("Also, \(rule.title.lowercased()): \(rule.message)")
         }
@@ -526,7 +526,7 @@ struct Turn {
 
     private func escalatedReminder(_ state: SessionState) -> String {
         let level = state.triage == .emergency ? "please call emergency services now" : "please get medical help today"
-        return "Thanks. Given what you told me earlier, \(level). I can still answer questions about cramps while you arrange that."
+        return replies.fill("escalated_reminder", ["advice": level])
     }
 
     // MARK: - Assessment
@@ -574,12 +574,12 @@ struct Turn {
         let final = state.triage ?? level
 
         // One string, sized once, with the paragraphs the reply would otherwise join.
-        var out = "Here is what I make of it. This is not a diagnosis: only a doctor who examines {you_obj} can say what is causing {your} cramps.\n\n"
+        var out = replies["assessment_opening"] + "\n\n"
         out.reserveCapacity(2048)
         if ranked.isEmpty {
-            out += "I don't have enough to go on to suggest a likely cause."
+            out += replies["no_likely_cause"]
         } else {
-            out += "Possible causes, most likely first:"
+            out += replies["possible_causes"]
             for (position, entry) in ranked.prefix(3).enumerated() {
                 guard let cause = conversation.causeIndex.position(of: entry.id) else { continue }
                 out += "\n\(position + 1). "

@@ -202,6 +202,7 @@ struct RepliesFileTests {
         #expect(problems(text.replacingOccurrences(of: "  move_on:", with: "  move_onn:")).contains("reply 'move_on': missing: the conversation says it"))
         #expect(problems(text.replacingOccurrences(of: "  move_on:", with: "  move_onn:")).contains("reply 'move_onn': no reply has this id (a misspelt one?)"))
         #expect(problems(text.replacingOccurrences(of: "If {your} cramps", with: "If {yuor} cramps")).contains("reply 'farewell': '{yuor}' is not a placeholder Charley knows"))
+        #expect(problems(text.replacingOccurrences(of: "get medical help: <message>", with: "get medical help.")).contains("reply 'get_help_first': it must say <message> where Charley puts the message"))
     }
 
     static let shippedURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
