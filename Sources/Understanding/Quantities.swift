@@ -34,6 +34,7 @@ struct QuantityReader {
         "match", "matches", "game", "games", "class", "classes", "session", "lesson", "ride", "rides", "riding", "rode",
         "bath", "shower", "meeting", "race", "lap", "laps", "sprint", "sprints", "jog", "jogging", "jogged", "spin",
         "mowing", "mow", "mowed", "hedges", "lawn", "film", "movie", "concert", "lecture",
+        "hillwalking", "hillwalk", "trek", "trekking", "rambling", "ramble", "hike", "fellwalking",
     ]
     /// Words before an amount of time that make it the length of a cramp ("lasts 15 minutes",
     /// "cramping for an hour", "it's been 20 minutes").
