@@ -526,7 +526,7 @@ struct Turn {
 
     private func escalatedReminder(_ state: SessionState) -> String {
         let level = state.triage == .emergency ? "please call emergency services now" : "please get medical help today"
-        return replies.fill("escalated_reminder", ["advice": level])
+        return (isThanks ? replies["you_are_welcome"] : "Thanks.") + " " + replies.fill("escalated_reminder", ["advice": level])
     }
 
     // MARK: - Assessment
