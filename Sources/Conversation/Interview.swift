@@ -234,11 +234,7 @@ extension Conversation {
             self.findings = findings
             standing = conversation.causeIndex.standing(for: findings)
             leader = conversation.causeIndex.leader(standing)
-            level = Self.level(conversation, findings)
-        }
-
-        static func level(_ conversation: Conversation, _ findings: Findings) -> TriageLevel? {
-            conversation.ruleIndex.highestLevel(findings)
+            level = conversation.ruleIndex.highestLevel(findings)
         }
 
         func couldChange(with question: InterviewQuestion, _ conversation: Conversation) -> Bool {
@@ -250,7 +246,7 @@ extension Conversation {
                 var after = findings
                 after.present.formUnion(effect.present)
                 after.absent.formUnion(effect.absent)
-                if let new = Self.level(conversation, after), new > (level ?? .selfCare) { return true }
+                if let new = conversation.ruleIndex.highestLevel(after), new > (level ?? .selfCare) { return true }
             }
             return false
         }

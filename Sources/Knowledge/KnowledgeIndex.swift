@@ -81,13 +81,7 @@ public final class CauseIndex: Sendable {
     /// The cause ranked first for `standing` (as `rankCauses` would put it, but for the rounding
     /// of scores), or nil when none is supported.
     public func leader(_ standing: Standing) -> Int? {
-        var best: Int?
-        for cause in ids.indices where standing.supported[cause] {
-            guard let current = best else { best = cause; continue }
-            if standing.totals[cause] > standing.totals[current]
-                || (standing.totals[cause] == standing.totals[current] && ids[cause] < ids[current]) { best = cause }
-        }
-        return best
+        leader(standing, after: Change(weights: []))
     }
 
     /// What adding some findings (not known either way before) does to each cause's total: the
