@@ -219,7 +219,7 @@ struct Turn {
             // "No", "thanks", "nothing else" after the assessment: the conversation closes, once.
             state.stage = .ended
             state.pending = nil
-            lines.append((isThanks ? "You're welcome. " : "") + replies["farewell"])
+            lines.append((isThanks ? replies["you_are_welcome"] + " " : "") + replies["farewell"])
         } else if understood.intent == .unrecognized {
             lines.append(replies["not_followed_after_assessment"])
         } else {
@@ -235,7 +235,7 @@ struct Turn {
             lines.append(replies["hello"])
         } else if understood.intent == .unrecognized && state.stage == .greeting && !isThanks {
             // Said plainly, rather than starting the interview as if it had been understood.
-            lines.append("Sorry, I didn't follow that. I only know about leg cramps: tell me about yours, or ask about causes, relief, prevention or when to see a doctor.")
+            lines.append(replies["off_topic"])
         } else if understood.topic == "other_cramps", let topic = knowledge.topic("other_cramps") {
             lines.append(topic.answer)
             return invitePastOtherCramps(&state)
@@ -245,10 +245,17 @@ struct Turn {
             answerQuestion(state)
         }
         if let pending, !answered, state.pending == pending.id, new.present.isEmpty, new.absent.isEmpty {
-            // A thank-you is not a failed answer: the question stands as it was.
+            // A thank-you is not a failed answer. Someone who says it may be going: with enough
+            // told to go on, the assessment now (they can still say more); else the question
+            // stands as it was.
             if isThanks {
-                lines.append(replies["you_are_welcome"])
-                ask(pending, &state, again: true)
+                if Self.hasBasis(state.findings) {
+                    lines.append(replies["welcome_before_you_go"])
+                    assess(&state)
+                } else {
+                    lines.append(replies["you_are_welcome"])
+                    ask(pending, &state, again: true)
+                }
                 return
             }
             // Not understood: ask once more with examples, then move on.
@@ -268,6 +275,14 @@ struct Turn {
 
     /// Says back, in a few words, what this turn added ("Noted: left leg, calf, at night."), so
     /// a misunderstanding shows at once and can be corrected.
+    /// Enough told for an assessment worth giving: where or when the cramps come, and one
+    /// thing more about them.
+    static func hasBasis(_ findings: Findings) -> Bool {
+        let told = Set(findings.present.map(\.kind))
+        let characterising: [FindingKind] = [.timing, .duration, .frequency, .since, .trigger, .condition, .medicine, .symptom]
+        return (told.contains(.location) || told.contains(.timing)) && characterising.filter(told.contains).count >= 2
+    }
+
     private mutating func acknowledge(from before: Findings, _ state: SessionState) {
         let added = state.findings.present.subtracting(before.present).sorted { Self.noteOrder($0) < Self.noteOrder($1) }
         let denied = state.findings.absent.subtracting(before.absent).sorted()
@@ -275,8 +290,9 @@ struct Turn {
         for finding in added where finding.kind != .context {
             if let term = knowledge.term(finding) { words.append(term.noted ?? term.label) }
         }
-        for finding in denied.prefix(3) {
-            if let term = knowledge.term(finding) { words.append("no " + (term.noted ?? term.label)) }
+        for finding in denied {
+            if let note = knowledge.term(finding)?.absentNote(finding.kind) { words.append(note) }
+            if words.count >= added.count + 3 { break }
         }
         guard !words.isEmpty else { return }
         let shown = words.count > 5 ? words.prefix(5).joined(separator: ", ") + " and more" : words.joined(separator: ", ")
@@ -343,11 +359,7 @@ struct Turn {
         understood.intent == .askWhenDoctor || (understood.intent == .askTreatment && (understood.topic ?? "relief") == "relief")
     }
 
-    private var isThanks: Bool {
-        // Only the first word counts: never normalise the whole of a long message for it.
-        let words = Words.normalised(String(text.prefix(32))).split(separator: " ")
-        return words.first.map { $0.hasPrefix("thank") || $0 == "cheers" || $0 == "ta" } ?? false
-    }
+    private var isThanks: Bool { understood.thanks }
 
     /// Whether the text speaks about the person themselves ("my calf", "I get").
     private var isPersonal: Bool { Words.isPersonal(text) }
@@ -373,6 +385,11 @@ struct Turn {
             return true
         }
         let answer = understood.intent.isAnswer ? understood.intent : understood.answer
+        // "No swelling in her legs, ..." to "does anything bring them on?": the "no" is of the
+        // swelling, not an answer to the question.
+        if answer == .deny, !understood.intent.isAnswer, !new.absent.isEmpty, !new.absent.contains(where: { $0.kind == question.fills }) {
+            return false
+        }
         switch answer {
         case .affirm? where question.onYes != nil:
             apply(question.onYes, to: &new, known: state.findings)

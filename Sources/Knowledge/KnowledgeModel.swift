@@ -86,6 +86,10 @@ public struct Term: Sendable, Codable, Equatable, Identifiable {
     /// A word or two for saying back what was understood ("left leg", "at night"); the label
     /// when not given.
     public var noted: String?
+    /// How a denial of it is said back ("no medicines", "not at night"); without it, "no" or
+    /// "not" and `noted`. A finding with neither is not said back when denied: it is one that
+    /// follows from another ("both legs swollen" from "no swelling in her legs").
+    public var notedAbsent: String?
     public var description: String?
     /// For findings the interview may ask about directly (conditions): the question, and why
     /// Charley asks it.
@@ -95,6 +99,21 @@ public struct Term: Sendable, Codable, Equatable, Identifiable {
     /// Something that happened and was over at once (a faint, a fit): told as the long past, it
     /// is history, even where an ordinary rule counts it.
     public var event: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case id, label, noted, description, question, why, sources, event
+        case notedAbsent = "noted_absent"
+    }
+
+    /// How a denial of it, a finding of `kind`, is said back, if it is (`notedAbsent`): "no"
+    /// before the symptom, trigger or condition noted ("no swelling"); others only as written.
+    public func absentNote(_ kind: FindingKind) -> String? {
+        if let notedAbsent { return notedAbsent }
+        guard let noted, [.symptom, .trigger, .condition].contains(kind), !noted.hasPrefix("a "), !noted.hasPrefix("an ") else {
+            return nil
+        }
+        return "no " + noted
+    }
 
     public init(id: String, label: String, description: String? = nil, question: String? = nil,
                 why: String? = nil, sources: [String]? = nil) {

@@ -213,7 +213,16 @@ public struct Interpreter: Sendable {
                 continue
             }
             if let (phrase, length) = longestPhrase(at: i, in: tokens) {
-                items.append(.phrase(phrase))
+                if phrase.meanings.contains(Self.lasting), Self.persistenceBelongsElsewhere(at: i, length: length, tokens: tokens, items: items) {
+                    items.append(.phrase(phrase.keeping { $0 != Self.lasting && !$0.isTopic }))
+                } else if phrase.meanings == [Self.nowAndThen], phrase.words.count == 1, i > 0,
+                          tokens[i - 1].isMark || ["and", "or", "but"].contains(tokens[i - 1].text), Self.placeOrTimeFollows(i + length, tokens: tokens, phrase: { longestPhrase(at: $0, in: $1) }) {
+                    // "right calf mostly, sometimes left", "in the evening, and sometimes at night": after
+                    // one place or time, how often it is the other, not how often the cramps come.
+                    items.append(.phrase(phrase.keeping { _ in false }))
+                } else {
+                    items.append(.phrase(phrase))
+                }
                 // A symptom's phrase that starts at this one's last word and runs on is read too:
                 // in "skin feels hot and dry", "skin feels hot" and "hot and dry". Only from a
                 // content word, and only between phrases of symptoms alone, so that no negation,
@@ -232,6 +241,72 @@ public struct Interpreter: Sendable {
         }
         return items
     }
+
+    static let lasting = Meaning.finding(Finding(.duration, "long"))
+    static let nowAndThen = Meaning.finding(Finding(.frequency, "occasional"))
+    /// A place, side, time or trigger is said at `start`, or after a word or two like "the", "my".
+    static func placeOrTimeFollows(_ start: Int, tokens: [Token], phrase: (Int, [Token]) -> (Phrase, Int)?) -> Bool {
+        var j = start
+        while j < tokens.count && j < start + 3 {
+            if let (next, _) = phrase(j, tokens), next.meanings.contains(where: saysWhereOrWhen) { return true }
+            guard leadIns.contains(tokens[j].text) else { return false }
+            j += 1
+        }
+        return false
+    }
+    private static let leadIns: Set<String> = ["the", "my", "a", "an", "in", "on", "at", "its", "it", "is", "during", "when", "after", "while", "also", "too"]
+
+    static func saysWhereOrWhen(_ meaning: Meaning) -> Bool {
+        guard case .finding(let finding) = meaning else { return false }
+        return [.side, .location, .timing, .trigger].contains(finding.kind)
+    }
+
+    /// A cramp that "won't stop" or "doesn't go away" is a long cramp; but in "I won't stop it
+    /// myself" the person is the one who will not stop, and in "pins and needles that don't go
+    /// away" or "the swelling hasn't gone down" what lasts is that symptom, not a cramp. The
+    /// phrase of lasting then says nothing of the cramp's length, nor asks how to end it (the
+    /// symptom is read as ever).
+    static func persistenceBelongsElsewhere(at i: Int, length: Int, tokens: [Token], items: [Item]) -> Bool {
+        // "my jeans won't go over it", "he won't go to the doctor": going somewhere, not lasting.
+        if i + length < tokens.count, tokens[i + length - 1].text == "go", goingSomewhere.contains(tokens[i + length].text) {
+            return true
+        }
+        guard i > 0 else { return false }
+        if personSubjects.contains(tokens[i - 1].text) { return true }
+        // "writing nonstop", "walked non stop": how long the activity went on.
+        if QuantityReader.isActivity(tokens[i - 1].text) { return true }
+        // What stands before it, past "that", "which", "it", "just", "still": a symptom that
+        // can last on its own.
+        var back = items.count - 1
+        func isLink(_ item: Item) -> Bool {
+            switch item {
+            case .word(let token): ownerLinks.contains(token.text)
+            case .phrase(let phrase): phrase.words.count == 1 && ownerLinks.contains(phrase.words[0])
+            default: false
+            }
+        }
+        while back >= 0, isLink(items[back]) { back -= 1 }
+        guard back >= 0, case .phrase(let previous) = items[back] else { return false }
+        var symptoms = 0
+        for meaning in previous.meanings {
+            guard case .finding(let finding) = meaning else { continue }
+            guard finding.kind == .symptom, lastingSymptoms.contains(finding.value) else { return false }
+            symptoms += 1
+        }
+        return symptoms > 0
+    }
+
+    private static let goingSomewhere: Set<String> = [
+        "over", "to", "on", "in", "into", "out", "near", "anywhere", "up", "down", "through", "round", "around", "for",
+        "with", "back", "there", "home", "outside", "upstairs", "downstairs", "past", "by",
+    ]
+    private static let personSubjects: Set<String> = ["i", "we", "you", "he", "she", "they"]
+    private static let ownerLinks: Set<String> = ["that", "which", "it", "just", "still", "really", "has", "have", "is", "are"]
+    /// Symptoms that go on by themselves: what "won't go away" after them speaks of.
+    private static let lastingSymptoms: Set<String> = [
+        "numbness", "tingling", "burning", "swelling", "redness", "warmth", "soreness_after", "twitching",
+        "restless_urge", "weakness", "dizziness", "back_pain", "visible_veins", "hard_veins", "lip_tingling",
+    ]
 
     /// The longest phrase that starts at `i`, and how many tokens it takes: a word of the
     /// lexicon's `inserts` may stand inside a phrase without breaking it ("can't really feel"
@@ -374,6 +449,7 @@ public struct Interpreter: Sendable {
                                     redFlags: redFlags, confidence: confidence,
                                     answer: intent.isAnswer ? nil : answer, corrections: corrections)
         understood.redFlagsAsked = asked
+        understood.thanks = reading.cues.contains(.thanks)
         return understood
     }
 

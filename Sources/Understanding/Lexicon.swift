@@ -28,6 +28,9 @@ enum Cue: String, Sendable, CaseIterable {
     /// The message says it only asks ("just asking", "out of curiosity", "I read somewhere"):
     /// its questions are general even when it names the person ("... mine is fine").
     case curious
+    /// A thank-you ("thanks", "cheers", "ta", "much appreciated"): meaningless to the matcher,
+    /// as a filler is, but the conversation answers it.
+    case thanks
 }
 
 /// What a phrase means. One phrase may carry several meanings ("cramps at night" is both the
@@ -37,6 +40,8 @@ enum Meaning: Hashable, Sendable {
     case intent(Intent)
     case topic(String)
     case cue(Cue)
+
+    var isTopic: Bool { if case .topic = self { true } else { false } }
 }
 
 enum TimeUnit: String, Sendable, CaseIterable {
@@ -88,6 +93,12 @@ final class Phrase: Sendable {
             && symptomStarts.contains(ids[ids.count - 1])
     }
 
+    /// The same words meaning less (the concepts stay: they are the words').
+    func keeping(_ isKept: (Meaning) -> Bool) -> Phrase {
+        Phrase(words: words, meanings: meanings.filter(isKept), ids: ids, startsClause: startsClause, endsScope: endsScope,
+               isSingleContentWord: isSingleContentWord, concepts: concepts)
+    }
+
     /// Symptoms and nothing else: no cue, intent, topic, side or place.
     static func meansSymptomsOnly(_ meanings: [Meaning]) -> Bool {
         meanings.allSatisfy { if case .finding(let finding) = $0 { finding.kind == .symptom } else { false } }
@@ -129,6 +140,9 @@ public struct Lexicon: Sendable {
     let findingTopics: [Finding: String]
     /// The lexicon's co-occurrence patterns (at most `ConceptSet.capacity` concepts, one bit each).
     let patterns: [Pattern]
+    /// The patterns that say a finding is not there (`Pattern.denies`), which the matcher applies
+    /// after the others.
+    let denyingPatterns: [Pattern]
     /// The concept `unable`, if the file has one: "not" after a modal ("can't", "won't") is it too.
     let unableConcept: ConceptSet
     /// Every concept bit that some pattern needs: an utterance without one skips the patterns.
@@ -260,6 +274,10 @@ private struct LexiconBuilder {
     var issues: [KnowledgeIssue] = []
     /// phrase (joined words) -> index into `phrases` and the entry that defined it.
     var seen: [String: (index: Int, entry: String)] = [:]
+    /// Words matched as others (`stand_ins`: "she" as "i"): two phrases that differ only in
+    /// them are one phrase.
+    var matchedAs: [String: String] = [:]
+    var seenMatched: [String: String] = [:]
     /// The phrases read so far: their words and meanings.
     var phrases: [(words: [String], meanings: [Meaning])] = []
 
@@ -273,6 +291,7 @@ private struct LexiconBuilder {
     mutating func build(_ raw: LexiconFile, commonWords: [String]) throws(KnowledgeError) -> Lexicon {
         // Nodes are looked up (by a scan of their mapping) only to report a problem's line.
         let root = self.root
+        for (target, words) in raw.standIns ?? [:] { for word in words { matchedAs[word] = target } }
         for (key, list) in raw.findings.sorted(by: { $0.key < $1.key }) {
             add(list, meanings: [key], entry: key, node: root["findings"]?[key])
         }
@@ -401,7 +420,7 @@ private struct LexiconBuilder {
         let clauseWords = Set(phrases.filter { $0.meanings.contains(.cue(.clause)) }.map { $0.words[0] })
         let scopeEndWords = Set(phrases.filter { $0.meanings.contains(.cue(.scopeEnd)) && $0.words.count == 1 }.map { $0.words[0] })
         let questionWords = Set(phrases.filter { $0.meanings.contains(.cue(.question)) }.map { $0.words[0] })
-        let fillerWords = Set(phrases.filter { $0.meanings.contains(.cue(.filler)) && $0.words.count == 1 }.map { $0.words[0] })
+        let fillerWords = Set(phrases.filter { ($0.meanings.contains(.cue(.filler)) || $0.meanings.contains(.cue(.thanks))) && $0.words.count == 1 }.map { $0.words[0] })
 
         var relations: [String: Lexicon.Relation] = [:]
         for (relation, entry) in (raw.subjects ?? [:]).sorted(by: { $0.key < $1.key }) {
@@ -518,7 +537,7 @@ private struct LexiconBuilder {
         return Lexicon(
             version: raw.version, tokenizer: tokenizer, words: table,
             spelling: SpellingIndex(words: vocabulary), commonWords: Set(commonWords), findingTopics: findingTopics,
-            patterns: patterns, unableConcept: conceptBit["unable"] ?? 0, patternConcepts: patterns.reduce(0) { $0 | $1.required }, forms: forms,
+            patterns: patterns, denyingPatterns: patterns.filter { !$0.denies.isEmpty }, unableConcept: conceptBit["unable"] ?? 0, patternConcepts: patterns.reduce(0) { $0 | $1.required }, forms: forms,
             relations: Dictionary(uniqueKeysWithValues: relations.map { (table.id($0.key), $0.value) }),
             subjectWords: Interpreter.SubjectWordIDs(table))
     }
@@ -542,6 +561,13 @@ private struct LexiconBuilder {
                 continue
             }
             let key = words.joined(separator: " ")
+            // "what should he eat" is read as "what should i eat": under another entry it would
+            // hide or be hidden by that one. (Under the same entry it only says it again.)
+            let matched = words.map { matchedAs[$0] ?? $0 }.joined(separator: " ")
+            if matched != key, let earlier = seenMatched[matched], earlier != entry {
+                report(node(), entry: entry, "the phrase '\(text)' reads as '\(matched)', which is listed under \(earlier) ('\(words.filter { matchedAs[$0] != nil }.joined(separator: "', '"))' is matched as another word: stand_ins)")
+                continue
+            }
             if let earlier = seen[key] {
                 let problem = earlier.entry == entry
                     ? "the phrase '\(text)' is listed twice (it reads as '\(key)')"
@@ -550,6 +576,7 @@ private struct LexiconBuilder {
                 continue
             }
             seen[key] = (phrases.count, entry)
+            if seenMatched[matched] == nil { seenMatched[matched] = entry }
             phrases.append((words, meanings))
         }
     }

@@ -19,7 +19,7 @@ struct QuantityReader {
                                                  "than", "maybe", "probably", "roughly", "approximately", "just", "only"]
     private static let onsetLead: Set<String> = ["after", "within", "every", "in"]
     /// Whether `word` is a form of an activity word ("swims", "hikes", "shifts").
-    private static func isActivity(_ word: String) -> Bool {
+    static func isActivity(_ word: String) -> Bool {
         activityWords.contains(word) || activityStems.contains(WordForms.stem(word))
     }
     private static let activityStems: Set<String> = Set(activityWords.map(WordForms.stem))
@@ -35,6 +35,8 @@ struct QuantityReader {
         "bath", "shower", "meeting", "race", "lap", "laps", "sprint", "sprints", "jog", "jogging", "jogged", "spin",
         "mowing", "mow", "mowed", "hedges", "lawn", "film", "movie", "concert", "lecture",
         "hillwalking", "hillwalk", "trek", "trekking", "rambling", "ramble", "hike", "fellwalking",
+        "writing", "wrote", "typing", "typed", "studying", "revising", "reading", "knitting", "sewing", "exam", "exams",
+        "essay", "essays", "homework", "practice", "rehearsal", "wedding", "party",
     ]
     /// Words before an amount of time that make it the length of a cramp ("lasts 15 minutes",
     /// "cramping for an hour", "it's been 20 minutes").
@@ -83,6 +85,8 @@ struct QuantityReader {
         if let w = word(j), Self.timeWords.contains(w) {
             j += 1
             if let w = word(j), Self.perWords.contains(w) { j += 1 }
+            // "2 or 3 time in month", "3 times in a week"
+            else if word(j) == "in" { j += 1; if let w = word(j), w == "a" || w == "the" { j += 1 } }
         } else if text == "once" || text == "twice" {
             if let w = word(j), Self.perWords.contains(w) { j += 1 }
         } else if text != "a" && text != "an", let w = word(j), w != "an", Self.perWords.contains(w), unit(j + 1) != nil {
@@ -98,8 +102,37 @@ struct QuantityReader {
         case .month: perWeek = n / 4.3
         case .year: perWeek = n / 52
         }
+        // "I swim 3 times a week", "been swimming a year, 3 times a week": how often the person
+        // does it, not how often the cramps come.
+        if isRateOfAnActivity(before: i) { return Reading(findings: [], length: j - i + 1) }
         return Reading(findings: [Finding(.frequency, perWeek >= 3 ? "frequent" : "occasional")], length: j - i + 1)
     }
+
+    /// An activity someone does ("I swim", "been swimming", "play football") stands before the
+    /// rate at `i`, with no word of cramps between.
+    private func isRateOfAnActivity(before i: Int) -> Bool {
+        var j = i - 1
+        var seen = 0
+        while j >= 0 && seen < 8 {
+            defer { j -= 1 }
+            guard let w = word(j) else { continue }
+            seen += 1
+            if Self.crampWords.contains(w) || w == "them" || w == "it" { return false }
+            guard Self.isActivity(w) else { continue }
+            if let before = word(j - 1), Self.doers.contains(before) { return true }
+            // "go to the gym", "went to yoga"
+            if word(j - 1) == "to" || (word(j - 1) == "the" && word(j - 2) == "to") {
+                let verb = word(j - 1) == "to" ? word(j - 2) : word(j - 3)
+                if let verb, ["go", "goes", "went", "going"].contains(verb) { return true }
+            }
+        }
+        return false
+    }
+
+    private static let crampWords: Set<String> = ["cramp", "cramps", "cramping", "cramped", "spasm", "spasms", "happens", "happen", "get", "gets"]
+    private static let doers: Set<String> = [
+        "i", "we", "he", "she", "they", "been", "go", "goes", "went", "do", "does", "play", "plays",
+    ]
 
     /// "every 2 days", "every other night".
     private func every(at i: Int) -> Reading? {
@@ -187,6 +220,13 @@ struct QuantityReader {
         return Reading(findings: night ? [Finding(.timing, "night")] : [], length: length)
     }
 
+    /// The first amount of a range that ends at `i`: "5 or 10", "5 to 10", "5-10".
+    private func rangeStart(before i: Int) -> Double? {
+        if let link = word(i - 1), link == "or" || link == "to" || link == "-", i >= 2 { return tokens[i - 2].number }
+        if i >= 1, let previous = tokens[i - 1].number, previous < tokens[i].number ?? 0 { return previous }
+        return nil
+    }
+
     /// A long duration is a red flag, so it needs words that say it is how long a cramp lasts.
     private func hasDurationLead(before i: Int) -> Bool {
         (max(0, i - 5)..<i).contains { word($0).map(Self.durationLead.contains) ?? false }
@@ -246,7 +286,10 @@ struct QuantityReader {
                 || isPartOfAnActivity(at: i, after: after)) {
                 return Reading(findings: [], length: length)
             }
-            return Reading(findings: [Finding(.duration, n >= 10 ? "long" : "minutes")], length: length)
+            // "5 or 10 mins", "5-10 minutes": a range up to ten minutes is minutes, not a cramp that
+            // will not release (which lasts more than ten).
+            let isRangeUpToTen = n <= 10 && rangeStart(before: i).map { $0 < 10 } == true
+            return Reading(findings: [Finding(.duration, n >= 10 && !isRangeUpToTen ? "long" : "minutes")], length: length)
         case .hour:
             if ago || lead == "past" || lead == "last" { return Reading(findings: [Finding(.since, "today")], length: length) }
             // "drove for 3 hours" is how long the activity lasted, not the cramp.

@@ -76,6 +76,10 @@ struct Reading {
         history = historyFindings
         var negating = false
         var scope = 0
+        /// The negation has met a verb of doing ("don't drink", "never stretch"): it is that verb
+        /// that is denied, with its object, not when it is done. "I don't drink during runs"
+        /// denies no running; "I don't get them during runs" still does.
+        var negatedDoing = false
         /// The negation has applied to something (a finding, or a word it used up).
         var negationUsed = false
         var previousWasNegation = false
@@ -226,6 +230,10 @@ struct Reading {
             case .word(let token):
                 let word = token.text
                 previousWasNegation = false
+                if negating {
+                    if Self.doingVerbs.contains(word) { negatedDoing = true }
+                    else if negatedDoing && Self.adjunctStarts.contains(word) { negating = false }
+                }
                 addConcepts(words.concepts(token.id), at: index)
                 // "once years ago": "ago" left after an amount of time the quantity reader took otherwise.
                 if word == "ago", index > 0, case .quantity = items[index - 1] { clause.past = true; clause.longAgo = true }
@@ -270,9 +278,11 @@ struct Reading {
                     }
                 } else if newSubjectEndsNegation(index, startsClause: phrase.startsClause) {
                     negating = false
+                } else if negating && negatedDoing, Self.adjunctStarts.contains(phrase.words[0]) {
+                    negating = false
                 }
                 addConcepts(phrase.concepts, at: index)
-                let isFiller = phrase.meanings.allSatisfy { $0 == .cue(.filler) || $0 == .intent(.greet) || $0 == .cue(.ignore) }
+                let isFiller = phrase.meanings.allSatisfy { $0 == .cue(.filler) || $0 == .cue(.thanks) || $0 == .intent(.greet) || $0 == .cue(.ignore) }
                 var isNegation = false
                 for meaning in phrase.meanings {
                     switch meaning {
@@ -323,6 +333,7 @@ struct Reading {
                 }
                 if isNegation {
                     negating = true
+                    negatedDoing = false
                     negationNumber += 1
                     negationUsed = false
                     negationIsAnswer = phrase.meanings.contains(.intent(.deny))
@@ -342,6 +353,14 @@ struct Reading {
         closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical)
         closeClause(&sentence, lexicon: lexicon, hypothetical: inHypothetical, sentence: true)
     }
+
+    /// Verbs of doing that a negation denies themselves (`negatedDoing`), and the words that
+    /// start when or where they are done.
+    static let doingVerbs: Set<String> = [
+        "drink", "drank", "drinking", "eat", "ate", "eating", "stretch", "stretched", "stretching", "bring", "brought",
+        "carry", "carried", "warm", "rest", "rested", "stop", "stopped", "sip", "refuel", "hydrate",
+    ]
+    static let adjunctStarts: Set<String> = ["during", "while", "when", "whenever", "after", "before", "on", "at", "in", "mid"]
 
     /// Words that put a person in a sentence: it is about someone, not a general question.
     static let personWords: Set<String> = Words.relatives.union([
@@ -381,7 +400,7 @@ struct Reading {
                     firstIsQuestion = words.isQuestionWord(token.id) || token.text == "hypothetically"
                 }
             case .phrase(let phrase):
-                let isFiller = phrase.meanings.allSatisfy { $0 == .cue(.filler) || $0 == .intent(.greet) }
+                let isFiller = phrase.meanings.allSatisfy { $0 == .cue(.filler) || $0 == .cue(.thanks) || $0 == .intent(.greet) }
                 if first == nil && !isFiller {
                     first = phrase.words[0]
                     firstIsQuestion = words.isQuestionWord(phrase.ids[0]) || phrase.meanings.contains(.cue(.question))
@@ -546,7 +565,18 @@ struct Reading {
             for finding in pattern.findings where !(negated && told.contains(finding)) {
                 record(finding, negated: negated, hypothetical: hypothetical)
             }
-            for finding in pattern.denies where !hypothetical { record(finding, negated: true) }
+        }
+        // What a pattern says is not there wins over what another pattern of the clause says is,
+        // whatever their order in the lexicon: "my hand cramps when I write" is a hand, and a
+        // cramp, and a cramp of use.
+        guard !hypothetical else { return }
+        for pattern in lexicon.denyingPatterns
+        where pattern.acrossClauses == sentence
+            && clause.bits & pattern.required == pattern.required
+            && clause.near(pattern.required, window: sentence ? Pattern.sentenceWindow : Pattern.window)
+            && !clause.excludes(pattern.excluded, near: pattern.required, margin: Pattern.window)
+            && !clause.allBefore(clause.resolvedBefore, pattern.required) {
+            for finding in pattern.denies { record(finding, negated: true) }
         }
     }
 
@@ -637,6 +667,7 @@ struct Cues: Equatable, Sendable {
         case .past: 1 << 11
         case .resolved: 1 << 12
         case .curious: 1 << 13
+        case .thanks: 1 << 14
         }
     }
 

@@ -163,6 +163,9 @@ public struct Understood: Sendable, Equatable, Codable {
     /// Who the utterance speaks of, when it says (another person, or the writer's own legs).
     /// Added to the contract's shape; left out when nil.
     public var subject: Subject?
+    /// It says thank you ("thanks", "cheers", "ta"), whatever else it says. Added to the
+    /// contract's shape; left out when false.
+    public var thanks = false
 
     /// The findings in structured form: what the person said, without derived context findings.
     public private(set) var findings: Findings
@@ -203,7 +206,7 @@ public struct Understood: Sendable, Equatable, Codable {
         case intent, topic, slots, triggers, conditions, symptoms, confidence, answer, denied, corrections
         case redFlags = "red_flags"
         case redFlagsAsked = "red_flags_asked"
-        case subject
+        case subject, thanks
     }
 
     public init(intent: Intent, topic: String? = nil, findings: Findings = Findings(), redFlags: [String] = [],
@@ -234,6 +237,7 @@ public struct Understood: Sendable, Equatable, Codable {
         if !corrections.isEmpty { try c.encode(corrections, forKey: .corrections) }
         if !redFlagsAsked.isEmpty { try c.encode(redFlagsAsked, forKey: .redFlagsAsked) }
         try c.encodeIfPresent(subject, forKey: .subject)
+        if thanks { try c.encode(true, forKey: .thanks) }
     }
 
     public init(from decoder: any Decoder) throws {
@@ -246,6 +250,7 @@ public struct Understood: Sendable, Equatable, Codable {
         corrections = try c.decodeIfPresent([String: String].self, forKey: .corrections) ?? [:]
         redFlagsAsked = try c.decodeIfPresent([String].self, forKey: .redFlagsAsked) ?? []
         subject = try c.decodeIfPresent(Subject.self, forKey: .subject)
+        thanks = try c.decodeIfPresent(Bool.self, forKey: .thanks) ?? false
         findings = Self.findings(slots: try c.decode(Slots.self, forKey: .slots), triggers: try c.decode([String].self, forKey: .triggers),
                                  conditions: try c.decode([String].self, forKey: .conditions),
                                  symptoms: try c.decode(SymptomLists.self, forKey: .symptoms),
@@ -305,6 +310,7 @@ extension Understood {
         out.endArray()
         out.key("present"); out.strings(found.symptoms)
         out.endObject()
+        if thanks { out.key("thanks"); out.bool(true) }
         out.key("topic"); out.string(orNull: topic)
         out.key("triggers"); out.strings(found.triggers)
         out.endObject()
