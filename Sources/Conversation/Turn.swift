@@ -387,8 +387,12 @@ struct Turn {
         let answer = understood.intent.isAnswer ? understood.intent : understood.answer
         // "No swelling in her legs, ..." to "does anything bring them on?": the "no" is of the
         // swelling, not an answer to the question.
-        if answer == .deny, !understood.intent.isAnswer, !new.absent.isEmpty, !new.absent.contains(where: { $0.kind == question.fills }) {
-            return false
+        // "No meds" to it: no medicine, not "nothing brings them on"; the question is answered only
+        // as far as it says.
+        if answer == .deny, !understood.intent.isAnswer, !new.absent.isEmpty {
+            guard new.absent.contains(where: { $0.kind == question.fills }) else { return false }
+            state.asked.append(question.id)
+            return true
         }
         switch answer {
         case .affirm? where question.onYes != nil:

@@ -99,9 +99,12 @@ public struct Term: Sendable, Codable, Equatable, Identifiable {
     /// Something that happened and was over at once (a faint, a fit): told as the long past, it
     /// is history, even where an ordinary rule counts it.
     public var event: Bool?
+    /// It comes and goes with a cause of its own (numb toes in tight boots): told as over and
+    /// sorted ("been fine since I loosened the laces") or as the long past, it is history.
+    public var transient: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case id, label, noted, description, question, why, sources, event
+        case id, label, noted, description, question, why, sources, event, transient
         case notedAbsent = "noted_absent"
     }
 
@@ -231,6 +234,15 @@ public struct TriageRule: Sendable, Codable, Equatable, Identifiable {
     public var why: String
     public var match: RuleMatch
     public var sources: [String]
+    /// Its signs count even when they have passed ("her face drooped but it's been normal
+    /// since": a mini-stroke needs the same call). Without it, a sign told as over and sorted
+    /// ("got my breath back", "healed up fine") is history.
+    public var evenIfPassed: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case id, level, title, message, why, match, sources
+        case evenIfPassed = "even_if_passed"
+    }
 
     public init(id: String, level: TriageLevel, title: String, message: String, why: String,
                 match: RuleMatch, sources: [String]) {

@@ -25,12 +25,12 @@ indirect enum Schema: Sendable {
         "version": .value,
         "sources": .list(.record("id", "title", "kind", "site"), entryKind: "source"),
         "vocabulary": .keyed(Set(FindingKind.allCases.map(\.rawValue)),
-                             .list(.record("id", "label", "noted", "noted_absent", "description", "question", "why", "sources", "event"), entryKind: "term")),
+                             .list(.record("id", "label", "noted", "noted_absent", "transient", "description", "question", "why", "sources", "event"), entryKind: "term")),
         "causes": .list(.record("id", "name", "summary", "affects", "what_to_do", "care_level", "prior",
                                 "treatments", "prevention", "sources", nested: ["evidence": .list(evidence)]), entryKind: "cause"),
         "treatments": .list(.record("id", "name", "kind", "how", "caution", "sources"), entryKind: "treatment"),
         "prevention": .list(.record("id", "name", "advice", "foods", "sources"), entryKind: "prevention tip"),
-        "triage_rules": .list(.record("id", "level", "title", "message", "why", "sources", nested: ["match": match]), entryKind: "triage rule"),
+        "triage_rules": .list(.record("id", "level", "title", "message", "why", "sources", "even_if_passed", nested: ["match": match]), entryKind: "triage rule"),
         "topics": .list(.record("id", "kind", "title", "answer", "sources"), entryKind: "topic"),
     ])
 

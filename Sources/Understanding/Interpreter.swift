@@ -14,6 +14,8 @@ public struct Interpreter: Sendable {
     private let redFlagRules: RuleIndex
     private let redFlagFindings: FindingSet
     private let historyFindings: FindingSet
+    /// Signs that a resolution does not take back (`TriageRule.evenIfPassed`).
+    private let passedStillCounts: FindingSet
 
     public init(knowledge: KnowledgeModel, lexicon: Lexicon) {
         self.knowledge = knowledge
@@ -26,7 +28,12 @@ public struct Interpreter: Sendable {
         // stays, so that an old swollen leg is still worth a doctor's look.
         let ordinary = knowledge.triageRules.filter { !$0.isRedFlag }.flatMap { $0.match.all.map(\.finding) + $0.match.any.map(\.finding) }
         // An event (a faint) is history when long past, whatever rule counts it.
-        historyFindings = FindingSet(redFlagFindings.filter { !ordinary.contains($0) || knowledge.term($0)?.event == true })
+        let transient = knowledge.vocabulary.flatMap { kind, terms in
+            terms.filter { $0.transient == true }.map { Finding(kind, $0.id) }
+        }
+        historyFindings = FindingSet(redFlagFindings.filter { !ordinary.contains($0) || knowledge.term($0)?.event == true } + transient)
+        let lasting = rules.filter { $0.evenIfPassed == true }
+        passedStillCounts = FindingSet(lasting.flatMap { $0.match.all.map(\.finding) + $0.match.any.map(\.finding) })
     }
 
     private func redFlags(for findings: Findings) -> [String] {
@@ -48,7 +55,7 @@ public struct Interpreter: Sendable {
         let corrections = correctSpelling(&tokens)
         let items = scan(tokens)
         var reading = Reading()
-        reading.read(items, lexicon: lexicon, historyFindings: historyFindings)
+        reading.read(items, lexicon: lexicon, historyFindings: historyFindings, passedStillCounts: passedStillCounts)
         var understood = decide(reading, tokens: tokens, corrections: corrections)
         if understood.intent != .unrecognized { understood.subject = subject }
         return understood

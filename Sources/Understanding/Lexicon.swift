@@ -118,6 +118,10 @@ struct Pattern: Sendable {
     let findings: [Finding]
     /// Findings it says are not there ("not side:right": "the right one is fine").
     let denies: [Finding]
+    /// Findings it says have a harmless cause, so are not what the words alone would mean
+    /// ("explained symptom:lip_tingling": a lip numb from the dentist's injection): taken back,
+    /// neither there nor denied.
+    let explains: [Finding]
     /// Its concepts may stand in different clauses of one sentence ("cramps in my thighs, calves
     /// and now my hands"), within `sentenceWindow` items.
     let acrossClauses: Bool
@@ -354,19 +358,20 @@ private struct LexiconBuilder {
                 if let bit = conceptBit[concept] { excluded |= bit } else { report(node, entry: name, "'\(concept)' is not a concept of this file") }
             }
             if entry.together.count < 2 { report(node, entry: name, "a pattern needs two concepts or more (one is a phrase)") }
-            var findings: [Finding] = [], denies: [Finding] = []
+            var findings: [Finding] = [], denies: [Finding] = [], explains: [Finding] = []
             for text in entry.means {
-                let denied = text.hasPrefix("not ")
-                if let finding = Finding(parsing: denied ? String(text.dropFirst(4)) : text), knowledge.knows(finding) {
-                    if denied { denies.append(finding) } else { findings.append(finding) }
+                let denied = text.hasPrefix("not "), explained = text.hasPrefix("explained ")
+                let body = denied ? String(text.dropFirst(4)) : explained ? String(text.dropFirst(10)) : text
+                if let finding = Finding(parsing: body), knowledge.knows(finding) {
+                    if denied { denies.append(finding) } else if explained { explains.append(finding) } else { findings.append(finding) }
                 } else {
-                    report(node, entry: name, "'\(text)' is not a finding of the knowledge model (kind:value, or not kind:value)")
+                    report(node, entry: name, "'\(text)' is not a finding of the knowledge model (kind:value, not kind:value, or explained kind:value)")
                 }
             }
             let within = entry.within ?? "clause"
             if within != "clause" && within != "sentence" { report(node, entry: name, "'within' is clause or sentence, not '\(within)'") }
             patterns.append(Pattern(required: required, excluded: excluded, findings: findings, denies: denies,
-                                    acrossClauses: within == "sentence"))
+                                    explains: explains, acrossClauses: within == "sentence"))
         }
         for word in raw.inserts ?? [] where word.contains(" ") || word != word.lowercased() || ["not", "no", "never", "without"].contains(word) {
             report(root["inserts"], entry: "inserts", "'\(word)' must be one lowercase word, and not a negation")
@@ -537,7 +542,7 @@ private struct LexiconBuilder {
         return Lexicon(
             version: raw.version, tokenizer: tokenizer, words: table,
             spelling: SpellingIndex(words: vocabulary), commonWords: Set(commonWords), findingTopics: findingTopics,
-            patterns: patterns, denyingPatterns: patterns.filter { !$0.denies.isEmpty }, unableConcept: conceptBit["unable"] ?? 0, patternConcepts: patterns.reduce(0) { $0 | $1.required }, forms: forms,
+            patterns: patterns, denyingPatterns: patterns.filter { !$0.denies.isEmpty || !$0.explains.isEmpty }, unableConcept: conceptBit["unable"] ?? 0, patternConcepts: patterns.reduce(0) { $0 | $1.required }, forms: forms,
             relations: Dictionary(uniqueKeysWithValues: relations.map { (table.id($0.key), $0.value) }),
             subjectWords: Interpreter.SubjectWordIDs(table))
     }

@@ -46,6 +46,8 @@ struct Reading {
     /// years ago"), or a resolution ("it's healed up fine now"), may yet make them history. Only
     /// what is held is dropped, so a sign told outright in another sentence stays.
     private var history = FindingSet([])
+    /// Signs a resolution does not take back, for the patterns closed after it.
+    private var passedStillCounts = FindingSet([])
     private var heldClause: [Finding] = []
     private var heldPrevious: [Finding] = []
     private var heldSentence: [Finding] = []
@@ -72,8 +74,11 @@ struct Reading {
 
     /// `historyFindings`: the findings that matter only for warning signs, which a clause about
     /// the long past, and a sentence before a resolution ("it's healed up fine now"), do not keep.
-    mutating func read(_ items: [Interpreter.Item], lexicon: Lexicon, historyFindings: FindingSet = FindingSet([])) {
+    /// `passedStillCounts`: signs that count even when told as over ("it's been normal since").
+    mutating func read(_ items: [Interpreter.Item], lexicon: Lexicon, historyFindings: FindingSet = FindingSet([]),
+                       passedStillCounts: FindingSet = FindingSet([])) {
         history = historyFindings
+        self.passedStillCounts = passedStillCounts
         var negating = false
         var scope = 0
         /// The negation has met a verb of doing ("don't drink", "never stretch"): it is that verb
@@ -315,9 +320,9 @@ struct Reading {
                         case .past: clause.past = true
                         case .resolved:
                             // "I grazed my knee, it's healed up fine now": what the sentence told so far is over.
-                            heldSentence.removeAll(keepingCapacity: true)
-                            heldPrevious.removeAll(keepingCapacity: true)
-                            heldClause.removeAll(keepingCapacity: true)
+                            heldSentence.removeAll { !passedStillCounts.contains($0) }
+                            heldPrevious.removeAll { !passedStillCounts.contains($0) }
+                            heldClause.removeAll { !passedStillCounts.contains($0) }
                             sentence.resolvedBefore = index
                         default: break
                         }
@@ -555,7 +560,7 @@ struct Reading {
             && clause.bits & pattern.required == pattern.required
             && clause.near(pattern.required, window: sentence ? Pattern.sentenceWindow : Pattern.window)
             && !clause.excludes(pattern.excluded, near: pattern.required, margin: Pattern.window)
-            && !clause.allBefore(clause.resolvedBefore, pattern.required) {
+            && (pattern.findings.contains(where: passedStillCounts.contains) || !clause.allBefore(clause.resolvedBefore, pattern.required)) {
             // "can't move my leg": under a negation of inability, a pattern of `unable` holds.
             let negatedBits = pattern.required & lexicon.unableConcept != 0 ? clause.negatedBits & ~clause.inabilityBits : clause.negatedBits
             let negated = pattern.required & negatedBits & ~clause.plainBits != 0
@@ -577,6 +582,7 @@ struct Reading {
             && !clause.excludes(pattern.excluded, near: pattern.required, margin: Pattern.window)
             && !clause.allBefore(clause.resolvedBefore, pattern.required) {
             for finding in pattern.denies { record(finding, negated: true) }
+            for finding in pattern.explains { takeBack(finding) }
         }
     }
 
@@ -586,6 +592,14 @@ struct Reading {
         return false
     }
 
+
+    /// A finding a harmless cause explains: neither told nor denied.
+    private mutating func takeBack(_ finding: Finding) {
+        findings.present.remove(finding)
+        heldClause.removeAll { $0 == finding }
+        heldPrevious.removeAll { $0 == finding }
+        heldSentence.removeAll { $0 == finding }
+    }
 
     /// The last mention wins: "not at night... actually yes at night". A finding inside a
     /// hypothetical is kept apart: the person asks about it, they do not have it.
