@@ -36,6 +36,7 @@ struct Turn {
         if handleCommand(&state) { return }
         if handleHappeningNow(&state) { return }
         let (new, findingsBefore, answered, pending) = recordFacts(&state)
+        if handleExplanation(&state) { return }
         if handleWarningSigns(&state) { return }
         if understood.intent.isQuestion { return handleQuestion(&state) }
         switch state.stage {
@@ -156,6 +157,36 @@ struct Turn {
         }
 
         return (new, findingsBefore, answered, pending)
+    }
+
+    /// A harmless cause named after the sign it explains ("my feet look blue" ... "oh, new navy
+    /// socks, it rubs off"): the sign is taken back, and when no warning sign is left the
+    /// conversation steps down from the escalation and the interview goes on. True when it
+    /// replied.
+    private mutating func handleExplanation(_ state: inout SessionState) -> Bool {
+        let explained = understood.explains.compactMap(Finding.init(parsing:)).filter(state.findings.present.contains)
+        guard !explained.isEmpty else { return false }
+        var findings = state.findings
+        for finding in explained { findings.present.remove(finding) }
+        state.findings = findings
+        changedFindings = true
+        let rules = matchingRules(state.findings)
+        let stillRaised = state.redFlags.filter { id in rules.contains { $0.id == id } }
+        guard state.stage == .escalated, stillRaised.count < state.redFlags.count else { return false }
+        let names = explained.compactMap { knowledge.term($0)?.label }
+        lines.append(replies.fill("explained", ["what": names.joined(separator: " and ")]))
+        state.redFlags = stillRaised
+        guard stillRaised.isEmpty else {
+            // Another sign still stands: its advice, as before.
+            lines.append(escalatedReminder(state))
+            return true
+        }
+        // No warning sign is left: the triage is what the remaining findings give, and the
+        // interview picks up where it can.
+        state.triage = rules.map(\.level).max()
+        state.stage = .onset
+        askNext(&state)
+        return true
     }
 
     /// Red flags, checked on every turn before anything else. True when one escalated.

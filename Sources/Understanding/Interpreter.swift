@@ -220,6 +220,16 @@ public struct Interpreter: Sendable {
                 continue
             }
             if let (phrase, length) = longestPhrase(at: i, in: tokens) {
+                // "he did not know what day it was": "he did not" is a plain negation, but a longer
+                // phrase of findings with its own "not" starts inside it ("did not know what day
+                // it was"); the subject is read as a word and that phrase is taken.
+                if length > 1, phrase.meanings.allSatisfy(Self.isPlainNegation), i + 1 < tokens.count,
+                   let (inner, innerLength) = longestPhrase(at: i + 1, in: tokens), i + 1 + innerLength > i + length,
+                   inner.meanings.contains(where: { if case .finding = $0 { true } else { false } }) {
+                    items.append(.word(tokens[i]))
+                    i += 1
+                    continue
+                }
                 if phrase.meanings.contains(Self.lasting), Self.persistenceBelongsElsewhere(at: i, length: length, tokens: tokens, items: items) {
                     items.append(.phrase(phrase.keeping { $0 != Self.lasting && !$0.isTopic }))
                 } else if phrase.meanings == [Self.nowAndThen], phrase.words.count == 1, i > 0,
@@ -248,6 +258,19 @@ public struct Interpreter: Sendable {
         }
         return items
     }
+
+    /// The findings a harmless cause named in this message explains, whatever message told them
+    /// ("ohh, new navy socks": the blue feet said before).
+    private func explained(by reading: Reading) -> [String] {
+        var found: [String] = []
+        for pattern in lexicon.denyingPatterns where pattern.cause != 0 && reading.saidConcepts & pattern.cause == pattern.cause
+            && reading.saidConcepts & pattern.excluded == 0 {
+            for finding in pattern.explains where !found.contains(finding.description) { found.append(finding.description) }
+        }
+        return found.sorted()
+    }
+
+    static func isPlainNegation(_ meaning: Meaning) -> Bool { meaning == .intent(.deny) || meaning == .cue(.negation) }
 
     static let lasting = Meaning.finding(Finding(.duration, "long"))
     static let nowAndThen = Meaning.finding(Finding(.frequency, "occasional"))
@@ -457,6 +480,7 @@ public struct Interpreter: Sendable {
                                     answer: intent.isAnswer ? nil : answer, corrections: corrections)
         understood.redFlagsAsked = asked
         understood.thanks = reading.cues.contains(.thanks)
+        understood.explains = explained(by: reading)
         return understood
     }
 

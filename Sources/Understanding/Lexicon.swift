@@ -122,6 +122,8 @@ struct Pattern: Sendable {
     /// ("explained symptom:lip_tingling": a lip numb from the dentist's injection): taken back,
     /// neither there nor denied.
     let explains: [Finding]
+    /// The concepts of the harmless cause (`PatternEntry.cause`), or none.
+    let cause: ConceptSet
     /// Its concepts may stand in different clauses of one sentence ("cramps in my thighs, calves
     /// and now my hands"), within `sentenceWindow` items.
     let acrossClauses: Bool
@@ -261,6 +263,10 @@ struct LexiconFile: Decodable {
         var unless: [String]?
         /// `clause` (the default) or `sentence`.
         var within: String?
+        /// For a pattern that explains a finding: its concepts that name the harmless cause. Said
+        /// in a later message ("oh wait, I had beetroot last night"), they explain the finding
+        /// told before.
+        var cause: [String]?
     }
 
     enum CodingKeys: String, CodingKey {
@@ -368,10 +374,16 @@ private struct LexiconBuilder {
                     report(node, entry: name, "'\(text)' is not a finding of the knowledge model (kind:value, not kind:value, or explained kind:value)")
                 }
             }
+            var cause: ConceptSet = 0
+            for concept in entry.cause ?? [] {
+                if !entry.together.contains(concept) { report(node, entry: name, "cause '\(concept)' is not one of the pattern's concepts") }
+                if let bit = conceptBit[concept] { cause |= bit }
+            }
+            if entry.cause != nil && explains.isEmpty { report(node, entry: name, "a cause is for a pattern that explains a finding ('explained kind:value')") }
             let within = entry.within ?? "clause"
             if within != "clause" && within != "sentence" { report(node, entry: name, "'within' is clause or sentence, not '\(within)'") }
             patterns.append(Pattern(required: required, excluded: excluded, findings: findings, denies: denies,
-                                    explains: explains, acrossClauses: within == "sentence"))
+                                    explains: explains, cause: cause, acrossClauses: within == "sentence"))
         }
         for word in raw.inserts ?? [] where word.contains(" ") || word != word.lowercased() || ["not", "no", "never", "without"].contains(word) {
             report(root["inserts"], entry: "inserts", "'\(word)' must be one lowercase word, and not a negation")

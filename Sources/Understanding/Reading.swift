@@ -46,6 +46,8 @@ struct Reading {
     /// years ago"), or a resolution ("it's healed up fine now"), may yet make them history. Only
     /// what is held is dropped, so a sign told outright in another sentence stays.
     private var history = FindingSet([])
+    /// Every concept the message says outright (not negated, not supposed).
+    private(set) var saidConcepts: ConceptSet = 0
     /// Signs a resolution does not take back, for the patterns closed after it.
     private var passedStillCounts = FindingSet([])
     private var heldClause: [Finding] = []
@@ -85,6 +87,39 @@ struct Reading {
         /// that is denied, with its object, not when it is done. "I don't drink during runs"
         /// denies no running; "I don't get them during runs" still does.
         var negatedDoing = false
+        /// A "never ... before" clause: the first time, neither told nor denied.
+        var firstTimeClause = false
+        /// Whether the clause from `index` says "like this", "like that", "this bad".
+        func saysLikeThis(after index: Int) -> Bool {
+            var j = index + 1, previous = ""
+            while j < items.count {
+                let word: String
+                switch items[j] {
+                case .mark: return false
+                case .word(let token): word = token.text
+                case .phrase(let phrase): word = phrase.words.last ?? ""
+                case .quantity: word = ""
+                }
+                if (previous == "like" || previous == "as" || word == "bad") && (word == "this" || word == "that" || word == "bad") { return true }
+                previous = word
+                j += 1
+            }
+            return false
+        }
+        /// Whether the clause from `index` ends in "before" or "till now".
+        func saysBeforeNow(after index: Int) -> Bool {
+            var j = index + 1
+            while j < items.count {
+                switch items[j] {
+                case .mark: return false
+                case .word(let token): if Self.beforeNow.contains(token.text) { return true }
+                case .phrase(let phrase): if phrase.words.contains(where: Self.beforeNow.contains) { return true }
+                case .quantity: break
+                }
+                j += 1
+            }
+            return false
+        }
         /// The negation has applied to something (a finding, or a word it used up).
         var negationUsed = false
         var previousWasNegation = false
@@ -132,6 +167,7 @@ struct Reading {
         }
         func addConcepts(_ bits: ConceptSet, at index: Int) {
             guard tracksConcepts else { return }
+            if !negating && !inHypothetical { saidConcepts |= bits }
             let negation = negating ? negationNumber : 0
             clause.add(bits, at: index, negated: negating, inability: negationIsInability, negation: negation)
             sentence.add(bits, at: index, negated: negating, inability: negationIsInability, negation: negation)
@@ -223,6 +259,7 @@ struct Reading {
             if !inHypothetical, Self.isIf(item), startsHypotheticalQuestion(index) { inHypothetical = true; hypotheticalFromIf = true }
             switch item {
             case .mark(let mark):
+                firstTimeClause = false
                 if mark != "," || previousWasNegation || startsClause(index + 1) { negating = false }
                 previousWasNegation = false
                 closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical)
@@ -296,6 +333,7 @@ struct Reading {
                         // of its own: a negation already used before it does not turn it round
                         // ("she doesn't drink, can't get her words out").
                         let ownNegation = negating && negationUsed && phrase.holdsNegation
+                        if firstTimeClause { continue }
                         record(finding, negated: negating && !ownNegation, hypothetical: inHypothetical)
                         if negating { negationUsed = true }
                     case .intent(let intent):
@@ -317,7 +355,9 @@ struct Reading {
                         case .negation: isNegation = true
                         case .scopeEnd: negating = false
                         case .hypothetical: inHypothetical = true
-                        case .past: clause.past = true
+                        case .past:
+                            clause.past = true
+                            if phrase.words.contains("since") || phrase.words.contains("again") { clause.sinceThen = true }
                         case .resolved:
                             // "I grazed my knee, it's healed up fine now": what the sentence told so far is over.
                             heldSentence.removeAll { !passedStillCounts.contains($0) }
@@ -335,6 +375,13 @@ struct Reading {
                 if inability, let next = firstWord(index + 1), Self.goesOn.contains(next) {
                     // "can't stop throwing up", "couldn't help": what follows goes on; no negation at all.
                     isNegation = false
+                }
+                // "she's never had a fit before": this is the first, not a denial; the clause
+                // says nothing either way of what it names.
+                // "never had swelling like this before": there is, and it is new.
+                if isNegation, phrase.words.contains("never"), saysBeforeNow(after: index) {
+                    isNegation = false
+                    firstTimeClause = !saysLikeThis(after: index)
                 }
                 if isNegation {
                     negating = true
@@ -361,6 +408,7 @@ struct Reading {
 
     /// Verbs of doing that a negation denies themselves (`negatedDoing`), and the words that
     /// start when or where they are done.
+    static let beforeNow: Set<String> = ["before", "till", "until", "previously"]
     static let doingVerbs: Set<String> = [
         "drink", "drank", "drinking", "eat", "ate", "eating", "stretch", "stretched", "stretching", "bring", "brought",
         "carry", "carried", "warm", "rest", "rested", "stop", "stopped", "sip", "refuel", "hydrate",
@@ -439,6 +487,8 @@ struct Reading {
         var past = false
         /// It is past because it says how long ago ("20 years ago"), not by a phrase ("used to").
         var longAgo = false
+        /// It says the thing has not happened since ("never since", "not happened again").
+        var sinceThen = false
         /// It says something besides an amount of time and "ago".
         var tellsMore = false
         /// Where a resolution was said ("healed up fine now"): a pattern of the sentence all
@@ -551,7 +601,8 @@ struct Reading {
         if clause.past {
             heldClause.removeAll(keepingCapacity: true)
             // ", 20 years ago": a clause that says only when dates the clause before it.
-            if clause.longAgo && !clause.tellsMore { heldPrevious.removeAll(keepingCapacity: true) }
+            // So does one that only says it has not happened since ("..., never since").
+            if (clause.longAgo || clause.sinceThen) && !clause.tellsMore { heldPrevious.removeAll(keepingCapacity: true) }
             return
         }
         guard clause.bits & lexicon.patternConcepts != 0 else { return }

@@ -166,6 +166,10 @@ public struct Understood: Sendable, Equatable, Codable {
     /// It says thank you ("thanks", "cheers", "ta"), whatever else it says. Added to the
     /// contract's shape; left out when false.
     public var thanks = false
+    /// Findings (`kind:value`) that a harmless cause named here explains, said in this message or
+    /// before ("ohh, new navy socks" explains blue feet). Added to the contract's shape; left out
+    /// when empty.
+    public var explains: [String] = []
 
     /// The findings in structured form: what the person said, without derived context findings.
     public private(set) var findings: Findings
@@ -206,7 +210,7 @@ public struct Understood: Sendable, Equatable, Codable {
         case intent, topic, slots, triggers, conditions, symptoms, confidence, answer, denied, corrections
         case redFlags = "red_flags"
         case redFlagsAsked = "red_flags_asked"
-        case subject, thanks
+        case subject, thanks, explains
     }
 
     public init(intent: Intent, topic: String? = nil, findings: Findings = Findings(), redFlags: [String] = [],
@@ -238,6 +242,7 @@ public struct Understood: Sendable, Equatable, Codable {
         if !redFlagsAsked.isEmpty { try c.encode(redFlagsAsked, forKey: .redFlagsAsked) }
         try c.encodeIfPresent(subject, forKey: .subject)
         if thanks { try c.encode(true, forKey: .thanks) }
+        if !explains.isEmpty { try c.encode(explains, forKey: .explains) }
     }
 
     public init(from decoder: any Decoder) throws {
@@ -251,6 +256,7 @@ public struct Understood: Sendable, Equatable, Codable {
         redFlagsAsked = try c.decodeIfPresent([String].self, forKey: .redFlagsAsked) ?? []
         subject = try c.decodeIfPresent(Subject.self, forKey: .subject)
         thanks = try c.decodeIfPresent(Bool.self, forKey: .thanks) ?? false
+        explains = try c.decodeIfPresent([String].self, forKey: .explains) ?? []
         findings = Self.findings(slots: try c.decode(Slots.self, forKey: .slots), triggers: try c.decode([String].self, forKey: .triggers),
                                  conditions: try c.decode([String].self, forKey: .conditions),
                                  symptoms: try c.decode(SymptomLists.self, forKey: .symptoms),
@@ -297,6 +303,7 @@ extension Understood {
             for finding in denied { out.finding(finding) }
             out.endArray()
         }
+        if !explains.isEmpty { out.key("explains"); out.strings(explains) }
         out.key("intent"); out.string(intent.rawValue)
         out.key("red_flags"); out.strings(redFlags)
         if !redFlagsAsked.isEmpty { out.key("red_flags_asked"); out.strings(redFlagsAsked) }
