@@ -68,6 +68,10 @@ struct QuantityReader {
 
     /// "in 35 degrees", "32c out": a hot day (a temperature word before it is a fever, read first).
     private func weather(_ n: Double, at i: Int) -> Reading? {
+        // "its 38 out", "it was 40 outside": a temperature of the day, without its unit.
+        if let next = word(i + 1), next == "out" || next == "outside", ["its", "is", "was", "it", "s"].contains(word(i - 1) ?? "") {
+            return Reading(findings: (28...55).contains(n) || (86...125).contains(n) ? [Finding(.trigger, "heat")] : [], length: 2)
+        }
         guard let unit = word(i + 1), Self.degreeWords.contains(unit) else { return nil }
         let fahrenheit = unit == "f" || unit == "fahrenheit" || (unit.hasPrefix("degree") && n > 60)
         let hot = fahrenheit ? (86...125).contains(n) : (28...55).contains(n)
