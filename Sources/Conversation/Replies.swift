@@ -18,15 +18,31 @@ public struct Replies: Sendable {
     ]
 
     /// The reply `id` with its values put in: `<message>` in the text is `values["message"]`.
+    /// One pass over the text (a Foundation replace per value cost more than the rest of the reply).
     func fill(_ id: String, _ values: [String: String]) -> String {
-        var text = self[id]
-        for (name, value) in values { text = text.replacingOccurrences(of: "<\(name)>", with: value) }
-        return text
+        let text = self[id]
+        var out = ""
+        out.reserveCapacity(text.utf8.count + values.values.reduce(0) { $0 + $1.utf8.count })
+        var rest = text[...]
+        while let open = rest.firstIndex(of: "<") {
+            out += rest[..<open]
+            let afterOpen = rest.index(after: open)
+            if let close = rest[afterOpen...].firstIndex(of: ">"), let value = values[String(rest[afterOpen..<close])] {
+                out += value
+                rest = rest[rest.index(after: close)...]
+            } else {
+                out += "<"
+                rest = rest[afterOpen...]
+            }
+        }
+        out += rest
+        return out
     }
 
     /// The values a reply must show, by id.
     static let parameters: [String: [String]] = [
         "get_help_first": ["message"], "no_change": ["level"], "why_it_matters": ["why"], "escalated_reminder": ["advice"],
+        "explained": ["what"],
     ]
 
     subscript(id: String) -> String {

@@ -5,7 +5,9 @@ public struct KnowledgeModel: Sendable, Codable, Equatable {
     public var version: String
     public var sources: [Source]
     /// The closed lists of values each kind of finding can take (symptoms, triggers, ...).
-    public var vocabulary: [FindingKind: [Term]]
+    public var vocabulary: [FindingKind: [Term]] { didSet { termIndex = Self.index(vocabulary) } }
+    /// Where each finding's term is in `vocabulary`, kept with it (a reply looks terms up often).
+    private var termIndex: [Finding: Int] = [:]
     public var causes: [Cause]
     public var treatments: [Treatment]
     public var prevention: [PreventionTip]
@@ -17,6 +19,15 @@ public struct KnowledgeModel: Sendable, Codable, Equatable {
         case triageRules = "triage_rules"
     }
 
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(version: try c.decode(String.self, forKey: .version), sources: try c.decode([Source].self, forKey: .sources),
+                  vocabulary: try c.decode([FindingKind: [Term]].self, forKey: .vocabulary), causes: try c.decode([Cause].self, forKey: .causes),
+                  treatments: try c.decode([Treatment].self, forKey: .treatments),
+                  prevention: try c.decode([PreventionTip].self, forKey: .prevention),
+                  triageRules: try c.decode([TriageRule].self, forKey: .triageRules), topics: try c.decode([Topic].self, forKey: .topics))
+    }
+
     public init(
         version: String, sources: [Source], vocabulary: [FindingKind: [Term]], causes: [Cause],
         treatments: [Treatment], prevention: [PreventionTip], triageRules: [TriageRule], topics: [Topic]
@@ -24,6 +35,7 @@ public struct KnowledgeModel: Sendable, Codable, Equatable {
         self.version = version
         self.sources = sources
         self.vocabulary = vocabulary
+        self.termIndex = Self.index(vocabulary)
         self.causes = causes
         self.treatments = treatments
         self.prevention = prevention
@@ -35,7 +47,16 @@ public struct KnowledgeModel: Sendable, Codable, Equatable {
     // with a value type that tests build and mutate freely.
 
     public func term(_ finding: Finding) -> Term? {
-        vocabulary[finding.kind]?.first { $0.id == finding.value }
+        guard let position = termIndex[finding] else { return nil }
+        return vocabulary[finding.kind]?[position]
+    }
+
+    private static func index(_ vocabulary: [FindingKind: [Term]]) -> [Finding: Int] {
+        var index: [Finding: Int] = [:]
+        for (kind, terms) in vocabulary {
+            for (position, term) in terms.enumerated() where index[Finding(kind, term.id)] == nil { index[Finding(kind, term.id)] = position }
+        }
+        return index
     }
 
     public func terms(_ kind: FindingKind) -> [Term] { vocabulary[kind] ?? [] }

@@ -1,3 +1,4 @@
+import Foundation
 /// Who a conversation is about: the person writing, or someone they write for (a child, a
 /// partner, a parent, a client), with the relation and sex when they were given.
 public struct Subject: Sendable, Equatable, Hashable {
@@ -97,8 +98,12 @@ public enum Wording {
     /// (`{Do_you}`) gives a capitalised form. Text without a brace is returned as it is. Bytes,
     /// not characters: every reply goes through here.
     public static func render(_ text: String, for subject: Subject?) -> String {
-        let open = UInt8(ascii: "{"), close = UInt8(ascii: "}")
-        guard text.utf8.contains(open) else { return text }
+        let open = UInt8(ascii: "{")
+        // Most sentences have no placeholder: a byte search, not a generic walk of the view.
+        let hasPlaceholder = text.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.baseAddress.map { memchr($0, Int32(open), bytes.count) != nil } ?? false
+        } ?? text.utf8.contains(open)
+        guard hasPlaceholder else { return text }
         var text = text
         return text.withUTF8 { render(bytes: $0, for: subject) }
     }
