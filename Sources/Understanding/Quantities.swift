@@ -36,7 +36,7 @@ struct QuantityReader {
         "mowing", "mow", "mowed", "hedges", "lawn", "film", "movie", "concert", "lecture",
         "hillwalking", "hillwalk", "trek", "trekking", "rambling", "ramble", "hike", "fellwalking",
         "writing", "wrote", "typing", "typed", "studying", "revising", "reading", "knitting", "sewing", "exam", "exams",
-        "essay", "essays", "homework", "practice", "rehearsal", "wedding", "party",
+        "essay", "essays", "homework", "practice", "rehearsal", "wedding", "party", "bike", "biking", "cycle", "climb", "climbs",
     ]
     /// Words before an amount of time that make it the length of a cramp ("lasts 15 minutes",
     /// "cramping for an hour", "it's been 20 minutes").
@@ -245,6 +245,8 @@ struct QuantityReader {
         if let lead = word(i - 1), lead == "last" || lead == "first" || lead == "final", word(i - 2) == "the",
            word(i - 3) != "for" && word(i - 3) != "over" && word(i - 3) != "since" { return true }
         if word(after) == "into" || word(after) == "in" { return true }
+        // "one bottle for 4 hours", "a litre over 3 hours": how much was drunk in that time.
+        if (max(0, i - 4)..<i).contains(where: { word($0).map(Self.amountWords.contains) ?? false }) { return true }
         if word(after) == "of", (after + 1...after + 3).contains(where: { word($0).map(Self.isActivity) ?? false }) { return true }
         // The nearer word decides: in "cramped during my run and lasted 15 minutes" it is "lasted".
         for j in stride(from: i - 1, through: max(0, i - 6), by: -1) {
@@ -254,6 +256,10 @@ struct QuantityReader {
         }
         return false
     }
+
+    private static let amountWords: Set<String> = [
+        "bottle", "bottles", "litre", "litres", "liter", "liters", "pint", "pints", "glass", "glasses", "cup", "cups", "ml", "sip", "sips",
+    ]
 
     /// Words that make the time after them a cramp's length, whatever came before.
     private static let crampLead: Set<String> = [

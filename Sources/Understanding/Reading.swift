@@ -89,6 +89,14 @@ struct Reading {
         var negatedDoing = false
         /// A "never ... before" clause: the first time, neither told nor denied.
         var firstTimeClause = false
+        /// The last word of item `index`, if it is a word or a phrase.
+        func lastWord(_ index: Int) -> String? {
+            switch items[index] {
+            case .word(let token): token.text
+            case .phrase(let phrase): phrase.words.last
+            default: nil
+            }
+        }
         /// Whether the clause from `index` says "like this", "like that", "this bad".
         func saysLikeThis(after index: Int) -> Bool {
             var j = index + 1, previous = ""
@@ -340,6 +348,9 @@ struct Reading {
                         // "I have" or "it is" is a yes when it ends its clause; "I have cramps a
                         // lot" or "it is worse at night" says something else.
                         if intent == .affirm, ["i", "it"].contains(phrase.words[0]), !Self.endsClause(items, index + 1) { continue }
+                        // "if I stop and stand it goes", "when I finish": a verb in a sentence, not the
+                        // command "stop".
+                        if intent.isCommand, phrase.words.count == 1, index > 0, let before = lastWord(index - 1), Self.beforeAVerb.contains(before) { continue }
                         intents.append(intent)
                         if intent.isQuestion && phrase.words.count >= 2 { strongAskCues.append(intent) }
                         // "no, ..." or "yes" is an answer; "I am diabetic" is not a yes.
@@ -408,6 +419,10 @@ struct Reading {
 
     /// Verbs of doing that a negation denies themselves (`negatedDoing`), and the words that
     /// start when or where they are done.
+    static let beforeAVerb: Set<String> = [
+        "i", "you", "he", "she", "we", "they", "it", "to", "if", "when", "not", "will", "would", "should", "could", "can", "then",
+        "and", "once", "until", "till", "never", "dont", "cant", "must", "might", "cramps", "cramp", "they", "that",
+    ]
     static let beforeNow: Set<String> = ["before", "till", "until", "previously"]
     static let doingVerbs: Set<String> = [
         "drink", "drank", "drinking", "eat", "ate", "eating", "stretch", "stretched", "stretching", "bring", "brought",
