@@ -60,11 +60,18 @@ struct QuantityReader {
     func read(at i: Int) -> Reading? {
         if let reading = every(at: i) ?? age(at: i) ?? temperature(at: i) { return reading }
         guard let n = value(i) else { return nil }
-        if let reading = clock(n, at: i) ?? rate(n, at: i) ?? decade(n, at: i) ?? weather(n, at: i) { return reading }
+        if let reading = clock(n, at: i) ?? rate(n, at: i) ?? decade(n, at: i) ?? weather(n, at: i) ?? year(n, at: i) { return reading }
         return span(n, at: i)
     }
 
     private static let degreeWords: Set<String> = ["degrees", "degree", "c", "celsius", "centigrade", "f", "fahrenheit", "grados", "degres", "stopni", "graden", "grad"]
+
+    /// "in 2015", "back in 1998": a year named is the long past (people say "in March", not the
+    /// year, for what is recent), so the clause's warning signs are history.
+    private func year(_ n: Double, at i: Int) -> Reading? {
+        guard n >= 1900, n <= 2100, n == n.rounded(), let lead = word(i - 1), lead == "in" || lead == "since" || lead == "around" else { return nil }
+        return lead == "since" ? Reading(findings: [], length: 1) : Reading(findings: [], length: 1, yearsAgo: true)
+    }
 
     /// "in 35 degrees", "32c out": a hot day (a temperature word before it is a fever, read first).
     private func weather(_ n: Double, at i: Int) -> Reading? {
