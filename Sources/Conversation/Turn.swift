@@ -328,7 +328,7 @@ struct Turn {
         guard !words.isEmpty else { return }
         let shown = words.count > 5 ? words.prefix(5).joined(separator: ", ") + " and more" : words.joined(separator: ", ")
         // The first time, how to put it right ("that's wrong" goes back a step; "actually ..." replaces).
-        lines.append("Noted: \(shown)." + (before.present.isEmpty ? " (If I've got that wrong, say \"that's wrong\" or tell me again.)" : ""))
+        lines.append(replies.fill("noted", ["what": shown]) + (before.present.isEmpty ? " " + replies["noted_how_to_correct"] : ""))
     }
 
     /// The order in which an acknowledgement names findings: where, when, how, then the rest.
@@ -347,8 +347,10 @@ struct Turn {
         // What each rule says to do, and when to go sooner ("call emergency services if ..."),
         // now rather than only in the assessment: the person may stop here.
         let messages = rules.filter { $0.level == level }.map(\.message)
-        lines.append("From what you've told me so far: \(Self.levelWords(level))\(Self.reasons(level, rules: rules, text: conversation.assessmentText)). "
-            + messages.joined(separator: " ") + " A few more questions will show what may be behind it.")
+        lines.append(replies.fill("provisional_triage", [
+            "level": Self.levelWords(level) + Self.reasons(level, rules: rules, text: conversation.assessmentText),
+            "advice": messages.joined(separator: " "),
+        ]))
     }
 
 
@@ -508,7 +510,7 @@ struct Turn {
             return askNext(&state)
         }
         state.timesAsked += 1
-        lines.append("Back to my question: " + (state.subject.map { Wording.render(question.text, for: $0) } ?? question.textForSelf))
+        lines.append(replies.fill("back_to_question", ["question": state.subject.map { Wording.render(question.text, for: $0) } ?? question.textForSelf]))
         suggestions = question.suggestions.map(\.label)
     }
 
@@ -532,16 +534,18 @@ struct Turn {
         if id == "causes", state.stage == .followup, let best = Self.worthNaming(rankCauses(state.findings)).first,
            let index = conversation.causeIndex.position(of: best.id), !best.because.isEmpty {
             let name = conversation.assessmentText.causes[index].name
-            lines.append("From what you've told me, the possible cause that fits best is \(name.prefix(1).lowercased() + name.dropFirst()), because \(best.because.prefix(3).joined(separator: "; ")). This is not a diagnosis: only a doctor who examines you can say. More generally:")
+            lines.append(replies.fill("best_fitting_cause", [
+                "cause": name.prefix(1).lowercased() + name.dropFirst(), "because": best.because.prefix(3).joined(separator: "; "),
+            ]))
         }
         // "Should I see a doctor?" after the assessment: what it said for them, then the signs.
         if id == "when_to_see_doctor", state.stage == .followup, let level = state.triage {
-            lines.append("From what you've told me: " + Self.triageAdvice(level, rules: matchingRules(state.findings), text: conversation.assessmentText))
+            lines.append(replies.fill("triage_for_them", ["advice": Self.triageAdvice(level, rules: matchingRules(state.findings), text: conversation.assessmentText)]))
         }
         let cited = sources(topic.sources)
         lines.append(topic.answer + (cited.isEmpty ? "" : " (Sources: \(cited).)"))
         if Self.medicineTopics.contains(id) {
-            lines.append("I can't recommend a medicine or a dose; a doctor or pharmacist can advise what suits you, and never stop a prescribed medicine without talking to them.")
+            lines.append(replies["no_medicine_or_dose"])
         }
     }
 
