@@ -160,8 +160,8 @@ struct Turn {
     }
 
     /// A harmless cause named after the sign it explains ("my feet look blue" ... "oh, new navy
-    /// socks, it rubs off"): the sign is taken back, and when no warning sign is left the
-    /// conversation steps down from the escalation and the interview goes on. True when it
+    /// socks, it rubs off"): the sign is taken back (no rule or cause counts it), and when no
+    /// warning sign is left the interview goes on. The triage level does not drop. True when it
     /// replied.
     private mutating func handleExplanation(_ state: inout SessionState) -> Bool {
         let explained = understood.explains.compactMap(Finding.init(parsing:)).filter(state.findings.present.contains)
@@ -181,9 +181,9 @@ struct Turn {
             lines.append(escalatedReminder(state))
             return true
         }
-        // No warning sign is left: the triage is what the remaining findings give, and the
-        // interview picks up where it can.
-        state.triage = rules.map(\.level).max()
+        // No warning sign is left: the interview picks up where it can. The triage stays where it
+        // was (it never drops in a conversation: knowledge-sources.md), so the advice to get the
+        // sign checked holds until it has cleared.
         state.stage = .onset
         askNext(&state)
         return true
