@@ -115,7 +115,9 @@ struct Turn {
         if !state.redFlagsAsked.isEmpty {
             let asked = state.redFlagsAsked.compactMap(knowledge.rule).filter { !state.redFlags.contains($0.id) }
             state.redFlagsAsked = []
-            let answer = understood.intent.isAnswer ? understood.intent : understood.answer
+            // "OK, I'll book in" and "ok thanks" are not a yes to the question asked.
+        if understood.closing || understood.thanks, understood.intent == .affirm || understood.answer == .affirm { return false }
+        let answer = understood.intent.isAnswer ? understood.intent : understood.answer
             if answer == .affirm, !asked.isEmpty {
                 state.pushUndo(state.snapshot)
                 escalate(asked.sorted { $0.level > $1.level }, &state)
@@ -246,11 +248,12 @@ struct Turn {
             }
         } else if understood.intent == .greet {
             lines.append(replies["hello_again"])
-        } else if isThanks || understood.intent == .deny {
-            // "No", "thanks", "nothing else" after the assessment: the conversation closes, once.
+        } else if isLeaving || understood.intent == .deny {
+            // "No", "thanks", "nothing else", "I'll book in" after the assessment: the conversation
+            // closes, once.
             state.stage = .ended
             state.pending = nil
-            lines.append((isThanks ? replies["you_are_welcome"] + " " : "") + replies["farewell"])
+            lines.append((isThanks ? replies["you_are_welcome"] + " " : understood.closing ? replies["good_plan"] + " " : "") + replies["farewell"])
         } else if understood.intent == .unrecognized {
             lines.append(replies["not_followed_after_assessment"])
         } else {
@@ -275,13 +278,20 @@ struct Turn {
             // Something named in passing that needs a warning (quinine): answer it, then go on.
             answerQuestion(state)
         }
+        // "OK, I'll book in" or "thanks" with nothing new, when enough is known: the person may
+        // be going, so the assessment so far now (they can still say more).
+        if isLeaving, !changedFindings, state.pending != nil, Self.hasBasis(state.findings) {
+            lines.append(replies[isThanks ? "welcome_before_you_go" : "plan_before_you_go"])
+            assess(&state)
+            return
+        }
         if let pending, !answered, state.pending == pending.id, new.present.isEmpty, new.absent.isEmpty {
             // A thank-you is not a failed answer. Someone who says it may be going: with enough
             // told to go on, the assessment now (they can still say more); else the question
             // stands as it was.
-            if isThanks {
+            if isLeaving {
                 if Self.hasBasis(state.findings) {
-                    lines.append(replies["welcome_before_you_go"])
+                    lines.append(replies[isThanks ? "welcome_before_you_go" : "plan_before_you_go"])
                     assess(&state)
                 } else {
                     lines.append(replies["you_are_welcome"])
@@ -393,6 +403,8 @@ struct Turn {
     }
 
     private var isThanks: Bool { understood.thanks }
+    /// Thanks, or leaving with a plan ("I'll book in"): the person may be going.
+    private var isLeaving: Bool { understood.thanks || understood.closing }
 
     /// Whether the text speaks about the person themselves ("my calf", "I get").
     private var isPersonal: Bool { Words.isPersonal(text) }

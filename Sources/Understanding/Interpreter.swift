@@ -480,6 +480,7 @@ public struct Interpreter: Sendable {
                                     answer: intent.isAnswer ? nil : answer, corrections: corrections)
         understood.redFlagsAsked = asked
         understood.thanks = reading.cues.contains(.thanks)
+        understood.closing = reading.cues.contains(.closing)
         understood.explains = explained(by: reading)
         return understood
     }

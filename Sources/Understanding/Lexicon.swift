@@ -31,6 +31,8 @@ enum Cue: String, Sendable, CaseIterable {
     /// A thank-you ("thanks", "cheers", "ta", "much appreciated"): meaningless to the matcher,
     /// as a filler is, but the conversation answers it.
     case thanks
+    /// Leaving with a plan ("I'll book in", "I'll mention it at clinic").
+    case closing
 }
 
 /// What a phrase means. One phrase may carry several meanings ("cramps at night" is both the
@@ -437,7 +439,7 @@ private struct LexiconBuilder {
         let clauseWords = Set(phrases.filter { $0.meanings.contains(.cue(.clause)) }.map { $0.words[0] })
         let scopeEndWords = Set(phrases.filter { $0.meanings.contains(.cue(.scopeEnd)) && $0.words.count == 1 }.map { $0.words[0] })
         let questionWords = Set(phrases.filter { $0.meanings.contains(.cue(.question)) }.map { $0.words[0] })
-        let fillerWords = Set(phrases.filter { ($0.meanings.contains(.cue(.filler)) || $0.meanings.contains(.cue(.thanks))) && $0.words.count == 1 }.map { $0.words[0] })
+        let fillerWords = Set(phrases.filter { ($0.meanings.contains(.cue(.filler)) || $0.meanings.contains(.cue(.thanks)) || $0.meanings.contains(.cue(.closing))) && $0.words.count == 1 }.map { $0.words[0] })
 
         var relations: [String: Lexicon.Relation] = [:]
         for (relation, entry) in (raw.subjects ?? [:]).sorted(by: { $0.key < $1.key }) {

@@ -332,7 +332,7 @@ struct Reading {
                     negating = false
                 }
                 addConcepts(phrase.concepts, at: index)
-                let isFiller = phrase.meanings.allSatisfy { $0 == .cue(.filler) || $0 == .cue(.thanks) || $0 == .intent(.greet) || $0 == .cue(.ignore) }
+                let isFiller = phrase.meanings.allSatisfy { $0 == .cue(.filler) || $0 == .cue(.thanks) || $0 == .cue(.closing) || $0 == .intent(.greet) || $0 == .cue(.ignore) }
                 var isNegation = false
                 for meaning in phrase.meanings {
                     switch meaning {
@@ -468,7 +468,7 @@ struct Reading {
                     firstIsQuestion = words.isQuestionWord(token.id) || token.text == "hypothetically"
                 }
             case .phrase(let phrase):
-                let isFiller = phrase.meanings.allSatisfy { $0 == .cue(.filler) || $0 == .cue(.thanks) || $0 == .intent(.greet) }
+                let isFiller = phrase.meanings.allSatisfy { $0 == .cue(.filler) || $0 == .cue(.thanks) || $0 == .cue(.closing) || $0 == .intent(.greet) }
                 if first == nil && !isFiller {
                     first = phrase.words[0]
                     firstIsQuestion = words.isQuestionWord(phrase.ids[0]) || phrase.meanings.contains(.cue(.question))
@@ -748,6 +748,7 @@ struct Cues: Equatable, Sendable {
         case .resolved: 1 << 12
         case .curious: 1 << 13
         case .thanks: 1 << 14
+        case .closing: 1 << 15
         }
     }
 

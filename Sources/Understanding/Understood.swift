@@ -166,6 +166,9 @@ public struct Understood: Sendable, Equatable, Codable {
     /// It says thank you ("thanks", "cheers", "ta"), whatever else it says. Added to the
     /// contract's shape; left out when false.
     public var thanks = false
+    /// It says the person will act and may be going ("I'll book in", "I'll mention it at
+    /// clinic"). Added to the contract's shape; left out when false.
+    public var closing = false
     /// Findings (`kind:value`) that a harmless cause named here explains, said in this message or
     /// before ("ohh, new navy socks" explains blue feet). Added to the contract's shape; left out
     /// when empty.
@@ -210,7 +213,7 @@ public struct Understood: Sendable, Equatable, Codable {
         case intent, topic, slots, triggers, conditions, symptoms, confidence, answer, denied, corrections
         case redFlags = "red_flags"
         case redFlagsAsked = "red_flags_asked"
-        case subject, thanks, explains
+        case subject, thanks, explains, closing
     }
 
     public init(intent: Intent, topic: String? = nil, findings: Findings = Findings(), redFlags: [String] = [],
@@ -242,6 +245,7 @@ public struct Understood: Sendable, Equatable, Codable {
         if !redFlagsAsked.isEmpty { try c.encode(redFlagsAsked, forKey: .redFlagsAsked) }
         try c.encodeIfPresent(subject, forKey: .subject)
         if thanks { try c.encode(true, forKey: .thanks) }
+        if closing { try c.encode(true, forKey: .closing) }
         if !explains.isEmpty { try c.encode(explains, forKey: .explains) }
     }
 
@@ -256,6 +260,7 @@ public struct Understood: Sendable, Equatable, Codable {
         redFlagsAsked = try c.decodeIfPresent([String].self, forKey: .redFlagsAsked) ?? []
         subject = try c.decodeIfPresent(Subject.self, forKey: .subject)
         thanks = try c.decodeIfPresent(Bool.self, forKey: .thanks) ?? false
+        closing = try c.decodeIfPresent(Bool.self, forKey: .closing) ?? false
         explains = try c.decodeIfPresent([String].self, forKey: .explains) ?? []
         findings = Self.findings(slots: try c.decode(Slots.self, forKey: .slots), triggers: try c.decode([String].self, forKey: .triggers),
                                  conditions: try c.decode([String].self, forKey: .conditions),
@@ -289,6 +294,7 @@ extension Understood {
         let denied = findings.absent.sorted()
         out.beginObject()
         if let answer { out.key("answer"); out.string(answer.rawValue) }
+        if closing { out.key("closing"); out.bool(true) }
         out.key("conditions"); out.strings(found.conditions)
         out.key("confidence"); out.double(confidence)
         if !corrections.isEmpty {
