@@ -75,6 +75,11 @@ struct QuantityReader {
 
     /// "in 35 degrees", "32c out": a hot day (a temperature word before it is a fever, read first).
     private func weather(_ n: Double, at i: Int) -> Reading? {
+        // "it got to 41 today", "it hit 40": the day's temperature (not "her temperature got to 39").
+        let reached = word(i - 1) == "hit" || word(i - 1) == "reached" || (word(i - 1) == "to" && word(i - 2) == "got")
+        if reached, !(max(0, i - 4)..<i).contains(where: { ["temperature", "temp", "fever", "thermometer"].contains(word($0) ?? "") }) {
+            return Reading(findings: (28...55).contains(n) || (86...125).contains(n) ? [Finding(.trigger, "heat")] : [], length: 1)
+        }
         // "its 38 out", "it was 40 outside": a temperature of the day, without its unit.
         if let next = word(i + 1), next == "out" || next == "outside", ["its", "is", "was", "it", "s"].contains(word(i - 1) ?? "") {
             return Reading(findings: (28...55).contains(n) || (86...125).contains(n) ? [Finding(.trigger, "heat")] : [], length: 2)

@@ -469,7 +469,11 @@ struct Reading {
                 }
             case .phrase(let phrase):
                 let isFiller = phrase.meanings.allSatisfy { $0 == .cue(.filler) || $0 == .cue(.thanks) || $0 == .cue(.closing) || $0 == .intent(.greet) }
-                if first == nil && !isFiller {
+                // "Can you get a cramp in your chest?": the generic "you", asked (a filler elsewhere).
+                if first == nil && isFiller && phrase.words.count == 2 && phrase.words[1] == "you" && words.isQuestionWord(phrase.ids[0]) {
+                    first = phrase.words[0]
+                    firstIsQuestion = true
+                } else if first == nil && !isFiller {
                     first = phrase.words[0]
                     firstIsQuestion = words.isQuestionWord(phrase.ids[0]) || phrase.meanings.contains(.cue(.question))
                         || phrase.meanings.contains(where: { if case .intent(let intent) = $0 { intent.isQuestion } else { false } })
