@@ -286,17 +286,11 @@ struct Turn {
             return
         }
         if let pending, !answered, state.pending == pending.id, new.present.isEmpty, new.absent.isEmpty {
-            // A thank-you is not a failed answer. Someone who says it may be going: with enough
-            // told to go on, the assessment now (they can still say more); else the question
-            // stands as it was.
+            // A thank-you is not a failed answer: with too little told for the assessment so far
+            // (given above when there is enough), the question stands as it was.
             if isLeaving {
-                if Self.hasBasis(state.findings) {
-                    lines.append(replies[isThanks ? "welcome_before_you_go" : "plan_before_you_go"])
-                    assess(&state)
-                } else {
-                    lines.append(replies["you_are_welcome"])
-                    ask(pending, &state, again: true)
-                }
+                lines.append(replies["you_are_welcome"])
+                ask(pending, &state, again: true)
                 return
             }
             // Not understood: ask once more with examples, then move on.
