@@ -657,6 +657,8 @@ struct Turn {
         }
         out += "\n\n"
         out += Self.triageLine(final, rules: rules, text: text)
+        // A level kept from a sign since explained (the triage never drops): say why it stands.
+        if final.escalates, !rules.contains(where: { $0.level == final }) { out += " " + replies["triage_kept"] }
         // The two leading causes' treatments and tips, then the sources cited.
         let leading = shown.prefix(2)
         var care: [Int] = []
