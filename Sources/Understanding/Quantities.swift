@@ -95,7 +95,7 @@ struct QuantityReader {
         var j = i + 1
         let text = tokens[i].text
         // "a couple of times a week"
-        if word(j) == "of", let w = word(j + 1), Self.timeWords.contains(w) { j += 1 }
+        if word(j) == "of", let w = word(j + 1), Self.timeWords.contains(w) || unit(j + 1) == .night || unit(j + 1) == .day { j += 1 }
         // "3 times a week", "twice a night", or a count straight before "a/per/every" + unit
         // ("a couple a week", "2 a night").
         if let w = word(j), Self.timeWords.contains(w) {
@@ -103,6 +103,10 @@ struct QuantityReader {
             if let w = word(j), Self.perWords.contains(w) { j += 1 }
             // "2 or 3 time in month", "3 times in a week"
             else if word(j) == "in" { j += 1; if let w = word(j), w == "a" || w == "the" { j += 1 } }
+        } else if let counted = unit(j), counted == .night || counted == .day, let w = word(j + 1), Self.perWords.contains(w),
+                  let per = unit(j + 2), [.week, .month, .year].contains(per) {
+            // "3 nights a week", "4 or 5 days a month": so many of the days or nights in each.
+            j += 2
         } else if text == "once" || text == "twice" {
             if let w = word(j), Self.perWords.contains(w) { j += 1 }
         } else if text != "a" && text != "an", let w = word(j), w != "an", Self.perWords.contains(w), unit(j + 1) != nil {
@@ -260,14 +264,19 @@ struct QuantityReader {
         // "one bottle for 4 hours", "a litre over 3 hours": how much was drunk in that time.
         if (max(0, i - 4)..<i).contains(where: { word($0).map(Self.amountWords.contains) ?? false }) { return true }
         if word(after) == "of", (after + 1...after + 3).contains(where: { word($0).map(Self.isActivity) ?? false }) { return true }
-        // The nearer word decides: in "cramped during my run and lasted 15 minutes" it is "lasted".
-        for j in stride(from: i - 1, through: max(0, i - 6), by: -1) {
+        // The nearer word decides: in "cramped during my run and lasted 15 minutes" it is "lasted";
+        // in "I'd been sitting with my legs crossed for like 2 hours" it is "sitting", however many
+        // words stand between (up to the clause's start, a mark).
+        for j in stride(from: i - 1, through: max(0, i - 12), by: -1) {
             guard let w = word(j) else { return false }
             if Self.crampLead.contains(w) { return false }
             if Self.isActivity(w) { return true }
         }
         return false
     }
+
+    /// Words after an amount of time that make it a delay: "an hour later", "minutes afterwards".
+    private static let pointInTime: Set<String> = ["later", "afterwards", "afterward", "earlier"]
 
     private static let amountWords: Set<String> = [
         "bottle", "bottles", "litre", "litres", "liter", "liters", "pint", "pints", "glass", "glasses", "cup", "cups", "ml", "sip", "sips",
@@ -298,6 +307,11 @@ struct QuantityReader {
         if let lead, Self.onsetLead.contains(lead) { return Reading(findings: [], length: after - i) }
         let ago = word(after) == "ago"
         let length = after - i + (ago ? 1 : 0)
+        // "the right one cramped about an hour later", "20 mins afterwards": when something came,
+        // not how long anything lasted.
+        if [.second, .minute, .hour].contains(unit), let next = word(after), Self.pointInTime.contains(next) {
+            return Reading(findings: [], length: length + 1)
+        }
         switch unit {
         case .second:
             if ago { return Reading(findings: [Finding(.since, "today")], length: length) }

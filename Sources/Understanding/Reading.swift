@@ -169,9 +169,11 @@ struct Reading {
         /// A new subject ends a negation that has been used, or a bare "no" just before it:
         /// "no tingling my shin is hot", "no i can't move it". Not after a preposition ("no
         /// swelling in my leg").
+        /// Not after "or" either: "never said anything about tingling or his legs going weak"
+        /// denies both (an "or" in a denial lists what is denied; an "and" may start a new clause).
         func newSubjectEndsNegation(_ index: Int, startsClause: Bool) -> Bool {
             negating && startsClause && (negationUsed || (negationIsAnswer && previousItemNegation(index)))
-                && !followsPreposition(index)
+                && !followsPreposition(index) && !(index > 0 && (lastWord(index - 1) == "or" || lastWord(index - 1) == "nor"))
         }
         func addConcepts(_ bits: ConceptSet, at index: Int) {
             guard tracksConcepts else { return }
@@ -288,7 +290,8 @@ struct Reading {
                 // "once years ago": "ago" left after an amount of time the quantity reader took otherwise.
                 if word == "ago", index > 0, case .quantity = items[index - 1] { clause.past = true; clause.longAgo = true }
                 if words.isFunctionWord(token.id) {
-                    if (word == "and" || word == "or") && startsClause(index + 1) {
+                    // "no tingling or his legs going weak": in a denial, "or" lists what is denied.
+                    if (word == "and" || (word == "or" && !negating)) && startsClause(index + 1) {
                         negating = false
                         closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical)
                     } else if newSubjectEndsNegation(index, startsClause: words.startsClause(token.id)) {
