@@ -491,8 +491,9 @@ private struct LexiconBuilder {
         // A phrase stands for the concepts of its words and of any concept phrase inside it
         // ("can not move my leg" holds "can not").
         func phraseBits(_ words: [String], meanings: [Meaning]) -> ConceptSet {
-            // "paper cut", "warm up": an ignored phrase means nothing, not even its words' concepts.
-            if meanings == [.cue(.ignore)] { return 0 }
+            // "paper cut", "warm up": an ignored phrase means nothing, not even its words' concepts;
+            // only a concept it is listed under itself ("hot water bottle" is a heat source).
+            if meanings == [.cue(.ignore)] { return phraseConcepts[words.joined(separator: " ")] ?? 0 }
             var bits = words.reduce(ConceptSet(integerLiteral: 0)) { $0 | (wordBits[$1] ?? 0) }
             // "can not move my leg": a modal's "not" inside a phrase says `unable`, as in the text.
             if Reading.saysInability(words) { bits |= conceptBit["unable"] ?? 0 }

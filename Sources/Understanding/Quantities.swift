@@ -60,6 +60,11 @@ struct QuantityReader {
     func read(at i: Int) -> Reading? {
         if let reading = every(at: i) ?? age(at: i) ?? temperature(at: i) { return reading }
         guard let n = value(i) else { return nil }
+        // "when she was 12", "when I was 20": the clause is the long past.
+        if tokens[i].number != nil, word(i - 1) == "was" || word(i - 1) == "were", let who = word(i - 2),
+           ["i", "she", "he", "they", "we"].contains(who), word(i - 3) == "when", unit(i + 1) == nil || unit(i + 1) == .year {
+            return Reading(findings: [], length: unit(i + 1) == .year ? (word(i + 2) == "old" ? 3 : 2) : 1, yearsAgo: true)
+        }
         if let reading = clock(n, at: i) ?? rate(n, at: i) ?? decade(n, at: i) ?? weather(n, at: i) ?? year(n, at: i) { return reading }
         return span(n, at: i)
     }
@@ -69,9 +74,17 @@ struct QuantityReader {
     /// "in 2015", "back in 1998": a year named is the long past (people say "in March", not the
     /// year, for what is recent), so the clause's warning signs are history.
     private func year(_ n: Double, at i: Int) -> Reading? {
-        guard n >= 1900, n <= 2100, n == n.rounded(), let lead = word(i - 1), lead == "in" || lead == "since" || lead == "around" else { return nil }
+        guard n >= 1900, n <= 2100, n == n.rounded(), let lead = word(i - 1) else { return nil }
+        // "she thinks it's 1985", "he thought it was 1990": not knowing the year is confusion.
+        if lead == "is" || lead == "was", word(i - 2) == "it", let verb = word(i - 3), verb == "thought" || verb == "convinced" || Self.thinkStems.contains(WordForms.stem(verb)) {
+            return Reading(findings: [Finding(.symptom, "confusion")], length: 1)
+        }
+        guard lead == "in" || lead == "since" || lead == "around" else { return nil }
         return lead == "since" ? Reading(findings: [], length: 1) : Reading(findings: [], length: 1, yearsAgo: true)
     }
+
+    /// "thinks", read as any form of "think" or "believe" (a word may come read as another of its forms).
+    private static let thinkStems: Set<String> = [WordForms.stem("think"), WordForms.stem("believe"), WordForms.stem("reckon")]
 
     /// "in 35 degrees", "32c out": a hot day (a temperature word before it is a fever, read first).
     private func weather(_ n: Double, at i: Int) -> Reading? {
@@ -172,8 +185,13 @@ struct QuantityReader {
         return Reading(findings: [Finding(.frequency, days <= 2.5 ? "frequent" : "occasional")], length: j - i + 1)
     }
 
-    private static let temperatureWords: Set<String> = ["temp", "temperature", "fever"]
-    private static let temperatureLinks: Set<String> = ["is", "of", "was", "at", "over", "above", "around", "about", "nearly", "almost"]
+    /// "the thermometer says 40.5": a word may come read as another of its forms ("says" as "saying").
+    private static let readingVerbs: Set<String> = Set(["say", "read", "show"].map(WordForms.stem))
+    private static let temperatureWords: Set<String> = ["temp", "temperature", "fever", "thermometer"]
+    private static let temperatureLinks: Set<String> = [
+        "is", "of", "was", "at", "over", "above", "around", "about", "nearly", "almost", "says", "said", "reads", "read", "shows",
+        "showed", "showing", "reading", "on",
+    ]
 
     /// "temp 40.5", "a temperature of 39", "fever is 104F": a fever from 38 C or 100.4 F up (up to
     /// 45 C or 115 F, beyond which the number is something else).
@@ -182,7 +200,7 @@ struct QuantityReader {
         guard i < tokens.count, let first = tokens[i].text.utf8.first, first == UInt8(ascii: "t") || first == UInt8(ascii: "f"),
               let w = word(i), Self.temperatureWords.contains(w) else { return nil }
         var j = i + 1
-        while j < i + 3, let link = word(j), Self.temperatureLinks.contains(link) { j += 1 }
+        while j < i + 3, let link = word(j), Self.temperatureLinks.contains(link) || Self.readingVerbs.contains(WordForms.stem(link)) { j += 1 }
         guard j < tokens.count, let n = tokens[j].number else { return nil }
         var length = j + 1 - i
         // "104F", "40c", "39 degrees"
