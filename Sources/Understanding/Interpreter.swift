@@ -53,6 +53,7 @@ public struct Interpreter: Sendable {
         // Before spelling correction: "hubby" is a husband, not a misspelt "hobby".
         let subject = lexicon.relations.isEmpty ? nil : Self.subject(of: tokens, lexicon: lexicon)
         let corrections = correctSpelling(&tokens)
+        Self.turnEchoedDenials(&tokens)
         let items = scan(tokens)
         var reading = Reading()
         reading.read(items, lexicon: lexicon, historyFindings: historyFindings, passedStillCounts: passedStillCounts)
@@ -60,6 +61,31 @@ public struct Interpreter: Sendable {
         if understood.intent != .unrecognized { understood.subject = subject }
         return understood
     }
+
+    /// "Dizzy? no.", "Swelling? None": a word or two echoed as a question, then denied. Read as
+    /// "no dizzy." so that the denial covers what was echoed (alone, "dizzy?" would tell it).
+    static func turnEchoedDenials(_ tokens: inout [Token]) {
+        var start = 0, i = 0
+        while i < tokens.count {
+            if case .mark(let mark) = tokens[i].kind {
+                let length = i - start
+                if mark == "?", (1...3).contains(length), i + 1 < tokens.count, echoDenials.contains(tokens[i + 1].text),
+                   tokens[start..<i].allSatisfy({ $0.number == nil && !$0.isMark }) {
+                    // "dizzy ? no" -> "no dizzy ." (the same tokens, moved).
+                    let echoed = Array(tokens[start..<i]), denial = tokens[i + 1]
+                    var mark = tokens[i]
+                    mark.kind = .mark(".")
+                    tokens.replaceSubrange(start...(i + 1), with: [denial] + echoed + [mark])
+                    i = start + length + 2
+                    start = i
+                    continue
+                }
+                start = i + 1
+            }
+            i += 1
+        }
+    }
+    static let echoDenials: Set<String> = ["no", "nope", "nah", "none", "never", "nothing", "negative"]
 
     // MARK: - Who it is about
 
@@ -297,6 +323,8 @@ public struct Interpreter: Sendable {
     /// phrase of lasting then says nothing of the cramp's length, nor asks how to end it (the
     /// symptom is read as ever).
     static func persistenceBelongsElsewhere(at i: Int, length: Int, tokens: [Token], items: [Item]) -> Bool {
+        // "half an hour later": when something came, not how long it lasted.
+        if i + length < tokens.count, QuantityReader.pointInTime.contains(tokens[i + length].text) { return true }
         // "my jeans won't go over it", "he won't go to the doctor": going somewhere, not lasting.
         if i + length < tokens.count, tokens[i + length - 1].text == "go", goingSomewhere.contains(tokens[i + length].text) {
             return true
@@ -413,7 +441,10 @@ public struct Interpreter: Sendable {
         // A hypothetical asks what to do if it happens: the rules it names, beyond those that hold.
         var asked: [String] = []
         var supposed = findings
-        if !reading.hypothetical.present.isEmpty {
+        // What someone else said or asked ("my flatmate asked if I was having a fit") is not
+        // asked by the person, unless the message asks something too.
+        let onlyReported = reading.cues.contains(.reported) && askCues.isEmpty && !tokens.contains { $0.kind == .mark("?") }
+        if !reading.hypothetical.present.isEmpty, !onlyReported {
             for finding in reading.hypothetical.present { supposed.present.insert(finding) }
             asked = self.redFlags(for: supposed).filter { !redFlags.contains($0) }
             if !asked.isEmpty || askCues.isEmpty { askCues.append(.askWhenDoctor) }

@@ -19,6 +19,9 @@ enum Cue: String, Sendable, CaseIterable {
     /// Starts a hypothetical ("what if", "in case"): findings to the end of the sentence are
     /// asked about, not told.
     case hypothetical
+    /// Someone else told it or asked it ("the leaflet says", "my flatmate asked if"): read as a
+    /// hypothetical (nothing in the sentence is told), but the person does not ask it.
+    case reported
     /// The clause speaks of the long past ("years ago", "as a teenager"): the warning signs in it
     /// are history, not what is happening now.
     case past
@@ -153,6 +156,9 @@ public struct Lexicon: Sendable {
     let denyingPatterns: [Pattern]
     /// The concept `unable`, if the file has one: "not" after a modal ("can't", "won't") is it too.
     let unableConcept: ConceptSet
+    /// The concept `brief`, if the file has one: an amount of time of seconds or minutes is it too
+    /// ("couldn't move it at all for about a minute").
+    let briefConcept: ConceptSet
     /// Every concept bit that some pattern needs: an utterance without one skips the patterns.
     let patternConcepts: ConceptSet
     /// A lexicon word's stem -> the lexicon word: "sagging" is read as "sag" (`WordForms`).
@@ -557,7 +563,7 @@ private struct LexiconBuilder {
         return Lexicon(
             version: raw.version, tokenizer: tokenizer, words: table,
             spelling: SpellingIndex(words: vocabulary), commonWords: Set(commonWords), findingTopics: findingTopics,
-            patterns: patterns, denyingPatterns: patterns.filter { !$0.denies.isEmpty || !$0.explains.isEmpty }, unableConcept: conceptBit["unable"] ?? 0, patternConcepts: patterns.reduce(0) { $0 | $1.required }, forms: forms,
+            patterns: patterns, denyingPatterns: patterns.filter { !$0.denies.isEmpty || !$0.explains.isEmpty }, unableConcept: conceptBit["unable"] ?? 0, briefConcept: conceptBit["brief"] ?? 0, patternConcepts: patterns.reduce(0) { $0 | $1.required }, forms: forms,
             relations: Dictionary(uniqueKeysWithValues: relations.map { (table.id($0.key), $0.value) }),
             subjectWords: Interpreter.SubjectWordIDs(table))
     }

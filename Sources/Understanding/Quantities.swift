@@ -18,6 +18,8 @@ struct QuantityReader {
     private static let sinceLead: Set<String> = ["for", "since", "past", "last", "about", "over", "almost", "nearly", "around", "the",
                                                  "than", "maybe", "probably", "roughly", "approximately", "just", "only"]
     private static let onsetLead: Set<String> = ["after", "within", "every", "in"]
+    /// Words of rough measure between a lead and its amount ("after about 10 minutes").
+    private static let hedges: Set<String> = ["about", "around", "roughly", "like", "maybe", "approx", "approximately", "nearly", "almost", "just", "only", "some"]
     /// Whether `word` is a form of an activity word ("swims", "hikes", "shifts").
     static func isActivity(_ word: String) -> Bool {
         activityWords.contains(word) || activityStems.contains(WordForms.stem(word))
@@ -294,7 +296,7 @@ struct QuantityReader {
     }
 
     /// Words after an amount of time that make it a delay: "an hour later", "minutes afterwards".
-    private static let pointInTime: Set<String> = ["later", "afterwards", "afterward", "earlier"]
+    static let pointInTime: Set<String> = ["later", "afterwards", "afterward", "earlier"]
 
     private static let amountWords: Set<String> = [
         "bottle", "bottles", "litre", "litres", "liter", "liters", "pint", "pints", "glass", "glasses", "cup", "cups", "ml", "sip", "sips",
@@ -322,7 +324,10 @@ struct QuantityReader {
             return nil
         }
         if word(after) == "pregnant" { return Reading(findings: [], length: after - i) }
-        if let lead, Self.onsetLead.contains(lead) { return Reading(findings: [], length: after - i) }
+        // "after 10 minutes", "after about 10 minutes" of walking: when it comes, not how long.
+        if let lead, Self.onsetLead.contains(lead) || (Self.hedges.contains(lead) && word(i - 2).map(Self.onsetLead.contains) == true) {
+            return Reading(findings: [], length: after - i)
+        }
         let ago = word(after) == "ago"
         let length = after - i + (ago ? 1 : 0)
         // "the right one cramped about an hour later", "20 mins afterwards": when something came,

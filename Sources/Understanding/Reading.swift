@@ -266,7 +266,12 @@ struct Reading {
             if case .mark(let mark) = item, mark != "," && mark != ":" { sentenceStart = true }
             // "If ...?": a question about what would happen ("if my urine went dark, would that be
             // bad?"). "if" is a word of its own or, as the lexicon has it now, a clause phrase.
-            if !inHypothetical, Self.isIf(item), startsHypotheticalQuestion(index) { inHypothetical = true; hypotheticalFromIf = true }
+            // "my gym buddy said if your pee goes brown you should go to hospital": an "if" about
+            // "you", anyone, is a rule told, not something that happened.
+            if !inHypothetical, Self.isIf(item), startsHypotheticalQuestion(index) || Self.genericYou.contains(firstWord(index + 1) ?? "") {
+                inHypothetical = true
+                hypotheticalFromIf = true
+            }
             switch item {
             case .mark(let mark):
                 firstTimeClause = false
@@ -314,6 +319,7 @@ struct Reading {
                 knownWords += 1
                 sawMeaningful = true
                 for finding in found { record(finding, negated: negating, hypothetical: inHypothetical) }
+                if found.contains(Self.seconds) || found.contains(Self.minutes) { addConcepts(lexicon.briefConcept, at: index) }
                 if negating && !found.isEmpty { negationUsed = true }
                 previousWasNegation = false
 
@@ -368,7 +374,7 @@ struct Reading {
                         switch cue {
                         case .negation: isNegation = true
                         case .scopeEnd: negating = false
-                        case .hypothetical: inHypothetical = true
+                        case .hypothetical, .reported: inHypothetical = true
                         case .past:
                             clause.past = true
                             if phrase.words.contains("since") || phrase.words.contains("again") { clause.sinceThen = true }
@@ -442,6 +448,9 @@ struct Reading {
     /// Words a question may start with before its question word.
     static let leadingConjunctions: Set<String> = ["and", "also", "but", "or", "plus"]
     /// Question words that ask even without a question mark ("would tingly lips mean ...").
+    /// The "you" of anyone, after "if".
+    static let genericYou: Set<String> = ["you", "your", "u", "ur", "youre", "one", "someone", "somebody", "anyone"]
+
     private static let askingWords: Set<String> = ["would", "what", "how", "why", "hypothetically"]
 
     /// Whether the sentence from `index` is a question (a question word first, not "can't" or
@@ -734,6 +743,11 @@ struct Reading {
     }
 }
 
+extension Reading {
+    static let seconds = Finding(.duration, "seconds")
+    static let minutes = Finding(.duration, "minutes")
+}
+
 /// The cues of one utterance, as bits.
 struct Cues: Equatable, Sendable {
     private var bits: UInt32 = 0
@@ -756,6 +770,7 @@ struct Cues: Equatable, Sendable {
         case .curious: 1 << 13
         case .thanks: 1 << 14
         case .closing: 1 << 15
+        case .reported: 1 << 16
         }
     }
 
