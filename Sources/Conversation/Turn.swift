@@ -168,6 +168,9 @@ struct Turn {
     private mutating func handleExplanation(_ state: inout SessionState) -> Bool {
         let explained = understood.explains.compactMap(Finding.init(parsing:)).filter(state.findings.present.contains)
         guard !explained.isEmpty else { return false }
+        // "I had a hot water bottle on it", after a calf told red, warm and swollen: the cause
+        // does not account for the swelling, so it explains nothing.
+        if understood.explainsUnlessKnown.compactMap(Finding.init(parsing:)).contains(where: state.findings.present.contains) { return false }
         var findings = state.findings
         for finding in explained { findings.present.remove(finding) }
         state.findings = findings

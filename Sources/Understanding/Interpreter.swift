@@ -287,13 +287,14 @@ public struct Interpreter: Sendable {
 
     /// The findings a harmless cause named in this message explains, whatever message told them
     /// ("ohh, new navy socks": the blue feet said before).
-    private func explained(by reading: Reading) -> [String] {
-        var found: [String] = []
+    private func explained(by reading: Reading) -> (explains: [String], unlessKnown: [String]) {
+        var found: [String] = [], unlessKnown: [String] = []
         for pattern in lexicon.denyingPatterns where pattern.cause != 0 && reading.saidConcepts & pattern.cause == pattern.cause
             && reading.saidConcepts & pattern.excluded == 0 {
             for finding in pattern.explains where !found.contains(finding.description) { found.append(finding.description) }
+            for finding in pattern.unlessKnown where !unlessKnown.contains(finding.description) { unlessKnown.append(finding.description) }
         }
-        return found.sorted()
+        return (found.sorted(), unlessKnown.sorted())
     }
 
     static func isPlainNegation(_ meaning: Meaning) -> Bool { meaning == .intent(.deny) || meaning == .cue(.negation) }
@@ -512,7 +513,7 @@ public struct Interpreter: Sendable {
         understood.redFlagsAsked = asked
         understood.thanks = reading.cues.contains(.thanks)
         understood.closing = reading.cues.contains(.closing)
-        understood.explains = explained(by: reading)
+        (understood.explains, understood.explainsUnlessKnown) = explained(by: reading)
         return understood
     }
 

@@ -129,6 +129,9 @@ struct Pattern: Sendable {
     let explains: [Finding]
     /// The concepts of the harmless cause (`PatternEntry.cause`), or none.
     let cause: ConceptSet
+    /// Findings that, already told, keep a later cause from explaining anything (`unless_known`:
+    /// a hot water bottle does not explain a red, warm leg that is also swollen).
+    let unlessKnown: [Finding]
     /// Its concepts may stand in different clauses of one sentence ("cramps in my thighs, calves
     /// and now my hands"), within `sentenceWindow` items.
     let acrossClauses: Bool
@@ -275,6 +278,14 @@ struct LexiconFile: Decodable {
         /// in a later message ("oh wait, I had beetroot last night"), they explain the finding
         /// told before.
         var cause: [String]?
+        /// For a cause told later: findings that, already told, keep it from explaining (a hot
+        /// water bottle does not account for a red, warm calf that is swollen too).
+        var unlessKnown: [String]?
+
+        enum CodingKeys: String, CodingKey {
+            case means, together, unless, within, cause
+            case unlessKnown = "unless_known"
+        }
     }
 
     enum CodingKeys: String, CodingKey {
@@ -388,10 +399,16 @@ private struct LexiconBuilder {
                 if let bit = conceptBit[concept] { cause |= bit }
             }
             if entry.cause != nil && explains.isEmpty { report(node, entry: name, "a cause is for a pattern that explains a finding ('explained kind:value')") }
+            var unlessKnown: [Finding] = []
+            for text in entry.unlessKnown ?? [] {
+                if let finding = Finding(parsing: text), knowledge.knows(finding) { unlessKnown.append(finding) }
+                else { report(node, entry: name, "unless_known: '\(text)' is not a finding of the knowledge model (kind:value)") }
+            }
+            if entry.unlessKnown != nil && entry.cause == nil { report(node, entry: name, "unless_known is for a pattern with a cause") }
             let within = entry.within ?? "clause"
             if within != "clause" && within != "sentence" { report(node, entry: name, "'within' is clause or sentence, not '\(within)'") }
             patterns.append(Pattern(required: required, excluded: excluded, findings: findings, denies: denies,
-                                    explains: explains, cause: cause, acrossClauses: within == "sentence"))
+                                    explains: explains, cause: cause, unlessKnown: unlessKnown, acrossClauses: within == "sentence"))
         }
         for word in raw.inserts ?? [] where word.contains(" ") || word != word.lowercased() || ["not", "no", "never", "without"].contains(word) {
             report(root["inserts"], entry: "inserts", "'\(word)' must be one lowercase word, and not a negation")

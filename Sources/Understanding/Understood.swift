@@ -173,6 +173,9 @@ public struct Understood: Sendable, Equatable, Codable {
     /// before ("ohh, new navy socks" explains blue feet). Added to the contract's shape; left out
     /// when empty.
     public var explains: [String] = []
+    /// Findings that, already known, keep `explains` from taking anything back (the lexicon's
+    /// `unless_known`): `explains_unless_known`, left out when empty.
+    public var explainsUnlessKnown: [String] = []
 
     /// The findings in structured form: what the person said, without derived context findings.
     public private(set) var findings: Findings
@@ -214,6 +217,7 @@ public struct Understood: Sendable, Equatable, Codable {
         case redFlags = "red_flags"
         case redFlagsAsked = "red_flags_asked"
         case subject, thanks, explains, closing
+        case explainsUnlessKnown = "explains_unless_known"
     }
 
     public init(intent: Intent, topic: String? = nil, findings: Findings = Findings(), redFlags: [String] = [],
@@ -247,6 +251,7 @@ public struct Understood: Sendable, Equatable, Codable {
         if thanks { try c.encode(true, forKey: .thanks) }
         if closing { try c.encode(true, forKey: .closing) }
         if !explains.isEmpty { try c.encode(explains, forKey: .explains) }
+        if !explainsUnlessKnown.isEmpty { try c.encode(explainsUnlessKnown, forKey: .explainsUnlessKnown) }
     }
 
     public init(from decoder: any Decoder) throws {
@@ -262,6 +267,7 @@ public struct Understood: Sendable, Equatable, Codable {
         thanks = try c.decodeIfPresent(Bool.self, forKey: .thanks) ?? false
         closing = try c.decodeIfPresent(Bool.self, forKey: .closing) ?? false
         explains = try c.decodeIfPresent([String].self, forKey: .explains) ?? []
+        explainsUnlessKnown = try c.decodeIfPresent([String].self, forKey: .explainsUnlessKnown) ?? []
         findings = Self.findings(slots: try c.decode(Slots.self, forKey: .slots), triggers: try c.decode([String].self, forKey: .triggers),
                                  conditions: try c.decode([String].self, forKey: .conditions),
                                  symptoms: try c.decode(SymptomLists.self, forKey: .symptoms),
@@ -310,6 +316,7 @@ extension Understood {
             out.endArray()
         }
         if !explains.isEmpty { out.key("explains"); out.strings(explains) }
+        if !explainsUnlessKnown.isEmpty { out.key("explains_unless_known"); out.strings(explainsUnlessKnown) }
         out.key("intent"); out.string(intent.rawValue)
         out.key("red_flags"); out.strings(redFlags)
         if !redFlagsAsked.isEmpty { out.key("red_flags_asked"); out.strings(redFlagsAsked) }
