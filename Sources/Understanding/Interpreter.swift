@@ -133,6 +133,9 @@ public struct Interpreter: Sendable {
     /// Who the utterance speaks of: another person when it names one ("my mum", "hubby", "my 8
     /// year old") or speaks of "she"/"he" without speaking of the writer's own legs; the writer
     /// when it speaks only of their own ("my calf", "I get them"); nil when it says neither.
+    /// Verbs of saying or noticing after a person: "the wife says I ...".
+    static let speechVerbs: Set<String> = ["says", "said", "thinks", "thought", "reckons", "noticed", "notices", "told", "tells", "keeps", "wants", "asked", "asks", "saw"]
+
     static func subject(of tokens: [Token], lexicon: Lexicon) -> Subject? {
         let relations = lexicon.relations, w = lexicon.subjectWords
         var other: Subject?, pronounSex: String?, own = false, firstPerson = false
@@ -145,7 +148,11 @@ public struct Interpreter: Sendable {
                 // the person cared for ("the resident"), or first in the message ("hubby has ...").
                 var j = index - 1
                 while j >= 0 && j > index - 5 && (w.modifiers.contains(id(j)) || tokens[j].number != nil) { j -= 1 }
-                if w.possessors.contains(id(j)) || index == 0 {
+                // "the wife says I walk like an old man", "my mum thinks I should...": the person
+                // who says it, about the writer, is not who the message is about.
+                let says = index + 1 < tokens.count && Self.speechVerbs.contains(tokens[index + 1].text)
+                    && (2...3).contains(where: { index + $0 < tokens.count && ["i", "me", "my", "im"].contains(tokens[index + $0].text) })
+                if (w.possessors.contains(id(j)) || index == 0) && !says {
                     if other == nil { other = .other(relation: relation.relation, sex: relation.sex) }
                 }
                 continue

@@ -140,7 +140,10 @@ struct QuantityReader {
         // "I swim 3 times a week", "been swimming a year, 3 times a week": how often the person
         // does it, not how often the cramps come.
         if isRateOfAnActivity(before: i) { return Reading(findings: [], length: j - i + 1) }
-        return Reading(findings: [Finding(.frequency, perWeek >= 3 ? "frequent" : "occasional")], length: j - i + 1)
+        // "3 nights a week": at night, too.
+        let atNight = (i + 1...j).contains { self.unit($0) == .night }
+        return Reading(findings: [Finding(.frequency, perWeek >= 3 ? "frequent" : "occasional")] + (atNight ? [Finding(.timing, "night")] : []),
+                       length: j - i + 1)
     }
 
     /// An activity someone does ("I swim", "been swimming", "play football") stands before the

@@ -158,9 +158,10 @@ struct Reading {
                 return false
             }
         }
+        /// A bare "no" just before: not "never" or "not", which go on ("never when I sit").
         func previousItemNegation(_ index: Int) -> Bool {
             guard index > 0, case .phrase(let phrase) = items[index - 1] else { return false }
-            return phrase.meanings.contains(.cue(.negation))
+            return phrase.meanings.contains(.cue(.negation)) && !phrase.words.contains("never") && !phrase.words.contains("not")
         }
         func followsPreposition(_ index: Int) -> Bool {
             guard index > 0, case .word(let token) = items[index - 1] else { return false }
