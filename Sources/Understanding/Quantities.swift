@@ -62,6 +62,12 @@ struct QuantityReader {
     func read(at i: Int) -> Reading? {
         if let reading = every(at: i) ?? age(at: i) ?? temperature(at: i) { return reading }
         guard let n = value(i) else { return nil }
+        // "the paramedics measured 40.8": a number with tenths from 38 to 43, with no unit after
+        // it, is a body temperature in Celsius.
+        if let exact = tokens[i].number, exact != exact.rounded(), (38...43).contains(exact), unit(i + 1) == nil,
+           !(word(i + 1).map(Self.otherMeasures.contains) ?? false) {
+            return Reading(findings: [Finding(.symptom, "fever")], length: 1)
+        }
         // "when she was 12", "when I was 20": the clause is the long past.
         if tokens[i].number != nil, word(i - 1) == "was" || word(i - 1) == "were", let who = word(i - 2),
            ["i", "she", "he", "they", "we"].contains(who), word(i - 3) == "when", unit(i + 1) == nil || unit(i + 1) == .year {
@@ -70,6 +76,9 @@ struct QuantityReader {
         if let reading = clock(n, at: i) ?? rate(n, at: i) ?? decade(n, at: i) ?? weather(n, at: i) ?? year(n, at: i) { return reading }
         return span(n, at: i)
     }
+
+    /// What else a number with tenths may measure.
+    private static let otherMeasures: Set<String> = ["km", "k", "kms", "miles", "mile", "mi", "kg", "kgs", "kilos", "lbs", "pounds", "weeks", "percent", "mg", "mmol", "litres", "liters", "l"]
 
     private static let degreeWords: Set<String> = ["degrees", "degree", "c", "celsius", "centigrade", "f", "fahrenheit", "grados", "degres", "stopni", "graden", "grad"]
 
