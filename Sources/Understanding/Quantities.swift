@@ -105,7 +105,9 @@ struct QuantityReader {
             return Reading(findings: (28...55).contains(n) || (86...125).contains(n) ? [Finding(.trigger, "heat")] : [], length: 1)
         }
         // "its 38 out", "it was 40 outside": a temperature of the day, without its unit.
-        if let next = word(i + 1), next == "out" || next == "outside", ["its", "is", "was", "it", "s"].contains(word(i - 1) ?? "") {
+        // "39 out", "all arvo, 39 out": a number of heat with "out" after it (not "3 out of 10").
+        if let next = word(i + 1), next == "out" || next == "outside", word(i + 2) != "of",
+           ["its", "is", "was", "it", "s"].contains(word(i - 1) ?? "") || (28...55).contains(n) || (86...125).contains(n) {
             return Reading(findings: (28...55).contains(n) || (86...125).contains(n) ? [Finding(.trigger, "heat")] : [], length: 2)
         }
         guard let unit = word(i + 1), Self.degreeWords.contains(unit) else { return nil }

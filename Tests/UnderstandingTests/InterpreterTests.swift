@@ -28,7 +28,7 @@ struct InterpreterTests {
         #expect(present("about 30 secs") == ["duration:seconds"])
         #expect(present("three times a week") == ["frequency:frequent"])
         #expect(present("a couple of times a week") == ["frequency:occasional"])
-        #expect(present("a couple of times a night") == ["frequency:frequent"])
+        #expect(present("a couple of times a night") == ["frequency:frequent", "timing:night"])
         // An answer to "how long have you been getting them?" that starts with "a".
         #expect(present("a year or so") == ["since:years"])
         #expect(present("more than a month") == ["since:months"])
