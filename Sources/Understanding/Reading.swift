@@ -449,8 +449,8 @@ struct Reading {
     /// Words a question may start with before its question word.
     static let leadingConjunctions: Set<String> = ["and", "also", "but", "or", "plus"]
     /// Question words that ask even without a question mark ("would tingly lips mean ...").
-    /// The "you" of anyone, after "if".
-    static let genericYou: Set<String> = ["you", "your", "u", "ur", "youre", "one", "someone", "somebody", "anyone"]
+    /// The "you" of anyone, after "if" (not "one": "if one of my legs swells" tells of the writer).
+    static let genericYou: Set<String> = ["you", "your", "u", "ur", "youre", "someone", "somebody", "anyone"]
 
     private static let askingWords: Set<String> = ["would", "what", "how", "why", "hypothetically"]
 
