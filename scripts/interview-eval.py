@@ -4,7 +4,7 @@
     scripts/interview-eval.py SET.jsonl [--charley PATH] [-v]
 
 SET has one JSON object a line: {"id", "messages": [...], "expected": triage level,
-"subject": "self" | "other:RELATION"}. Each conversation goes through `charley chat --json`, one
+"subject": "self" | "other:RELATION" (or the relation alone: "child", "partner")}. Each conversation goes through `charley chat --json`, one
 message a line, and the script prints:
 
 - the median (and mean) number of Charley's interview questions before the assessment, over the
@@ -81,7 +81,7 @@ def main():
             looping += 1
             if args.verbose:
                 print(f"{conversation['id']}: a question asked {max(run_of)} times running")
-        if conversation.get("subject", "self").startswith("other"):
+        if conversation.get("subject", "self") != "self":
             others += 1
             wrong = [r["reply"] for r in replies[1:] if r["stage"] in INTERVIEW and SELF_WORDS.search(question_of(r) or "")]
             if not wrong:

@@ -120,7 +120,8 @@ public final class InterviewQuestion: Sendable, Decodable {
         return InterviewQuestion(
             id: "condition:\(term.id)", stage: .history, fills: .condition, text: term.question ?? "",
             why: term.why ?? "", suggestions: [Suggestion(label: "yes", means: [finding]), Suggestion(label: "no", means: [])],
-            onYes: Answer(present: [finding], absent: nil), onNo: Answer(present: nil, absent: [finding]))
+            onYes: Answer(present: [finding], absent: nil), onNo: Answer(present: nil, absent: [finding]),
+            unless: term.unless)
     }
 }
 
@@ -277,7 +278,7 @@ extension Conversation {
             guard let index = causeIndex.position(of: cause.id) else { continue }
             for candidate in conditionCandidates[index]
             where !state.findings.present.contains(candidate.finding) && !state.findings.absent.contains(candidate.finding)
-                && !state.asked.contains(candidate.question.id) {
+                && !state.asked.contains(candidate.question.id) && candidate.question.unlessSet.isDisjoint(with: state.findings.present) {
                 return candidate.question
             }
         }

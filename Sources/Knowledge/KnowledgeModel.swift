@@ -123,9 +123,12 @@ public struct Term: Sendable, Codable, Equatable, Identifiable {
     /// It comes and goes with a cause of its own (numb toes in tight boots): told as over and
     /// sorted ("been fine since I loosened the laces") or as the long past, it is history.
     public var transient: Bool?
+    /// For conditions: the interview does not ask about it when any of these findings is
+    /// known (not whether a child is pregnant).
+    public var unless: [Finding]?
 
     enum CodingKeys: String, CodingKey {
-        case id, label, noted, description, question, why, sources, event, transient
+        case id, label, noted, description, question, why, sources, event, transient, unless
         case notedAbsent = "noted_absent"
     }
 

@@ -100,7 +100,10 @@ struct KnowledgeValidator {
         if kind == .condition {
             if (term.question ?? "").isBlank { report(at, "a condition needs a 'question' for the interview") }
             if (term.why ?? "").isBlank { report(at, "a condition needs 'why' (why Charley asks)") }
+        } else if term.unless != nil {
+            report(at, "'unless' is only for conditions (when the interview does not ask about one)")
         }
+        for finding in term.unless ?? [] { known(finding, at) }
     }
 
     private mutating func check(_ cause: Cause) {

@@ -25,7 +25,7 @@ indirect enum Schema: Sendable {
         "version": .value,
         "sources": .list(.record("id", "title", "kind", "site"), entryKind: "source"),
         "vocabulary": .keyed(Set(FindingKind.allCases.map(\.rawValue)),
-                             .list(.record("id", "label", "noted", "noted_absent", "transient", "description", "question", "why", "sources", "event"), entryKind: "term")),
+                             .list(.record("id", "label", "noted", "noted_absent", "transient", "description", "question", "why", "sources", "event", "unless"), entryKind: "term")),
         "causes": .list(.record("id", "name", "summary", "affects", "what_to_do", "care_level", "prior",
                                 "treatments", "prevention", "sources", nested: ["evidence": .list(evidence)]), entryKind: "cause"),
         "treatments": .list(.record("id", "name", "kind", "how", "caution", "sources"), entryKind: "treatment"),

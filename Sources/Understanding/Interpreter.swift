@@ -136,11 +136,24 @@ public struct Interpreter: Sendable {
     /// Verbs of saying or noticing after a person: "the wife says I ...".
     static let speechVerbs: Set<String> = ["says", "said", "thinks", "thought", "reckons", "noticed", "notices", "told", "tells", "keeps", "wants", "asked", "asks", "saw"]
 
+    /// After an age, what makes it a person: "6yo", or a unit and "old" ("8 year old"), not "my 3
+    /// months of cramps".
+    static let ageWords: Set<String> = ["yo", "yro", "yearold"]
+    static let unitsOfAge: Set<String> = ["year", "years", "yr", "yrs", "month", "months"]
+
     static func subject(of tokens: [Token], lexicon: Lexicon) -> Subject? {
         let relations = lexicon.relations, w = lexicon.subjectWords
         var other: Subject?, pronounSex: String?, own = false, firstPerson = false
         func id(_ i: Int) -> Int32 { i >= 0 && i < tokens.count ? tokens[i].id : WordTable.unknown }
         for index in tokens.indices {
+            // "my 8 year old has ...", "our 6yo": a child of the writer's, named by age alone.
+            if other == nil, tokens[index].number != nil, w.possessors.contains(id(index - 1)),
+               Self.ageWords.contains(tokens.indices.contains(index + 1) ? tokens[index + 1].text : "")
+                || (Self.unitsOfAge.contains(tokens.indices.contains(index + 1) ? tokens[index + 1].text : "")
+                    && tokens.indices.contains(index + 2) && tokens[index + 2].text == "old"),
+               !(1...4).contains(where: { relations[id(index + $0)] != nil }) {
+                other = .other(relation: "child", sex: nil)
+            }
             let token = tokens[index].id
             guard token != WordTable.unknown else { continue }
             if let relation = relations[token] {

@@ -532,6 +532,8 @@ private struct LexiconBuilder {
         for (word, target) in standIns { table[table.id(word)].matchAs = table.id(target) }
         for word in vocabulary { table[table.id(word)].skipsCorrection = true }
         for word in keep { table[table.id(word)].skipsCorrection = true }
+        // A word for a person is itself ("lad" is no misspelt "lead").
+        for word in relations.keys { table[table.id(word)].skipsCorrection = true }
         for (word, value) in raw.numbers { table[table.id(word)].number = value }
         for (word, unit) in units { table[table.id(word)].unit = unit }
         for word in Reading.functionWords { table[table.id(word)].isFunctionWord = true }

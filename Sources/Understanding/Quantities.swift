@@ -57,6 +57,15 @@ struct QuantityReader {
         return tokens[i].number ?? lexicon.words.number(tokens[i].id)
     }
 
+    /// A number that can be an age: written in figures, or a number word other than "a" ("she
+    /// is three", not "she is a nurse").
+    func ageValue(_ i: Int) -> Double? {
+        guard i >= 0, i < tokens.count else { return nil }
+        return tokens[i].number ?? (["a", "an"].contains(tokens[i].text) ? nil : lexicon.words.number(tokens[i].id))
+    }
+
+    private static let heights: Set<String> = ["foot", "feet", "ft", "stone", "st", "cm", "inches", "inch"]
+
     func unit(_ i: Int) -> TimeUnit? { i >= 0 && i < tokens.count ? lexicon.words.unit(tokens[i].id) : nil }
 
     func read(at i: Int) -> Reading? {
@@ -233,12 +242,22 @@ struct QuantityReader {
            unit(i + 3) == nil || (unit(i + 3) == .year && word(i + 4) == "old") {
             years = n
             length = unit(i + 3) == .year ? 5 : 3
-        } else if word(i) == "he" || word(i) == "she" || (word(i - 1) == "my" && word(i).map(Words.relatives.contains) == true),
-                  word(i + 1) == "is", let n = tokens.indices.contains(i + 2) ? tokens[i + 2].number : nil,
+        } else if word(i) == "he" || word(i) == "she" || word(i).map(Words.relatives.contains) == true,
+                  word(i + 1) == "is", let n = ageValue(i + 2),
                   word(i + 3).map(Self.afterAge.contains) ?? true || (unit(i + 3) == .year && word(i + 4) == "old") {
             // Someone writing for another: "my son is 28", "she is 80 and ...", not "he is 5 foot".
             years = n
             length = unit(i + 3) == .year ? 5 : 3
+        } else if let person = word(i), person == "he" || person == "she" || Words.relatives.contains(person),
+                  let n = ageValue(i + 1) ?? (tokens.indices.contains(i + 2) && tokens[i + 1].text == "(" ? ageValue(i + 2) : nil),
+                  n < 18 || person == "he" || person == "she" {
+            // "son 6 leg pain", "my son (10) is hot", "she's three" (read as "she three"): an age
+            // just after the person, not "she 2 days ago" or "he 5 foot".
+            let after = tokens[i + 1].text == "(" ? i + 3 : i + 2
+            guard unit(after) == nil && !(word(after).map(Self.otherMeasures.contains) ?? false) && !(word(after).map(Self.heights.contains) ?? false)
+                    || (unit(after) == .year && word(after + 1) == "old") else { return nil }
+            years = n
+            length = after - i
         } else if word(i) == "aged" || word(i) == "age", let n = tokens.indices.contains(i + 1) ? tokens[i + 1].number : nil {
             years = n
             length = 2
