@@ -26,6 +26,12 @@ import subprocess
 RANK = {None: 0, "self_care": 0, "see_doctor": 1, "urgent": 2, "emergency": 3}
 INTERVIEW = {"greeting", "onset", "location", "triggers", "symptoms", "history"}
 PAST = {"assessment", "followup", "escalated", "ended"}
+
+
+def assessed(reply):
+    """The reply gives the assessment: at that stage, or on the way out ("bye" mid-interview),
+    which the causes it ranks show."""
+    return reply["stage"] in {"assessment", "followup"} or (reply["stage"] == "ended" and bool(reply.get("causes")))
 # Second-person wording that is wrong when the person writes for someone else.
 SELF_WORDS = re.compile(r"\b(your (cramps|leg|legs|calf|foot|feet|toes|thigh|shin|muscles?|medicines?)|do you|are you|have you|you get|you take|you have|you are|you said|how old are you)\b", re.I)
 
@@ -61,13 +67,13 @@ def main():
         reached = False
         for reply in replies:
             if reply["stage"] in PAST:
-                reached = reply["stage"] in {"assessment", "followup"} or reached
+                reached = assessed(reply) or reached
                 break
             if question_of(reply):
                 asked += 1
         else:
             reached = False
-        if any(r["stage"] in {"assessment", "followup"} for r in replies):
+        if any(assessed(r) for r in replies):
             counts.append(asked)
         elif not any(r["stage"] == "escalated" for r in replies):
             never += 1

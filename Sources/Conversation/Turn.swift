@@ -72,7 +72,14 @@ struct Turn {
             askNext(&state)
             return true
         case .goodbye:
+            // "OK thanks, bye" in the middle of the interview, with enough told: the assessment so
+            // far first, so that no one leaves without a triage they had a basis for.
+            if state.pending != nil, Self.hasBasis(state.findings) {
+                lines.append(replies["before_you_go"])
+                assess(&state)
+            }
             state.stage = .ended
+            state.pending = nil
             lines.append(replies["farewell"])
             return true
         case .help:

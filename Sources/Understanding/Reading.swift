@@ -663,7 +663,9 @@ struct Reading {
             && clause.bits & pattern.required == pattern.required
             && clause.near(pattern.required, window: sentence ? Pattern.sentenceWindow : Pattern.window)
             && !clause.excludes(pattern.excluded, near: pattern.required, margin: Pattern.window)
-            && !clause.allBefore(clause.resolvedBefore, pattern.required) {
+            && !clause.allBefore(clause.resolvedBefore, pattern.required)
+            // A harmless cause denied explains nothing: "like cola, I haven't eaten beetroot".
+            && !(pattern.cause != 0 && pattern.cause & clause.negatedBits & ~clause.plainBits == pattern.cause) {
             for finding in pattern.denies { record(finding, negated: true) }
             for finding in pattern.explains { takeBack(finding) }
         }
