@@ -198,6 +198,7 @@ final class AssessmentText: Sendable {
         var tips: [Int]
         /// Into `sourceNames`.
         var sources: [Int]
+        var seeDoctorIf: String?
     }
 
     let causes: [CauseText]
@@ -229,7 +230,8 @@ final class AssessmentText: Sendable {
         var causes: [CauseText] = []
         for cause in knowledge.causes {
             causes.append(CauseText(name: cause.name, careLevel: cause.careLevel, care: cause.treatments.map { careLine[$0] ?? -1 },
-                                    tips: cause.prevention.map { tipLine[$0] ?? -1 }, sources: cause.sources.map { sourceNumber[$0] ?? -1 }))
+                                    tips: cause.prevention.map { tipLine[$0] ?? -1 }, sources: cause.sources.map { sourceNumber[$0] ?? -1 },
+                                    seeDoctorIf: cause.seeDoctorIf))
         }
         var ruleTitle: [String: String] = [:], ruleSources: [String: [Int]] = [:]
         for rule in knowledge.triageRules where ruleTitle[rule.id] == nil {

@@ -684,7 +684,8 @@ struct Turn {
             out += "\n\nTo prevent them:"
             for line in tips { out += "\n"; out += text.lines[line] }
         }
-        out += "\n\nSee a doctor if a cramp lasts more than 10 minutes, they keep coming back or spoil your sleep, or they come with numbness, swelling, redness or weakness. Call emergency services for chest pain or trouble breathing."
+        out += "\n\n"
+        out += leading.first.flatMap { text.causes[$0].seeDoctorIf } ?? replies["see_doctor_if"]
         var cited: [Int] = []
         for cause in leading { cited.appendNew(text.causes[cause].sources) }
         for rule in rules { cited.appendNew(text.ruleSources[rule.id] ?? []) }

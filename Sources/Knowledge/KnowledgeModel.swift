@@ -171,11 +171,15 @@ public struct Cause: Sendable, Codable, Equatable, Identifiable {
     public var treatments: [String]
     public var prevention: [String]
     public var sources: [String]
+    /// When to see a doctor, for the assessment this cause leads (a child's growing pains have
+    /// their own signs); without it, the general line of replies.yaml.
+    public var seeDoctorIf: String?
 
     enum CodingKeys: String, CodingKey {
         case id, name, summary, affects, prior, evidence, treatments, prevention, sources
         case whatToDo = "what_to_do"
         case careLevel = "care_level"
+        case seeDoctorIf = "see_doctor_if"
     }
 
     public init(id: String, name: String, summary: String, affects: String, whatToDo: [String],
@@ -207,6 +211,7 @@ public struct Cause: Sendable, Codable, Equatable, Identifiable {
         treatments = try c.decodeIfPresent([String].self, forKey: .treatments) ?? []
         prevention = try c.decodeIfPresent([String].self, forKey: .prevention) ?? []
         sources = try c.decode([String].self, forKey: .sources)
+        seeDoctorIf = try c.decodeIfPresent(String.self, forKey: .seeDoctorIf)
     }
 }
 

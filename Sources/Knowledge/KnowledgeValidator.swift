@@ -113,6 +113,7 @@ struct KnowledgeValidator {
         text(cause.affects, "affects", at)
         if cause.whatToDo.isEmpty { report(at, "'what_to_do' is empty") }
         for item in cause.whatToDo { text(item, "what_to_do", at) }
+        if let seeDoctorIf = cause.seeDoctorIf { text(seeDoctorIf, "see_doctor_if", at) }
         cited(cause.sources, at)
         if !cause.prior.isFinite { report(at, "'prior' must be a number") }
         if !cause.evidence.contains(where: { $0.weight > 0 }) {

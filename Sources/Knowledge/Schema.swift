@@ -26,7 +26,7 @@ indirect enum Schema: Sendable {
         "sources": .list(.record("id", "title", "kind", "site"), entryKind: "source"),
         "vocabulary": .keyed(Set(FindingKind.allCases.map(\.rawValue)),
                              .list(.record("id", "label", "noted", "noted_absent", "transient", "description", "question", "why", "sources", "event", "unless"), entryKind: "term")),
-        "causes": .list(.record("id", "name", "summary", "affects", "what_to_do", "care_level", "prior",
+        "causes": .list(.record("id", "name", "summary", "affects", "what_to_do", "see_doctor_if", "care_level", "prior",
                                 "treatments", "prevention", "sources", nested: ["evidence": .list(evidence)]), entryKind: "cause"),
         "treatments": .list(.record("id", "name", "kind", "how", "caution", "sources"), entryKind: "treatment"),
         "prevention": .list(.record("id", "name", "advice", "foods", "sources"), entryKind: "prevention tip"),
