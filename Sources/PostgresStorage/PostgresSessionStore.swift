@@ -1,0 +1,450 @@
+import Conversation
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// Sessions in PostgreSQL, shared by any number of daemons: the same semantics as the SQLite
+/// store (the structured state and its undo history in the same JSON, transcripts only when
+/// asked, expiry and purge, the operator's list), through PostgresNIO's `PostgresClient`.
+///
+/// `client` is the connection pool and a `Service`: run it in the daemon's `ServiceGroup`
+/// (queries wait while it is not running). `prepare()` checks the server within a bounded time
+/// and migrates the schema before the daemon takes its first message.
+///
+/// Each transaction first takes `pg_advisory_xact_lock` on the stable 64-bit hash of every
+/// session it touches (sorted, so two daemons never wait on each other in a circle), then reads
+/// them: PostgreSQL's READ COMMITTED gives each statement a new snapshot, so what it reads is
+/// what the last holder of the lock committed. The lock covers a session whose row does not exist
+/// yet, which `SELECT ... FOR UPDATE` would not.
+public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable {
+    /// The version of the state's stored form: the same as SQLite's format 2 (the state without
+    /// its undo history in `state`, the history in `undo`).
+    public static let stateFormat = 2
+
+    public let location: String
+    public let client: PostgresClient
+    let place: PostgresLocation
+    let logger: Logger
+    let connectTimeout: Duration
+
+    /// Opens a pool for `url` (nothing is sent until `client` runs and a query is made).
+    public init(url: String, maximumConnections: Int = 10, connectTimeout: Duration = .seconds(5),
+                logger: Logger = Logger(label: "charley.store")) throws(StoreError) {
+        let place: PostgresLocation
+        do {
+            place = try PostgresLocation(url: url)
+        } catch {
+            throw .failed(error.description)
+        }
+        self.place = place
+        self.location = place.redacted
+        self.logger = logger
+        self.connectTimeout = connectTimeout
+        do {
+            client = PostgresClient(configuration: try place.clientConfiguration(maximumConnections: maximumConnections,
+                                                                                 connectTimeout: connectTimeout),
+                                    backgroundLogger: logger)
+        } catch {
+            throw .failed("the session store \(place.redacted) cannot be set up: \(error)")
+        }
+    }
+
+    // MARK: - Start-up and migrations
+
+    /// Connects once, within the connect timeout, and brings the schema up to date (under a lock,
+    /// so daemons starting together migrate once). The error names the URL without its password
+    /// and says what went wrong: no server, refused, no such database, or a schema from a newer
+    /// Charley. Needs no running `client`.
+    @discardableResult
+    public func prepare() async throws(StoreError) -> [String] {
+        let connection: PostgresConnection
+        do {
+            connection = try await Self.withTimeout(connectTimeout) { [place, connectTimeout, logger] in
+                try await PostgresConnection.connect(configuration: try place.connectionConfiguration(connectTimeout: connectTimeout),
+                                                     id: 0, logger: logger)
+            }
+        } catch is TimedOut {
+            throw .failed("cannot reach the PostgreSQL server for the session store \(location) within \(connectTimeout.components.seconds) s; check that it runs and the URL")
+        } catch {
+            throw .failed("cannot connect to the PostgreSQL session store \(location): \(Self.explain(error))")
+        }
+        defer { Task { try? await connection.close() } }
+        do {
+            return try await Self.migrate(connection, logger: logger)
+        } catch let error as SchemaTooNew {
+            throw .failed("the session store \(location) has schema version \(error.found), newer than this Charley's \(error.known): it was migrated by a newer Charley; upgrade this one")
+        } catch {
+            throw .failed("cannot prepare the session store \(location): \(Self.explain(error))")
+        }
+    }
+
+    struct SchemaTooNew: Error {
+        var found: Int
+        var known: Int
+    }
+
+    /// The schema's history, oldest first. Never edit a migration that has shipped: add one.
+    static let migrations: [(version: Int, name: String, sql: [String])] = [
+        (1, "v1-sessions-transcripts", [
+            // The same columns as SQLite's store after its v4: the state without its history,
+            // the history apart. Kept as text, not jsonb: only Charley reads them, and jsonb
+            // would parse every state on every turn. No index on `updated`: every turn would
+            // move its session in it; purge and the list scan instead (as in SQLite's v3).
+            """
+            CREATE TABLE session (
+                id text PRIMARY KEY,
+                state text NOT NULL,
+                undo text,
+                updated double precision NOT NULL,
+                format integer NOT NULL,
+                knowledge text NOT NULL,
+                stage text NOT NULL,
+                turns integer NOT NULL,
+                triage text
+            )
+            """,
+            """
+            CREATE TABLE transcript (
+                session text NOT NULL,
+                turn integer NOT NULL,
+                said text NOT NULL,
+                reply text NOT NULL,
+                at double precision NOT NULL,
+                seq bigserial PRIMARY KEY
+            )
+            """,
+            "CREATE INDEX transcript_session ON transcript (session, at)",
+        ]),
+        // Requests a bridge may send again: the reply given to a (session, id), so that the
+        // same request is answered the same and not applied twice.
+        (2, "v2-request-replies", [
+            """
+            CREATE TABLE request (
+                session text NOT NULL,
+                id text NOT NULL,
+                reply text NOT NULL,
+                at double precision NOT NULL,
+                PRIMARY KEY (session, id)
+            )
+            """,
+        ]),
+    ]
+
+    /// The lock key of migrations (one number for every Charley: 'charley-schema' hashed).
+    static let migrationLock = stableHash64("charley-schema")
+
+    /// Applies the missing migrations in one transaction; returns the names of those applied
+    /// (all of them, with those found done). `upTo` stops early (tests: the first schema).
+    @discardableResult
+    static func migrate(_ connection: PostgresConnection, upTo last: Int = .max, logger: Logger) async throws -> [String] {
+        try await connection.withTransaction(logger: logger) { connection in
+            _ = try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLock))", logger: logger)
+            _ = try await connection.query("""
+                CREATE TABLE IF NOT EXISTS charley_schema (
+                    version integer PRIMARY KEY, name text NOT NULL, applied double precision NOT NULL)
+                """, logger: logger)
+            var done: [Int] = []
+            for try await version in try await connection.query("SELECT version FROM charley_schema ORDER BY version", logger: logger)
+                .decode(Int.self) {
+                done.append(version)
+            }
+            let known = migrations.last!.version
+            if let newest = done.last, newest > known { throw SchemaTooNew(found: newest, known: known) }
+            for migration in migrations where migration.version <= last && !done.contains(migration.version) {
+                for statement in migration.sql {
+                    _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                let now = Date().timeIntervalSince1970
+                _ = try await connection.query("INSERT INTO charley_schema (version, name, applied) VALUES (\(migration.version), \(migration.name), \(now))", logger: logger)
+                done.append(migration.version)
+            }
+            return migrations.filter { done.contains($0.version) }.map(\.name)
+        }
+    }
+
+    /// The migrations applied, oldest first.
+    public func appliedMigrations() async throws(StoreError) -> [String] {
+        try await run {
+            var names: [String] = []
+            for try await name in try await client.query("SELECT name FROM charley_schema ORDER BY version", logger: logger).decode(String.self) {
+                names.append(name)
+            }
+            return names
+        }
+    }
+
+    // MARK: - SharedSessionStore
+
+    public func transact(sessions: [String], requests: [RequestKey],
+                         _ body: @Sendable (SharedSnapshot) -> SharedOutcome) async throws(StoreError) {
+        let locks = Array(Set(sessions.map(stableHash64))).sorted()
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                try await client.withTransaction(logger: logger) { [logger] connection in
+                    _ = try await connection.query("SELECT pg_advisory_xact_lock(k) FROM unnest(\(locks)::int8[]) AS k", logger: logger)
+                    var snapshot = SharedSnapshot()
+                    let rows = try await connection.query(
+                        "SELECT id, state, undo, updated, format, knowledge FROM session WHERE id = ANY(\(sessions))", logger: logger)
+                    for try await (id, state, undo, updated, format, knowledge) in rows.decode((String, String, String?, Double, Int, String).self) {
+                        snapshot.sessions[id] = Self.decode(id: id, state: state, undo: undo, updated: updated, format: format, knowledge: knowledge)
+                    }
+                    if !requests.isEmpty {
+                        let replies = try await connection.query("""
+                            SELECT r.session, r.id, r.reply FROM request r
+                            JOIN unnest(\(requests.map(\.session))::text[], \(requests.map(\.id))::text[]) AS k(session, id)
+                              ON r.session = k.session AND r.id = k.id
+                            """, logger: logger)
+                        for try await (session, id, reply) in replies.decode((String, String, String).self) {
+                            snapshot.replies[RequestKey(session: session, id: id)] = Array(reply.utf8)
+                        }
+                    }
+                    try await Self.write(body(snapshot), on: connection, logger: logger)
+                }
+                return
+            } catch {
+                // Two transactions that took their locks in one order cannot deadlock; a
+                // deadlock or serialization failure from elsewhere is tried again.
+                if attempt < 3, let state = Self.sqlState(error), state == "40P01" || state == "40001" { continue }
+                throw .failed("the session store \(location): \(Self.explain(error))")
+            }
+        }
+    }
+
+    /// Writes an outcome: one upsert for the sessions' last states, one delete, and the
+    /// transcripts and replies, each a single statement over arrays.
+    static func write(_ outcome: SharedOutcome, on connection: PostgresConnection, logger: Logger) async throws {
+        var last: [String: Int] = [:]
+        for (index, write) in outcome.writes.enumerated() { last[write.id] = index }
+        var ids: [String] = [], states: [String] = [], undos: [String] = [], times: [Double] = []
+        var knowledges: [String] = [], stages: [String] = [], turns: [Int] = [], triages: [String] = []
+        var deleted: [String] = []
+        var transcript: (sessions: [String], turns: [Int], said: [String], reply: [String], at: [Double]) = ([], [], [], [], [])
+        for (index, write) in outcome.writes.enumerated() {
+            if let line = write.transcript {
+                transcript.sessions.append(write.id); transcript.turns.append(line.turn); transcript.said.append(line.said)
+                transcript.reply.append(line.reply); transcript.at.append(line.at)
+            }
+            guard last[write.id] == index else { continue }
+            switch write.change {
+            case .delete:
+                deleted.append(write.id)
+            case .save(let state):
+                ids.append(write.id)
+                states.append(String(decoding: write.encodedState ?? state.json(undo: false), as: UTF8.self))
+                undos.append(String(decoding: write.encodedUndo ?? state.undoJSON(), as: UTF8.self))
+                times.append(write.time)
+                knowledges.append(write.knowledge)
+                stages.append(state.stage.rawValue)
+                turns.append(state.turns)
+                triages.append(state.triage?.rawValue ?? "")
+            }
+        }
+        if !ids.isEmpty {
+            _ = try await connection.query("""
+                INSERT INTO session (id, state, undo, updated, format, knowledge, stage, turns, triage)
+                SELECT id, state, undo, updated, \(stateFormat), knowledge, stage, turns, NULLIF(triage, '')
+                FROM unnest(\(ids)::text[], \(states)::text[], \(undos)::text[], \(times)::float8[], \(knowledges)::text[],
+                            \(stages)::text[], \(turns)::int8[], \(triages)::text[])
+                     AS u(id, state, undo, updated, knowledge, stage, turns, triage)
+                ON CONFLICT (id) DO UPDATE SET state = excluded.state, undo = excluded.undo, updated = excluded.updated,
+                    format = excluded.format, knowledge = excluded.knowledge, stage = excluded.stage,
+                    turns = excluded.turns, triage = excluded.triage
+                """, logger: logger)
+        }
+        if !deleted.isEmpty {
+            _ = try await connection.query("DELETE FROM session WHERE id = ANY(\(deleted))", logger: logger)
+        }
+        if !transcript.sessions.isEmpty {
+            _ = try await connection.query("""
+                INSERT INTO transcript (session, turn, said, reply, at)
+                SELECT * FROM unnest(\(transcript.sessions)::text[], \(transcript.turns)::int8[], \(transcript.said)::text[],
+                                     \(transcript.reply)::text[], \(transcript.at)::float8[])
+                """, logger: logger)
+        }
+        if !outcome.replies.isEmpty {
+            let replies = outcome.replies
+            _ = try await connection.query("""
+                INSERT INTO request (session, id, reply, at)
+                SELECT * FROM unnest(\(replies.map(\.key.session))::text[], \(replies.map(\.key.id))::text[],
+                                     \(replies.map { String(decoding: $0.reply, as: UTF8.self) })::text[], \(replies.map(\.at))::float8[])
+                ON CONFLICT (session, id) DO NOTHING
+                """, logger: logger)
+        }
+    }
+
+    public func load(_ id: String) async throws(StoreError) -> StoredSession.Loaded? {
+        try await run {
+            let rows = try await client.query("SELECT state, undo, updated, format, knowledge FROM session WHERE id = \(id)", logger: logger)
+            for try await (state, undo, updated, format, knowledge) in rows.decode((String, String?, Double, Int, String).self) {
+                return Self.decode(id: id, state: state, undo: undo, updated: updated, format: format, knowledge: knowledge)
+            }
+            return nil
+        }
+    }
+
+    public func purge(updatedBefore time: Double, repliesBefore: Double) async throws(StoreError) -> Int {
+        try await run {
+            try await client.withTransaction(logger: logger) { [logger] connection in
+                // Under each session's lock, so that a session used in this moment stays: its
+                // turn commits first (and is then not expired) or waits for the purge.
+                var expired: [String] = []
+                for try await id in try await connection.query("SELECT id FROM session WHERE updated < \(time)", logger: logger).decode(String.self) {
+                    expired.append(id)
+                }
+                var removed = 0
+                if !expired.isEmpty {
+                    let locks = Array(Set(expired.map(stableHash64))).sorted()
+                    _ = try await connection.query("SELECT pg_advisory_xact_lock(k) FROM unnest(\(locks)::int8[]) AS k", logger: logger)
+                    for try await count in try await connection.query(
+                        "WITH d AS (DELETE FROM session WHERE id = ANY(\(expired)) AND updated < \(time) RETURNING 1) SELECT count(*)::int8 FROM d",
+                        logger: logger).decode(Int.self) {
+                        removed = count
+                    }
+                }
+                _ = try await connection.query("DELETE FROM transcript WHERE at < \(time)", logger: logger)
+                _ = try await connection.query("DELETE FROM request WHERE at < \(repliesBefore)", logger: logger)
+                return removed
+            }
+        }
+    }
+
+    public func list(limit: Int) async throws(StoreError) -> [SessionSummary] {
+        try await run {
+            var sessions: [SessionSummary] = []
+            let rows = try await client.query(
+                "SELECT id, stage, turns, triage, updated, knowledge FROM session ORDER BY updated DESC LIMIT \(limit)", logger: logger)
+            for try await (id, stage, turns, triage, updated, knowledge) in rows.decode((String, String, Int, String?, Double, String).self) {
+                sessions.append(SessionSummary(id: id, stage: stage, turns: turns, triage: triage, updated: updated, knowledge: knowledge))
+            }
+            return sessions
+        }
+    }
+
+    public func transcript(_ id: String) async throws(StoreError) -> [TranscriptEntry] {
+        try await run {
+            var entries: [TranscriptEntry] = []
+            let rows = try await client.query(
+                "SELECT turn, said, reply, at FROM transcript WHERE session = \(id) ORDER BY at, seq", logger: logger)
+            for try await (turn, said, reply, at) in rows.decode((Int, String, String, Double).self) {
+                entries.append(TranscriptEntry(turn: turn, said: said, reply: reply, at: at))
+            }
+            return entries
+        }
+    }
+
+    public func count() async throws(StoreError) -> Int {
+        try await run {
+            for try await count in try await client.query("SELECT count(*)::int8 FROM session", logger: logger).decode(Int.self) {
+                return count
+            }
+            return 0
+        }
+    }
+
+    // MARK: - Helpers
+
+    static func decode(id: String, state text: String, undo: String?, updated: Double, format: Int, knowledge: String) -> StoredSession.Loaded {
+        guard format <= stateFormat else {
+            return .unreadable(reason: "its state has format \(format), newer than this Charley's \(stateFormat)")
+        }
+        do {
+            var state = try JSONDecoder().decode(SessionState.self, from: Data(text.utf8))
+            if let undo { state.undo = try JSONDecoder().decode([SessionState.Snapshot].self, from: Data(undo.utf8)) }
+            return .session(StoredSession(id: id, state: state, updated: updated, knowledge: knowledge))
+        } catch {
+            return .unreadable(reason: "its state cannot be decoded (\(decodingProblem(error)))")
+        }
+    }
+
+    /// A decoding error without the values it saw (they could be health data).
+    static func decodingProblem(_ error: any Error) -> String {
+        guard let error = error as? DecodingError else { return "not JSON" }
+        switch error {
+        case .dataCorrupted(let context), .keyNotFound(_, let context), .typeMismatch(_, let context), .valueNotFound(_, let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return path.isEmpty ? "not a state" : "at '\(path)'"
+        @unknown default:
+            return "not a state"
+        }
+    }
+
+    private func run<T>(_ body: () async throws -> T) async throws(StoreError) -> T {
+        do {
+            return try await body()
+        } catch {
+            throw .failed("the session store \(location): \(Self.explain(error))")
+        }
+    }
+
+    /// The SQLSTATE of a server's error, inside a transaction's error or not.
+    static func sqlState(_ error: any Error) -> String? {
+        if let error = error as? PostgresTransactionError {
+            return [error.closureError, error.commitError, error.beginError].compactMap { $0.flatMap(sqlState) }.first
+        }
+        return (error as? PSQLError)?.serverInfo?[.sqlState]
+    }
+
+    /// What went wrong, for an operator: PostgresNIO's own description hides everything on
+    /// purpose; the server's message, the kind of failure and the system's reason are safe to
+    /// show (they hold no state or words of a person).
+    static func explain(_ error: any Error) -> String {
+        if let error = error as? PostgresTransactionError {
+            if let inner = error.closureError ?? error.beginError ?? error.commitError { return explain(inner) }
+            return "the transaction failed"
+        }
+        if let error = error as? StoreError { return error.description }
+        guard let error = error as? PSQLError else { return "\(error)" }
+        if let info = error.serverInfo, let message = info[.message] {
+            return "the server said: \(message)" + (info[.sqlState].map { " (SQLSTATE \($0))" } ?? "")
+        }
+        let reason = error.underlying.map { " (\(String(describing: $0)))" } ?? ""
+        switch error.code {
+        case .connectionError: return "cannot connect to the server\(reason)"
+        case .serverClosedConnection: return "the server closed the connection\(reason)"
+        case .clientClosedConnection: return "the connection was closed\(reason)"
+        case .poolClosed: return "the connection pool is closed (the daemon is stopping)"
+        case .authMechanismRequiresPassword: return "the server asks for a password and the URL gives none"
+        case .sslUnsupported: return "the server does not offer TLS (sslmode=require)"
+        case .uncleanShutdown: return "the connection ended uncleanly\(reason)"
+        default: return "\(error.code)\(reason)"
+        }
+    }
+
+    struct TimedOut: Error {}
+
+    /// The body's result, or `TimedOut` after `limit`; the body goes on unawaited when it does not
+    /// end with cancellation (a connect to a host that does not answer).
+    static func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let box = OnceBox<T>()
+        return try await withCheckedThrowingContinuation { continuation in
+            box.set(continuation)
+            let work = Task {
+                do { box.resume(.success(try await body())) } catch { box.resume(.failure(error)) }
+            }
+            Task {
+                try? await Task.sleep(for: limit)
+                box.resume(.failure(TimedOut()))
+                work.cancel()
+            }
+        }
+    }
+}
+
+/// A continuation resumed once, by whichever comes first.
+private final class OnceBox<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<T, any Error>?
+
+    func set(_ continuation: CheckedContinuation<T, any Error>) { lock.withLock { self.continuation = continuation } }
+
+    func resume(_ result: Result<T, any Error>) {
+        let taken = lock.withLock { () -> CheckedContinuation<T, any Error>? in
+            defer { continuation = nil }
+            return continuation
+        }
+        taken?.resume(with: result)
+    }
+}
