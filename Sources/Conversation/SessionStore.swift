@@ -263,7 +263,7 @@ public protocol SharedSessionStore: AnyObject, Sendable {
     /// `body` may run more than once when the transaction has to be tried again, so it must not
     /// act on the world: its outcome is acted on only after `transact` has returned.
     func transact(sessions: [String], requests: [RequestKey],
-                  _ body: @Sendable (SharedSnapshot) -> SharedOutcome) async throws(StoreError)
+                  _ body: @escaping @Sendable (SharedSnapshot) -> SharedOutcome) async throws(StoreError)
 
     /// The stored session, as the next turn would read it (without taking its lock).
     func load(_ id: String) async throws(StoreError) -> StoredSession.Loaded?

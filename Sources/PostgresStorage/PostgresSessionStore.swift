@@ -27,10 +27,12 @@ public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable
     let place: PostgresLocation
     let logger: Logger
     let connectTimeout: Duration
+    /// How long a call waits for a connection of the pool before it fails (nothing was sent).
+    let leaseTimeout: Duration
 
     /// Opens a pool for `url` (nothing is sent until `client` runs and a query is made).
     public init(url: String, maximumConnections: Int = 10, connectTimeout: Duration = .seconds(5),
-                logger: Logger = Logger(label: "charley.store")) throws(StoreError) {
+                leaseTimeout: Duration = .seconds(5), logger: Logger = Logger(label: "charley.store")) throws(StoreError) {
         let place: PostgresLocation
         do {
             place = try PostgresLocation(url: url)
@@ -41,10 +43,16 @@ public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable
         self.location = place.redacted
         self.logger = logger
         self.connectTimeout = connectTimeout
+        self.leaseTimeout = leaseTimeout
+        // The pool logs every failed connection attempt at info while a server is down; this
+        // store reports what a person can act on itself, so the pool's own lines start at warning
+        // unless debugging.
+        var background = logger
+        if background.logLevel > .debug { background.logLevel = max(background.logLevel, .warning) }
         do {
             client = PostgresClient(configuration: try place.clientConfiguration(maximumConnections: maximumConnections,
                                                                                  connectTimeout: connectTimeout),
-                                    backgroundLogger: logger)
+                                    backgroundLogger: background)
         } catch {
             throw .failed("the session store \(place.redacted) cannot be set up: \(error)")
         }
@@ -72,9 +80,11 @@ public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable
         defer { Task { try? await connection.close() } }
         do {
             return try await Self.migrate(connection, logger: logger)
-        } catch let error as SchemaTooNew {
-            throw .failed("the session store \(location) has schema version \(error.found), newer than this Charley's \(error.known): it was migrated by a newer Charley; upgrade this one")
         } catch {
+            // The migration's own refusal comes wrapped in the transaction's error.
+            if let newer = (error as? SchemaTooNew) ?? ((error as? PostgresTransactionError)?.closureError as? SchemaTooNew) {
+                throw .failed("the session store \(location) has schema version \(newer.found), newer than this Charley's \(newer.known): it was migrated by a newer Charley; upgrade this one")
+            }
             throw .failed("cannot prepare the session store \(location): \(Self.explain(error))")
         }
     }
@@ -166,24 +176,26 @@ public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable
     /// The migrations applied, oldest first.
     public func appliedMigrations() async throws(StoreError) -> [String] {
         try await run {
-            var names: [String] = []
-            for try await name in try await client.query("SELECT name FROM charley_schema ORDER BY version", logger: logger).decode(String.self) {
-                names.append(name)
+            try await withLease { [logger] connection in
+                var names: [String] = []
+                for try await name in try await connection.query("SELECT name FROM charley_schema ORDER BY version", logger: logger).decode(String.self) {
+                    names.append(name)
+                }
+                return names
             }
-            return names
         }
     }
 
     // MARK: - SharedSessionStore
 
     public func transact(sessions: [String], requests: [RequestKey],
-                         _ body: @Sendable (SharedSnapshot) -> SharedOutcome) async throws(StoreError) {
+                         _ body: @escaping @Sendable (SharedSnapshot) -> SharedOutcome) async throws(StoreError) {
         let locks = Array(Set(sessions.map(stableHash64))).sorted()
         var attempt = 0
         while true {
             attempt += 1
             do {
-                try await client.withTransaction(logger: logger) { [logger] connection in
+                try await withLease { [logger] connection in try await connection.withTransaction(logger: logger) { connection in
                     _ = try await connection.query("SELECT pg_advisory_xact_lock(k) FROM unnest(\(locks)::int8[]) AS k", logger: logger)
                     var snapshot = SharedSnapshot()
                     let rows = try await connection.query(
@@ -202,7 +214,7 @@ public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable
                         }
                     }
                     try await Self.write(body(snapshot), on: connection, logger: logger)
-                }
+                } }
                 return
             } catch {
                 // Two transactions that took their locks in one order cannot deadlock; a
@@ -277,17 +289,19 @@ public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable
 
     public func load(_ id: String) async throws(StoreError) -> StoredSession.Loaded? {
         try await run {
-            let rows = try await client.query("SELECT state, undo, updated, format, knowledge FROM session WHERE id = \(id)", logger: logger)
-            for try await (state, undo, updated, format, knowledge) in rows.decode((String, String?, Double, Int, String).self) {
-                return Self.decode(id: id, state: state, undo: undo, updated: updated, format: format, knowledge: knowledge)
+            try await withLease { [logger] connection in
+                let rows = try await connection.query("SELECT state, undo, updated, format, knowledge FROM session WHERE id = \(id)", logger: logger)
+                for try await (state, undo, updated, format, knowledge) in rows.decode((String, String?, Double, Int, String).self) {
+                    return Self.decode(id: id, state: state, undo: undo, updated: updated, format: format, knowledge: knowledge)
+                }
+                return nil
             }
-            return nil
         }
     }
 
     public func purge(updatedBefore time: Double, repliesBefore: Double) async throws(StoreError) -> Int {
         try await run {
-            try await client.withTransaction(logger: logger) { [logger] connection in
+            try await withLease { [logger] connection in try await connection.withTransaction(logger: logger) { connection in
                 // Under each session's lock, so that a session used in this moment stays: its
                 // turn commits first (and is then not expired) or waits for the purge.
                 var expired: [String] = []
@@ -307,7 +321,7 @@ public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable
                 _ = try await connection.query("DELETE FROM transcript WHERE at < \(time)", logger: logger)
                 _ = try await connection.query("DELETE FROM request WHERE at < \(repliesBefore)", logger: logger)
                 return removed
-            }
+            } }
         }
     }
 
@@ -400,7 +414,7 @@ public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable
         if let info = error.serverInfo, let message = info[.message] {
             return "the server said: \(message)" + (info[.sqlState].map { " (SQLSTATE \($0))" } ?? "")
         }
-        let reason = error.underlying.map { " (\(String(describing: $0)))" } ?? ""
+        let reason = error.underlying.map { " (\($0 is PSQLError ? explain($0) : String(describing: $0)))" } ?? ""
         switch error.code {
         case .connectionError: return "cannot connect to the server\(reason)"
         case .serverClosedConnection: return "the server closed the connection\(reason)"
@@ -414,6 +428,40 @@ public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable
     }
 
     struct TimedOut: Error {}
+
+    /// No connection of the pool within `leaseTimeout`: the server is down or every connection busy.
+    struct NoConnection: Error, CustomStringConvertible {
+        var seconds: Int64
+        var description: String { "no connection to the server within \(seconds) s (is it running?); nothing was sent" }
+    }
+
+    /// Runs `body` on a connection of the pool; fails with `NoConnection` when none comes within
+    /// `leaseTimeout` (the pool itself would wait about a minute while the server is down). Once
+    /// a connection is lent the body runs to its end: a query on a connection to a server that
+    /// stopped fails at once.
+    func withLease<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let lent = LentFlag()
+        return try await withThrowingTaskGroup(of: T?.self) { [client, leaseTimeout] group in
+            group.addTask {
+                try await client.withConnection { connection in
+                    lent.set()
+                    return try await body(connection)
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: leaseTimeout)
+                if !lent.isSet { throw NoConnection(seconds: leaseTimeout.components.seconds) }
+                return nil
+            }
+            while let result = try await group.next() {
+                if let result {
+                    group.cancelAll()
+                    return result
+                }
+            }
+            throw NoConnection(seconds: leaseTimeout.components.seconds)
+        }
+    }
 
     /// The body's result, or `TimedOut` after `limit`; the body goes on unawaited when it does not
     /// end with cancellation (a connect to a host that does not answer).
@@ -431,6 +479,14 @@ public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable
             }
         }
     }
+}
+
+/// Set once a connection has been lent.
+private final class LentFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
 }
 
 /// A continuation resumed once, by whichever comes first.

@@ -151,7 +151,7 @@ final class SharedTurns: @unchecked Sendable {
             complete(completions)
         case .failure(let error):
             logger.error("cannot run turns on the session store", metadata: ["error": "\(error)", "turns": "\(batch.map(\.turns.count).reduce(0, +))"])
-            let failure = SessionRegistry.Failure.store("the session store cannot be reached; your message was not applied, please send it again")
+            let failure = SessionRegistry.Failure.store("the session store cannot be reached; send the message again (with the same id it is applied once)")
             complete(batch.flatMap { $0.turns.map { ($0, .failure(failure)) } })
         }
     }
