@@ -206,8 +206,9 @@ struct PostgresDaemonTests {
         }
         bridge.start()
         while tally["ok before"] < 20 { usleep(10_000) }
+        // Down for longer than a turn waits for a connection (5 s): the turns meanwhile get errors.
         try cluster.stop()
-        usleep(1_500_000)
+        usleep(7_000_000)
         try cluster.start()
         done.add("restarted")
         let deadline = Date().addingTimeInterval(30)
@@ -217,6 +218,7 @@ struct PostgresDaemonTests {
         #expect(tally["silent"] == 0, "a message went unanswered for 30 s")
         print("server restart test: \(tally["error"]) error replies, the longest wait \(tally["longest ms"]) ms")
         #expect(tally["error"] > 0, "no error while the server was down")
+        #expect(tally["longest ms"] < 12_000, "a reply waited \(tally["longest ms"]) ms")
         #expect(tally["unavailable"] == tally["error"], "\(tally.allNotes)")
         #expect(tally["ok after"] >= 20, "no recovery")
         #expect(tally.allNotes.isEmpty, "\(tally.allNotes)")
