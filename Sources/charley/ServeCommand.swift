@@ -22,6 +22,12 @@ struct ServeCommand: AsyncParsableCommand {
             upgrade loses no conversation: each turn is committed before its reply is sent. The \
             store keeps the structured state (what Charley learned), not people's words, unless \
             --keep-transcripts is given. Idle sessions expire (--idle-minutes) and are purged.
+
+            Several daemons can share one PostgreSQL store (--store postgres://... or \
+            CHARLEY_STORE): each turn is loaded, run and saved in one transaction holding the \
+            session's lock, so any daemon can take any session's next message. A message's \
+            optional "id" makes a retry safe: the same session and id get the reply already given \
+            (docs/PROTOCOL.md, docs/SCALING.md).
             """)
 
     @OptionGroup var storage: StoreOptions
