@@ -8,7 +8,9 @@
 #    a single upsert of a session row of the size the daemons stored (state, undo history and the
 #    columns beside them), prepared statements: the engine's own floor for that work.
 # Release build first (swift build -c release). CHARLEY=... picks another build; set
-# CHARLEY_BENCH_POSTGRES=URL (with ?host=SOCKET_FOLDER) to use a running server instead.
+# CHARLEY_BENCH_POSTGRES=URL (with ?host=SOCKET_FOLDER) to use a running server instead;
+# PG_SERVE_ARGS="--store-lanes 2" adds options to the daemons on PostgreSQL; ONLY=postgres skips
+# memory and SQLite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 charley="${CHARLEY:-.build/release/charley}"
@@ -16,6 +18,7 @@ connections="${1:-64}"
 messages="${2:-300}"
 bin="${POSTGRES_BIN:-/usr/lib/postgresql/15/bin}"
 work=$(mktemp -d /tmp/charley-pgbench.XXXX)
+chmod 0711 "$work"  # the server runs as postgres, in $work/pg
 daemons=()
 cleanup() {
   for pid in "${daemons[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -53,18 +56,22 @@ bench() {  # LABEL SOCKETS...
 }
 
 echo "CONNECTIONS=$connections MESSAGES=$messages (per connection), $(nproc) cores, $(date -u +%FT%TZ)"
-start_daemon memory --store memory; bench "memory, 1 daemon" "$work/memory/c.sock"; stop_daemons
-start_daemon sqlite; bench "SQLite --durability full, 1 daemon" "$work/sqlite/c.sock"; stop_daemons
-psql -c "DROP TABLE IF EXISTS session, transcript, request, charley_schema"
-start_daemon pg1 --store "$url"; bench "PostgreSQL, 1 daemon" "$work/pg1/c.sock"; stop_daemons
+if [ "${ONLY:-}" != postgres ]; then
+  start_daemon memory --store memory; bench "memory, 1 daemon" "$work/memory/c.sock"; stop_daemons
+  start_daemon sqlite; bench "SQLite --durability full, 1 daemon" "$work/sqlite/c.sock"; stop_daemons
+fi
+pg_args=(${PG_SERVE_ARGS:-})
+psql -c "DROP TABLE IF EXISTS session, transcript, request, charley_schema; DROP FUNCTION IF EXISTS charley_lock_and_read" 2>/dev/null
+start_daemon pg1 --store "$url" "${pg_args[@]}"; bench "PostgreSQL, 1 daemon" "$work/pg1/c.sock"; stop_daemons
 psql -c "TRUNCATE session, request"
-start_daemon pg2a --store "$url"; start_daemon pg2b --store "$url"
+start_daemon pg2a --store "$url" "${pg_args[@]}"; start_daemon pg2b --store "$url" "${pg_args[@]}"
 bench "PostgreSQL, 2 daemons" "$work/pg2a/c.sock" "$work/pg2b/c.sock"; stop_daemons
 
 # The same work for pgbench: one upsert a message into a table like Charley's, rows of the size
 # the daemons left (their states after MESSAGES/8 turns each).
 read -r state_bytes undo_bytes < <(psql -F ' ' -c "SELECT round(avg(length(state))), round(avg(length(undo))) FROM session")
-psql -c "DROP TABLE IF EXISTS bench_session; CREATE TABLE bench_session (LIKE session INCLUDING ALL)"
+psql -c "DROP TABLE IF EXISTS bench_session" 2>/dev/null
+psql -c "CREATE TABLE bench_session (LIKE session INCLUDING ALL)"
 cat > "$work/upsert.sql" <<SQL
 \set s random(0, 7)
 INSERT INTO bench_session (id, state, undo, updated, format, knowledge, stage, turns, triage)

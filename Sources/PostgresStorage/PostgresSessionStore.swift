@@ -30,9 +30,45 @@ public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable
     /// How long a call waits for a connection of the pool before it fails (nothing was sent).
     let leaseTimeout: Duration
 
+    /// Decoded states by the exact text they were decoded from (or written as). Only a state
+    /// whose stored text and undo text are byte for byte what the row read under the lock holds
+    /// is taken from here: the store's row always decides, the cache only saves decoding it again
+    /// (Foundation's JSONDecoder was the largest cost of a turn on this store).
+    private final class DecodedStates: @unchecked Sendable {
+        struct Entry {
+            var state: String
+            var undo: String?
+            var decoded: SessionState
+        }
+        let lock = NSLock()
+        var entries: [String: Entry] = [:]
+        let limit: Int
+        init(limit: Int) { self.limit = limit }
+
+        func remember(_ id: String, _ entry: Entry) {
+            guard limit > 0 else { return }
+            lock.withLock {
+                entries[id] = entry
+                if entries.count > limit {
+                    for key in Array(entries.keys.prefix(max(entries.count - limit, limit / 10))) { entries[key] = nil }
+                }
+            }
+        }
+
+        func match(_ id: String, state: String, undo: String?) -> SessionState? {
+            lock.withLock {
+                guard let entry = entries[id], entry.state == state, entry.undo == undo else { return nil }
+                return entry.decoded
+            }
+        }
+    }
+
+    private let decodedStates: DecodedStates
+
     /// Opens a pool for `url` (nothing is sent until `client` runs and a query is made).
     public init(url: String, maximumConnections: Int = 10, connectTimeout: Duration = .seconds(5),
-                leaseTimeout: Duration = .seconds(5), logger: Logger = Logger(label: "charley.store")) throws(StoreError) {
+                leaseTimeout: Duration = .seconds(5), decodedStates: Int = 10_000,
+                logger: Logger = Logger(label: "charley.store")) throws(StoreError) {
         let place: PostgresLocation
         do {
             place = try PostgresLocation(url: url)
@@ -44,6 +80,7 @@ public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable
         self.logger = logger
         self.connectTimeout = connectTimeout
         self.leaseTimeout = leaseTimeout
+        self.decodedStates = DecodedStates(limit: decodedStates)
         // The pool logs every failed connection attempt at info while a server is down; this
         // store reports what a person can act on itself, so the pool's own lines start at warning
         // unless debugging.
@@ -139,6 +176,21 @@ public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable
             )
             """,
         ]),
+        // A turn's lock and read in one round trip: a VOLATILE function takes a new snapshot for
+        // each statement it runs (READ COMMITTED), so the read after the locks sees what the last
+        // holder of each lock committed, as a separate statement would.
+        (3, "v3-lock-and-read", [
+            """
+            CREATE FUNCTION charley_lock_and_read(keys bigint[], ids text[])
+            RETURNS TABLE (r_id text, r_state text, r_undo text, r_updated double precision, r_format integer, r_knowledge text)
+            LANGUAGE plpgsql VOLATILE AS $$
+            BEGIN
+                PERFORM pg_advisory_xact_lock(k) FROM unnest(keys) AS k;
+                RETURN QUERY SELECT s.id, s.state, s.undo, s.updated, s.format, s.knowledge FROM session s WHERE s.id = ANY(ids);
+            END
+            $$
+            """,
+        ]),
     ]
 
     /// The lock key of migrations (one number for every Charley: 'charley-schema' hashed).
@@ -195,13 +247,20 @@ public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable
         while true {
             attempt += 1
             do {
-                try await withLease { [logger] connection in try await connection.withTransaction(logger: logger) { connection in
-                    _ = try await connection.query("SELECT pg_advisory_xact_lock(k) FROM unnest(\(locks)::int8[]) AS k", logger: logger)
+                try await withLease { [logger, decodedStates] connection in try await connection.withTransaction(logger: logger) { connection in
                     var snapshot = SharedSnapshot()
                     let rows = try await connection.query(
-                        "SELECT id, state, undo, updated, format, knowledge FROM session WHERE id = ANY(\(sessions))", logger: logger)
+                        "SELECT * FROM charley_lock_and_read(\(locks)::int8[], \(sessions)::text[])", logger: logger)
                     for try await (id, state, undo, updated, format, knowledge) in rows.decode((String, String, String?, Double, Int, String).self) {
-                        snapshot.sessions[id] = Self.decode(id: id, state: state, undo: undo, updated: updated, format: format, knowledge: knowledge)
+                        if format == Self.stateFormat, let known = decodedStates.match(id, state: state, undo: undo) {
+                            snapshot.sessions[id] = .session(StoredSession(id: id, state: known, updated: updated, knowledge: knowledge))
+                            continue
+                        }
+                        let loaded = Self.decode(id: id, state: state, undo: undo, updated: updated, format: format, knowledge: knowledge)
+                        if case .session(let stored) = loaded, format == Self.stateFormat {
+                            decodedStates.remember(id, .init(state: state, undo: undo, decoded: stored.state))
+                        }
+                        snapshot.sessions[id] = loaded
                     }
                     if !requests.isEmpty {
                         let replies = try await connection.query("""
@@ -213,7 +272,10 @@ public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable
                             snapshot.replies[RequestKey(session: session, id: id)] = Array(reply.utf8)
                         }
                     }
-                    try await Self.write(body(snapshot), on: connection, logger: logger)
+                    let written = try await Self.write(body(snapshot), on: connection, logger: logger)
+                    // What this transaction wrote is what the next turn will read, unless another
+                    // daemon writes first (then the texts differ and the row is decoded).
+                    for (id, entry) in written { decodedStates.remember(id, entry) }
                 } }
                 return
             } catch {
@@ -227,7 +289,9 @@ public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable
 
     /// Writes an outcome: one upsert for the sessions' last states, one delete, and the
     /// transcripts and replies, each a single statement over arrays.
-    static func write(_ outcome: SharedOutcome, on connection: PostgresConnection, logger: Logger) async throws {
+    @discardableResult
+    private static func write(_ outcome: SharedOutcome, on connection: PostgresConnection, logger: Logger) async throws -> [(String, DecodedStates.Entry)] {
+        var written: [(String, DecodedStates.Entry)] = []
         var last: [String: Int] = [:]
         for (index, write) in outcome.writes.enumerated() { last[write.id] = index }
         var ids: [String] = [], states: [String] = [], undos: [String] = [], times: [Double] = []
@@ -245,8 +309,11 @@ public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable
                 deleted.append(write.id)
             case .save(let state):
                 ids.append(write.id)
-                states.append(String(decoding: write.encodedState ?? state.json(undo: false), as: UTF8.self))
-                undos.append(String(decoding: write.encodedUndo ?? state.undoJSON(), as: UTF8.self))
+                let text = String(decoding: write.encodedState ?? state.json(undo: false), as: UTF8.self)
+                let undo = String(decoding: write.encodedUndo ?? state.undoJSON(), as: UTF8.self)
+                states.append(text)
+                undos.append(undo)
+                written.append((write.id, .init(state: text, undo: undo, decoded: state)))
                 times.append(write.time)
                 knowledges.append(write.knowledge)
                 stages.append(state.stage.rawValue)
@@ -285,6 +352,7 @@ public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable
                 ON CONFLICT (session, id) DO NOTHING
                 """, logger: logger)
         }
+        return written
     }
 
     public func load(_ id: String) async throws(StoreError) -> StoredSession.Loaded? {

@@ -93,10 +93,10 @@ struct PostgresSessionStoreTests {
     func migrationsFromEmpty() async throws {
         try await withStore("empty", prepare: false) { store, url in
             let names = try await store.prepare()
-            #expect(names == ["v1-sessions-transcripts", "v2-request-replies"])
+            #expect(names == ["v1-sessions-transcripts", "v2-request-replies", "v3-lock-and-read"])
             #expect(try await store.prepare() == names)
             #expect(try await store.appliedMigrations() == names)
-            #expect(try await PostgresTestServer.scalar(url, "SELECT count(*)::text FROM charley_schema") == "2")
+            #expect(try await PostgresTestServer.scalar(url, "SELECT count(*)::text FROM charley_schema") == "3")
         }
     }
 
@@ -122,7 +122,7 @@ struct PostgresSessionStoreTests {
         _ = store
         let expected = state
         try await withStore("first", url: url, prepare: false) { store, _ in
-            #expect(try await store.prepare() == ["v1-sessions-transcripts", "v2-request-replies"])
+            #expect(try await store.prepare() == ["v1-sessions-transcripts", "v2-request-replies", "v3-lock-and-read"])
             guard case .session(let loaded) = try await store.load("old") else { Issue.record("the old session is gone"); return }
             #expect(loaded.state == expected && loaded.knowledge == "k1")
         }
@@ -139,7 +139,7 @@ struct PostgresSessionStoreTests {
             try await store.prepare()
             Issue.record("a newer schema was accepted")
         } catch {
-            #expect(error.description.contains("schema version 99") && error.description.contains("newer"), "\(error)")
+            #expect(error.description.contains("schema version 99") && error.description.contains("newer than this Charley's 3"), "\(error)")
             #expect(error.description.contains(url.replacingOccurrences(of: "postgres://", with: "")), "\(error)")
             #expect(!error.description.contains("hunter2"))
         }
