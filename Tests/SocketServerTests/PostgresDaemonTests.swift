@@ -3,14 +3,25 @@ import PostgresTestSupport
 import Testing
 import TestSupport
 
-/// Runs `body(0..<count)` on threads of their own (the clients block on their sockets).
-private func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
-    let group = DispatchGroup()
-    for index in 0..<count {
-        group.enter()
-        Thread { body(index); group.leave() }.start()
+/// Runs `body(0..<count)` on threads of their own (the clients block on their sockets) and
+/// waits without holding one of Swift's few cooperative threads: the in-process PostgreSQL
+/// tests running meanwhile need them.
+private func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) async {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        let group = DispatchGroup()
+        for index in 0..<count {
+            group.enter()
+            Thread { body(index); group.leave() }.start()
+        }
+        group.notify(queue: .global()) { continuation.resume() }
     }
-    group.wait()
+}
+
+/// Runs blocking work (a process, a wait) on a thread of its own and awaits its result.
+private func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
 }
 
 private func json(_ line: String?) -> [String: Any]? {
@@ -77,7 +88,7 @@ struct PostgresDaemonTests {
         let perClient = 40, clientsPerDaemon = 2
         let tally = Tally()
         let paths = daemons.map(\.socketPath)
-        onThreads(2 * clientsPerDaemon) { index in
+        await onThreads(2 * clientsPerDaemon) { index in
             guard let client = try? LineClient(path: paths[index % 2]) else { return tally.add("no connection") }
             // Sent without waiting, as a busy bridge does; the replies come in order.
             for turn in 0..<perClient { client.send(message("tg:both", turn % 2 == 0 ? "my calf cramps" : "at night")) }
@@ -115,6 +126,16 @@ struct PostgresDaemonTests {
         #expect((json(a.readLine())?["session"] as? String) == "wa:2")
         #expect(turns(a, "wa:2") == 1)
         _ = first.stop(); _ = second.stop()
+
+        // The operator's commands on the shared database.
+        let list = try await blocking { try CharleyProcess.run(["sessions", "--store", url], mergingErrors: true) }
+        #expect(list.status == 0 && list.output.contains("2 sessions in postgres://") && list.output.contains("wa:1"), "\(list.output)")
+        let show = try await blocking { try CharleyProcess.run(["sessions", "show", "wa:1", "--store", url], mergingErrors: true) }
+        #expect(show.status == 0 && show.output.contains("turns: 2"), "\(show.output)")
+        let purge = try await blocking { try CharleyProcess.run(["sessions", "purge", "--all", "--store", url], mergingErrors: true) }
+        #expect(purge.status == 0 && purge.output.contains("purged 2 sessions"), "\(purge.output)")
+        let missing = try await blocking { try CharleyProcess.run(["sessions", "--store", "postgres://postgres:secret@/charley?host=/nonexistent-folder"], mergingErrors: true) }
+        #expect(missing.status == 1 && missing.output.contains("cannot connect") && !missing.output.contains("secret"), "\(missing.output)")
     }
 
     @Test("kill -9 of one daemon under load: the bridge carries on through the other; no acknowledged turn lost, none applied twice")
@@ -131,7 +152,7 @@ struct PostgresDaemonTests {
             tally.add("killed")
         }
         killer.start()
-        onThreads(sessions) { session in
+        await onThreads(sessions) { session in
             // Each bridge thread starts on the doomed daemon for even sessions.
             var target = session % 2 == 0 ? 0 : 1
             var client = try? LineClient(path: paths[target])
@@ -154,7 +175,7 @@ struct PostgresDaemonTests {
                 }
             }
         }
-        doomed.process.waitUntilExit()
+        try await blocking { doomed.process.waitUntilExit() }
         #expect(tally["killed"] == 1)
         #expect(tally["gave up"] == 0)
         #expect(tally["acknowledged"] == sessions * messages)
@@ -172,7 +193,7 @@ struct PostgresDaemonTests {
             Issue.record("no PostgreSQL 15 server binaries for a cluster of this test's own")
             return
         }
-        let cluster = try PostgresTestServer.PrivateCluster(port: 5499)
+        let cluster = try await blocking { try PostgresTestServer.PrivateCluster(port: 5499) }
         FileManager.default.createFile(atPath: cluster.folder + ".daemon.log", contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: cluster.folder + ".daemon.log"))
         let daemon = try Daemon(["--store", cluster.url], stderr: log)
@@ -205,16 +226,16 @@ struct PostgresDaemonTests {
             tally.add("turns", turn)
         }
         bridge.start()
-        while tally["ok before"] < 20 { usleep(10_000) }
+        while tally["ok before"] < 20 { try await Task.sleep(for: .milliseconds(10)) }
         // Down for longer than a turn waits for a connection (5 s): the turns meanwhile get errors.
-        try cluster.stop()
-        usleep(7_000_000)
-        try cluster.start()
+        try await blocking { try cluster.stop() }
+        try await Task.sleep(for: .seconds(7))
+        try await blocking { try cluster.start() }
         done.add("restarted")
         let deadline = Date().addingTimeInterval(30)
-        while tally["ok after"] < 20 && Date() < deadline && tally["silent"] == 0 { usleep(20_000) }
+        while tally["ok after"] < 20 && Date() < deadline && tally["silent"] == 0 { try await Task.sleep(for: .milliseconds(20)) }
         done.add("stop")
-        while tally["turns"] == 0 && tally["silent"] == 0 { usleep(10_000) }
+        while tally["turns"] == 0 && tally["silent"] == 0 { try await Task.sleep(for: .milliseconds(10)) }
         #expect(tally["silent"] == 0, "a message went unanswered for 30 s")
         print("server restart test: \(tally["error"]) error replies, the longest wait \(tally["longest ms"]) ms")
         #expect(tally["error"] > 0, "no error while the server was down")
