@@ -162,8 +162,11 @@ struct PostgresSessionStoreTests {
                 #expect(error.description.contains(expected), "\(url): \(error.description)")
                 #expect(error.description.contains(store.location) && !error.description.contains(":pw"), "\(error.description)")
             }
-            // The connect timeout is 3 s; the margin is for a busy machine running every test at once.
-            #expect(ContinuousClock.now - start < .seconds(15))
+            // The connect timeout is 3 s (0.1 s was seen alone); the margin is for a busy machine
+            // running every test in one process, where up to 16 s was seen. Without the bound the
+            // pool would wait for its circuit breaker, about 60 s. The daemon's own bound is held
+            // to 5 s by PostgresDaemonTests.serverRestart.
+            #expect(ContinuousClock.now - start < .seconds(40))
         }
     }
 
