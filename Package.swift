@@ -17,6 +17,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // Already in the graph through postgres-nio; named for TLS to a remote server.
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // The shared knowledge model of leg cramps: data files plus the code that loads,
@@ -44,6 +47,17 @@ let package = Package(
             name: "Storage",
             dependencies: ["Conversation", "Knowledge", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "GRDBSQLite", package: "GRDB.swift")]
+        ),
+        // Sessions shared by several daemons: PostgreSQL through PostgresNIO's PostgresClient
+        // (a pool run as a Service in the daemon's ServiceGroup), with its own migrations.
+        .target(
+            name: "PostgresStorage",
+            dependencies: ["Conversation", "Knowledge",
+                           .product(name: "PostgresNIO", package: "postgres-nio"),
+                           .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),
         // GNU readline, as a system library (Debian: libreadline-dev).
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
@@ -78,6 +92,7 @@ let package = Package(
                 "Terminal",
                 "SocketServer",
                 "Storage",
+                "PostgresStorage",
                 "CEpoll",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -94,11 +109,19 @@ let package = Package(
                     resources: [.copy("Corpus"), .copy("Independent")]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "charley", "TestSupport"], exclude: ["Scripts"]),
         .testTarget(name: "SocketServerTests", dependencies: ["SocketServer", "WireFormat", "charley", "Conversation", "Knowledge", "Storage", "TestSupport",
+                                                             "PostgresTestSupport",
                                                              .product(name: "GRDB", package: "GRDB.swift"),
                                                              .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Conversation", "Knowledge", "DialogueTesting",
                                                         .product(name: "GRDB", package: "GRDB.swift")],
                     resources: [.copy("Fixtures")]),
+        // The PostgreSQL server the tests use (CHARLEY_TEST_POSTGRES) and a fresh database per test.
+        .target(name: "PostgresTestSupport", dependencies: [.product(name: "PostgresNIO", package: "postgres-nio"),
+                                                            .product(name: "Logging", package: "swift-log")],
+                path: "Tests/PostgresTestSupport"),
+        .testTarget(name: "PostgresStorageTests", dependencies: ["PostgresStorage", "PostgresTestSupport", "Conversation", "Knowledge",
+                                                                "DialogueTesting", "SocketServer",
+                                                                .product(name: "PostgresNIO", package: "postgres-nio")]),
         .testTarget(name: "ConversationTests", dependencies: ["Conversation", "DialogueTesting", "Knowledge", "Understanding"]),
     ]
 )

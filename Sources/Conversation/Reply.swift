@@ -29,9 +29,13 @@ public struct Reply: Sendable, Equatable, Codable {
     public var subject: Subject? = nil
     /// The id of the interview question waiting for an answer, if any.
     public var question: String? = nil
+    /// The request's `id`, when the client gave one (the socket daemon): echoed so that a bridge
+    /// can match a reply to the request it retried.
+    public var request: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case session, reply, stage, understood, slots, triage, causes, suggestions, done, subject, question, known
+        case request = "id"
         case redFlags = "red_flags"
     }
 
@@ -50,6 +54,7 @@ public struct Reply: Sendable, Equatable, Codable {
         try c.encode(KnownFindings(known), forKey: .known)
         try c.encode(question, forKey: .question)
         try c.encodeIfPresent(subject, forKey: .subject)
+        try c.encodeIfPresent(request, forKey: .request)
     }
 }
 
@@ -70,6 +75,7 @@ extension Reply {
         done = try c.decode(Bool.self, forKey: .done)
         subject = try c.decodeIfPresent(Subject.self, forKey: .subject)
         question = try c.decodeIfPresent(String.self, forKey: .question)
+        request = try c.decodeIfPresent(String.self, forKey: .request)
         if let all = try c.decodeIfPresent(KnownFindings.self, forKey: .known) { known = all.findings }
     }
 
@@ -98,6 +104,7 @@ extension Reply {
         }
         out.endArray()
         out.key("done"); out.bool(done)
+        if let request { out.key("id"); out.string(request) }
         out.key("known"); KnownFindings(known).write(to: &out)
         out.key("question"); out.string(orNull: question)
         out.key("red_flags"); out.strings(redFlags)

@@ -241,3 +241,106 @@ extension Duration {
     /// The duration in seconds, as a Double (expiry times, benchmark figures).
     public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }
+
+// MARK: - Stores shared by several daemons
+
+/// A store that several daemons share (PostgreSQL): a turn's load, the turn itself and its save
+/// happen inside one transaction of the store that holds the session's lock, so two daemons
+/// never run turns of one session on the same old state, and no daemon keeps a state of its
+/// own between turns. Asynchronous, unlike `SessionStore`: the daemon awaits it off its event
+/// loops.
+public protocol SharedSessionStore: AnyObject, Sendable {
+    /// Where the store is, for people: the URL without its password.
+    var location: String { get }
+
+    /// Checks that the store can be reached and brings its schema up to date, within a bounded
+    /// time: before a daemon takes its first message.
+    func prepare() async throws(StoreError) -> [String]
+
+    /// Runs one transaction over `sessions`: takes each session's lock (in one fixed order, so
+    /// two daemons never wait on each other in a circle), reads the sessions and the replies
+    /// already given to `requests`, calls `body` with them, writes what it returns, and commits.
+    /// `body` may run more than once when the transaction has to be tried again, so it must not
+    /// act on the world: its outcome is acted on only after `transact` has returned.
+    func transact(sessions: [String], requests: [RequestKey],
+                  _ body: @escaping @Sendable (SharedSnapshot) -> SharedOutcome) async throws(StoreError)
+
+    /// The stored session, as the next turn would read it (without taking its lock).
+    func load(_ id: String) async throws(StoreError) -> StoredSession.Loaded?
+
+    /// Removes sessions last used before `time`, and replies remembered for request ids given
+    /// before `repliesBefore`; returns how many sessions.
+    func purge(updatedBefore time: Double, repliesBefore: Double) async throws(StoreError) -> Int
+
+    /// Sessions, the most recently used first.
+    func list(limit: Int) async throws(StoreError) -> [SessionSummary]
+
+    /// The transcript of a session (empty unless transcripts are kept).
+    func transcript(_ id: String) async throws(StoreError) -> [TranscriptEntry]
+
+    /// How many sessions the store holds.
+    func count() async throws(StoreError) -> Int
+}
+
+/// A request a client named with an `id`, within its session.
+public struct RequestKey: Hashable, Sendable {
+    public var session: String
+    public var id: String
+
+    public init(session: String, id: String) {
+        self.session = session
+        self.id = id
+    }
+}
+
+/// What a shared store's transaction read, under the sessions' locks.
+public struct SharedSnapshot: Sendable {
+    /// The sessions found (an id that is absent has no stored session).
+    public var sessions: [String: StoredSession.Loaded]
+    /// The replies already given to requests with these keys: the bytes sent then.
+    public var replies: [RequestKey: [UInt8]]
+
+    public init(sessions: [String: StoredSession.Loaded] = [:], replies: [RequestKey: [UInt8]] = [:]) {
+        self.sessions = sessions
+        self.replies = replies
+    }
+}
+
+/// What a shared store's transaction writes: the sessions' changes, in the order of their turns
+/// (the last change of a session is the one that stays; every transcript entry is kept), and the
+/// replies to remember for request ids.
+public struct SharedOutcome: Sendable {
+    public var writes: [SessionWrite]
+    public var replies: [RememberedReply]
+
+    public init(writes: [SessionWrite] = [], replies: [RememberedReply] = []) {
+        self.writes = writes
+        self.replies = replies
+    }
+}
+
+/// A reply kept so that the same request sent again gets it instead of a second turn.
+public struct RememberedReply: Sendable {
+    public var key: RequestKey
+    public var reply: [UInt8]
+    /// Seconds since 1970.
+    public var at: Double
+
+    public init(key: RequestKey, reply: [UInt8], at: Double) {
+        self.key = key
+        self.reply = reply
+        self.at = at
+    }
+}
+
+/// FNV-1a, 64 bits, over a string's UTF-8: the same number in every process and on every
+/// machine (Swift's `hashValue` is seeded per process), for keys that several daemons must
+/// agree on, such as a session's lock.
+public func stableHash64(_ text: String) -> Int64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in text.utf8 {
+        hash ^= UInt64(byte)
+        hash &*= 0x0000_0100_0000_01b3
+    }
+    return Int64(bitPattern: hash)
+}

@@ -37,6 +37,8 @@ public struct ServerConfiguration: Sendable {
     /// Benchmarks only: answer every message with its own text, without the conversation engine,
     /// so the transport's cost can be measured apart from the engine's.
     public var echo = false
+    /// With a shared store: how many transactions of turns may run at once.
+    public var storeLanes = 4
 
     public init(socketPath: String) { self.socketPath = socketPath }
 
@@ -79,17 +81,35 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
             commitDelay: configuration.commitDelay, logger: logger)
     }
 
+    /// A daemon on a store that several daemons share (PostgreSQL): the store is checked and
+    /// migrated when the daemon starts, before it listens.
+    public init(configuration: ServerConfiguration, conversation: Conversation, sharedStore: any SharedSessionStore,
+                version: String, logger: Logger) {
+        self.configuration = configuration
+        self.conversation = conversation
+        self.version = version
+        self.logger = logger
+        self.registry = SessionRegistry(
+            conversation: conversation, sharedStore: sharedStore, idleExpiry: configuration.idleExpiry,
+            keepTranscripts: configuration.keepTranscripts, lanes: configuration.storeLanes, logger: logger)
+    }
+
     /// Purges expired sessions now and then: every tenth of the expiry, at most every 10 minutes.
     private func purgeExpiredSessions() async {
         let seconds = min(max(configuration.idleExpiry.components.seconds / 10, 1), 600)
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let removed = registry.purgeExpired()
+            let removed = await registry.purgeExpiredSessions()
             if removed > 0 { logger.info("purged expired sessions", metadata: ["count": "\(removed)"]) }
             try? await Task.sleep(for: .seconds(seconds))
         }
     }
 
     public func run() async throws {
+        do {
+            try await registry.prepare()
+        } catch {
+            throw ServerStartError(description: error.description)
+        }
         let path = configuration.socketPath
         try Self.prepareSocketPath(path, creatingDefaultFolder: path == ServerConfiguration.defaultSocketPath())
         let maximumLine = configuration.maximumLineBytes
@@ -229,10 +249,17 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
             }
             return nil
         case "state":
-            let state = registry.state(session)
-            return Self.encode(StateReply(session: session, exists: state != nil, stage: state?.stage,
-                                     slots: state.map { .init(findings: $0.findings) }, triage: state?.triage,
-                                     redFlags: state?.redFlags, turns: state?.turns))
+            registry.state(session) { result in
+                switch result {
+                case .success(let state):
+                    reply(Self.encode(StateReply(session: session, exists: state != nil, stage: state?.stage,
+                                                 slots: state.map { .init(findings: $0.findings) }, triage: state?.triage,
+                                                 redFlags: state?.redFlags, turns: state?.turns)))
+                case .failure(let error):
+                    reply(Self.encode(Self.failure(error, session: session)))
+                }
+            }
+            return nil
         default:
             guard let text = message.text else {
                 return Self.encode(ErrorReply(session: session, .missingField, "'text' is required for a message"))
@@ -241,11 +268,7 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
             guard text.count <= configuration.maximumTextCharacters else {
                 return Self.encode(ErrorReply(session: session, .textTooLong, "a message may be at most \(configuration.maximumTextCharacters) characters"))
             }
-            registry.respond(session: session, text: text, render: { answer in
-                var out = answer.writer()
-                out.newline()
-                return out.withBytes { ByteBuffer(bytes: $0) }
-            }, on: loop) { result in
+            registry.respondLine(session: session, text: text, request: message.id, on: loop) { result in
                 switch result {
                 case .success(let bytes):
                     reply(bytes)

@@ -14,6 +14,10 @@ import NIOCore
 /// the writes of concurrent turns together on its own thread and then hands back their replies;
 /// meanwhile the states not yet committed are kept in flight, so a session's next turn builds
 /// on its last one, and its commit comes after that one's.
+///
+/// With a store that several daemons share (`SharedSessionStore`), turns go to `SharedTurns`
+/// instead: each runs inside a transaction of the store that holds the session's lock, and no
+/// state is kept here between turns.
 public final class SessionRegistry: Sendable {
     public enum Failure: Error, Equatable {
         case tooManySessions(Int)
@@ -26,6 +30,9 @@ public final class SessionRegistry: Sendable {
     let keepTranscripts: Bool
     let logger: Logger
     private let committer: GroupCommitter?
+    private let shared: SharedTurns?
+    /// The shared store, when there is one.
+    public let sharedStore: (any SharedSessionStore)?
     private let shards: [Shard]
     private let now: @Sendable () -> Double
 
@@ -33,7 +40,14 @@ public final class SessionRegistry: Sendable {
     private final class Shard: @unchecked Sendable {
         let lock = NSLock()
         var inFlight: [String: (state: SessionState, turns: Int)] = [:]
+        /// Replies given to request ids (local stores: this process only), and the requests whose
+        /// turn is still on its way to the store, with the retries waiting for its reply.
+        var replies: [RequestKey: (reply: ByteBuffer, at: Double)] = [:]
+        var answering: [RequestKey: [@Sendable (Result<ByteBuffer, Failure>) -> Void]] = [:]
     }
+
+    /// The most replies to request ids a local store's registry remembers per shard (32 shards).
+    static let rememberedRepliesPerShard = 4096
 
     public init(conversation: Conversation, store: any SessionStore, idleExpiry: Duration,
                 keepTranscripts: Bool = false, commitDelay: Duration = .zero, logger: Logger = Logger(label: "charley.sessions"),
@@ -44,8 +58,35 @@ public final class SessionRegistry: Sendable {
         self.keepTranscripts = keepTranscripts
         self.logger = logger
         self.committer = store.isDurable ? GroupCommitter(store: store, delay: commitDelay) : nil
+        self.shared = nil
+        self.sharedStore = nil
         self.shards = (0..<32).map { _ in Shard() }
         self.now = now
+    }
+
+    /// A registry over a store that several daemons share: `lanes` transactions at once, each
+    /// holding up to `maximumBatch` sessions' turns.
+    public init(conversation: Conversation, sharedStore: any SharedSessionStore, idleExpiry: Duration,
+                keepTranscripts: Bool = false, lanes: Int = 4, maximumBatch: Int = 64,
+                logger: Logger = Logger(label: "charley.sessions"),
+                now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+        self.conversation = conversation
+        // Not used: every call goes to the shared store.
+        self.store = MemorySessionStore(maximumSessions: 0)
+        self.idleExpiry = idleExpiry
+        self.keepTranscripts = keepTranscripts
+        self.logger = logger
+        self.committer = nil
+        self.sharedStore = sharedStore
+        self.shared = SharedTurns(store: sharedStore, conversation: conversation, idleExpiry: idleExpiry.seconds,
+                                  keepTranscripts: keepTranscripts, logger: logger, now: now, lanes: lanes, maximumBatch: maximumBatch)
+        self.shards = (0..<32).map { _ in Shard() }
+        self.now = now
+    }
+
+    /// Checks a shared store and migrates it (nothing to do for a local one, opened already).
+    public func prepare() async throws(StoreError) {
+        if let sharedStore { _ = try await sharedStore.prepare() }
     }
 
     /// A session expires when it has been idle longer than this.
@@ -92,6 +133,60 @@ public final class SessionRegistry: Sendable {
         }
         let rendered = render(reply)
         commit(write, state: next, in: shard, on: loop) { result in done(result.map { rendered }) }
+    }
+
+    /// Runs one turn for the daemon: `done` gets the reply's line (JSON and a newline) once its
+    /// state is committed. A `request` id already answered in the session gets the same line
+    /// again and runs no turn: with a shared store, as the store remembers it (for every daemon);
+    /// with a local one, as this process remembers it.
+    public func respondLine(session: String, text: String, request: String?, on loop: (any EventLoop)?,
+                            done: @escaping @Sendable (Result<ByteBuffer, Failure>) -> Void) {
+        if let shared {
+            return shared.enqueue(session: session, .message(text: text, request: request), on: loop) { result in
+                done(result.map { $0 ?? ByteBuffer() })
+            }
+        }
+        let render: (Reply) -> ByteBuffer = { answer in
+            var answer = answer
+            answer.request = request
+            var out = answer.writer()
+            out.newline()
+            return out.withBytes { ByteBuffer(bytes: $0) }
+        }
+        guard let request else { return respond(session: session, text: text, render: render, on: loop, done: done) }
+        let key = RequestKey(session: session, id: request)
+        let shard = shard(session)
+        let known: ByteBuffer? = shard.lock.withLock {
+            if let given = shard.replies[key] { return given.reply }
+            if shard.answering[key] != nil {
+                shard.answering[key]!.append(done)
+                return ByteBuffer()
+            }
+            shard.answering[key] = []
+            return nil
+        }
+        if let known {
+            // A retry while the first is still on its way waits for the first's reply.
+            if known.readableBytes > 0 { done(.success(known)) }
+            return
+        }
+        let time = now()
+        respond(session: session, text: text, render: render, on: loop) { result in
+            let waiting = shard.lock.withLock { () -> [@Sendable (Result<ByteBuffer, Failure>) -> Void] in
+                let waiting = shard.answering.removeValue(forKey: key) ?? []
+                if case .success(let line) = result {
+                    if shard.replies.count >= Self.rememberedRepliesPerShard {
+                        // Over the bound: the oldest half goes.
+                        let cut = shard.replies.values.map(\.at).sorted()[shard.replies.count / 2]
+                        shard.replies = shard.replies.filter { $0.value.at > cut }
+                    }
+                    shard.replies[key] = (line, time)
+                }
+                return waiting
+            }
+            done(result)
+            for retry in waiting { retry(result) }
+        }
     }
 
     /// The session's state, a new one when it is unknown or expired, or a new one and a notice
@@ -160,13 +255,33 @@ public final class SessionRegistry: Sendable {
 
     /// Forgets a session; `done` once that is committed.
     public func reset(_ session: String, done: @escaping @Sendable (Result<Void, Failure>) -> Void) {
+        if let shared {
+            return shared.enqueue(session: session, .reset, on: nil) { result in done(result.map { _ in () }) }
+        }
         let shard = shard(session)
         shard.lock.lock()
         commit(SessionWrite(id: session, change: .delete, time: now(), knowledge: conversation.knowledge.version),
                state: SessionState(), in: shard, done: done)
     }
 
-    /// The session's state as the next turn would see it (nil when there is none or it expired).
+    /// The session's state as the next turn would see it (nil when there is none or it expired),
+    /// for any store: at once for a local one, after a read of a shared one.
+    public func state(_ session: String, done: @escaping @Sendable (Result<SessionState?, Failure>) -> Void) {
+        guard let sharedStore else { return done(.success(state(session))) }
+        Task { [now, expirySeconds, logger] in
+            do {
+                let loaded = try await sharedStore.load(session)
+                guard case .session(let stored) = loaded, !stored.isExpired(at: now(), idleExpiry: expirySeconds) else { return done(.success(nil)) }
+                done(.success(stored.state))
+            } catch {
+                logger.error("cannot read a session", metadata: ["error": "\(error)"])
+                done(.failure(.store("the session store cannot be read; try again later")))
+            }
+        }
+    }
+
+    /// The session's state as the next turn would see it (nil when there is none or it expired);
+    /// local stores only.
     public func state(_ session: String) -> SessionState? {
         let shard = shard(session)
         return shard.lock.withLock {
@@ -179,8 +294,29 @@ public final class SessionRegistry: Sendable {
     // MARK: - For callers in async code (tests, benchmarks)
 
     public func respond(session: String, text: String) async throws(Failure) -> Reply {
-        try await withCheckedContinuation { continuation in
+        if shared != nil {
+            let line = try await respond(session: session, text: text, request: nil)
+            guard let reply = try? JSONDecoder().decode(Reply.self, from: Data(line.readableBytesView)) else {
+                throw .store("a reply could not be read back")
+            }
+            return reply
+        }
+        return try await withCheckedContinuation { continuation in
             respond(session: session, text: text) { continuation.resume(returning: $0) }
+        }.get()
+    }
+
+    /// A turn's reply as the daemon sends it (JSON and a newline), for any store; a `request` id
+    /// seen before in the session gets the reply given then, and no second turn.
+    public func respond(session: String, text: String, request: String?) async throws(Failure) -> ByteBuffer {
+        try await withCheckedContinuation { continuation in
+            respondLine(session: session, text: text, request: request, on: nil) { continuation.resume(returning: $0) }
+        }.get()
+    }
+
+    public func state(_ session: String) async throws(Failure) -> SessionState? {
+        try await withCheckedContinuation { continuation in
+            state(session) { continuation.resume(returning: $0) }
         }.get()
     }
 
@@ -191,7 +327,25 @@ public final class SessionRegistry: Sendable {
     }
 
     /// Transactions and writes committed so far in groups (nil for memory stores).
-    public var commitStatistics: (transactions: Int, writes: Int)? { committer?.statistics }
+    public var commitStatistics: (transactions: Int, writes: Int)? { shared?.statistics ?? committer?.statistics }
+
+    /// Removes expired sessions, and replies to request ids older than the expiry, from any store;
+    /// returns how many sessions.
+    public func purgeExpiredSessions() async -> Int {
+        let cutoff = now() - expirySeconds
+        guard let sharedStore else {
+            for shard in shards {
+                shard.lock.withLock { shard.replies = shard.replies.filter { $0.value.at >= cutoff } }
+            }
+            return purgeExpired()
+        }
+        do {
+            return try await sharedStore.purge(updatedBefore: cutoff, repliesBefore: cutoff)
+        } catch {
+            logger.error("cannot purge expired sessions", metadata: ["error": "\(error)"])
+            return 0
+        }
+    }
 
     /// Removes expired sessions from the store; returns how many.
     @discardableResult

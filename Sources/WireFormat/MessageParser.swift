@@ -3,15 +3,19 @@ public struct ClientMessage: Decodable, Sendable, Equatable {
     public var session: String?
     public var text: String?
     public var type: String?
+    /// The request's id (optional): the same session and id sent again get the reply already
+    /// given instead of a second turn.
+    public var id: String?
 
-    public init(session: String? = nil, text: String? = nil, type: String? = nil) {
+    public init(session: String? = nil, text: String? = nil, type: String? = nil, id: String? = nil) {
         self.session = session
         self.text = text
         self.type = type
+        self.id = id
     }
 }
 
-/// Reads a client's line: one JSON object whose `session`, `text` and `type` members are
+/// Reads a client's line: one JSON object whose `session`, `text`, `type` and `id` members are
 /// strings (or null), any other members being any JSON value, skipped. Standard JSON, plus one
 /// leniency Foundation's parsers also allow: a comma before a closing brace or bracket. Written for this one
 /// shape because Foundation's `JSONDecoder` cost more than the whole transport of a message;
@@ -43,6 +47,7 @@ public struct MessageParser {
             case "session": message.session = try parser.stringOrNull()
             case "text": message.text = try parser.stringOrNull()
             case "type": message.type = try parser.stringOrNull()
+            case "id": message.id = try parser.stringOrNull()
             default: try parser.skipValue(depth: 0)
             }
         }

@@ -19,8 +19,8 @@ struct BenchSocketCommand: ParsableCommand {
             with `charley serve --echo` to see the transport's share.
             """)
 
-    @Option(help: "The daemon's socket.")
-    var socket: String
+    @Option(help: "The daemon's socket; give it again for more daemons (on one shared store): the connections are spread over them in turn.")
+    var socket: [String]
 
     @Option(help: "Connections to use at once.")
     var connections = 1
@@ -56,6 +56,7 @@ struct BenchSocketCommand: ParsableCommand {
     }
 
     func validate() throws {
+        guard !socket.isEmpty else { throw ValidationError("give the daemon's socket with --socket") }
         guard connections >= 1, messages >= 1, sessions >= 1 else { throw ValidationError("connections, messages and sessions must be at least 1") }
         guard (1...sessions).contains(window) else { throw ValidationError("--window must be between 1 and --sessions (\(sessions))") }
     }
@@ -68,14 +69,14 @@ struct BenchSocketCommand: ParsableCommand {
 
     func run() throws {
         var load: [Connection] = []
-        for _ in 0..<connections {
+        for index in 0..<connections {
             do {
-                load.append(Connection(client: try SocketClient(path: socket)))
+                load.append(Connection(client: try SocketClient(path: socket[index % socket.count])))
             } catch {
                 throw ValidationError("\(error) (after \(load.count) connections)")
             }
         }
-        let flood = try Flood(socket: socket, connections: hostile, length: hostileLength)
+        let flood = try Flood(socket: socket[0], connections: hostile, length: hostileLength)
         defer { flood.stop() }
         if hostile > 0 { usleep(200_000) }  // the flood under way before the measured load starts
         var latencies: [Double] = []
@@ -137,11 +138,11 @@ struct BenchSocketCommand: ParsableCommand {
             }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        guard !latencies.isEmpty else { throw ValidationError("no replies: is the daemon running on \(socket)?") }
+        guard !latencies.isEmpty else { throw ValidationError("no replies: is the daemon running on \(socket.joined(separator: ", "))?") }
         latencies.sort()
         func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
         let hostileNote = hostile > 0 ? "; \(hostile) hostile connections sent \(flood.sent) worst-case messages meanwhile" : ""
-        print("socket: \(connections) connections x \(messages) messages (\(sessions) sessions each\(window > 1 ? ", \(window) in flight" : "")), \(failures) failed\(hostileNote)")
+        print("socket: \(socket.count > 1 ? "\(socket.count) daemons, " : "")\(connections) connections x \(messages) messages (\(sessions) sessions each\(window > 1 ? ", \(window) in flight" : "")), \(failures) failed\(hostileNote)")
         print(String(format: "  %.0f messages/s; round trip p50 %.1f µs, p99 %.1f µs, max %.1f µs",
                      Double(latencies.count) / seconds, percentile(0.5), percentile(0.99), latencies.last!))
         // A run that lost replies is not a measurement (and fails CI's smoke run).

@@ -3,6 +3,7 @@ import Foundation
 import Knowledge
 import Logging
 import ServiceLifecycle
+import PostgresStorage
 import SocketServer
 
 struct ServeCommand: AsyncParsableCommand {
@@ -21,6 +22,12 @@ struct ServeCommand: AsyncParsableCommand {
             upgrade loses no conversation: each turn is committed before its reply is sent. The \
             store keeps the structured state (what Charley learned), not people's words, unless \
             --keep-transcripts is given. Idle sessions expire (--idle-minutes) and are purged.
+
+            Several daemons can share one PostgreSQL store (--store postgres://... or \
+            CHARLEY_STORE): each turn is loaded, run and saved in one transaction holding the \
+            session's lock, so any daemon can take any session's next message. A message's \
+            optional "id" makes a retry safe: the same session and id get the reply already given \
+            (docs/PROTOCOL.md, docs/SCALING.md).
             """)
 
     @OptionGroup var storage: StoreOptions
@@ -57,6 +64,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Event-loop threads; 0 for one per core.")
     var threads = 0
+
+    @Option(help: "With a PostgreSQL store: how many transactions of turns may run at once (each takes the waiting turns of up to 64 sessions).")
+    var storeLanes = 4
 
     @Option(help: .hidden)
     var testCommitDelayMs = 0
@@ -101,14 +111,26 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.echo = echo
         configuration.keepTranscripts = keepTranscripts
         configuration.commitDelay = .milliseconds(testCommitDelayMs)
+        configuration.storeLanes = max(1, min(storeLanes, storage.storeConnections - 1))
         let conversation = try loadConversationOrExit()
-        let store = try storage.open(cacheLimit: maxSessions, memoryLimit: maxSessions)
-        logger.info("session store", metadata: ["store": "\(storage.isMemory ? "memory" : storage.path)",
-                                                "transcripts": "\(keepTranscripts)"])
-        let server = CharleyServer(configuration: configuration, conversation: conversation, store: store,
-                                   version: Charley.version, logger: logger)
+        let services: [any Service]
+        if storage.isPostgres {
+            let store = try storage.openShared()
+            logger.info("session store", metadata: ["store": "\(store.location)", "transcripts": "\(keepTranscripts)"])
+            let server = CharleyServer(configuration: configuration, conversation: conversation, sharedStore: store,
+                                       version: Charley.version, logger: logger)
+            // The pool first: the group stops services in reverse order, so the daemon finishes
+            // its replies before the pool closes.
+            services = [store.client, server]
+        } else {
+            let store = try storage.open(cacheLimit: maxSessions, memoryLimit: maxSessions)
+            logger.info("session store", metadata: ["store": "\(storage.isMemory ? "memory" : storage.path)",
+                                                    "transcripts": "\(keepTranscripts)"])
+            services = [CharleyServer(configuration: configuration, conversation: conversation, store: store,
+                                      version: Charley.version, logger: logger)]
+        }
         let group = ServiceGroup(configuration: .init(
-            services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch let error as ServerStartError {

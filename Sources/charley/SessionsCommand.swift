@@ -2,16 +2,19 @@ import ArgumentParser
 import Conversation
 import Foundation
 import Knowledge
+import PostgresStorage
 import Storage
 
-struct SessionsCommand: ParsableCommand {
+struct SessionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sessions",
         abstract: "List, show or purge the sessions in a session store (for operators).",
         discussion: """
             Works on the store file directly, also while `charley serve` runs on it (SQLite's WAL \
             lets both in). A session the daemon holds in memory comes back on its next turn even \
-            if purged here; purge the daemon's own expired sessions by leaving it to do so.
+            if purged here; purge the daemon's own expired sessions by leaving it to do so. With a \
+            PostgreSQL store (--store postgres://...) they work on the shared database, beside the \
+            daemons; a purge there takes each session's lock, so a session in use stays.
             """,
         subcommands: [List.self, Show.self, Purge.self],
         defaultSubcommand: List.self
@@ -30,6 +33,67 @@ struct SessionsCommand: ParsableCommand {
         return store
     }
 
+    /// A local store file or a shared PostgreSQL store, as the operator's commands use them.
+    enum OperatorStore {
+        case local(SQLiteSessionStore)
+        case shared(PostgresSessionStore)
+
+        var path: String {
+            switch self {
+            case .local(let store): store.path
+            case .shared(let store): store.location
+            }
+        }
+
+        func list(limit: Int) async throws(StoreError) -> [SessionSummary] {
+            switch self {
+            case .local(let store): try store.list(limit: limit)
+            case .shared(let store): try await store.list(limit: limit)
+            }
+        }
+
+        func count() async throws(StoreError) -> Int {
+            switch self {
+            case .local(let store): try store.count()
+            case .shared(let store): try await store.count()
+            }
+        }
+
+        func load(_ id: String) async throws(StoreError) -> StoredSession.Loaded? {
+            switch self {
+            case .local(let store): try store.load(id)
+            case .shared(let store): try await store.load(id)
+            }
+        }
+
+        func transcript(_ id: String) async throws(StoreError) -> [TranscriptEntry] {
+            switch self {
+            case .local(let store): try store.transcript(id)
+            case .shared(let store): try await store.transcript(id)
+            }
+        }
+
+        func purge(updatedBefore time: Double) async throws(StoreError) -> Int {
+            switch self {
+            case .local(let store): try store.purge(updatedBefore: time)
+            case .shared(let store): try await store.purge(updatedBefore: time, repliesBefore: time)
+            }
+        }
+    }
+
+    /// Runs `body` on the store: a SQLite file that must exist, or a PostgreSQL store whose pool
+    /// runs meanwhile (checked first, with a clear error when the server cannot be reached).
+    static func withStore<T>(_ options: StoreOptions, _ body: (OperatorStore) async throws -> T) async throws -> T {
+        guard options.isPostgres else { return try await body(.local(open(options))) }
+        let store = try options.openShared()
+        do { try await store.prepare() } catch { throw fail(error) }
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await store.client.run() }
+            defer { group.cancelAll() }
+            return try await body(.shared(store))
+        }
+    }
+
     static func date(_ seconds: Double) -> String {
         let formatter = ISO8601DateFormatter()
         return formatter.string(from: Date(timeIntervalSince1970: seconds))
@@ -40,7 +104,7 @@ struct SessionsCommand: ParsableCommand {
         return ExitCode(1)
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The sessions, most recently used first.")
 
         @OptionGroup var storage: StoreOptions
@@ -51,15 +115,18 @@ struct SessionsCommand: ParsableCommand {
         @Flag(help: "One JSON object per line.")
         var json = false
 
-        func run() throws {
-            let store = try SessionsCommand.open(storage)
+        func run() async throws {
+            try await SessionsCommand.withStore(storage) { store in try await run(store) }
+        }
+
+        func run(_ store: OperatorStore) async throws {
             let sessions: [SessionSummary]
-            do { sessions = try store.list(limit: limit) } catch { throw SessionsCommand.fail(error) }
+            do { sessions = try await store.list(limit: limit) } catch { throw SessionsCommand.fail(error) }
             if json {
                 for session in sessions { print(try ContractJSON.string(session)) }
                 return
             }
-            let total = (try? store.count()) ?? sessions.count
+            let total = (try? await store.count()) ?? sessions.count
             print("\(total) session\(total == 1 ? "" : "s") in \(store.path)")
             guard !sessions.isEmpty else { return }
             let width = max(sessions.map(\.id.count).max() ?? 0, 2)
@@ -75,7 +142,7 @@ struct SessionsCommand: ParsableCommand {
         }
     }
 
-    struct Show: ParsableCommand {
+    struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "What a session holds: its stage, what Charley learned, and its transcript if kept.")
 
@@ -87,13 +154,16 @@ struct SessionsCommand: ParsableCommand {
         @Flag(help: "Print the stored state as JSON.")
         var json = false
 
-        func run() throws {
-            let store = try SessionsCommand.open(storage)
+        func run() async throws {
+            try await SessionsCommand.withStore(storage) { store in try await run(store) }
+        }
+
+        func run(_ store: OperatorStore) async throws {
             let loaded: StoredSession.Loaded?
             let transcript: [TranscriptEntry]
             do {
-                loaded = try store.load(id)
-                transcript = try store.transcript(id)
+                loaded = try await store.load(id)
+                transcript = try await store.transcript(id)
             } catch {
                 throw SessionsCommand.fail(error)
             }
@@ -132,7 +202,7 @@ struct SessionsCommand: ParsableCommand {
         }
     }
 
-    struct Purge: ParsableCommand {
+    struct Purge: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Remove sessions (and their transcripts) idle for longer than a time.")
 
@@ -144,11 +214,14 @@ struct SessionsCommand: ParsableCommand {
         @Flag(help: "Remove every session.")
         var all = false
 
-        func run() throws {
-            let store = try SessionsCommand.open(storage)
+        func run() async throws {
+            try await SessionsCommand.withStore(storage) { store in try await run(store) }
+        }
+
+        func run(_ store: OperatorStore) async throws {
             let cutoff = all ? Double.infinity : Date().timeIntervalSince1970 - olderThan
             do {
-                let removed = try store.purge(updatedBefore: cutoff)
+                let removed = try await store.purge(updatedBefore: cutoff)
                 print("purged \(removed) session\(removed == 1 ? "" : "s") from \(store.path)")
             } catch {
                 throw SessionsCommand.fail(error)

@@ -12,7 +12,7 @@ struct MessageParserTests {
     func reference(_ line: String) -> ClientMessage? {
         guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
         var message = ClientMessage()
-        for (key, path) in [("session", \ClientMessage.session), ("text", \ClientMessage.text), ("type", \ClientMessage.type)] {
+        for (key, path) in [("session", \ClientMessage.session), ("text", \ClientMessage.text), ("type", \ClientMessage.type), ("id", \ClientMessage.id)] {
             switch object[key] {
             case nil, is NSNull: break
             case let text as String: message[keyPath: path] = text
@@ -27,7 +27,7 @@ struct MessageParserTests {
     }
 
     func same(_ a: ClientMessage?, _ b: ClientMessage?) -> Bool {
-        a?.session == b?.session && a?.text == b?.text && a?.type == b?.type && (a == nil) == (b == nil)
+        a?.session == b?.session && a?.text == b?.text && a?.type == b?.type && a?.id == b?.id && (a == nil) == (b == nil)
     }
 
     static let lines = [
