@@ -49,6 +49,19 @@ public struct StoredSession: Sendable, Equatable {
     /// expiry, used when a session is loaded and when its state is asked for.
     public func isExpired(at time: Double, idleExpiry: Double) -> Bool { time - updated > idleExpiry }
 
+    /// Why a stored state could not be decoded, without the values it saw (they could be health
+    /// data): for the `unreadable` reason of every store.
+    public static func decodingProblem(_ error: any Error) -> String {
+        guard let error = error as? DecodingError else { return "not JSON" }
+        switch error {
+        case .dataCorrupted(let context), .keyNotFound(_, let context), .typeMismatch(_, let context), .valueNotFound(_, let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return path.isEmpty ? "not a state" : "at '\(path)'"
+        @unknown default:
+            return "not a state"
+        }
+    }
+
     public enum Loaded: Sendable, Equatable {
         case session(StoredSession)
         /// The row is there but its state cannot be read; `reason` is for operators' logs and

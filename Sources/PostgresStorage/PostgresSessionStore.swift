@@ -437,19 +437,7 @@ public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable
             if let undo { state.undo = try JSONDecoder().decode([SessionState.Snapshot].self, from: Data(undo.utf8)) }
             return .session(StoredSession(id: id, state: state, updated: updated, knowledge: knowledge))
         } catch {
-            return .unreadable(reason: "its state cannot be decoded (\(decodingProblem(error)))")
-        }
-    }
-
-    /// A decoding error without the values it saw (they could be health data).
-    static func decodingProblem(_ error: any Error) -> String {
-        guard let error = error as? DecodingError else { return "not JSON" }
-        switch error {
-        case .dataCorrupted(let context), .keyNotFound(_, let context), .typeMismatch(_, let context), .valueNotFound(_, let context):
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return path.isEmpty ? "not a state" : "at '\(path)'"
-        @unknown default:
-            return "not a state"
+            return .unreadable(reason: "its state cannot be decoded (\(StoredSession.decodingProblem(error)))")
         }
     }
 

@@ -209,7 +209,7 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
             state = try JSONDecoder().decode(SessionState.self, from: Data(text.utf8))
             if let undo { state.undo = try JSONDecoder().decode([SessionState.Snapshot].self, from: Data(undo.utf8)) }
         } catch {
-            return .unreadable(reason: "its state cannot be decoded (\(Self.decodingProblem(error)))")
+            return .unreadable(reason: "its state cannot be decoded (\(StoredSession.decodingProblem(error)))")
         }
         let stored = StoredSession(id: id, state: state, updated: row["updated"], knowledge: row["knowledge"])
         remember([stored])
@@ -410,18 +410,6 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
             return try body()
         } catch {
             throw .failed("the session store \(path): \(error)")
-        }
-    }
-
-    /// A decoding error without the values it saw (they could be health data).
-    static func decodingProblem(_ error: any Error) -> String {
-        guard let error = error as? DecodingError else { return "not JSON" }
-        switch error {
-        case .dataCorrupted(let context), .keyNotFound(_, let context), .typeMismatch(_, let context), .valueNotFound(_, let context):
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return path.isEmpty ? "not a state" : "at '\(path)'"
-        @unknown default:
-            return "not a state"
         }
     }
 }
