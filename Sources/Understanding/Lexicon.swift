@@ -533,7 +533,10 @@ private struct LexiconBuilder {
         for word in vocabulary { table[table.id(word)].skipsCorrection = true }
         for word in keep { table[table.id(word)].skipsCorrection = true }
         // A word for a person is itself ("lad" is no misspelt "lead").
-        for word in relations.keys { table[table.id(word)].skipsCorrection = true }
+        for word in relations.keys {
+            table[table.id(word)].skipsCorrection = true
+            table[table.id(word)].isPersonWord = true
+        }
         for (word, value) in raw.numbers { table[table.id(word)].number = value }
         for (word, unit) in units { table[table.id(word)].unit = unit }
         for word in Reading.functionWords { table[table.id(word)].isFunctionWord = true }

@@ -50,6 +50,9 @@ struct QuantityReader {
     /// What may follow an age ("she is 80 and ...", "he is 9, and").
     private static let afterAge: Set<String> = ["and", "but", "now", "so", "with", "who", "this", "next"]
 
+    /// A word of the lexicon's `subjects` ("son", "baby", "hubby").
+    func isRelation(_ i: Int) -> Bool { i >= 0 && i < tokens.count && lexicon.relations[tokens[i].id] != nil }
+
     func word(_ i: Int) -> String? { i >= 0 && i < tokens.count && !tokens[i].isMark ? tokens[i].text : nil }
 
     func value(_ i: Int) -> Double? {
@@ -242,13 +245,17 @@ struct QuantityReader {
            unit(i + 3) == nil || (unit(i + 3) == .year && word(i + 4) == "old") {
             years = n
             length = unit(i + 3) == .year ? 5 : 3
-        } else if word(i) == "he" || word(i) == "she" || word(i).map(Words.relatives.contains) == true,
+        } else if word(i) == "he" || word(i) == "she" || isRelation(i), word(i + 1) == "is", ageValue(i + 2) != nil,
+                  unit(i + 3) == .month || unit(i + 3) == .week, word(i + 4) != "pregnant" {
+            // "my baby is 8 months (old)": under a year (not "she is 8 months pregnant").
+            return Reading(findings: [Finding(.ageGroup, "child")], length: word(i + 4) == "old" ? 5 : 4)
+        } else if word(i) == "he" || word(i) == "she" || isRelation(i),
                   word(i + 1) == "is", let n = ageValue(i + 2),
                   word(i + 3).map(Self.afterAge.contains) ?? true || (unit(i + 3) == .year && word(i + 4) == "old") {
             // Someone writing for another: "my son is 28", "she is 80 and ...", not "he is 5 foot".
             years = n
             length = unit(i + 3) == .year ? 5 : 3
-        } else if let person = word(i), person == "he" || person == "she" || Words.relatives.contains(person),
+        } else if let person = word(i), person == "he" || person == "she" || isRelation(i),
                   let n = ageValue(i + 1) ?? (tokens.indices.contains(i + 2) && tokens[i + 1].text == "(" ? ageValue(i + 2) : nil),
                   n < 18 || person == "he" || person == "she" {
             // "son 6 leg pain", "my son (10) is hot", "she's three" (read as "she three"): an age
@@ -262,6 +269,10 @@ struct QuantityReader {
             years = n
             length = 2
         } else if let n = tokens[i].number {
+            // "8 months old", "a 6 week old": a baby.
+            if unit(i + 1) == .month || unit(i + 1) == .week, word(i + 2) == "old", n < 24 {
+                return Reading(findings: [Finding(.ageGroup, "child")], length: 3)
+            }
             if unit(i + 1) == .year, word(i + 2) == "old" { years = n; length = 3 }
             else if word(i + 1) == "yo" || word(i + 1) == "yrs" && word(i + 2) == "old" { years = n; length = word(i + 1) == "yo" ? 2 : 3 }
         }

@@ -158,6 +158,10 @@ struct Reading {
                 return false
             }
         }
+        func isWord(_ index: Int, _ text: String) -> Bool {
+            guard index < items.count, case .word(let token) = items[index] else { return false }
+            return token.text == text
+        }
         /// A bare "no" just before: not "never" or "not", which go on ("never when I sit").
         func previousItemNegation(_ index: Int) -> Bool {
             guard index > 0, case .phrase(let phrase) = items[index - 1] else { return false }
@@ -297,7 +301,9 @@ struct Reading {
                 if word == "ago", index > 0, case .quantity = items[index - 1] { clause.past = true; clause.longAgo = true }
                 if words.isFunctionWord(token.id) {
                     // "no tingling or his legs going weak": in a denial, "or" lists what is denied.
-                    if (word == "and" || (word == "or" && !negating)) && startsClause(index + 1) {
+                    // "... cramped and now I can't move it": "now" before a new subject is no part of it.
+                    if (word == "and" || (word == "or" && !negating))
+                        && (startsClause(index + 1) || isWord(index + 1, "now") && startsClause(index + 2)) {
                         negating = false
                         closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical)
                     } else if newSubjectEndsNegation(index, startsClause: words.startsClause(token.id)) {
@@ -440,12 +446,16 @@ struct Reading {
     ]
     static let adjunctStarts: Set<String> = ["during", "while", "when", "whenever", "after", "before", "on", "at", "in", "mid"]
 
-    /// Words that put a person in a sentence: it is about someone, not a general question.
-    static let personWords: Set<String> = Words.relatives.union([
+    /// Words that put a person in a sentence: it is about someone, not a general question (the
+    /// lexicon's `subjects` words count too: `Lexicon` marks them in its word table).
+    static let personWords: Set<String> = [
+        "son", "daughter", "child", "kid", "boy", "girl", "mother", "mum", "mom", "father", "dad", "husband", "wife",
+        "partner", "grandmother", "grandfather", "nan", "gran", "grandma", "grandpa", "brother", "sister", "friend",
+        "lad", "toddler", "niece", "nephew", "infant", "newborn",
         "i", "my", "me", "mine", "myself", "we", "our", "us", "she", "her", "hers", "herself", "he", "his", "him", "himself",
         "they", "their", "them", "grandad", "granddad", "baby", "boyfriend", "girlfriend", "mate", "grandson", "granddaughter",
         "woman", "man", "lady", "gentleman", "female", "male", "patient",
-    ])
+    ]
     /// Words a question may start with before its question word.
     static let leadingConjunctions: Set<String> = ["and", "also", "but", "or", "plus"]
     /// Question words that ask even without a question mark ("would tingly lips mean ...").

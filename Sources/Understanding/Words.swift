@@ -91,11 +91,6 @@ public enum Words {
     }
 
     static let firstPerson: Set<String> = ["i", "my", "me", "i'm", "im", "i’m", "i've", "ive", "mine", "myself"]
-    /// Words for the people someone writes about ("my son is 9", "my mum can't ...").
-    static let relatives: Set<String> = ["son", "daughter", "child", "kid", "boy", "girl", "mother", "mum", "mom",
-                                         "father", "dad", "husband", "wife", "partner", "grandmother", "grandfather",
-                                         "nan", "gran", "grandma", "grandpa", "brother", "sister", "friend",
-                                         "grandson", "granddaughter", "lad", "toddler", "niece", "nephew"]
     private static let firstPersonASCII: Set<[UInt8]> = Set(firstPerson.filter { isASCII($0) }.map { Array($0.utf8) })
 
     @inline(__always)
