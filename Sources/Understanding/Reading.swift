@@ -249,7 +249,11 @@ struct Reading {
         // subject after it starts a clause of its own even without a comma ("... years ago he's
         // just not with it"), so the past dates only what it was said with.
         var afterPast = false
+        // Where the sentence's hypothetical began: what a harmless cause explains before it
+        // stays explained ("my wee is darker first thing, just wondered if magnesium helps").
+        var hypotheticalSince = Int.max
         for (index, item) in items.enumerated() {
+            if inHypothetical && hypotheticalSince == .max { hypotheticalSince = index }
             if afterPast {
                 afterPast = false
                 if startsClause(index) { closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical) }
@@ -284,8 +288,9 @@ struct Reading {
                 previousWasNegation = false
                 closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical)
                 if mark != "," && mark != ":" {
-                    closeClause(&sentence, lexicon: lexicon, hypothetical: inHypothetical, sentence: true)
+                    closeClause(&sentence, lexicon: lexicon, hypothetical: inHypothetical, sentence: true, hypotheticalSince: hypotheticalSince)
                     inHypothetical = false
+                    hypotheticalSince = .max
                     hypotheticalFromIf = false
                 }
 
@@ -430,7 +435,8 @@ struct Reading {
             }
         }
         closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical)
-        closeClause(&sentence, lexicon: lexicon, hypothetical: inHypothetical, sentence: true)
+        closeClause(&sentence, lexicon: lexicon, hypothetical: inHypothetical, sentence: true,
+                    hypotheticalSince: inHypothetical ? hypotheticalSince : .max)
     }
 
     /// Verbs of doing that a negation denies themselves (`negatedDoing`), and the words that
@@ -621,7 +627,8 @@ struct Reading {
 
     /// At the end of a clause (or, for patterns that may cross clauses, of a sentence): the
     /// findings of the patterns it holds. A clause of the past keeps none of its warning signs.
-    private mutating func closeClause(_ clause: inout Clause, lexicon: Lexicon, hypothetical: Bool, sentence: Bool = false) {
+    private mutating func closeClause(_ clause: inout Clause, lexicon: Lexicon, hypothetical: Bool, sentence: Bool = false,
+                                      hypotheticalSince: Int = .max) {
         defer {
             clause.reset()
             if sentence {
@@ -667,9 +674,10 @@ struct Reading {
         // What a pattern says is not there wins over what another pattern of the clause says is,
         // whatever their order in the lexicon: "my hand cramps when I write" is a hand, and a
         // cramp, and a cramp of use.
-        guard !hypothetical else { return }
+        guard !hypothetical || hypotheticalSince < .max else { return }
         for pattern in lexicon.denyingPatterns
         where pattern.acrossClauses == sentence
+            && (!hypothetical || (clause.span(pattern.required)?.high ?? .max) < hypotheticalSince)
             && clause.bits & pattern.required == pattern.required
             && clause.near(pattern.required, window: sentence ? Pattern.sentenceWindow : Pattern.window)
             && !clause.excludes(pattern.excluded, near: pattern.required, margin: Pattern.window)
