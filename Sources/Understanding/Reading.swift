@@ -135,6 +135,9 @@ struct Reading {
         var inHypothetical = false
         /// The hypothetical began with an "if" (not a question about anyone, nor "what if").
         var hypotheticalFromIf = false
+        /// The "if" is about anyone ("cries if anyone moves his leg"), not a question: it holds
+        /// its own clause, and "and he's gone drowsy" after it is told.
+        var genericIf = false
         let words = lexicon.words
         var clause = Clause(), sentence = Clause()
         let tracksConcepts = !lexicon.patterns.isEmpty
@@ -280,6 +283,7 @@ struct Reading {
             if !inHypothetical, Self.isIf(item), startsHypotheticalQuestion(index) || Self.genericYou.contains(firstWord(index + 1) ?? "") {
                 inHypothetical = true
                 hypotheticalFromIf = true
+                genericIf = !startsHypotheticalQuestion(index)
             }
             switch item {
             case .mark(let mark):
@@ -292,6 +296,7 @@ struct Reading {
                     inHypothetical = false
                     hypotheticalSince = .max
                     hypotheticalFromIf = false
+                    genericIf = false
                 }
 
             case .word(let token):
@@ -311,6 +316,11 @@ struct Reading {
                         && (startsClause(index + 1) || isWord(index + 1, "now") && startsClause(index + 2)) {
                         negating = false
                         closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical)
+                        if genericIf && word == "and" && !Self.isIf(items[index + 1]) {
+                            inHypothetical = false
+                            hypotheticalFromIf = false
+                            genericIf = false
+                        }
                     } else if newSubjectEndsNegation(index, startsClause: words.startsClause(token.id)) {
                         negating = false
                     }
