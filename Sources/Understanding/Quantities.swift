@@ -18,6 +18,11 @@ struct QuantityReader {
     private static let sinceLead: Set<String> = ["for", "since", "past", "last", "about", "over", "almost", "nearly", "around", "the",
                                                  "than", "maybe", "probably", "roughly", "approximately", "just", "only"]
     private static let onsetLead: Set<String> = ["after", "within", "every", "in"]
+    /// Verbs of a cramp ending: "it went after a minute", "eased within 5 minutes".
+    private static let endingVerbs: Set<String> = [
+        "went", "goes", "gone", "go", "eased", "eases", "easing", "stopped", "stops", "passed", "passes", "settled", "settles",
+        "released", "releases", "disappeared", "disappears", "subsided", "subsides", "calmed", "calms", "over", "better",
+    ]
     /// Words of rough measure between a lead and its amount ("after about 10 minutes").
     private static let hedges: Set<String> = ["about", "around", "roughly", "like", "maybe", "approx", "approximately", "nearly", "almost", "just", "only", "some"]
     /// Whether `word` is a form of an activity word ("swims", "hikes", "shifts").
@@ -42,10 +47,10 @@ struct QuantityReader {
     ]
     /// Words before an amount of time that make it the length of a cramp ("lasts 15 minutes",
     /// "cramping for an hour", "it's been 20 minutes").
-    private static let durationLead: Set<String> = [
+    private static let durationLead: Set<String> = Set([
         "last", "lasts", "lasted", "lasting", "for", "over", "about", "almost", "nearly", "been", "around",
         "cramp", "cramps", "cramping", "cramped", "spasm", "it",
-    ]
+    ]).union(endingVerbs)
     private static let decadeLead: Set<String> = ["my", "early", "late", "mid", "their", "her", "his"]
     /// What may follow an age ("she is 80 and ...", "he is 9, and").
     private static let afterAge: Set<String> = ["and", "but", "now", "so", "with", "who", "this", "next"]
@@ -132,6 +137,13 @@ struct QuantityReader {
     private func rate(_ n: Double, at i: Int) -> Reading? {
         var j = i + 1
         let text = tokens[i].text
+        // "once or twice a month", "1 or 2 times a week": the range's top counts.
+        var n = n
+        if let link = word(j), link == "or" || link == "to", let top = value(j + 1) ?? (word(j + 1) == "twice" ? 2 : nil),
+           word(j + 2).map { Self.timeWords.contains($0) || Self.perWords.contains($0) } == true {
+            n = max(n, top)
+            j += 2
+        }
         // "a couple of times a week"
         if word(j) == "of", let w = word(j + 1), Self.timeWords.contains(w) || unit(j + 1) == .night || unit(j + 1) == .day { j += 1 }
         // "3 times a week", "twice a night", or a count straight before "a/per/every" + unit
@@ -152,14 +164,27 @@ struct QuantityReader {
         } else {
             return nil
         }
+        // "once every few weeks", "twice every couple of months": so many units a time.
+        var units = 1.0
+        if word(j - 1) == "every", tokens[j].text != "a", let v = value(j) {
+            units = v
+            j += 1
+            if word(j) == "of" { j += 1 }
+        }
+        // "once a fortnight"
+        if word(j) == "fortnight" || word(j) == "fortnights" {
+            if isRateOfAnActivity(before: i) { return Reading(findings: [], length: j - i + 1) }
+            return Reading(findings: [Finding(.frequency, n / (2 * units) >= 3 ? "frequent" : "occasional")], length: j - i + 1)
+        }
         guard let unit = unit(j) else { return nil }
-        let perWeek: Double
+        var perWeek: Double
         switch unit {
         case .second, .minute, .hour, .day, .night: perWeek = n * 7
         case .week: perWeek = n
         case .month: perWeek = n / 4.3
         case .year: perWeek = n / 52
         }
+        perWeek /= units
         // "I swim 3 times a week", "been swimming a year, 3 times a week": how often the person
         // does it, not how often the cramps come.
         if isRateOfAnActivity(before: i) { return Reading(findings: [], length: j - i + 1) }
@@ -200,7 +225,11 @@ struct QuantityReader {
         guard word(i) == "every" else { return nil }
         var j = i + 1
         var n = 1.0
-        if word(j) == "other" { n = 2; j += 1 } else if let v = value(j), tokens[j].text != "a" { n = v; j += 1 } else { return nil }
+        if word(j) == "other" { n = 2; j += 1 } else if let v = value(j), tokens[j].text != "a" { n = v; j += 1 }
+        else if word(j) == "fortnight" { return Reading(findings: [Finding(.frequency, "occasional")], length: 2) }
+        else { return nil }
+        // "every couple of days"
+        if word(j) == "of", unit(j + 1) != nil { j += 1 }
         guard let unit = unit(j) else { return nil }
         let days: Double
         switch unit {
@@ -368,9 +397,12 @@ struct QuantityReader {
             return nil
         }
         if word(after) == "pregnant" { return Reading(findings: [], length: after - i) }
-        // "after 10 minutes", "after about 10 minutes" of walking: when it comes, not how long.
-        if let lead, Self.onsetLead.contains(lead) || (Self.hedges.contains(lead) && word(i - 2).map(Self.onsetLead.contains) == true) {
-            return Reading(findings: [], length: after - i)
+        // "after 10 minutes", "after about 10 minutes" of walking: when it comes, not how long;
+        // but "it went after a minute", "gone in about a minute": when it ended, so how long.
+        let leadAt = lead.map { Self.hedges.contains($0) } == true ? i - 2 : i - 1
+        if let lead = word(leadAt), Self.onsetLead.contains(lead) {
+            guard let ending = word(leadAt - 1), Self.endingVerbs.contains(ending) || (ending == "away" && word(leadAt - 2).map(Self.endingVerbs.contains) == true)
+            else { return Reading(findings: [], length: after - i) }
         }
         let ago = word(after) == "ago"
         let length = after - i + (ago ? 1 : 0)
