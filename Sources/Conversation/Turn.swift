@@ -154,6 +154,7 @@ struct Turn {
         var answered = false
         if let pending, !understood.intent.isQuestion {
             answered = applyAnswer(to: pending, into: &new, state: &state)
+            if !answered && new.present.isEmpty && new.absent.isEmpty { answerAnotherQuestion(than: pending, into: &new, state: state) }
         }
         let findingsBefore = state.findings
         state.record(new)
@@ -414,6 +415,21 @@ struct Turn {
     private var isPersonal: Bool { Words.isPersonal(text) }
 
     // MARK: - Answers
+
+    /// A short answer that is one of another question's suggestions ("both" when asked how long
+    /// a cramp lasts, answering "which leg?" before it comes): it answers that question, which is
+    /// then not asked. Only for a question not answered yet, and not "none of these" and the like.
+    private func answerAnotherQuestion(than pending: InterviewQuestion, into new: inout Findings, state: SessionState) {
+        var text = Substring(self.text)
+        for lead in ["yes ", "yeah ", "yep ", "no "] where text.lowercased().hasPrefix(lead) { text = text.dropFirst(lead.count) }
+        for question in conversation.interview.questions where question.id != pending.id
+            && !state.findings.present.contains(where: { $0.kind == question.fills }) {
+            if let suggestion = question.suggestions.first(where: { !$0.means.isEmpty && Words.normalised(String(text), equals: $0.normalisedLabel) }) {
+                new.present.formUnion(suggestion.means)
+                return
+            }
+        }
+    }
 
     /// Reads the utterance as an answer to the pending question; true when it answered it.
     private mutating func applyAnswer(to question: InterviewQuestion, into new: inout Findings, state: inout SessionState) -> Bool {
