@@ -491,31 +491,51 @@ public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable
         var description: String { "no connection to the server within \(seconds) s (is it running?); nothing was sent" }
     }
 
-    /// Runs `body` on a connection of the pool; fails with `NoConnection` when none comes within
-    /// `leaseTimeout` (the pool itself would wait about a minute while the server is down). Once
-    /// a connection is lent the body runs to its end: a query on a connection to a server that
-    /// stopped fails at once.
+    /// A connection was lent but the server did not finish within `leaseTimeout` more: the
+    /// connection is closed (a server that stopped mid-query may leave it waiting).
+    struct NoAnswer: Error, CustomStringConvertible {
+        var seconds: Int64
+        var description: String { "the server did not answer within \(seconds) s; the connection was closed" }
+    }
+
+    /// Runs `body` on a connection of the pool, and fails with `NoConnection` when none comes
+    /// within `leaseTimeout` (the pool itself would wait about a minute while the server is down),
+    /// or with `NoAnswer` when the body has not ended `leaseTimeout` after it started. The caller
+    /// is answered then and there: neither a lease that is slow to cancel nor a query on a
+    /// connection to a server that went away keeps it waiting. A lease that comes after the
+    /// caller was answered runs nothing.
     func withLease<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        let lent = LentFlag()
-        return try await withThrowingTaskGroup(of: T?.self) { [client, leaseTimeout] group in
-            group.addTask {
-                try await client.withConnection { connection in
-                    lent.set()
-                    return try await body(connection)
+        let lease = Lease<T>()
+        let limit = leaseTimeout
+        return try await withCheckedThrowingContinuation { continuation in
+            lease.set(continuation)
+            let work = Task { [client] in
+                do {
+                    let result = try await client.withConnection { connection -> T? in
+                        guard lease.lend(connection) else { return nil }
+                        defer { lease.finish() }
+                        return try await body(connection)
+                    }
+                    if let result { lease.resume(.success(result)) }
+                } catch {
+                    lease.resume(.failure(error))
                 }
             }
-            group.addTask {
-                try await Task.sleep(for: leaseTimeout)
-                if !lent.isSet { throw NoConnection(seconds: leaseTimeout.components.seconds) }
-                return nil
-            }
-            while let result = try await group.next() {
-                if let result {
-                    group.cancelAll()
-                    return result
+            lease.watch(Task {
+                try? await Task.sleep(for: limit)
+                if Task.isCancelled { return }
+                if lease.abandonIfWaiting() {
+                    lease.resume(.failure(NoConnection(seconds: limit.components.seconds)))
+                    work.cancel()
+                    return
                 }
-            }
-            throw NoConnection(seconds: leaseTimeout.components.seconds)
+                try? await Task.sleep(for: limit)
+                if Task.isCancelled { return }
+                if let connection = lease.stillRunning() {
+                    lease.resume(.failure(NoAnswer(seconds: limit.components.seconds)))
+                    try? await connection.close()
+                }
+            })
         }
     }
 
@@ -537,12 +557,67 @@ public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable
     }
 }
 
-/// Set once a connection has been lent.
-private final class LentFlag: @unchecked Sendable {
+/// One call of `withLease`: waiting for a connection, running on one, or over (answered by the
+/// watch, or finished); its continuation is resumed once, by whichever comes first.
+private final class Lease<T: Sendable>: @unchecked Sendable {
+    private enum Phase { case waiting, running(PostgresConnection), over }
     private let lock = NSLock()
-    private var value = false
-    func set() { lock.withLock { value = true } }
-    var isSet: Bool { lock.withLock { value } }
+    private var phase = Phase.waiting
+    private var continuation: CheckedContinuation<T, any Error>?
+    private var watcher: Task<Void, Never>?
+
+    func set(_ continuation: CheckedContinuation<T, any Error>) { lock.withLock { self.continuation = continuation } }
+
+    func watch(_ task: Task<Void, Never>) {
+        let over = lock.withLock { () -> Bool in
+            if case .over = phase { return true }
+            watcher = task
+            return false
+        }
+        if over { task.cancel() }
+    }
+
+    /// The connection came: run, unless the caller was already answered.
+    func lend(_ connection: PostgresConnection) -> Bool {
+        lock.withLock {
+            guard case .waiting = phase else { return false }
+            phase = .running(connection)
+            return true
+        }
+    }
+
+    func finish() {
+        let watcher = lock.withLock { () -> Task<Void, Never>? in
+            phase = .over
+            defer { self.watcher = nil }
+            return self.watcher
+        }
+        watcher?.cancel()
+    }
+
+    func abandonIfWaiting() -> Bool {
+        lock.withLock {
+            guard case .waiting = phase else { return false }
+            phase = .over
+            return true
+        }
+    }
+
+    func stillRunning() -> PostgresConnection? {
+        lock.withLock {
+            guard case .running(let connection) = phase else { return nil }
+            phase = .over
+            return connection
+        }
+    }
+
+    func resume(_ result: Result<T, any Error>) {
+        let taken = lock.withLock { () -> CheckedContinuation<T, any Error>? in
+            defer { continuation = nil }
+            return continuation
+        }
+        taken?.resume(with: result)
+    }
 }
 
 /// A continuation resumed once, by whichever comes first.
