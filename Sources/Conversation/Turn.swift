@@ -18,6 +18,8 @@ struct Turn {
     /// question, assesses and replies ranks once.
     private var rankCache: (findings: Findings, reasons: Bool, ranked: [RankedCause])?
     private var rulesCache: (findings: Findings, rules: [TriageRule])?
+    /// The message tells of another person, in a conversation about the writer (`noteSubject`).
+    private var aboutSomeoneElse = false
 
     init(conversation: Conversation, understood: Understood, text: String) {
         self.conversation = conversation
@@ -55,12 +57,25 @@ struct Turn {
         if let subject = understood.subject {
             if let known = state.subject, !known.isSelf, subject.isSelf {
                 // "my calf" in a message about someone else is not a change of person.
+            } else if let known = state.subject, known.isSelf, subject.relation != nil, !subject.isSelf, state.turns > 0,
+                      understood.redFlags.isEmpty, Self.tellsThePast(text) {
+                // "my mate had a DVT last year with a swollen red leg", told in the middle of a
+                // conversation about the writer's own cramps: that person's story, not the
+                // writer's signs (a warning sign told of someone else is still answered).
+                aboutSomeoneElse = true
             } else if let known = state.subject, known.isSelf, subject.relation == nil {
                 // Nor is a "she" in a conversation about the writer's own legs: only a person named is.
             } else {
                 state.subject = state.subject?.merged(with: subject) ?? subject
             }
         }
+    }
+
+    /// A story told in the past ("my mate had a DVT", "my dad was told ..."), not a correction of
+    /// who the conversation is about ("sorry, I meant my mum, she gets them").
+    static func tellsThePast(_ text: String) -> Bool {
+        let words = Words.normalised(text).split(separator: " ")
+        return words.contains { ["had", "was", "were", "ago"].contains($0) }
     }
 
     /// Commands: restart, goodbye, help, summary, back, why. True when the turn is done.
@@ -149,7 +164,8 @@ struct Turn {
         let before = state.snapshot
         // A message about someone named ("my mum ..., should she take magnesium?") is about that person.
         let general = understood.intent.isQuestion && !isPersonal && understood.subject == nil && understood.redFlags.isEmpty
-        var new = general ? Findings() : understood.findings
+        var new = general || aboutSomeoneElse ? Findings() : understood.findings
+        if aboutSomeoneElse && !understood.findings.present.isEmpty { lines.append(replies["about_someone_else"]) }
         let pending = state.pending.flatMap(conversation.interview.question)
         var answered = false
         if let pending, !understood.intent.isQuestion {
@@ -301,6 +317,11 @@ struct Turn {
             // (given above when there is enough), the question stands as it was.
             if isLeaving {
                 lines.append(replies["you_are_welcome"])
+                ask(pending, &state, again: true)
+                return
+            }
+            // About someone else: said so above; the question stands as it was.
+            if aboutSomeoneElse {
                 ask(pending, &state, again: true)
                 return
             }
