@@ -60,7 +60,8 @@ let package = Package(
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),
         // GNU readline, as a system library (Debian: libreadline-dev).
-        .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
+        // GNU readline (Debian: libreadline-dev) and the C state around it.
+        .target(name: "CReadline", linkerSettings: [.linkedLibrary("readline")]),
         // epoll(7), which Swift's Glibc module leaves out, for the socket load generator.
         .systemLibrary(name: "CEpoll"),
         // The terminal front end: the readline REPL, wrapping and colour, over Conversation.

@@ -1,14 +1,10 @@
-// GNU readline for Charley's terminal front end. Readline's state is global C state; everything
-// that touches it lives here, so the Swift side stays free of shared mutable globals.
-#ifndef CHARLEY_READLINE_SHIM_H
-#define CHARLEY_READLINE_SHIM_H
+// GNU readline for Charley's terminal front end: readline's state, and Charley's beside it, in
+// one place (a header's `static` variables would be a separate copy in every file that imports it).
+#include "shim.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <signal.h>
-#include <readline/readline.h>
-#include <readline/history.h>
+#include <strings.h>
 
 static volatile sig_atomic_t charley_pending_signal = 0;
 static char *charley_line = NULL;
@@ -16,10 +12,10 @@ static int charley_line_ready = 0;
 static char **charley_words = NULL;
 static int charley_word_count = 0;
 
-static inline void charley_on_signal(int signal) { charley_pending_signal = signal; }
+static void charley_on_signal(int signal) { charley_pending_signal = signal; }
 
 /// Catch SIGINT, SIGTERM and SIGWINCH as flags; the read loop acts on them.
-static inline void charley_install_signal_flags(void) {
+void charley_install_signal_flags(void) {
     struct sigaction action;
     memset(&action, 0, sizeof action);
     action.sa_handler = charley_on_signal;
@@ -29,13 +25,13 @@ static inline void charley_install_signal_flags(void) {
     sigaction(SIGWINCH, &action, NULL);
 }
 
-static inline int charley_take_signal(void) {
+int charley_take_signal(void) {
     int signal = charley_pending_signal;
     charley_pending_signal = 0;
     return signal;
 }
 
-static inline char *charley_word_generator(const char *text, int state) {
+static char *charley_word_generator(const char *text, int state) {
     static int index;
     static size_t length;
     if (!state) { index = 0; length = strlen(text); }
@@ -46,14 +42,14 @@ static inline char *charley_word_generator(const char *text, int state) {
     return NULL;
 }
 
-static inline char **charley_complete(const char *text, int start, int end) {
+static char **charley_complete(const char *text, int start, int end) {
     (void)start; (void)end;
     rl_attempted_completion_over = 1;  // never fall back to file names
     return rl_completion_matches(text, charley_word_generator);
 }
 
 /// Replaces the words Tab completes (commands and the pending question's answers).
-static inline void charley_set_completions(const char *const *words, int count) {
+void charley_set_completions(const char *const *words, int count) {
     for (int i = 0; i < charley_word_count; i++) free(charley_words[i]);
     free(charley_words);
     charley_words = count > 0 ? (char **)calloc((size_t)count, sizeof(char *)) : NULL;
@@ -61,13 +57,13 @@ static inline void charley_set_completions(const char *const *words, int count) 
     for (int i = 0; i < count; i++) charley_words[i] = strdup(words[i]);
 }
 
-static inline void charley_line_handler(char *line) {
+static void charley_line_handler(char *line) {
     charley_line = line;
     charley_line_ready = 1;
     rl_callback_handler_remove();
 }
 
-static inline void charley_setup(const char *name, int history_limit) {
+void charley_setup(const char *name, int history_limit) {
     rl_readline_name = name;
     rl_catch_signals = 0;
     rl_catch_sigwinch = 0;
@@ -77,26 +73,26 @@ static inline void charley_setup(const char *name, int history_limit) {
     stifle_history(history_limit);
 }
 
-static inline void charley_begin_line(const char *prompt) {
+void charley_begin_line(const char *prompt) {
     charley_line = NULL;
     charley_line_ready = 0;
     rl_callback_handler_install(prompt, charley_line_handler);
 }
 
-static inline int charley_line_is_ready(void) { return charley_line_ready; }
+int charley_line_is_ready(void) { return charley_line_ready; }
 
 /// The line read (malloc'd; the caller frees it), or NULL at end of input (Ctrl-D).
-static inline char *charley_take_line(void) {
+char *charley_take_line(void) {
     char *line = charley_line;
     charley_line = NULL;
     charley_line_ready = 0;
     return line;
 }
 
-static inline int charley_line_length(void) { return rl_end; }
+int charley_line_length(void) { return rl_end; }
 
 /// Ctrl-C: drop what was typed and start a fresh prompt.
-static inline void charley_cancel_line(void) {
+void charley_cancel_line(void) {
     rl_free_line_state();
     rl_callback_sigcleanup();
     rl_replace_line("", 0);
@@ -104,12 +100,11 @@ static inline void charley_cancel_line(void) {
     rl_crlf();
 }
 
-static inline void charley_end_reading(void) {
+void charley_end_reading(void) {
     rl_callback_handler_remove();
 }
 
-static inline void charley_resize(void) { rl_resize_terminal(); }
+void charley_resize(void) { rl_resize_terminal(); }
 
-static inline void charley_flush_output(void) { fflush(stdout); }
+void charley_flush_output(void) { fflush(stdout); }
 
-#endif
