@@ -12,7 +12,16 @@ public enum CharleyProcess {
         return url
     }()
 
-    public static let binary = packageRoot.appendingPathComponent(".build/debug/charley")
+    /// The `charley` built beside the test bundle (the products folder, as swift-argument-parser's
+    /// tests find their executables: any build path or configuration), else `.build/debug`'s.
+    public static let binary: URL = {
+        let products = Bundle.main.bundleURL.deletingLastPathComponent()
+        for folder in [Bundle.main.bundleURL, products] {
+            let candidate = folder.appendingPathComponent("charley")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        return packageRoot.appendingPathComponent(".build/debug/charley")
+    }()
 
     /// Runs `charley ARGUMENTS` with `input` on its standard input; returns what it printed on
     /// standard output (and standard error too, with `mergingErrors`) and its exit status.
