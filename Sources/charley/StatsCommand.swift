@@ -10,9 +10,8 @@ struct StatsCommand: ParsableCommand {
             Asks `charley serve` for {"type": "stats"} and prints its metrics: messages, errors by \
             code, replies by stage, triage levels, red flags by rule, turn and commit durations, \
             sessions held, connections and reloads (docs/PROTOCOL.md). As JSON by default; with \
-            --prometheus in the Prometheus text format, e.g. for node_exporter's textfile \
-            collector: charley stats --prometheus > /var/lib/node_exporter/charley.prom.$$ && mv ... \
-            The metrics hold counts and ids, never what people wrote.
+            --prometheus in the Prometheus text format (for node_exporter's textfile collector, or a \
+            scraper). The metrics hold counts, durations and ids, never what people wrote.
             """)
 
     @Option(help: "The daemon's socket (default: $XDG_RUNTIME_DIR/charley.sock, else /tmp/charley-UID/charley.sock).")

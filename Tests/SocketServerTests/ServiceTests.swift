@@ -89,7 +89,7 @@ final class ServiceDaemon {
         folder = existing ?? URL(fileURLWithPath: "/tmp/charley-svc-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         errors = folder.appendingPathComponent("stderr.log")
-        FileManager.default.createFile(atPath: errors.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
@@ -322,7 +322,20 @@ struct ServiceTests {
         let state = try #require(client.readJSON())
         #expect(state["turns"] as? Int == 3)
         #expect(((state["slots"] as? [String: Any])?["location"] as? [String])?.contains("calf") == true)
-        #expect(reply["question"] as? String == pending)
+        // And it goes on as it would have without the reload (a daemon that never reloaded).
+        let reference = try ServiceDaemon(["serve", "--socket", folder.path + "/ref.sock", "--store", "memory"],
+                                          folder: folder.appendingPathComponent("ref"))
+        defer { _ = reference.stop() }
+        let other = try connect(folder.path + "/ref.sock")
+        var expected: [String: Any]?
+        for text in ["my left calf cramps at night", "is quinine safe?", "is quinine safe?"] {
+            other.send(json: ["session": "r:1", "text": text])
+            expected = other.readJSON()
+        }
+        #expect(pending == "duration")
+        #expect(reply["question"] as? String == expected?["question"] as? String)
+        #expect(reply["stage"] as? String == expected?["stage"] as? String)
+        #expect((reply["known"] as? NSDictionary) == (expected?["known"] as? NSDictionary))
         #expect(daemon.stop() == 0)
     }
 
