@@ -121,6 +121,8 @@ let package = Package(
         // What several test targets share (a seeded random generator, running the built charley).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "KnowledgeTests", dependencies: ["Knowledge", "charley", "TestSupport"]),
+        // The executable's command definitions against what ships with them (the manual page).
+        .testTarget(name: "CommandTests", dependencies: ["charley", "TestSupport"]),
         .testTarget(name: "UnderstandingTests", dependencies: ["Understanding", "Knowledge", "TestSupport"],
                     resources: [.copy("Corpus"), .copy("Independent")]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "charley", "TestSupport"], exclude: ["Scripts"]),

@@ -236,6 +236,28 @@ struct ServiceTests {
         #expect(after.st_ino == before.st_ino)
     }
 
+    @Test("socket activation with two sockets, or a NOTIFY_SOCKET that is no address: a one-line error, exit 1")
+    func activationErrors() throws {
+        let activate = try SystemdTools.require(SystemdTools.socketActivate, "systemd-socket-activate")
+        let folder = URL(fileURLWithPath: "/tmp/charley-aer-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let two = try ServiceDaemon(executable: activate,
+                                    ["-l", folder.path + "/a.sock", "-l", folder.path + "/b.sock", CharleyProcess.binary.path,
+                                     "serve", "--store", "memory"], folder: folder)
+        // The daemon starts on the first connection, reads LISTEN_FDS=2 and refuses.
+        _ = try? connect(folder.path + "/a.sock")
+        two.process.waitUntilExit()
+        #expect(two.process.terminationStatus == 1)
+        #expect(two.log.contains("charley serve: systemd passed 2 sockets; Charley serves one"), "\(two.log)")
+
+        let other = URL(fileURLWithPath: "/tmp/charley-aer-\(UUID().uuidString.prefix(8))")
+        let wrong = try ServiceDaemon(["serve", "--socket", other.path + "/c.sock", "--store", "memory"],
+                                      environment: ["NOTIFY_SOCKET": "relative/path"], folder: other)
+        wrong.process.waitUntilExit()
+        #expect(wrong.process.terminationStatus == 1)
+        #expect(wrong.log.contains("NOTIFY_SOCKET is 'relative/path', neither a path nor an abstract socket"), "\(wrong.log)")
+    }
+
     @Test("READY=1 once the socket accepts, STATUS= with sessions and messages, WATCHDOG=1 at half of WATCHDOG_USEC, STOPPING=1 on shutdown")
     func readinessAndWatchdog() throws {
         let listener = try NotifyListener()
