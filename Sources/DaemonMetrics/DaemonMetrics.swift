@@ -57,6 +57,10 @@ public final class DaemonMetrics: Sendable {
     public func reply(stage: String) { repliesByStage[stage].increment() }
     /// A session's triage level set or raised by a turn.
     public func triage(_ level: String) { triageByLevel[level].increment() }
+    /// The reply counters of `stages`, and the triage counters of `levels`, by position: what a
+    /// turn increments, with no lookup by name.
+    public func replyCounters(_ stages: [String]) -> [CoreMetrics.Counter] { repliesByStage.counters(stages) }
+    public func triageCounters(_ levels: [String]) -> [CoreMetrics.Counter] { triageByLevel.counters(levels) }
     /// A red-flag rule matched in a session for the first time.
     public func redFlag(_ rule: String) { redFlagsByRule[rule].increment() }
 
@@ -99,27 +103,37 @@ public final class DaemonMetrics: Sendable {
     }
 }
 
-/// Counters of one name by one label, made once per value.
+/// Counters of one name by one label. Those of the values given at the start are found without
+/// a lock (a turn only reads the table); a value first seen later (a rule added by a reload)
+/// is made once under the lock and kept.
 private final class LabelledCounters: @unchecked Sendable {
     private let label: String
     private let dimension: String
     private let factory: PrometheusMetricsFactory
+    private let known: [String: CoreMetrics.Counter]
     private let lock = NSLock()
-    private var counters: [String: CoreMetrics.Counter] = [:]
+    private var added: [String: CoreMetrics.Counter] = [:]
 
     init(label: String, dimension: String, values: [String], factory: PrometheusMetricsFactory) {
         self.label = label
         self.dimension = dimension
         self.factory = factory
-        for value in values { counters[value] = Counter(label: label, dimensions: [(dimension, value)], factory: factory) }
+        var known: [String: CoreMetrics.Counter] = [:]
+        for value in values { known[value] = Counter(label: label, dimensions: [(dimension, value)], factory: factory) }
+        self.known = known
     }
 
     subscript(value: String) -> CoreMetrics.Counter {
-        lock.withLock {
-            if let counter = counters[value] { return counter }
+        if let counter = known[value] { return counter }
+        return lock.withLock {
+            if let counter = added[value] { return counter }
             let counter = Counter(label: label, dimensions: [(dimension, value)], factory: factory)
-            counters[value] = counter
+            added[value] = counter
             return counter
         }
     }
+
+    /// The counters of the values given at the start, in their order (for callers that index
+    /// them by position instead of by name).
+    func counters(_ values: [String]) -> [CoreMetrics.Counter] { values.map { self[$0] } }
 }

@@ -1,4 +1,5 @@
 import Conversation
+import CoreMetrics
 import DaemonMetrics
 import Knowledge
 import NIOConcurrencyHelpers
@@ -40,12 +41,30 @@ extension DaemonMetrics {
         self.init(codes: ErrorCode.allCases.map(\.rawValue), stages: Stage.allCases.map(\.rawValue),
                   levels: TriageLevel.allCases.map(\.rawValue), rules: conversation.knowledge.triageRules.map(\.id))
     }
+}
+
+/// What a turn counts, found by position (a stage's, a level's place in its enum): a turn costs
+/// a few atomic increments and one histogram entry, no lookup by name and no lock but the
+/// histogram's.
+struct TurnMetrics: Sendable {
+    let metrics: DaemonMetrics
+    private let stages: [CoreMetrics.Counter]
+    private let levels: [CoreMetrics.Counter]
+    /// Made once: a CaseIterable's `allCases` is a new array at each call.
+    private static let stageOrder = Stage.allCases
+    private static let levelOrder = TriageLevel.allCases
+
+    init(_ metrics: DaemonMetrics) {
+        self.metrics = metrics
+        stages = metrics.replyCounters(Self.stageOrder.map(\.rawValue))
+        levels = metrics.triageCounters(Self.levelOrder.map(\.rawValue))
+    }
 
     func record(_ turn: TurnObservation) {
-        messages.increment()
-        turnDuration.recordNanoseconds(turn.nanoseconds)
-        reply(stage: turn.stage.rawValue)
-        if let level = turn.raisedTriage { triage(level.rawValue) }
-        for rule in turn.newRedFlags { redFlag(rule) }
+        metrics.messages.increment()
+        metrics.turnDuration.recordNanoseconds(turn.nanoseconds)
+        stages[Self.stageOrder.firstIndex(of: turn.stage)!].increment()
+        if let level = turn.raisedTriage { levels[Self.levelOrder.firstIndex(of: level)!].increment() }
+        for rule in turn.newRedFlags { metrics.redFlag(rule) }
     }
 }

@@ -30,6 +30,7 @@ public final class SessionRegistry: Sendable {
     public let current: CurrentConversation
     var conversation: Conversation { current.value }
     let metrics: DaemonMetrics?
+    private let turnMetrics: TurnMetrics?
     let store: any SessionStore
     let idleExpiry: Duration
     let keepTranscripts: Bool
@@ -60,6 +61,7 @@ public final class SessionRegistry: Sendable {
                 now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
         self.current = CurrentConversation(conversation)
         self.metrics = metrics
+        self.turnMetrics = metrics.map(TurnMetrics.init)
         self.store = store
         self.idleExpiry = idleExpiry
         self.keepTranscripts = keepTranscripts
@@ -80,6 +82,7 @@ public final class SessionRegistry: Sendable {
         let current = CurrentConversation(conversation)
         self.current = current
         self.metrics = metrics
+        self.turnMetrics = metrics.map(TurnMetrics.init)
         // Not used: every call goes to the shared store.
         self.store = MemorySessionStore(maximumSessions: 0)
         self.idleExpiry = idleExpiry
@@ -133,8 +136,8 @@ public final class SessionRegistry: Sendable {
         var next = resumed.state
         let started = metrics == nil ? 0 : DispatchTime.now().uptimeNanoseconds
         var reply = conversation.respond(to: text, state: &next)
-        if let metrics {
-            metrics.record(TurnObservation(before: resumed.state, after: next,
+        if let turnMetrics {
+            turnMetrics.record(TurnObservation(before: resumed.state, after: next,
                                            nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - started)))
         }
         reply.session = session

@@ -33,6 +33,7 @@ final class SharedTurns: @unchecked Sendable {
     /// The engine new batches use; a reload replaces it.
     let current: CurrentConversation
     let metrics: DaemonMetrics?
+    private let turnMetrics: TurnMetrics?
     let idleExpiry: Double
     let keepTranscripts: Bool
     let logger: Logger
@@ -57,6 +58,7 @@ final class SharedTurns: @unchecked Sendable {
         self.store = store
         self.current = current
         self.metrics = metrics
+        self.turnMetrics = metrics.map(TurnMetrics.init)
         self.idleExpiry = idleExpiry
         self.keepTranscripts = keepTranscripts
         self.logger = logger
@@ -152,7 +154,7 @@ final class SharedTurns: @unchecked Sendable {
             if let metrics {
                 // Counted once the transaction has committed: a body the store ran again counts once.
                 metrics.commitDuration.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - started))
-                for turn in turns { metrics.record(turn) }
+                for turn in turns { turnMetrics?.record(turn) }
             }
             for problem in problems {
                 logger.notice("a stored session cannot go on under this Charley; it starts again")
