@@ -111,6 +111,7 @@ let package = Package(
                 "Storage",
                 "PostgresStorage",
                 "CEpoll",
+                "DaemonMetrics",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
