@@ -122,6 +122,11 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
     }
 
     public func run() async throws {
+        // Trapped first, before the socket accepts: a reload asked for once the daemon is ready
+        // never meets SIGHUP's default action (the end of the process), and a SIGTERM sent as soon
+        // as the socket accepts does not come while a signal is being trapped (with SIGHUP
+        // trapped after listening, two test daemons were seen to miss such a SIGTERM).
+        let hangups = configuration.reload == nil ? nil : await UnixSignalsSequence(trapping: .sighup)
         do {
             try await registry.prepare()
         } catch {
@@ -177,9 +182,6 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
                 throw ServerStartError(description: "cannot move the socket into place at \(path): \(reason)")
             }
         }
-        // Trapped before READY=1, so that a reload asked for once the daemon is ready never
-        // meets SIGHUP's default action (the end of the process).
-        let hangups = configuration.reload == nil ? nil : await UnixSignalsSequence(trapping: .sighup)
         logger.info("listening", metadata: ["socket": "\(path)", "activated": "\(activated != nil)"])
         let notifier = configuration.notifier
         if let notifier {
