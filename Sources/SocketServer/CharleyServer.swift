@@ -8,7 +8,6 @@ import NIOPosix
 import ServiceLifecycle
 import NIOConcurrencyHelpers
 import Systemd
-import UnixSignals
 import WireFormat
 
 /// The daemon's settings, each with a command-line flag.
@@ -123,10 +122,8 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
 
     public func run() async throws {
         // Trapped first, before the socket accepts: a reload asked for once the daemon is ready
-        // never meets SIGHUP's default action (the end of the process), and a SIGTERM sent as soon
-        // as the socket accepts does not come while a signal is being trapped (with SIGHUP
-        // trapped after listening, two test daemons were seen to miss such a SIGTERM).
-        let hangups = configuration.reload == nil ? nil : await UnixSignalsSequence(trapping: .sighup)
+        // never meets SIGHUP's default action (the end of the process).
+        let hangups = configuration.reload == nil ? nil : Hangups.trap()
         do {
             try await registry.prepare()
         } catch {
