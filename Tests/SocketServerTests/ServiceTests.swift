@@ -31,7 +31,7 @@ enum SystemdTools {
 
 /// A datagram socket the test listens on as systemd would (`NOTIFY_SOCKET`): it collects what
 /// the daemon sends.
-final class NotifyListener: @unchecked Sendable {
+final class NotifyListener {
     let path: String
     let descriptor: Int32
     private(set) var received: [String] = []
@@ -79,7 +79,7 @@ final class NotifyListener: @unchecked Sendable {
 
 /// `charley serve` started as a test wants it: its own environment, its standard error kept in
 /// a file to read back.
-final class ServiceDaemon: @unchecked Sendable {
+final class ServiceDaemon {
     let process = Process()
     let folder: URL
     let errors: URL
@@ -133,50 +133,6 @@ func connect(_ path: String, timeout: Double = 20) throws -> LineClient {
     }
 }
 
-
-/// Runs blocking work (a poll, a wait for a process) on a thread of its own and awaits it, so
-/// that the service tests hold none of Swift's few cooperative threads: the in-process store
-/// tests running meanwhile need them (on two cores there are two).
-func offCooperativeThreads<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try body() }) }.start()
-    }
-}
-
-func offCooperativeThreads<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-    await withCheckedContinuation { continuation in
-        Thread { continuation.resume(returning: body()) }.start()
-    }
-}
-
-extension NotifyListener {
-    func next(timeout: Double = 20) async -> String? { await offCooperativeThreads { self.next(timeout: timeout) } }
-    func wait(for prefix: String, timeout: Double = 20) async -> String? {
-        await offCooperativeThreads { self.wait(for: prefix, timeout: timeout) }
-    }
-}
-
-extension LineClient {
-    func readJSON(timeout: Double = 10) async -> [String: Any]? {
-        // JSON objects are not Sendable: the line crosses, and is parsed here.
-        let line = await offCooperativeThreads { self.readLine(timeout: timeout) }
-        return line.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-    }
-}
-
-extension ServiceDaemon {
-    func stop() async -> Int32 { await offCooperativeThreads { self.stop() } }
-    func exited() async { await offCooperativeThreads { self.process.waitUntilExit() } }
-}
-
-func connect(_ path: String, timeout: Double = 20) async throws -> LineClient {
-    try await offCooperativeThreads { try connect(path, timeout: timeout) }
-}
-
-func runCharley(_ arguments: [String], mergingErrors: Bool = false) async throws -> (output: String, status: Int32) {
-    try await offCooperativeThreads { try CharleyProcess.run(arguments, mergingErrors: mergingErrors) }
-}
-
 @Suite("Charley as a systemd service", .serialized,
        .enabled(if: SystemdTools.shouldRun, Comment(rawValue: SystemdTools.skipReason)))
 struct ServiceTests {
@@ -207,7 +163,7 @@ struct ServiceTests {
     }
 
     @Test("the units pass systemd-analyze verify, and are hardened")
-    func unitsVerify() async throws {
+    func unitsVerify() throws {
         let analyze = try SystemdTools.require(SystemdTools.analyze, "systemd-analyze")
         let folder = try Self.unitsForThisBuild()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -241,7 +197,7 @@ struct ServiceTests {
     }
 
     @Test("socket activation: served on the socket systemd-socket-activate passed, the connection queued before start included; the socket file is left to it")
-    func socketActivation() async throws {
+    func socketActivation() throws {
         let activate = try SystemdTools.require(SystemdTools.socketActivate, "systemd-socket-activate")
         let folder = URL(fileURLWithPath: "/tmp/charley-act-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -256,24 +212,24 @@ struct ServiceTests {
                                        folder: folder)
         defer { _ = daemon.stop() }
         // systemd-socket-activate listens first; the daemon starts on this first connection.
-        let client = try await connect(socketPath)
+        let client = try connect(socketPath)
         var before = stat()
         #expect(stat(socketPath, &before) == 0)
         client.send(json: ["type": "hello"])
         client.send(json: ["session": "act:1", "text": "my calf cramps at night"])
-        let hello = try #require(await client.readJSON(timeout: 30), "no reply on the queued connection; log: \(daemon.log)")
+        let hello = try #require(client.readJSON(timeout: 30), "no reply on the queued connection; log: \(daemon.log)")
         #expect(hello["type"] as? String == "hello")
-        let reply = try #require(await client.readJSON(timeout: 30))
+        let reply = try #require(client.readJSON(timeout: 30))
         #expect(reply["session"] as? String == "act:1")
         #expect((reply["reply"] as? String)?.isEmpty == false)
         // A second connection while it runs.
-        let second = try await connect(socketPath)
+        let second = try connect(socketPath)
         second.send(json: ["type": "ping", "session": "p"])
-        #expect(await second.readJSON()?["type"] as? String == "pong")
+        #expect(second.readJSON()?["type"] as? String == "pong")
         #expect(daemon.log.contains("activated=true"), "log: \(daemon.log)")
         // Nothing of its own: no socket at the default path (XDG_RUNTIME_DIR is the folder).
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("charley.sock").path))
-        #expect(await daemon.stop() == 0, "log: \(daemon.log)")
+        #expect(daemon.stop() == 0, "log: \(daemon.log)")
         // The socket file is systemd's: still there, the same file, after the daemon stopped.
         var after = stat()
         #expect(stat(socketPath, &after) == 0, "the daemon removed the socket file it was passed")
@@ -281,7 +237,7 @@ struct ServiceTests {
     }
 
     @Test("socket activation with two sockets, or a NOTIFY_SOCKET that is no address: a one-line error, exit 1")
-    func activationErrors() async throws {
+    func activationErrors() throws {
         let activate = try SystemdTools.require(SystemdTools.socketActivate, "systemd-socket-activate")
         let folder = URL(fileURLWithPath: "/tmp/charley-aer-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -289,51 +245,51 @@ struct ServiceTests {
                                     ["-l", folder.path + "/a.sock", "-l", folder.path + "/b.sock", CharleyProcess.binary.path,
                                      "serve", "--store", "memory"], folder: folder)
         // The daemon starts on the first connection, reads LISTEN_FDS=2 and refuses.
-        _ = try? await connect(folder.path + "/a.sock")
-        await two.exited()
+        _ = try? connect(folder.path + "/a.sock")
+        two.process.waitUntilExit()
         #expect(two.process.terminationStatus == 1)
         #expect(two.log.contains("charley serve: systemd passed 2 sockets; Charley serves one"), "\(two.log)")
 
         let other = URL(fileURLWithPath: "/tmp/charley-aer-\(UUID().uuidString.prefix(8))")
         let wrong = try ServiceDaemon(["serve", "--socket", other.path + "/c.sock", "--store", "memory"],
                                       environment: ["NOTIFY_SOCKET": "relative/path"], folder: other)
-        await wrong.exited()
+        wrong.process.waitUntilExit()
         #expect(wrong.process.terminationStatus == 1)
         #expect(wrong.log.contains("NOTIFY_SOCKET is 'relative/path', neither a path nor an abstract socket"), "\(wrong.log)")
     }
 
     @Test("READY=1 once the socket accepts, STATUS= with sessions and messages, WATCHDOG=1 at half of WATCHDOG_USEC, STOPPING=1 on shutdown")
-    func readinessAndWatchdog() async throws {
+    func readinessAndWatchdog() throws {
         let listener = try NotifyListener()
         let folder = URL(fileURLWithPath: "/tmp/charley-ntf-\(UUID().uuidString.prefix(8))")
         let socketPath = folder.path + "/c.sock"
         let daemon = try ServiceDaemon(["serve", "--socket", socketPath, "--store", "memory"],
                                        environment: ["NOTIFY_SOCKET": listener.path, "WATCHDOG_USEC": "400000"], folder: folder)
         defer { _ = daemon.stop() }
-        let ready = try #require(await listener.wait(for: "READY=1", timeout: 60), "no READY=1; log: \(daemon.log)")
+        let ready = try #require(listener.wait(for: "READY=1", timeout: 60), "no READY=1; log: \(daemon.log)")
         // Ready means accepting: the socket answers at once, without a retry.
         let client = try LineClient(path: socketPath)
         #expect(ready.contains("STATUS="))
         #expect(ready.contains("MAINPID=\(daemon.process.processIdentifier)"))
         client.send(json: ["session": "n:1", "text": "my calf cramps at night"])
-        _ = try #require(await client.readJSON())
+        _ = try #require(client.readJSON())
         client.send(json: ["session": "n:2", "text": "hello"])
-        _ = try #require(await client.readJSON())
+        _ = try #require(client.readJSON())
         // Pings keep coming (every 200 ms here), each with the status; wait for one that has
         // counted the two messages.
         var pings = 0
         var counted: String?
         let deadline = Date().addingTimeInterval(30)
-        while counted == nil, deadline.timeIntervalSinceNow > 0, let message = await listener.next(timeout: 10) {
+        while counted == nil, deadline.timeIntervalSinceNow > 0, let message = listener.next(timeout: 10) {
             if message.contains("WATCHDOG=1") { pings += 1 }
             if message.contains("WATCHDOG=1"), message.contains("2 sessions"), message.contains("2 messages") { counted = message }
         }
         #expect(pings >= 1)
         #expect(counted != nil, "received: \(listener.received)")
-        #expect(await listener.wait(for: "WATCHDOG=1", timeout: 10) != nil)
+        #expect(listener.wait(for: "WATCHDOG=1", timeout: 10) != nil)
         daemon.signal(SIGTERM)
-        #expect(await listener.wait(for: "STOPPING=1", timeout: 30) != nil, "received: \(listener.received)")
-        #expect(await daemon.stop() == 0)
+        #expect(listener.wait(for: "STOPPING=1", timeout: 30) != nil, "received: \(listener.received)")
+        #expect(daemon.stop() == 0)
         // Nothing in what was sent names what people wrote.
         #expect(!listener.received.joined().contains("calf"))
     }
@@ -349,7 +305,7 @@ struct ServiceTests {
     static let editedQuinine = "Quinine is not advised for ordinary leg cramps, as edited for this test."
 
     @Test("SIGHUP mid-conversation: the edited topic is used at once; the connection and the session carry on")
-    func reloadEditedTopic() async throws {
+    func reloadEditedTopic() throws {
         let listener = try NotifyListener()
         let folder = URL(fileURLWithPath: "/tmp/charley-rld-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -358,13 +314,13 @@ struct ServiceTests {
         let daemon = try ServiceDaemon(["serve", "--socket", socketPath, "--knowledge", knowledge.path],
                                        environment: ["NOTIFY_SOCKET": listener.path], folder: folder)
         defer { _ = daemon.stop() }
-        _ = try #require(await listener.wait(for: "READY=1", timeout: 60), "log: \(daemon.log)")
+        _ = try #require(listener.wait(for: "READY=1", timeout: 60), "log: \(daemon.log)")
         let client = try LineClient(path: socketPath)
         client.send(json: ["session": "r:1", "text": "my left calf cramps at night"])
-        let first = try #require(await client.readJSON())
+        let first = try #require(client.readJSON())
         let pending = first["question"] as? String
         client.send(json: ["session": "r:1", "text": "is quinine safe?"])
-        let old = try #require(await client.readJSON()?["reply"] as? String)
+        let old = try #require(client.readJSON()?["reply"] as? String)
         #expect(old.contains(Self.shippedQuinine))
 
         let topics = knowledge.appendingPathComponent("topics.yaml")
@@ -374,39 +330,39 @@ struct ServiceTests {
         #expect(edited != text)
         try edited.write(to: topics, atomically: true, encoding: .utf8)
         daemon.signal(SIGHUP)
-        #expect(await listener.wait(for: "RELOADING=1") != nil)
-        let done = try #require(await listener.wait(for: "READY=1"), "log: \(daemon.log)")
+        #expect(listener.wait(for: "RELOADING=1") != nil)
+        let done = try #require(listener.wait(for: "READY=1"), "log: \(daemon.log)")
         #expect(done.contains("Reloaded"), "\(done)")
 
         client.send(json: ["session": "r:1", "text": "is quinine safe?"])
-        let reply = try #require(await client.readJSON())
+        let reply = try #require(client.readJSON())
         let new = try #require(reply["reply"] as? String)
         #expect(new.contains(Self.editedQuinine), "\(new)")
         #expect(!new.contains("couldn't pick up our earlier conversation"))
         // The same session: what it knew before the reload is still known, its question still waits.
         client.send(json: ["type": "state", "session": "r:1"])
-        let state = try #require(await client.readJSON())
+        let state = try #require(client.readJSON())
         #expect(state["turns"] as? Int == 3)
         #expect(((state["slots"] as? [String: Any])?["location"] as? [String])?.contains("calf") == true)
         // And it goes on as it would have without the reload (a daemon that never reloaded).
         let reference = try ServiceDaemon(["serve", "--socket", folder.path + "/ref.sock", "--store", "memory"],
                                           folder: folder.appendingPathComponent("ref"))
         defer { _ = reference.stop() }
-        let other = try await connect(folder.path + "/ref.sock")
+        let other = try connect(folder.path + "/ref.sock")
         var expected: [String: Any]?
         for text in ["my left calf cramps at night", "is quinine safe?", "is quinine safe?"] {
             other.send(json: ["session": "r:1", "text": text])
-            expected = await other.readJSON()
+            expected = other.readJSON()
         }
         #expect(pending == "duration")
         #expect(reply["question"] as? String == expected?["question"] as? String)
         #expect(reply["stage"] as? String == expected?["stage"] as? String)
         #expect((reply["known"] as? NSDictionary) == (expected?["known"] as? NSDictionary))
-        #expect(await daemon.stop() == 0)
+        #expect(daemon.stop() == 0)
     }
 
     @Test("SIGHUP with a broken file: the old model stays, and the log names the file, line and entry")
-    func reloadBrokenFile() async throws {
+    func reloadBrokenFile() throws {
         let listener = try NotifyListener()
         let folder = URL(fileURLWithPath: "/tmp/charley-brk-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -415,10 +371,10 @@ struct ServiceTests {
         let daemon = try ServiceDaemon(["serve", "--socket", socketPath, "--knowledge", knowledge.path],
                                        environment: ["NOTIFY_SOCKET": listener.path], folder: folder)
         defer { _ = daemon.stop() }
-        _ = try #require(await listener.wait(for: "READY=1", timeout: 60), "log: \(daemon.log)")
+        _ = try #require(listener.wait(for: "READY=1", timeout: 60), "log: \(daemon.log)")
         let client = try LineClient(path: socketPath)
         client.send(json: ["session": "b:1", "text": "my calf cramps at night"])
-        _ = try #require(await client.readJSON())
+        _ = try #require(client.readJSON())
 
         // The new text, and a citation of a source that does not exist: the whole file is refused.
         let topics = knowledge.appendingPathComponent("topics.yaml")
@@ -430,38 +386,38 @@ struct ServiceTests {
         try broken.write(to: topics, atomically: true, encoding: .utf8)
         let line = (broken.components(separatedBy: "\n").firstIndex { $0.contains("- id: quinine") } ?? 0) + 1
         daemon.signal(SIGHUP)
-        let done = try #require(await listener.wait(for: "READY=1"), "log: \(daemon.log)")
+        let done = try #require(listener.wait(for: "READY=1"), "log: \(daemon.log)")
         #expect(done.contains("Reload refused"), "\(done)")
 
         client.send(json: ["session": "b:1", "text": "is quinine safe?"])
-        let reply = try #require(await client.readJSON()?["reply"] as? String)
+        let reply = try #require(client.readJSON()?["reply"] as? String)
         #expect(reply.contains(Self.shippedQuinine))
         #expect(!reply.contains(Self.editedQuinine))
         let log = daemon.log
         #expect(log.contains("reload refused"), "\(log)")
         #expect(log.contains("topics.yaml:\(line): topic 'quinine'") && log.contains("fda-quinine-2011"), "\(log)")
-        #expect(await daemon.stop() == 0)
+        #expect(daemon.stop() == 0)
     }
 
     @Test("charley stats: messages, errors by code, stages, triage, red flags, durations, sessions and connections, as JSON and Prometheus text, with no health text")
-    func stats() async throws {
+    func stats() throws {
         let folder = URL(fileURLWithPath: "/tmp/charley-sts-\(UUID().uuidString.prefix(8))")
         let socketPath = folder.path + "/c.sock"
         let daemon = try ServiceDaemon(["serve", "--socket", socketPath], folder: folder)
         defer { _ = daemon.stop() }
-        let client = try await connect(socketPath)
+        let client = try connect(socketPath)
         client.send(json: ["session": "secret-session-7", "text": "my left calf is swollen, red and hot"])
-        let flagged = try #require(await client.readJSON())
+        let flagged = try #require(client.readJSON())
         let rules = try #require(flagged["red_flags"] as? [String])
         #expect(!rules.isEmpty)
         client.send(json: ["session": "s:2", "text": "my calf cramps at night"])
-        _ = try #require(await client.readJSON())
+        _ = try #require(client.readJSON())
         client.send("{not json")
-        #expect((await client.readJSON()?["error"] as? [String: Any])?["code"] as? String == "bad_json")
+        #expect((client.readJSON()?["error"] as? [String: Any])?["code"] as? String == "bad_json")
         client.send(json: ["type": "dance"])
-        _ = await client.readJSON()
+        _ = client.readJSON()
 
-        let json = try await runCharley(["stats", "--socket", socketPath], mergingErrors: true)
+        let json = try CharleyProcess.run(["stats", "--socket", socketPath], mergingErrors: true)
         #expect(json.status == 0, "\(json.output)")
         let metrics = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: [[String: Any]]], "\(json.output)")
         func value(_ name: String, _ labels: [String: String] = [:]) -> Double? {
@@ -480,7 +436,7 @@ struct ServiceTests {
         #expect(value("charley_connections") == 2, "this client and charley stats's own")
         #expect(value("charley_connections_opened_total") == 2)
 
-        let text = try await runCharley(["stats", "--socket", socketPath, "--prometheus"], mergingErrors: true)
+        let text = try CharleyProcess.run(["stats", "--socket", socketPath, "--prometheus"], mergingErrors: true)
         #expect(text.status == 0)
         #expect(text.output.contains("# TYPE charley_messages_total counter"))
         #expect(text.output.contains("charley_messages_total 2"))
@@ -491,7 +447,7 @@ struct ServiceTests {
             #expect(!text.output.contains(word), "the metrics contain '\(word)'")
         }
 
-        let missing = try await runCharley(["stats", "--socket", folder.path + "/none.sock"], mergingErrors: true)
+        let missing = try CharleyProcess.run(["stats", "--socket", folder.path + "/none.sock"], mergingErrors: true)
         #expect(missing.status == 1)
         #expect(missing.output.contains("cannot connect to \(folder.path)/none.sock"))
     }
