@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         // Already in the graph through postgres-nio; named for TLS to a remote server.
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // The shared knowledge model of leg cramps: data files plus the code that loads,
@@ -69,16 +71,30 @@ let package = Package(
         // The daemon's wire format without the network: splitting a byte stream into lines and
         // reading a client's JSON line. No dependencies, so that it can be fuzzed on its own.
         .target(name: "WireFormat"),
+        // What the daemon tells systemd and takes from it: sockets passed by socket activation
+        // (sd_listen_fds(3)) and the notify protocol (sd_notify(3): readiness, status, watchdog).
+        // Glibc only, so that it can be tested without the daemon.
+        .target(name: "Systemd"),
+        // The daemon's counters and histograms, through swift-metrics into a Prometheus registry:
+        // made once, kept, read out as JSON or the Prometheus text format. Holds no health text.
+        .target(
+            name: "DaemonMetrics",
+            dependencies: [
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         // The Unix-socket daemon for chat bridges: framing, JSON Lines, routing by session id.
         .target(
             name: "SocketServer",
             dependencies: [
-                "Conversation", "Knowledge", "Understanding", "Storage", "WireFormat",
+                "Conversation", "Knowledge", "Understanding", "Storage", "WireFormat", "Systemd", "DaemonMetrics",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
         // Scripted dialogue tests: the Dialogues/ format, its parser and runner.
@@ -95,6 +111,7 @@ let package = Package(
                 "Storage",
                 "PostgresStorage",
                 "CEpoll",
+                "DaemonMetrics",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -105,7 +122,9 @@ let package = Package(
         .target(name: "Fuzzing", dependencies: ["Knowledge", "Understanding", "WireFormat"]),
         // What several test targets share (a seeded random generator, running the built charley).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "KnowledgeTests", dependencies: ["Knowledge", "TestSupport"]),
+        .testTarget(name: "KnowledgeTests", dependencies: ["Knowledge", "charley", "TestSupport"]),
+        // The executable's command definitions against what ships with them (the manual page).
+        .testTarget(name: "CommandTests", dependencies: ["charley", "TestSupport"]),
         .testTarget(name: "UnderstandingTests", dependencies: ["Understanding", "Knowledge", "TestSupport"],
                     resources: [.copy("Corpus"), .copy("Independent")]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "charley", "TestSupport"], exclude: ["Scripts"]),

@@ -1,3 +1,4 @@
+import Foundation
 import Knowledge
 import Understanding
 
@@ -58,6 +59,22 @@ public final class Conversation: Sendable {
         let interpreter = try Interpreter.bundled()
         return Conversation(knowledge: interpreter.knowledge, interpreter: interpreter,
                             interview: try Interview.loadBundled(knowledge: interpreter.knowledge), replies: try Replies.loadBundled())
+    }
+
+    /// The knowledge model from the `.yaml` files of `knowledgeDirectory` and the lexicon from
+    /// `lexicon` (nil: the shipped ones), with the shipped interview and replies: what
+    /// `charley serve` loads at start and again on a reload. Every problem is listed with its
+    /// file, line and entry.
+    public static func load(knowledgeDirectory: URL?, lexicon: URL?) throws(KnowledgeError) -> Conversation {
+        let knowledge: KnowledgeModel
+        if let knowledgeDirectory {
+            knowledge = try KnowledgeLoader.load(directory: knowledgeDirectory)
+        } else {
+            knowledge = try KnowledgeLoader.loadBundled()
+        }
+        let interpreter = Interpreter(knowledge: knowledge, lexicon: try Lexicon.load(file: lexicon, knowledge: knowledge))
+        return Conversation(knowledge: knowledge, interpreter: interpreter,
+                            interview: try Interview.loadBundled(knowledge: knowledge), replies: try Replies.loadBundled())
     }
 
     /// What Charley says before the person has said anything.

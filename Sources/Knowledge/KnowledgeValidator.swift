@@ -1,4 +1,4 @@
-/// The ids that bridges and scripts read (shared/contract.md). The model may add more; it may
+/// The ids that bridges and scripts read (docs/PROTOCOL.md, "Canonical ids"; a test keeps the two equal). The model may add more; it may
 /// not lose any of these.
 public enum ContractIDs {
     public static let vocabulary: [FindingKind: [String]] = [

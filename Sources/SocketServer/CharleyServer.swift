@@ -1,4 +1,5 @@
 import Conversation
+import DaemonMetrics
 import Foundation
 import Knowledge
 import Logging
@@ -6,6 +7,7 @@ import NIOCore
 import NIOPosix
 import ServiceLifecycle
 import NIOConcurrencyHelpers
+import Systemd
 import WireFormat
 
 /// The daemon's settings, each with a command-line flag.
@@ -39,6 +41,16 @@ public struct ServerConfiguration: Sendable {
     public var echo = false
     /// With a shared store: how many transactions of turns may run at once.
     public var storeLanes = 4
+    /// The listening socket systemd passed (socket activation): served instead of binding
+    /// `socketPath`, and left to systemd (never chmod-ed, renamed or removed).
+    public var activatedSocket: Int32?
+    /// Tells systemd when the daemon is ready, reloading, stopping and alive; nil without
+    /// NOTIFY_SOCKET.
+    public var notifier: SystemdNotifier?
+    /// Loads the knowledge model and lexicon again, on SIGHUP; nil: SIGHUP is not trapped.
+    public var reload: (@Sendable () throws(KnowledgeError) -> Conversation)?
+    /// Counters and histograms (`{"type": "stats"}`); off only to measure what they cost.
+    public var metrics = true
 
     public init(socketPath: String) { self.socketPath = socketPath }
 
@@ -59,7 +71,9 @@ public struct ServerStartError: Error, CustomStringConvertible {
 public final class CharleyServer: Service, CustomStringConvertible, Sendable {
     let configuration: ServerConfiguration
     let registry: SessionRegistry
-    let conversation: Conversation
+    /// The engine new turns use: the one the daemon started with, or the last reload's.
+    var conversation: Conversation { registry.current.value }
+    let metrics: DaemonMetrics?
     let logger: Logger
     let version: String
     /// The open connections, to close them at the end of a graceful shutdown.
@@ -72,13 +86,14 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
     public init(configuration: ServerConfiguration, conversation: Conversation, store: (any SessionStore)? = nil,
                 version: String, logger: Logger) {
         self.configuration = configuration
-        self.conversation = conversation
         self.version = version
         self.logger = logger
+        let metrics = configuration.metrics ? DaemonMetrics(conversation: conversation) : nil
+        self.metrics = metrics
         self.registry = SessionRegistry(
             conversation: conversation, store: store ?? MemorySessionStore(maximumSessions: configuration.maximumSessions),
             idleExpiry: configuration.idleExpiry, keepTranscripts: configuration.keepTranscripts,
-            commitDelay: configuration.commitDelay, logger: logger)
+            commitDelay: configuration.commitDelay, logger: logger, metrics: metrics)
     }
 
     /// A daemon on a store that several daemons share (PostgreSQL): the store is checked and
@@ -86,12 +101,13 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
     public init(configuration: ServerConfiguration, conversation: Conversation, sharedStore: any SharedSessionStore,
                 version: String, logger: Logger) {
         self.configuration = configuration
-        self.conversation = conversation
         self.version = version
         self.logger = logger
+        let metrics = configuration.metrics ? DaemonMetrics(conversation: conversation) : nil
+        self.metrics = metrics
         self.registry = SessionRegistry(
             conversation: conversation, sharedStore: sharedStore, idleExpiry: configuration.idleExpiry,
-            keepTranscripts: configuration.keepTranscripts, lanes: configuration.storeLanes, logger: logger)
+            keepTranscripts: configuration.keepTranscripts, lanes: configuration.storeLanes, logger: logger, metrics: metrics)
     }
 
     /// Purges expired sessions now and then: every tenth of the expiry, at most every 10 minutes.
@@ -105,19 +121,24 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
     }
 
     public func run() async throws {
+        // Trapped first, before the socket accepts: a reload asked for once the daemon is ready
+        // never meets SIGHUP's default action (the end of the process).
+        let hangups = configuration.reload == nil ? nil : Hangups.trap()
         do {
             try await registry.prepare()
         } catch {
             throw ServerStartError(description: error.description)
         }
-        let path = configuration.socketPath
-        try Self.prepareSocketPath(path, creatingDefaultFolder: path == ServerConfiguration.defaultSocketPath())
+        let activated = configuration.activatedSocket
+        let path = activated.map { SocketActivation.boundPath($0) ?? "fd \($0)" } ?? configuration.socketPath
+        if activated == nil {
+            try Self.prepareSocketPath(path, creatingDefaultFolder: path == ServerConfiguration.defaultSocketPath())
+        }
         let maximumLine = configuration.maximumLineBytes
         let connections = self.connections
-        let temporary = path + ".\(getpid()).tmp"
-        let boundPath = temporary.utf8.count < 100 ? temporary : path
+        let metrics = self.metrics
         let group = configuration.threads > 0 ? MultiThreadedEventLoopGroup(numberOfThreads: configuration.threads) : MultiThreadedEventLoopGroup.singleton
-        let server = try await ServerBootstrap(group: group)
+        let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 512)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -126,29 +147,62 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
                         open[ObjectIdentifier(channel)] = channel
                         return true
                     }
-                    channel.closeFuture.whenComplete { _ in connections.withLockedValue { $0[ObjectIdentifier(channel)] = nil } }
-                    try channel.pipeline.syncOperations.addHandler(UnfinishedLineWatch(timeout: self.configuration.lineTimeout))
+                    if admitted, let metrics {
+                        metrics.connectionsOpened.increment()
+                        metrics.connections.increment()
+                    }
+                    channel.closeFuture.whenComplete { _ in
+                        connections.withLockedValue { $0[ObjectIdentifier(channel)] = nil }
+                        if admitted { metrics?.connections.decrement() }
+                    }
+                    try channel.pipeline.syncOperations.addHandler(UnfinishedLineWatch(timeout: self.configuration.lineTimeout, metrics: metrics))
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFramer(maximumLength: maximumLine)))
                     try channel.pipeline.syncOperations.addHandler(ConnectionHandler(server: self, admitted: admitted))
                 }
             }
-            .bind(unixDomainSocketPath: boundPath, cleanupExistingSocketFile: false).get()
-        // Bound under a temporary name, given its mode, then renamed: a client can never reach
-        // the socket at its real path before the mode is set.
-        chmod(boundPath, mode_t(configuration.socketMode))
-        if boundPath != path, rename(boundPath, path) != 0 {
-            let reason = String(cString: strerror(errno))
-            server.close(promise: nil)
-            unlink(boundPath)
-            throw ServerStartError(description: "cannot move the socket into place at \(path): \(reason)")
+        let server: any Channel
+        if let activated {
+            // systemd made the socket, with its owner and mode, and keeps it: connections that
+            // came before the daemon started wait in its backlog and are served now.
+            server = try await bootstrap.withBoundSocket(activated).get()
+        } else {
+            let temporary = path + ".\(getpid()).tmp"
+            let boundPath = temporary.utf8.count < 100 ? temporary : path
+            server = try await bootstrap.bind(unixDomainSocketPath: boundPath, cleanupExistingSocketFile: false).get()
+            // Bound under a temporary name, given its mode, then renamed: a client can never reach
+            // the socket at its real path before the mode is set.
+            chmod(boundPath, mode_t(configuration.socketMode))
+            if boundPath != path, rename(boundPath, path) != 0 {
+                let reason = String(cString: strerror(errno))
+                server.close(promise: nil)
+                unlink(boundPath)
+                throw ServerStartError(description: "cannot move the socket into place at \(path): \(reason)")
+            }
         }
-        logger.info("listening", metadata: ["socket": "\(path)"])
+        logger.info("listening", metadata: ["socket": "\(path)", "activated": "\(activated != nil)"])
+        let notifier = configuration.notifier
+        if let notifier {
+            notifier.send("READY=1\nMAINPID=\(getpid())\n" + (await statusLine()))
+        }
         let purging = Task { await self.purgeExpiredSessions() }
-        defer { purging.cancel() }
+        let informing = notifier.map { notifier in
+            Task { await self.keepSystemdInformed(notifier, loops: Array(group.makeIterator())) }
+        }
+        let reloading = hangups.map { hangups in
+            Task {
+                for await _ in hangups { self.reload() }
+            }
+        }
+        defer {
+            purging.cancel()
+            informing?.cancel()
+            reloading?.cancel()
+        }
         try await withTaskCancellationOrGracefulShutdownHandler {
             try await server.closeFuture.get()
         } onCancelOrGracefulShutdown: {
             self.logger.info("shutting down: no new connections; finishing replies in flight")
+            notifier?.send("STOPPING=1\nSTATUS=Stopping: finishing the replies in flight")
             server.close(promise: nil)
         }
         // Lines already sent still get their replies: connections are closed after a short grace
@@ -158,9 +212,66 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
             let open = connections.withLockedValue { Array($0.values) }
             for channel in open { try? await channel.close() }
         }
-        unlink(path)
+        if activated == nil { unlink(path) }
         if configuration.threads > 0 { try? await group.shutdownGracefully() }
         logger.info("stopped")
+    }
+
+    /// Loads the knowledge model and lexicon again and puts them in place for new turns when they
+    /// validate; otherwise the model in use stays and every problem is logged with its file,
+    /// line and entry. Connections and sessions carry on either way. Returns the problems.
+    @discardableResult
+    public func reload() -> KnowledgeError? {
+        guard let load = configuration.reload else { return nil }
+        let notifier = configuration.notifier
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        notifier?.send("RELOADING=1\nMONOTONIC_USEC=\(Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1000)")
+        let before = conversation.knowledge.version
+        var failure: KnowledgeError?
+        do throws(KnowledgeError) {
+            let loaded = try load()
+            registry.current.replace(with: loaded)
+            metrics?.reloadsSucceeded.increment()
+            logger.notice("reloaded the knowledge model and lexicon", metadata: [
+                "knowledge": "\(loaded.knowledge.version)", "before": "\(before)"])
+        } catch {
+            failure = error
+            metrics?.reloadsFailed.increment()
+            logger.error("reload refused: the knowledge model \(before) stays in use", metadata: ["problems": "\(error.issues.count)"])
+            for issue in error.issues { logger.error("reload: \(issue.description)") }
+        }
+        if let notifier {
+            let summary = failure.map { "Reload refused (\($0.issues.first?.description ?? "invalid")); serving knowledge \(before)" }
+            notifier.send("READY=1\n" + (summary.map { "STATUS=" + $0 } ?? "STATUS=Reloaded: knowledge \(conversation.knowledge.version)"))
+        }
+        return failure
+    }
+
+    /// `STATUS=` for systemd: what the daemon holds and has done (numbers only).
+    private func statusLine() async -> String {
+        let sessions = await registry.sessionsHeld()
+        if let sessions { metrics?.sessionsHeld.set(sessions) }
+        let samples = metrics?.samples() ?? []
+        func total(_ name: String) -> Int { Int(samples.filter { $0.name == name }.map(\.value).reduce(0, +)) }
+        var parts = ["\(sessions.map(String.init) ?? "?") sessions", "\(connections.withLockedValue { $0.count }) connections"]
+        if metrics != nil { parts.append("\(total("charley_messages_total")) messages") }
+        return "STATUS=Serving: " + parts.joined(separator: ", ") + "; knowledge \(conversation.knowledge.version)"
+    }
+
+    /// Sends `WATCHDOG=1` at half of `WATCHDOG_USEC` (and a fresh `STATUS=`; every 5 s without a
+    /// watchdog). Each ping waits until every event loop has run a task: a loop that is stuck
+    /// never runs it, the pings stop, and systemd restarts the daemon.
+    private func keepSystemdInformed(_ notifier: SystemdNotifier, loops: [any EventLoop]) async {
+        let interval = notifier.watchdogInterval ?? .seconds(5)
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let answered = loops.map { $0.submit {} }
+            for future in answered { _ = try? await future.get() }
+            guard !Task.isCancelled && !Task.isShuttingDownGracefully else { return }
+            let status = await statusLine()
+            notifier.send((notifier.watchdogInterval == nil ? "" : "WATCHDOG=1\n") + status)
+            try? await Task.sleep(for: interval)
+        }
     }
 
     /// Refuses a path a live daemon holds, removes a stale socket file, checks the folder.
@@ -208,43 +319,67 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
         if let immediate = handleAtOnce(frame, on: loop, reply: reply) { reply(immediate) }
     }
 
+    /// An error reply's line, counted by its code.
+    func errorLine(_ error: ErrorReply) -> ByteBuffer {
+        metrics?.error(error.error.code.rawValue)
+        return Self.encode(error)
+    }
+
+    /// `stats`: every metric as JSON, and the same in the Prometheus text format.
+    private func stats(session: String?, reply: @escaping @Sendable (ByteBuffer) -> Void) {
+        Task {
+            if let held = await registry.sessionsHeld() { metrics?.sessionsHeld.set(held) }
+            let text = metrics?.prometheusText() ?? ""
+            var grouped: [String: [StatsReply.Sample]] = [:]
+            for sample in DaemonMetrics.Sample.parse(text) {
+                grouped[sample.name, default: []].append(StatsReply.Sample(labels: sample.labels, value: sample.value))
+            }
+            reply(Self.encode(StatsReply(session: session, charley: version, knowledge: conversation.knowledge.version,
+                                         metrics: grouped, prometheus: text)))
+        }
+    }
+
     /// The reply when it is ready at once; nil when `reply` will be called later.
     private func handleAtOnce(_ frame: Frame, on loop: (any EventLoop)?, reply: @escaping @Sendable (ByteBuffer) -> Void) -> ByteBuffer? {
         guard case .line(let line) = frame else {
-            return Self.encode(ErrorReply(session: nil, .lineTooLong, "a line may be at most \(configuration.maximumLineBytes) bytes; it was ignored"))
+            return self.errorLine(ErrorReply(session: nil, .lineTooLong, "a line may be at most \(configuration.maximumLineBytes) bytes; it was ignored"))
         }
         let bytes = Array(line.readableBytesView)
         if bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) {
-            return Self.encode(ErrorReply(session: nil, .badJSON, "an empty line is not a message; send one JSON object per line"))
+            return self.errorLine(ErrorReply(session: nil, .badJSON, "an empty line is not a message; send one JSON object per line"))
         }
         guard String(validating: bytes, as: UTF8.self) != nil else {
-            return Self.encode(ErrorReply(session: nil, .invalidUTF8, "the line is not valid UTF-8"))
+            return self.errorLine(ErrorReply(session: nil, .invalidUTF8, "the line is not valid UTF-8"))
         }
         let message: ClientMessage
         do {
             message = try MessageParser.parse(bytes)
         } catch {
-            return Self.encode(ErrorReply(session: nil, .badJSON, "the line is not a JSON object of the protocol (see docs/PROTOCOL.md)"))
+            return self.errorLine(ErrorReply(session: nil, .badJSON, "the line is not a JSON object of the protocol (see docs/PROTOCOL.md)"))
         }
         let type = message.type ?? "message"
         if type == "ping" { return Self.encode(SimpleReply(type: "pong", session: message.session)) }
+        if type == "stats" {
+            stats(session: message.session, reply: reply)
+            return nil
+        }
         if type == "hello" {
             return Self.encode(HelloReply(session: message.session, protocolVersion: protocolVersion, charley: version,
                                      knowledge: conversation.knowledge.version))
         }
         guard type == "message" || type == "reset" || type == "end" || type == "state" else {
-            return Self.encode(ErrorReply(session: message.session, .unknownType,
-                                     "unknown type '\(type)'; use message, reset, end, state, hello or ping"))
+            return self.errorLine(ErrorReply(session: message.session, .unknownType,
+                                     "unknown type '\(type)'; use message, reset, end, state, hello, ping or stats"))
         }
         guard let session = message.session, !session.isEmpty else {
-            return Self.encode(ErrorReply(session: nil, .missingField, "'session' is required for \(type)"))
+            return self.errorLine(ErrorReply(session: nil, .missingField, "'session' is required for \(type)"))
         }
         switch type {
         case "reset", "end":
             registry.reset(session) { result in
                 switch result {
                 case .success: reply(Self.encode(SimpleReply(type: type == "reset" ? "reset" : "ended", session: session)))
-                case .failure(let error): reply(Self.encode(Self.failure(error, session: session)))
+                case .failure(let error): reply(self.errorLine(Self.failure(error, session: session)))
                 }
             }
             return nil
@@ -256,24 +391,24 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
                                                  slots: state.map { .init(findings: $0.findings) }, triage: state?.triage,
                                                  redFlags: state?.redFlags, turns: state?.turns)))
                 case .failure(let error):
-                    reply(Self.encode(Self.failure(error, session: session)))
+                    reply(self.errorLine(Self.failure(error, session: session)))
                 }
             }
             return nil
         default:
             guard let text = message.text else {
-                return Self.encode(ErrorReply(session: session, .missingField, "'text' is required for a message"))
+                return self.errorLine(ErrorReply(session: session, .missingField, "'text' is required for a message"))
             }
             if configuration.echo { return Self.encode(EchoReply(session: session, echo: text)) }
             guard text.count <= configuration.maximumTextCharacters else {
-                return Self.encode(ErrorReply(session: session, .textTooLong, "a message may be at most \(configuration.maximumTextCharacters) characters"))
+                return self.errorLine(ErrorReply(session: session, .textTooLong, "a message may be at most \(configuration.maximumTextCharacters) characters"))
             }
             registry.respondLine(session: session, text: text, request: message.id, on: loop) { result in
                 switch result {
                 case .success(let bytes):
                     reply(bytes)
                 case .failure(let error):
-                    reply(Self.encode(Self.failure(error, session: session)))
+                    reply(self.errorLine(Self.failure(error, session: session)))
                 }
             }
             return nil
@@ -343,7 +478,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     private func refuseIfOverLimit(_ context: ChannelHandlerContext) {
         guard !admitted, !refused else { return }
         refused = true
-        let refusal = CharleyServer.encode(ErrorReply(session: nil, .tooManyConnections,
+        let refusal = server.errorLine(ErrorReply(session: nil, .tooManyConnections,
             "the daemon already has \(server.configuration.maximumConnections) connections; try again later"))
         let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(refusal)).whenComplete { _ in channel.close(promise: nil) }
@@ -483,10 +618,14 @@ final class UnfinishedLineWatch: ChannelInboundHandler {
     typealias OutboundOut = ByteBuffer
 
     let timeout: Duration
+    let metrics: DaemonMetrics?
     /// When the unfinished line's first byte came; nil when the last byte read ended a line.
     private var deadline: Scheduled<Void>?
 
-    init(timeout: Duration) { self.timeout = timeout }
+    init(timeout: Duration, metrics: DaemonMetrics? = nil) {
+        self.timeout = timeout
+        self.metrics = metrics
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let bytes = unwrapInboundIn(data).readableBytesView
@@ -500,8 +639,10 @@ final class UnfinishedLineWatch: ChannelInboundHandler {
         if deadline == nil, let last = bytes.last, last != newline {
             let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
             let seconds = timeout.components.seconds
+            let metrics = self.metrics
             deadline = context.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
                 let context = bound.value
+                metrics?.error(ErrorCode.lineTimeout.rawValue)
                 let refusal = CharleyServer.encode(ErrorReply(session: nil, .lineTimeout,
                     "a line was started and not finished within \(seconds) s; the connection is closed"))
                 context.writeAndFlush(NIOAny(refusal)).whenComplete { _ in context.close(promise: nil) }

@@ -8,7 +8,7 @@ import WireFormat
 public let protocolVersion = 1
 
 /// The error codes of docs/PROTOCOL.md.
-public enum ErrorCode: String, Sendable, Codable {
+public enum ErrorCode: String, Sendable, Codable, CaseIterable {
     case badJSON = "bad_json"
     case missingField = "missing_field"
     case lineTooLong = "line_too_long"
@@ -81,4 +81,18 @@ struct StateReply: Encodable {
 struct EchoReply: Encodable {
     var session: String
     var echo: String
+}
+
+/// `stats`: the daemon's metrics, by name, and the same in the Prometheus text format.
+struct StatsReply: Encodable {
+    struct Sample: Encodable {
+        var labels: [String: String]
+        var value: Double
+    }
+    var type = "stats"
+    var session: String?
+    var charley: String
+    var knowledge: String
+    var metrics: [String: [Sample]]
+    var prometheus: String
 }

@@ -1,8 +1,10 @@
 import Conversation
+import DaemonMetrics
 import Foundation
 import Knowledge
 import Logging
 import NIOCore
+import Storage
 
 /// Runs turns against the session store, from any thread: the daemon calls it straight from
 /// NIO's event loops, so a turn costs no hand-off between threads. Sessions are spread over
@@ -24,7 +26,11 @@ public final class SessionRegistry: Sendable {
         case store(String)
     }
 
-    let conversation: Conversation
+    /// The engine new turns use; a reload replaces it.
+    public let current: CurrentConversation
+    var conversation: Conversation { current.value }
+    let metrics: DaemonMetrics?
+    private let turnMetrics: TurnMetrics?
     let store: any SessionStore
     let idleExpiry: Duration
     let keepTranscripts: Bool
@@ -39,7 +45,7 @@ public final class SessionRegistry: Sendable {
     /// The sessions whose states are computed but not yet committed, for a slice of the ids.
     private final class Shard: @unchecked Sendable {
         let lock = NSLock()
-        var inFlight: [String: (state: SessionState, turns: Int)] = [:]
+        var inFlight: [String: (state: SessionState, turns: Int, knowledge: String)] = [:]
         /// Replies given to request ids (local stores: this process only), and the requests whose
         /// turn is still on its way to the store, with the retries waiting for its reply.
         var replies: [RequestKey: (reply: ByteBuffer, at: Double)] = [:]
@@ -51,13 +57,16 @@ public final class SessionRegistry: Sendable {
 
     public init(conversation: Conversation, store: any SessionStore, idleExpiry: Duration,
                 keepTranscripts: Bool = false, commitDelay: Duration = .zero, logger: Logger = Logger(label: "charley.sessions"),
+                metrics: DaemonMetrics? = nil,
                 now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
-        self.conversation = conversation
+        self.current = CurrentConversation(conversation)
+        self.metrics = metrics
+        self.turnMetrics = metrics.map(TurnMetrics.init)
         self.store = store
         self.idleExpiry = idleExpiry
         self.keepTranscripts = keepTranscripts
         self.logger = logger
-        self.committer = store.isDurable ? GroupCommitter(store: store, delay: commitDelay) : nil
+        self.committer = store.isDurable ? GroupCommitter(store: store, delay: commitDelay, metrics: metrics) : nil
         self.shared = nil
         self.sharedStore = nil
         self.shards = (0..<32).map { _ in Shard() }
@@ -68,9 +77,12 @@ public final class SessionRegistry: Sendable {
     /// holding up to `maximumBatch` sessions' turns.
     public init(conversation: Conversation, sharedStore: any SharedSessionStore, idleExpiry: Duration,
                 keepTranscripts: Bool = false, lanes: Int = 4, maximumBatch: Int = 64,
-                logger: Logger = Logger(label: "charley.sessions"),
+                logger: Logger = Logger(label: "charley.sessions"), metrics: DaemonMetrics? = nil,
                 now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
-        self.conversation = conversation
+        let current = CurrentConversation(conversation)
+        self.current = current
+        self.metrics = metrics
+        self.turnMetrics = metrics.map(TurnMetrics.init)
         // Not used: every call goes to the shared store.
         self.store = MemorySessionStore(maximumSessions: 0)
         self.idleExpiry = idleExpiry
@@ -78,8 +90,9 @@ public final class SessionRegistry: Sendable {
         self.logger = logger
         self.committer = nil
         self.sharedStore = sharedStore
-        self.shared = SharedTurns(store: sharedStore, conversation: conversation, idleExpiry: idleExpiry.seconds,
-                                  keepTranscripts: keepTranscripts, logger: logger, now: now, lanes: lanes, maximumBatch: maximumBatch)
+        self.shared = SharedTurns(store: sharedStore, current: current, idleExpiry: idleExpiry.seconds,
+                                  keepTranscripts: keepTranscripts, logger: logger, metrics: metrics, now: now,
+                                  lanes: lanes, maximumBatch: maximumBatch)
         self.shards = (0..<32).map { _ in Shard() }
         self.now = now
     }
@@ -109,17 +122,24 @@ public final class SessionRegistry: Sendable {
                                             on loop: (any EventLoop)? = nil,
                                             done: @escaping @Sendable (Result<Rendered, Failure>) -> Void) {
         let shard = shard(session)
+        // One engine for the whole turn, even if a reload puts another in place meanwhile.
+        let conversation = self.conversation
         shard.lock.lock()
         let time = now()
         let resumed: Conversation.Resumed
         do {
-            resumed = try current(session, in: shard, at: time)
+            resumed = try current(session, in: shard, at: time, conversation: conversation)
         } catch {
             shard.lock.unlock()
             return done(.failure(error))
         }
         var next = resumed.state
+        let started = metrics == nil ? 0 : DispatchTime.now().uptimeNanoseconds
         var reply = conversation.respond(to: text, state: &next)
+        if let turnMetrics {
+            turnMetrics.record(TurnObservation(before: resumed.state, after: next,
+                                           nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - started)))
+        }
         reply.session = session
         if let notice = resumed.notice { reply.reply = notice + "\n\n" + reply.reply }
         let transcript = keepTranscripts ? TranscriptEntry(turn: next.turns, said: text, reply: reply.reply, at: time) : nil
@@ -192,8 +212,17 @@ public final class SessionRegistry: Sendable {
     /// The session's state, a new one when it is unknown or expired, or a new one and a notice
     /// for the person when the stored one cannot go on (`isStored` also for a state on its way
     /// to the store). Called with the shard locked.
-    private func current(_ session: String, in shard: Shard, at time: Double) throws(Failure) -> Conversation.Resumed {
-        if let pending = shard.inFlight[session] { return Conversation.Resumed(state: pending.state, isStored: true) }
+    private func current(_ session: String, in shard: Shard, at time: Double,
+                         conversation: Conversation) throws(Failure) -> Conversation.Resumed {
+        if let pending = shard.inFlight[session] {
+            // Made under a model a reload has replaced since: as a stored state would be.
+            if pending.knowledge != conversation.knowledge.version, let problem = conversation.problem(resuming: pending.state) {
+                logger.notice("a session cannot go on under the reloaded knowledge model; it starts again")
+                logger.debug("why the session could not go on", metadata: ["problem": "\(problem)"])
+                return Conversation.Resumed(state: SessionState(), notice: Conversation.restartNotice, problem: problem)
+            }
+            return Conversation.Resumed(state: pending.state, isStored: true)
+        }
         let loaded: StoredSession.Loaded?
         do {
             loaded = try store.load(session)
@@ -234,14 +263,14 @@ public final class SessionRegistry: Sendable {
             shard.lock.unlock()
             return done(result)
         }
-        shard.inFlight[write.id] = (state, (shard.inFlight[write.id]?.turns ?? 0) + 1)
+        shard.inFlight[write.id] = (state, (shard.inFlight[write.id]?.turns ?? 0) + 1, write.knowledge)
         // Queued under the shard's lock, so a session's writes reach the committer in order.
         // The completion keeps the id only, not the whole write (its state and encoded bytes).
         let id = write.id
         committer.enqueue(write, on: loop) { [logger] result in
             shard.lock.withLock {
                 if let entry = shard.inFlight[id] {
-                    shard.inFlight[id] = entry.turns > 1 ? (entry.state, entry.turns - 1) : nil
+                    shard.inFlight[id] = entry.turns > 1 ? (entry.state, entry.turns - 1, entry.knowledge) : nil
                 }
             }
             if case .failure(let error) = result {
@@ -326,6 +355,14 @@ public final class SessionRegistry: Sendable {
         }.get()
     }
 
+    /// How many sessions the store holds (nil when it cannot tell).
+    public func sessionsHeld() async -> Int? {
+        if let sharedStore { return try? await sharedStore.count() }
+        if let memory = store as? MemorySessionStore { return memory.count }
+        if let sqlite = store as? SQLiteSessionStore { return try? sqlite.count() }
+        return nil
+    }
+
     /// Transactions and writes committed so far in groups (nil for memory stores).
     public var commitStatistics: (transactions: Int, writes: Int)? { shared?.statistics ?? committer?.statistics }
 
@@ -382,10 +419,12 @@ final class GroupCommitter: @unchecked Sendable {
     private var writes = 0
     /// Fault injection for tests: a slow disk, so that a crash lands between commit and reply.
     private let delay: Duration
+    private let metrics: DaemonMetrics?
 
-    init(store: any SessionStore, delay: Duration = .zero) {
+    init(store: any SessionStore, delay: Duration = .zero, metrics: DaemonMetrics? = nil) {
         self.store = store
         self.delay = delay
+        self.metrics = metrics
     }
 
     /// Transactions and writes so far, for benchmarks and tests.
@@ -416,7 +455,9 @@ final class GroupCommitter: @unchecked Sendable {
             }
             writes.removeAll(keepingCapacity: true)
             for entry in batch { writes.append(entry.write) }
+            let started = DispatchTime.now().uptimeNanoseconds
             let result = Result<Void, StoreError> { () throws(StoreError) in try store.commit(writes) }
+            metrics?.commitDuration.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - started))
             lock.withLock {
                 transactions += 1
                 self.writes += batch.count

@@ -1,4 +1,5 @@
 import Conversation
+import DaemonMetrics
 import Foundation
 import Knowledge
 import Logging
@@ -29,7 +30,10 @@ final class SharedTurns: @unchecked Sendable {
     }
 
     let store: any SharedSessionStore
-    let conversation: Conversation
+    /// The engine new batches use; a reload replaces it.
+    let current: CurrentConversation
+    let metrics: DaemonMetrics?
+    private let turnMetrics: TurnMetrics?
     let idleExpiry: Double
     let keepTranscripts: Bool
     let logger: Logger
@@ -49,10 +53,12 @@ final class SharedTurns: @unchecked Sendable {
     private var transactions = 0
     private var turns = 0
 
-    init(store: any SharedSessionStore, conversation: Conversation, idleExpiry: Double, keepTranscripts: Bool,
-         logger: Logger, now: @escaping @Sendable () -> Double, lanes: Int = 4, maximumBatch: Int = 64) {
+    init(store: any SharedSessionStore, current: CurrentConversation, idleExpiry: Double, keepTranscripts: Bool,
+         logger: Logger, metrics: DaemonMetrics? = nil, now: @escaping @Sendable () -> Double, lanes: Int = 4, maximumBatch: Int = 64) {
         self.store = store
-        self.conversation = conversation
+        self.current = current
+        self.metrics = metrics
+        self.turnMetrics = metrics.map(TurnMetrics.init)
         self.idleExpiry = idleExpiry
         self.keepTranscripts = keepTranscripts
         self.logger = logger
@@ -111,6 +117,7 @@ final class SharedTurns: @unchecked Sendable {
         let lock = NSLock()
         var replies: [[ByteBuffer?]] = []
         var problems: [String] = []
+        var turns: [TurnObservation] = []
     }
 
     private func run(_ batch: [(session: String, turns: [Pending])]) async {
@@ -123,13 +130,17 @@ final class SharedTurns: @unchecked Sendable {
         }
         let outputs = Outputs()
         let work = batch.map { ($0.session, $0.turns.map(\.work)) }
+        let conversation = current.value
         let result: Result<Void, StoreError>
+        let started = DispatchTime.now().uptimeNanoseconds
         do {
             try await store.transact(sessions: batch.map(\.session), requests: requests) { [self] snapshot in
-                let (outcome, replies, problems) = self.apply(work, to: snapshot, at: time)
+                let (outcome, replies, problems, turns) = self.apply(work, to: snapshot, at: time, conversation: conversation,
+                                                                     observing: metrics != nil)
                 outputs.lock.withLock {
                     outputs.replies = replies
                     outputs.problems = problems
+                    outputs.turns = turns
                 }
                 return outcome
             }
@@ -139,7 +150,12 @@ final class SharedTurns: @unchecked Sendable {
         }
         switch result {
         case .success:
-            let (replies, problems) = outputs.lock.withLock { (outputs.replies, outputs.problems) }
+            let (replies, problems, turns) = outputs.lock.withLock { (outputs.replies, outputs.problems, outputs.turns) }
+            if let metrics {
+                // Counted once the transaction has committed: a body the store ran again counts once.
+                metrics.commitDuration.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - started))
+                for turn in turns { turnMetrics?.record(turn) }
+            }
             for problem in problems {
                 logger.notice("a stored session cannot go on under this Charley; it starts again")
                 logger.debug("why the stored session could not go on", metadata: ["problem": "\(problem)"])
@@ -158,8 +174,10 @@ final class SharedTurns: @unchecked Sendable {
 
     /// The turns of a batch on the states read under their locks: the writes, each turn's reply
     /// (nil for a reset), and problems of stored states for the logs. Pure.
-    func apply(_ work: [(session: String, turns: [Work])], to snapshot: SharedSnapshot, at time: Double)
-        -> (SharedOutcome, [[ByteBuffer?]], [String]) {
+    func apply(_ work: [(session: String, turns: [Work])], to snapshot: SharedSnapshot, at time: Double,
+               conversation: Conversation, observing: Bool = false)
+        -> (SharedOutcome, [[ByteBuffer?]], [String], [TurnObservation]) {
+        var observed: [TurnObservation] = []
         var outcome = SharedOutcome()
         var given = snapshot.replies
         var replies: [[ByteBuffer?]] = []
@@ -184,7 +202,11 @@ final class SharedTurns: @unchecked Sendable {
                         continue
                     }
                     var next = state
+                    let started = observing ? DispatchTime.now().uptimeNanoseconds : 0
                     var reply = conversation.respond(to: text, state: &next)
+                    if observing {
+                        observed.append(TurnObservation(before: state, after: next, nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - started)))
+                    }
                     reply.session = session
                     reply.request = request
                     if let text = notice { reply.reply = text + "\n\n" + reply.reply }
@@ -205,7 +227,7 @@ final class SharedTurns: @unchecked Sendable {
             }
             replies.append(out)
         }
-        return (outcome, replies, problems)
+        return (outcome, replies, problems, observed)
     }
 
     /// Runs the completions: those without a loop here, the others one task per loop.

@@ -191,6 +191,24 @@ public struct Lexicon: Sendable {
                         commonWords: try commonWords(String(decoding: common, as: UTF8.self), file: "common-words.txt"))
     }
 
+    /// The lexicon file at `url` (nil: the shipped one) with the shipped list of common words,
+    /// checked against `knowledge`: what the daemon loads again on a reload.
+    public static func load(file url: URL?, knowledge: KnowledgeModel) throws(KnowledgeError) -> Lexicon {
+        guard let url else { return try loadBundled(knowledge: knowledge) }
+        guard let commonURL = Bundle.module.url(forResource: "common-words", withExtension: "txt"),
+              let common = FileManager.default.contents(atPath: commonURL.path) else {
+            throw KnowledgeError(issues: [KnowledgeIssue(file: "common-words.txt", problem: "the list of common words is missing from Charley's resources")])
+        }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw KnowledgeError(issues: [KnowledgeIssue(file: url.path, problem: "cannot read the file")])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw KnowledgeError(issues: [KnowledgeIssue(file: url.lastPathComponent, problem: "the file is not UTF-8 text")])
+        }
+        return try load(text: text, file: url.lastPathComponent, knowledge: knowledge,
+                        commonWords: try commonWords(String(decoding: common, as: UTF8.self), file: "common-words.txt"))
+    }
+
     /// Reads a list of common English words that are never spell-corrected (one lowercase word
     /// per line; `#` starts a comment line). Every bad line is reported with its number.
     static func commonWords(_ text: String, file: String) throws(KnowledgeError) -> [String] {

@@ -20,6 +20,7 @@ struct Charley: AsyncParsableCommand {
               charley --resume                          a conversation you can come back to
               charley test Dialogues                    run the scripted dialogue tests
               charley sessions                          the daemon's stored sessions
+              charley stats --prometheus                a running daemon's metrics
               charley knowledge check causes.yaml       validate an edited knowledge file
 
             FILES
@@ -37,7 +38,7 @@ struct Charley: AsyncParsableCommand {
             for a usage error.
             """,
         version: version,
-        subcommands: [ChatCommand.self, AskCommand.self, ServeCommand.self, ConnectCommand.self, InterpretCommand.self, TestCommand.self, KnowledgeCommand.self, SessionsCommand.self, BenchCommand.self],
+        subcommands: [ChatCommand.self, AskCommand.self, ServeCommand.self, ConnectCommand.self, StatsCommand.self, InterpretCommand.self, TestCommand.self, KnowledgeCommand.self, SessionsCommand.self, BenchCommand.self],
         defaultSubcommand: ChatCommand.self
     )
 }

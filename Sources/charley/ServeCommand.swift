@@ -3,8 +3,10 @@ import Foundation
 import Knowledge
 import Logging
 import ServiceLifecycle
+import Conversation
 import PostgresStorage
 import SocketServer
+import Systemd
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,6 +30,19 @@ struct ServeCommand: AsyncParsableCommand {
             session's lock, so any daemon can take any session's next message. A message's \
             optional "id" makes a retry safe: the same session and id get the reply already given \
             (docs/PROTOCOL.md, docs/SCALING.md).
+
+            As a systemd service (contrib/systemd): started by socket activation (LISTEN_FDS, \
+            LISTEN_PID), the daemon serves the socket systemd passed, connections queued before it \
+            started included, and leaves the socket file to systemd (--socket and --socket-mode \
+            are then not used). With NOTIFY_SOCKET it sends READY=1 once the knowledge model is \
+            loaded and the socket accepts, STATUS= with sessions and messages, WATCHDOG=1 at \
+            half of WATCHDOG_USEC while every event loop answers, and STOPPING=1 on shutdown.
+
+            SIGHUP (systemctl reload) loads the knowledge model and the lexicon again (from \
+            --knowledge and --lexicon, else the shipped files); if they validate, new turns use \
+            them and no connection or session is dropped; if not, the model in use stays and \
+            every problem is logged with its file, line and entry. `charley stats` prints the \
+            daemon's counters and histograms.
             """)
 
     @OptionGroup var storage: StoreOptions
@@ -74,6 +89,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Benchmarks only: echo each message's text without running the conversation engine.")
     var echo = false
 
+    @Option(help: "A folder of knowledge files (*.yaml) to load instead of the shipped ones, and again on SIGHUP.")
+    var knowledge: String?
+
+    @Option(help: "A lexicon file to load instead of the shipped one, and again on SIGHUP.")
+    var lexicon: String?
+
+    @Flag(help: "Benchmarks only: keep no metrics, to measure what they cost.")
+    var noMetrics = false
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (or CHARLEY_LOG_LEVEL).")
     var logLevel: String?
 
@@ -88,6 +112,13 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let level = logLevel ?? ProcessInfo.processInfo.environment["CHARLEY_LOG_LEVEL"] ?? "info"
         guard Logger.Level(rawValue: level) != nil else { throw ValidationError("unknown log level '\(level)'") }
+        var isFolder: ObjCBool = false
+        if let knowledge, !FileManager.default.fileExists(atPath: knowledge, isDirectory: &isFolder) || !isFolder.boolValue {
+            throw ValidationError("--knowledge takes a folder of knowledge files; \(knowledge) is not one")
+        }
+        if let lexicon, !FileManager.default.fileExists(atPath: lexicon, isDirectory: &isFolder) || isFolder.boolValue {
+            throw ValidationError("--lexicon takes a lexicon file; \(lexicon) is not one")
+        }
     }
 
     func run() async throws {
@@ -112,7 +143,22 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.keepTranscripts = keepTranscripts
         configuration.commitDelay = .milliseconds(testCommitDelayMs)
         configuration.storeLanes = max(1, min(storeLanes, storage.storeConnections - 1))
-        let conversation = try loadConversationOrExit()
+        configuration.metrics = !noMetrics
+        let environment = ProcessInfo.processInfo.environment
+        do {
+            configuration.activatedSocket = try SocketActivation.takeSocket(environment: environment)
+            configuration.notifier = try SystemdNotifier(environment: environment)
+        } catch {
+            FileHandle.standardError.write(Data("charley serve: \(error.description)\n".utf8))
+            throw ExitCode(1)
+        }
+        let knowledgeFolder = knowledge.map { URL(fileURLWithPath: $0) }
+        let lexiconFile = lexicon.map { URL(fileURLWithPath: $0) }
+        let load: @Sendable () throws(KnowledgeError) -> Conversation = {
+            try Conversation.load(knowledgeDirectory: knowledgeFolder, lexicon: lexiconFile)
+        }
+        configuration.reload = load
+        let conversation = try loadOrExit(load)
         let services: [any Service]
         if storage.isPostgres {
             let store = try storage.openShared()
