@@ -32,11 +32,7 @@ struct BenchCommand: ParsableCommand {
 
         func run() throws {
             let conversation = try loadConversationOrExit()
-            let scripts = try FileManager.default.contentsOfDirectory(atPath: dialogues).filter { $0.hasSuffix(".dialogue") }.sorted()
-                .map { name in
-                    try String(contentsOfFile: dialogues + "/" + name, encoding: .utf8).split(separator: "\n")
-                        .filter { $0.hasPrefix(">") }.map { String($0.dropFirst()).trimmingCharacters(in: .whitespaces) }
-                }
+            let scripts = try dialogueUserLines(in: dialogues)
             var samples: [Duration] = []
             var byKind: [String: [Duration]] = [:]
             var byLine: [String: [Duration]] = [:]
@@ -175,4 +171,14 @@ func processCPUTime() -> Double {
     var time = timespec()
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
     return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
+
+/// The person's lines (`> ...`) of every dialogue in `folder`, a list per file in name order: what
+/// the turn benchmarks replay.
+func dialogueUserLines(in folder: String) throws -> [[String]] {
+    try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".dialogue") }.sorted()
+        .map { name in
+            try String(contentsOfFile: folder + "/" + name, encoding: .utf8).split(separator: "\n")
+                .filter { $0.hasPrefix(">") }.map { String($0.dropFirst()).trimmingCharacters(in: .whitespaces) }
+        }
 }

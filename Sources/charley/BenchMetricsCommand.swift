@@ -25,11 +25,7 @@ struct BenchMetricsCommand: ParsableCommand {
 
     func run() throws {
         let conversation = try loadConversationOrExit()
-        let scripts = try FileManager.default.contentsOfDirectory(atPath: dialogues).filter { $0.hasSuffix(".dialogue") }.sorted()
-            .map { name in
-                try String(contentsOfFile: dialogues + "/" + name, encoding: .utf8).split(separator: "\n")
-                    .filter { $0.hasPrefix(">") }.map { String($0.dropFirst()).trimmingCharacters(in: .whitespaces) }
-            }
+        let scripts = try dialogueUserLines(in: dialogues)
         // Sessions interleaved as a daemon's many bridges send them: turn k of every session, then turn k + 1.
         let longest = scripts.map(\.count).max() ?? 0
         func once(metrics: DaemonMetrics?, round: Int) -> (nanoseconds: UInt64, turns: Int) {
