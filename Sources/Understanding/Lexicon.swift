@@ -179,33 +179,33 @@ public struct Lexicon: Sendable {
 
     /// The lexicon shipped with Charley, checked against `knowledge`.
     public static func loadBundled(knowledge: KnowledgeModel) throws(KnowledgeError) -> Lexicon {
-        guard let url = Bundle.module.url(forResource: "lexicon", withExtension: "yaml"),
-              let data = FileManager.default.contents(atPath: url.path) else {
-            throw KnowledgeError(issues: [KnowledgeIssue(file: "lexicon.yaml", problem: "the lexicon is missing from Charley's resources")])
-        }
-        guard let commonURL = Bundle.module.url(forResource: "common-words", withExtension: "txt"),
-              let common = FileManager.default.contents(atPath: commonURL.path) else {
-            throw KnowledgeError(issues: [KnowledgeIssue(file: "common-words.txt", problem: "the list of common words is missing from Charley's resources")])
-        }
-        return try load(text: String(decoding: data, as: UTF8.self), file: "lexicon.yaml", knowledge: knowledge,
-                        commonWords: try commonWords(String(decoding: common, as: UTF8.self), file: "common-words.txt"))
+        try load(file: nil, knowledge: knowledge)
     }
 
     /// The lexicon file at `url` (nil: the shipped one) with the shipped list of common words,
     /// checked against `knowledge`: what the daemon loads again on a reload.
     public static func load(file url: URL?, knowledge: KnowledgeModel) throws(KnowledgeError) -> Lexicon {
-        guard let url else { return try loadBundled(knowledge: knowledge) }
         guard let commonURL = Bundle.module.url(forResource: "common-words", withExtension: "txt"),
               let common = FileManager.default.contents(atPath: commonURL.path) else {
             throw KnowledgeError(issues: [KnowledgeIssue(file: "common-words.txt", problem: "the list of common words is missing from Charley's resources")])
         }
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw KnowledgeError(issues: [KnowledgeIssue(file: url.path, problem: "cannot read the file")])
+        let name: String, text: String
+        if let url {
+            guard let data = FileManager.default.contents(atPath: url.path) else {
+                throw KnowledgeError(issues: [KnowledgeIssue(file: url.path, problem: "cannot read the file")])
+            }
+            guard let decoded = String(data: data, encoding: .utf8) else {
+                throw KnowledgeError(issues: [KnowledgeIssue(file: url.lastPathComponent, problem: "the file is not UTF-8 text")])
+            }
+            (name, text) = (url.lastPathComponent, decoded)
+        } else {
+            guard let bundled = Bundle.module.url(forResource: "lexicon", withExtension: "yaml"),
+                  let data = FileManager.default.contents(atPath: bundled.path) else {
+                throw KnowledgeError(issues: [KnowledgeIssue(file: "lexicon.yaml", problem: "the lexicon is missing from Charley's resources")])
+            }
+            (name, text) = ("lexicon.yaml", String(decoding: data, as: UTF8.self))
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw KnowledgeError(issues: [KnowledgeIssue(file: url.lastPathComponent, problem: "the file is not UTF-8 text")])
-        }
-        return try load(text: text, file: url.lastPathComponent, knowledge: knowledge,
+        return try load(text: text, file: name, knowledge: knowledge,
                         commonWords: try commonWords(String(decoding: common, as: UTF8.self), file: "common-words.txt"))
     }
 
