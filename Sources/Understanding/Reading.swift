@@ -56,6 +56,7 @@ struct Reading {
 
     /// After "can't": what follows goes on ("can't stop being sick", "couldn't help shaking").
     static let goesOn: Set<String> = ["stop", "stopping", "help"]
+    static let havingVerbs: Set<String> = ["have", "has", "had", "get", "gets", "got", "notice", "noticed"]
 
     /// Words that turn a sentence to something else: an "if" before them asks about its own clause.
     static let turnWords: Set<String> = ["but", "however", "whereas", "anyway"]
@@ -411,9 +412,12 @@ struct Reading {
                     }
                 }
                 // "can't", "haven't been able to": someone cannot do something.
+                // Not "don't have", "didn't get": a denial of having it ("I don't have chest pain or
+                // trouble breathing" denies the trouble too).
                 let inability = isNegation && (Self.saysInability(phrase.words)
                     || (phrase.words.first == "not" && notOfInability(index))
                     || (phrase.words.last == "not" && followedByAble(index)))
+                    && !(firstWord(index + 1).map(Self.havingVerbs.contains) ?? false)
                 if inability, let next = firstWord(index + 1), Self.goesOn.contains(next) {
                     // "can't stop throwing up", "couldn't help": what follows goes on; no negation at all.
                     isNegation = false
