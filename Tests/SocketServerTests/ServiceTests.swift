@@ -301,20 +301,36 @@ struct ServiceTests {
         return copy
     }
 
+    /// A daemon serving a copy of the shipped knowledge (to edit and reload), ready: it has sent
+    /// READY=1 to the listener.
+    static func reloadableDaemon(_ prefix: String) throws
+        -> (listener: NotifyListener, folder: URL, knowledge: URL, socketPath: String, daemon: ServiceDaemon) {
+        let listener = try NotifyListener()
+        let folder = URL(fileURLWithPath: "/tmp/charley-\(prefix)-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let knowledge = try knowledgeCopy(in: folder)
+        let socketPath = folder.path + "/c.sock"
+        let daemon = try ServiceDaemon(["serve", "--socket", socketPath, "--knowledge", knowledge.path],
+                                       environment: ["NOTIFY_SOCKET": listener.path], folder: folder)
+        guard listener.wait(for: "READY=1", timeout: 60) != nil else {
+            _ = daemon.stop()
+            throw ReloadSetupError(log: daemon.log)
+        }
+        return (listener, folder, knowledge, socketPath, daemon)
+    }
+
+    struct ReloadSetupError: Error, CustomStringConvertible {
+        var log: String
+        var description: String { "the daemon sent no READY=1 within 60 s; log: \(log)" }
+    }
+
     static let shippedQuinine = "Quinine is no longer recommended for ordinary leg cramps."
     static let editedQuinine = "Quinine is not advised for ordinary leg cramps, as edited for this test."
 
     @Test("SIGHUP mid-conversation: the edited topic is used at once; the connection and the session carry on")
     func reloadEditedTopic() throws {
-        let listener = try NotifyListener()
-        let folder = URL(fileURLWithPath: "/tmp/charley-rld-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let knowledge = try Self.knowledgeCopy(in: folder)
-        let socketPath = folder.path + "/c.sock"
-        let daemon = try ServiceDaemon(["serve", "--socket", socketPath, "--knowledge", knowledge.path],
-                                       environment: ["NOTIFY_SOCKET": listener.path], folder: folder)
+        let (listener, folder, knowledge, socketPath, daemon) = try Self.reloadableDaemon("rld")
         defer { _ = daemon.stop() }
-        _ = try #require(listener.wait(for: "READY=1", timeout: 60), "log: \(daemon.log)")
         let client = try LineClient(path: socketPath)
         client.send(json: ["session": "r:1", "text": "my left calf cramps at night"])
         let first = try #require(client.readJSON())
@@ -363,15 +379,8 @@ struct ServiceTests {
 
     @Test("SIGHUP with a broken file: the old model stays, and the log names the file, line and entry")
     func reloadBrokenFile() throws {
-        let listener = try NotifyListener()
-        let folder = URL(fileURLWithPath: "/tmp/charley-brk-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let knowledge = try Self.knowledgeCopy(in: folder)
-        let socketPath = folder.path + "/c.sock"
-        let daemon = try ServiceDaemon(["serve", "--socket", socketPath, "--knowledge", knowledge.path],
-                                       environment: ["NOTIFY_SOCKET": listener.path], folder: folder)
+        let (listener, _, knowledge, socketPath, daemon) = try Self.reloadableDaemon("brk")
         defer { _ = daemon.stop() }
-        _ = try #require(listener.wait(for: "READY=1", timeout: 60), "log: \(daemon.log)")
         let client = try LineClient(path: socketPath)
         client.send(json: ["session": "b:1", "text": "my calf cramps at night"])
         _ = try #require(client.readJSON())
