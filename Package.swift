@@ -125,7 +125,7 @@ let package = Package(
         .testTarget(name: "KnowledgeTests", dependencies: ["Knowledge", "charley", "TestSupport"]),
         // The executable's command definitions against what ships with them (the manual page).
         .testTarget(name: "CommandTests", dependencies: ["charley", "TestSupport"]),
-        .testTarget(name: "UnderstandingTests", dependencies: ["Understanding", "Knowledge", "TestSupport"],
+        .testTarget(name: "UnderstandingTests", dependencies: ["Understanding", "Knowledge", "DialogueTesting", "TestSupport"],
                     resources: [.copy("Corpus"), .copy("Independent")]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "charley", "TestSupport"], exclude: ["Scripts"]),
         .testTarget(name: "SocketServerTests", dependencies: ["SocketServer", "WireFormat", "charley", "Conversation", "Knowledge", "Storage", "TestSupport",

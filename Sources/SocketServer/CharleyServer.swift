@@ -264,6 +264,17 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
     /// never runs it, the pings stop, and systemd restarts the daemon.
     private func keepSystemdInformed(_ notifier: SystemdNotifier, loops: [any EventLoop]) async {
         let interval = notifier.watchdogInterval ?? .seconds(5)
+        #if DEBUG
+        // For the watchdog test only (debug builds): after the first ping, block the last event
+        // loop for this many seconds, as a stuck handler would.
+        if let text = ProcessInfo.processInfo.environment["CHARLEY_DEBUG_STALL_LOOP_SECONDS"], let seconds = UInt32(text),
+           let loop = loops.last {
+            Task {
+                try? await Task.sleep(for: interval)
+                loop.execute { sleep(seconds) }
+            }
+        }
+        #endif
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let answered = loops.map { $0.submit {} }
             for future in answered { _ = try? await future.get() }

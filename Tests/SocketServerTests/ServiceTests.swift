@@ -294,6 +294,35 @@ struct ServiceTests {
         #expect(!listener.received.joined().contains("calf"))
     }
 
+    @Test("A stuck event loop stops the WATCHDOG=1 pings until it runs again (debug builds stall one on request)")
+    func watchdogFollowsTheEventLoops() throws {
+        #if DEBUG
+        let listener = try NotifyListener()
+        let folder = URL(fileURLWithPath: "/tmp/charley-wdg-\(UUID().uuidString.prefix(8))")
+        let socketPath = folder.path + "/c.sock"
+        // Pings every 100 ms; after the first, one event loop is blocked for 3 s.
+        let daemon = try ServiceDaemon(["serve", "--socket", socketPath, "--store", "memory"],
+                                       environment: ["NOTIFY_SOCKET": listener.path, "WATCHDOG_USEC": "200000",
+                                                     "CHARLEY_DEBUG_STALL_LOOP_SECONDS": "3"], folder: folder)
+        defer { _ = daemon.stop() }
+        _ = try #require(listener.wait(for: "READY=1", timeout: 60), "no READY=1; log: \(daemon.log)")
+        // The times the pings arrived, over about 6 s: a gap of well over the interval while the
+        // loop is stuck, then pings again.
+        var times: [Date] = []
+        let end = Date().addingTimeInterval(6)
+        while end.timeIntervalSinceNow > 0, let message = listener.next(timeout: 5) {
+            if message.contains("WATCHDOG=1") { times.append(Date()) }
+        }
+        let gaps = zip(times.dropFirst(), times).map { $0.timeIntervalSince($1) }
+        let longest = gaps.max() ?? 0
+        #expect(longest > 2.0, "no gap while the loop was stuck: \(gaps)")
+        let afterStall = gaps.firstIndex(where: { $0 > 2.0 }).map { gaps.count - $0 - 1 } ?? 0
+        #expect(afterStall >= 3, "the pings did not come back after the stall: \(gaps)")
+        #else
+        print("watchdogFollowsTheEventLoops: skipped (the stall hook is in debug builds only)")
+        #endif
+    }
+
     /// A copy of the shipped knowledge files for a daemon to load and reload.
     static func knowledgeCopy(in folder: URL) throws -> URL {
         let copy = folder.appendingPathComponent("knowledge")
