@@ -648,14 +648,30 @@ public struct Interpreter: Sendable {
                 second = nil
             } else if second == nil {
                 second = token.text
-                if clauses > 1, let first, Self.questionStarts.contains(first), Self.askedAbout.contains(token.text) { return true }
+                if clauses > 1, let first, Self.questionStarts.contains(first),
+                   Self.askedAbout.contains(token.text) || Self.whWords.contains(first)
+                    || Self.invertingAuxiliaries.contains(first) && Self.determiners.contains(token.text)
+                    || first == "does" && token.text != "not" {
+                    return true
+                }
             }
         }
         return false
     }
 
-    /// Words after a question word that make a clause a question without a question mark.
-    static let askedAbout: Set<String> = ["i", "we", "it", "there", "this", "that", "these", "he", "she", "they", "my", "u"]
+    /// Words after a question word that make a clause a question without a question mark: a
+    /// person or thing asked about, or a determiner before one ("could the tablets be doing it",
+    /// "does his medicine cause it").
+    static let askedAbout: Set<String> = ["i", "we", "it", "there", "this", "that", "these", "those", "he", "she", "they", "my", "u",
+                                          "you", "your", "me"]
+    /// After a modal or "do" (not "is" or "did": "is a bit sore", "did a 10k"), a determiner
+    /// starts the thing asked about ("could the tablets be doing it", "can a lack of salt do
+    /// that"); "does" asks before any word but "not" ("does liver disease cause cramps").
+    static let invertingAuxiliaries: Set<String> = ["could", "can", "should", "shud", "shld", "would", "will", "does", "do"]
+    static let determiners: Set<String> = ["the", "a", "an", "his", "her", "their", "our", "some", "any", "low", "too", "all"]
+    /// A clause after the first that starts with one of these asks, whatever follows ("what should
+    /// he be eating before a game").
+    static let whWords: Set<String> = ["what", "wht", "wat", "how", "hw", "why", "which"]
 
     static let askPriority: [Intent] = [.askWhenDoctor, .askPrevention, .askTreatment, .askCauses, .askCondition]
 

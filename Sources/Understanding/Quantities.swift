@@ -388,6 +388,19 @@ struct QuantityReader {
         "last", "lasts", "lasted", "lasting", "cramp", "cramps", "cramping", "cramped", "spasm", "spasms", "it", "been",
     ]
 
+    /// "I am 24 weeks", "she's nearly 30 wks (along)", "pregnant 30 weeks": so many weeks of a
+    /// pregnancy, said of a person with "am"/"is" before the number (a hedge between), or after
+    /// "pregnant"; not "for 3 weeks" or "24 weeks ago".
+    private func isGestation(_ n: Double, at i: Int, after: Int) -> Bool {
+        guard n >= 4, n <= 42, n == n.rounded(), word(after) != "ago" else { return false }
+        var lead = i - 1
+        if word(lead).map(Self.hedges.contains) == true { lead -= 1 }
+        if word(lead) == "pregnant" { return true }
+        guard word(lead) == "am" || word(lead) == "is" else { return false }
+        let person = lead - 1
+        return word(person) == "i" || word(person) == "she" || isRelation(person)
+    }
+
     /// "5 minutes", "2 hrs", "for 3 weeks", "2 months ago", "an hour".
     private func span(_ n: Double, at i: Int) -> Reading? {
         // "a couple of years": the amount, "of", the unit. `after` is the word after the unit.
@@ -405,6 +418,12 @@ struct QuantityReader {
             return nil
         }
         if word(after) == "pregnant" { return Reading(findings: [], length: after - i) }
+        if unit == .week, isGestation(n, at: i, after: after) {
+            // "I'm 24 weeks", "she is nearly 30 wks", "pregnant 30 weeks": how far along a
+            // pregnancy is, not how long the cramps have been.
+            let along = word(after).map { ["along", "gone", "now"].contains($0) } == true ? 1 : 0
+            return Reading(findings: [Finding(.condition, "pregnancy")], length: after - i + along)
+        }
         // "after 10 minutes", "after about 10 minutes" of walking: when it comes, not how long;
         // but "it went after a minute", "gone in about a minute": when it ended, so how long.
         let leadAt = lead.map { Self.hedges.contains($0) } == true ? i - 2 : i - 1
