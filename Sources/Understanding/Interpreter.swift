@@ -480,7 +480,7 @@ public struct Interpreter: Sendable {
         let isQuestion: Bool
         if startsAsQuestion {
             isQuestion = true
-        } else if asksInASentence(tokens) {
+        } else if asksInASentence(tokens) || endsAsking(tokens) {
             // A question after a description ("both calves. should i be taking electrolytes?"):
             // the message asks it, and its facts are kept.
             isQuestion = true
@@ -658,6 +658,34 @@ public struct Interpreter: Sendable {
         }
         return false
     }
+
+    /// Whether the message ends by asking, run on without a stop or a question mark ("the cramps
+    /// started too is that the cause", "my calves lock up why is that"): among its last six words,
+    /// after at least three others, a question word before a pronoun ("is that", "could it") or a
+    /// wh-word before an auxiliary ("why is", "what does").
+    private func endsAsking(_ tokens: [Token]) -> Bool {
+        var words: [Substring] = []
+        for token in tokens.reversed() {
+            if case .mark(let mark) = token.kind {
+                if mark == "," { continue }
+                break
+            }
+            words.append(Substring(token.text))
+            if words.count == 9 { break }
+        }
+        guard words.count >= 5 else { return false }
+        words.reverse()
+        for index in max(3, words.count - 6)..<(words.count - 1) {
+            let word = String(words[index]), next = String(words[index + 1])
+            // Not an infinitive or an object ("seem to do it", "makes it").
+            if Self.tailAuxiliaries.contains(word) && Self.tailSubjects.contains(next) && words[index - 1] != "to" { return true }
+            if Self.whWords.contains(word) && Self.tailAuxiliaries.contains(next) { return true }
+        }
+        return false
+    }
+
+    static let tailAuxiliaries: Set<String> = ["is", "are", "does", "do", "could", "can", "should", "would", "will", "might"]
+    static let tailSubjects: Set<String> = ["that", "this", "it", "there", "they", "these", "i"]
 
     /// Words after a question word that make a clause a question without a question mark: a
     /// person or thing asked about, or a determiner before one ("could the tablets be doing it",
