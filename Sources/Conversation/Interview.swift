@@ -257,7 +257,8 @@ extension Conversation {
         switch question.fills {
         case .symptom:
             // Asked as a group: skip once most of the group is known either way.
-            return findings.present.union(findings.absent).intersection(question.deniedByNo).count >= 3
+            // (A check of one or two warning signs: once all of them are known.)
+            return findings.present.union(findings.absent).intersection(question.deniedByNo).count >= min(3, question.deniedByNo.count)
         case .trigger:
             return findings.present.contains(kind: .trigger) || findings.present.contains(Self.noObviousTrigger)
         default:
