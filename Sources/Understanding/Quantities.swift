@@ -53,7 +53,18 @@ struct QuantityReader {
     ]).union(endingVerbs)
     private static let decadeLead: Set<String> = ["my", "early", "late", "mid", "their", "her", "his"]
     /// What may follow an age ("she is 80 and ...", "he is 9, and").
-    private static let afterAge: Set<String> = ["and", "but", "now", "so", "with", "who", "this", "next"]
+    private static let afterAge: Set<String> = ["and", "but", "now", "so", "with", "who", "this", "next", "also"]
+    /// Words after a number that count something else: "my wife 3 times a week", "my son 2 or 3".
+    private static let counts: Set<String> = ["times", "time", "x", "or", "to", "per", "more", "nights", "goes"]
+    /// Marks between a person and the age: "my mum (82)", "my dad, 76,".
+    private static let beforeAge: Set<String> = ["(", ","]
+
+    /// Nothing after an age but a mark, the end, or a word that starts the next clause.
+    private func endsAge(at i: Int) -> Bool {
+        guard i < tokens.count else { return true }
+        if tokens[i].isMark { return true }
+        return Self.afterAge.contains(tokens[i].text)
+    }
 
     /// A word of the lexicon's `subjects` ("son", "baby", "hubby").
     func isRelation(_ i: Int) -> Bool { i >= 0 && i < tokens.count && lexicon.relations[tokens[i].id] != nil }
@@ -288,17 +299,23 @@ struct QuantityReader {
             length = unit(i + 4) == .year ? 6 : 4
         } else if word(i) == "he" || word(i) == "she" || isRelation(i),
                   word(i + 1) == "is", let n = ageValue(i + 2),
-                  word(i + 3).map(Self.afterAge.contains) ?? true || (unit(i + 3) == .year && word(i + 4) == "old") {
-            // Someone writing for another: "my son is 28", "she is 80 and ...", not "he is 5 foot".
+                  word(i + 3).map(Self.afterAge.contains) ?? true
+                    || (unit(i + 3) == .year && (word(i + 4) == "old" || word(i + 4).map(Self.afterAge.contains) ?? true)) {
+            // Someone writing for another: "my son is 28", "she is 80 and ...", "she is 70 years,
+            // also ...", not "he is 5 foot".
             years = n
-            length = unit(i + 3) == .year ? 5 : 3
+            length = unit(i + 3) == .year ? (word(i + 4) == "old" ? 5 : 4) : 3
         } else if let person = word(i), person == "he" || person == "she" || isRelation(i),
-                  let n = ageValue(i + 1) ?? (tokens.indices.contains(i + 2) && tokens[i + 1].text == "(" ? ageValue(i + 2) : nil),
-                  n < 18 || person == "he" || person == "she" {
-            // "son 6 leg pain", "my son (10) is hot", "she's three" (read as "she three"): an age
-            // just after the person, not "she 2 days ago" or "he 5 foot".
-            let after = tokens[i + 1].text == "(" ? i + 3 : i + 2
-            guard unit(after) == nil && !(word(after).map(Self.otherMeasures.contains) ?? false) && !(word(after).map(Self.heights.contains) ?? false)
+                  let n = ageValue(i + 1) ?? (tokens.indices.contains(i + 2) && Self.beforeAge.contains(tokens[i + 1].text) ? ageValue(i + 2) : nil),
+                  n < 18 || person == "he" || person == "she" || tokens[i + 1].text == "("
+                    || endsAge(at: Self.beforeAge.contains(tokens[i + 1].text) ? i + 3 : i + 2) {
+            // "son 6 leg pain", "my son (10) is hot", "my dad, 76, gets them", "mum's 84" (the
+            // possessive read as "mum 84"), "she's three" (read as "she three"): an age just
+            // after the person, not "she 2 days ago" or "he 5 foot"; an adult's only where
+            // nothing follows the number but a mark or "and" ("my husband 5 times a week" is not).
+            let after = Self.beforeAge.contains(tokens[i + 1].text) ? i + 3 : i + 2
+            guard unit(after) == nil && !(word(after).map { Self.otherMeasures.contains($0) || Self.counts.contains($0) } ?? false)
+                    && !(word(after).map(Self.heights.contains) ?? false)
                     || (unit(after) == .year && word(after + 1) == "old") else { return nil }
             years = n
             length = after - i
