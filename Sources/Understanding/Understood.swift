@@ -177,7 +177,7 @@ public struct Understood: Sendable, Equatable, Codable {
     /// `unless_known`): `explains_unless_known`, left out when empty.
     public var explainsUnlessKnown: [String] = []
 
-    /// The findings in structured form: what the person said, without derived context findings.
+    /// The findings in structured form: what the person said.
     public private(set) var findings: Findings
 
     /// The slot values among the findings.
@@ -224,8 +224,9 @@ public struct Understood: Sendable, Equatable, Codable {
                 confidence: Double, answer: Intent? = nil, corrections: [String: String] = [:]) {
         self.intent = intent
         self.topic = topic
-        // Only what the person said: derived context findings are not part of the contract.
-        self.findings = Findings(present: findings.present.filter { $0.kind != .context }, absent: findings.absent)
+        // What the person said; a context finding ("nothing seems to bring them on") is kept for
+        // the conversation, though the contract's fields leave it out.
+        self.findings = findings
         self.redFlags = redFlags
         self.confidence = confidence
         self.answer = answer
