@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import Conversation
 import Knowledge
+import Understanding
 
 struct KnowledgeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -43,7 +45,8 @@ struct KnowledgeCommand: ParsableCommand {
             discussion: """
                 PATH may be a folder of .yaml files (checked on its own) or one file, which is \
                 checked in place of the shipped file of the same name, together with the other \
-                shipped files. Without PATH, the shipped model is checked.
+                shipped files; a lexicon.yaml is checked against the shipped model. Without PATH, \
+                the shipped model is checked with the shipped lexicon, interview and replies.
                 """)
 
         @Argument(help: "A knowledge folder or file.", completion: .file(extensions: ["yaml", "yml"]))
@@ -64,6 +67,12 @@ struct KnowledgeCommand: ParsableCommand {
                     if corpusURL.lastPathComponent == WarningSignCorpus.file, FileManager.default.fileExists(atPath: corpusURL.path) {
                         corpus = try WarningSignCorpus.load(corpusURL)
                     }
+                    if !isDirectory.boolValue, url.lastPathComponent == "lexicon.yaml" {
+                        // The lexicon, against the shipped model.
+                        let shipped = try KnowledgeLoader.loadBundled()
+                        _ = try Lexicon.load(file: url, knowledge: shipped)
+                        return shipped
+                    }
                     if isDirectory.boolValue {
                         model = try KnowledgeLoader.load(directory: url)
                     } else if corpus == nil {
@@ -77,6 +86,8 @@ struct KnowledgeCommand: ParsableCommand {
                 if let corpus { phrasings = corpus } else { phrasings = try WarningSignCorpus.loadBundled() }
                 let issues = phrasings.issues(against: checked)
                 guard issues.isEmpty else { throw KnowledgeError(issues: issues) }
+                // The shipped model: with the lexicon, the interview and the replies that read it.
+                if path == nil { _ = try Conversation.bundled() }
                 return checked
             }
             print("ok: knowledge model \(model.version): \(model.causes.count) causes, "

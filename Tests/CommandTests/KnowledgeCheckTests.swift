@@ -1,0 +1,33 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `charley knowledge check`, the command editors run before an edit ships (and CI on the shipped
+/// files): it must check the lexicon too, not only the knowledge model's files.
+@Suite("charley knowledge check")
+struct KnowledgeCheckTests {
+    static let lexicon = CharleyProcess.packageRoot.appendingPathComponent("Sources/Understanding/Resources/lexicon.yaml")
+
+    @Test("the shipped files pass, lexicon included")
+    func shipped() throws {
+        let result = try CharleyProcess.run(["knowledge", "check"], mergingErrors: true)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.hasPrefix("ok: knowledge model"))
+    }
+
+    @Test("an edited lexicon with a phrase under two meanings fails, naming the file, the entry and the phrase")
+    func brokenLexicon() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("charley-lexcheck-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var text = try String(contentsOf: Self.lexicon, encoding: .utf8)
+        let restart = try #require(text.range(of: "  restart: [restart,"))
+        text.replaceSubrange(restart, with: "  restart: [restart, aye,")
+        let edited = folder.appendingPathComponent("lexicon.yaml")
+        try text.write(to: edited, atomically: true, encoding: .utf8)
+        let result = try CharleyProcess.run(["knowledge", "check", edited.path], mergingErrors: true)
+        #expect(result.status == 1)
+        #expect(result.output.contains("lexicon.yaml:"), "\(result.output)")
+        #expect(result.output.contains("intent restart: the phrase 'aye' is also listed under intent affirm"), "\(result.output)")
+    }
+}
