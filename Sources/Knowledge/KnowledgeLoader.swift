@@ -138,9 +138,11 @@ public enum KnowledgeLoader {
                 throw KnowledgeError(issues: [KnowledgeIssue(file: file, problem: "the file is empty")])
             }
             do {
-                return (try NodeDecoder().decode(T.self, from: node), node)
+                return (try NodeDecoder().decodeCheckingFields(T.self, from: node), node)
             } catch let error as DecodingError {
                 throw KnowledgeError(issues: [issue(for: error, file: file, root: node)])
+            } catch let error as UnknownFieldsError {
+                throw KnowledgeError(issues: error.fields.map { issue(for: $0, file: file, root: node, entry: listEntryName) })
             }
         } catch let error as KnowledgeError {
             throw error
@@ -159,6 +161,29 @@ public enum KnowledgeLoader {
         var content: KnowledgeFileContent
     }
 
+    /// A key of the vocabulary that is no finding kind.
+    struct UnknownKindError: Error { var kind: String }
+
+    /// A field no type reads, as an issue: its line, the entry it is in, and the fields known there.
+    static func issue(for field: UnknownFieldsError.Field, file: String, root: Node,
+                      entry: ([any CodingKey], Node) -> String?) -> KnowledgeIssue {
+        let known = field.known.isEmpty ? "" : "; known fields are \(field.known.joined(separator: ", "))"
+        return KnowledgeIssue(file: file, line: field.line, entry: entry(field.path, root), problem: "unknown field '\(field.key)'\(known)")
+    }
+
+    /// For the lexicon and the interview: `question 'timing'` for a path into a list of entries
+    /// with ids, the key (`symptom:numbness`) for one into a mapping, else nothing.
+    static func listEntryName(path: [any CodingKey], root: Node) -> String? {
+        guard let last = path.last else { return nil }
+        if let index = last.intValue, path.count >= 2 {
+            let list = path[path.count - 2].stringValue
+            let singular = list.hasSuffix("s") ? String(list.dropLast()) : list
+            let entry = node(at: path, in: root)
+            return "\(singular.replacingOccurrences(of: "_", with: " ")) '\(entry["id"]?.string ?? "#\(index + 1)")'"
+        }
+        return path.count >= 2 ? "\(path[path.count - 2].stringValue) '\(last.stringValue)'" : "'\(last.stringValue)'"
+    }
+
     /// The sections a knowledge file may hold; all optional, merged across files.
     struct KnowledgeFileContent: Decodable {
         var version: String?
@@ -173,6 +198,34 @@ public enum KnowledgeLoader {
         enum CodingKeys: String, CodingKey {
             case version, sources, vocabulary, causes, treatments, prevention, topics
             case triageRules = "triage_rules"
+        }
+
+        /// A key of the vocabulary that is no finding kind is named as such.
+        struct KindKey: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            version = try c.decodeIfPresent(String.self, forKey: .version)
+            sources = try c.decodeIfPresent([Source].self, forKey: .sources)
+            if c.contains(.vocabulary) {
+                let kinds = try c.nestedContainer(keyedBy: KindKey.self, forKey: .vocabulary)
+                var vocabulary: [FindingKind: [Term]] = [:]
+                for key in kinds.allKeys {
+                    guard let kind = FindingKind(rawValue: key.stringValue) else { throw UnknownKindError(kind: key.stringValue) }
+                    vocabulary[kind] = try kinds.decode([Term].self, forKey: key)
+                }
+                self.vocabulary = vocabulary
+            }
+            causes = try c.decodeIfPresent([Cause].self, forKey: .causes)
+            treatments = try c.decodeIfPresent([Treatment].self, forKey: .treatments)
+            prevention = try c.decodeIfPresent([PreventionTip].self, forKey: .prevention)
+            triageRules = try c.decodeIfPresent([TriageRule].self, forKey: .triageRules)
+            topics = try c.decodeIfPresent([Topic].self, forKey: .topics)
         }
     }
 
@@ -193,13 +246,18 @@ public enum KnowledgeLoader {
             return .failure(KnowledgeError(issues: [KnowledgeIssue(file: file, line: root.mark?.line,
                                             problem: "the file must be a mapping of sections (causes:, topics:, ...)")]))
         }
-        let keyIssues = Schema.file.check(root, file: file, entry: nil)
-        guard keyIssues.isEmpty else { return .failure(KnowledgeError(issues: keyIssues)) }
         do {
-            let content = try NodeDecoder().decode(KnowledgeFileContent.self, from: root)
+            let content = try NodeDecoder().decodeCheckingFields(KnowledgeFileContent.self, from: root)
             return .success(ParsedDocument(name: file, root: root, content: content))
         } catch let error as DecodingError {
             return .failure(KnowledgeError(issues: [issue(for: error, file: file, root: root)]))
+        } catch let error as UnknownFieldsError {
+            return .failure(KnowledgeError(issues: error.fields.map { issue(for: $0, file: file, root: root, entry: entryName) }))
+        } catch let error as UnknownKindError {
+            let key = root["vocabulary"]?.mapping?.first { $0.key.string == error.kind }?.key
+            return .failure(KnowledgeError(issues: [KnowledgeIssue(
+                file: file, line: key?.mark?.line,
+                problem: "unknown kind '\(error.kind)'; known kinds are \(FindingKind.allCases.map(\.rawValue).sorted().joined(separator: ", "))")]))
         } catch {
             return .failure(KnowledgeError(issues: [KnowledgeIssue(file: file, problem: "\(error)")]))
         }

@@ -16,20 +16,83 @@ package struct NodeDecoder {
     package init() {}
 
     package func decode<T: Decodable>(_ type: T.Type, from node: Node) throws -> T {
-        try NodeValueDecoder(node: node, codingPath: []).decode(type)
+        try NodeValueDecoder(node: node, codingPath: [], ledger: nil).decode(type)
+    }
+
+    /// Decodes as `decode` does, and then refuses a mapping key that the decoded types never
+    /// asked for: a misspelt field ("cuation:" under a treatment, "fisrt_when:" under a question)
+    /// would otherwise be dropped without a word. The fields a mapping may hold are the keys its
+    /// type asks for (a dictionary asks for all), so no second list of them is kept.
+    package func decodeCheckingFields<T: Decodable>(_ type: T.Type, from node: Node) throws -> T {
+        let ledger = FieldLedger()
+        let value = try NodeValueDecoder(node: node, codingPath: [], ledger: ledger).decode(type)
+        let unknown = ledger.unknownFields()
+        guard unknown.isEmpty else { throw UnknownFieldsError(fields: unknown) }
+        return value
+    }
+}
+
+/// Keys of a data file that no field of its types reads.
+package struct UnknownFieldsError: Error {
+    package struct Field {
+        /// The coding path of the mapping that holds the key.
+        package var path: [any CodingKey]
+        package var key: String
+        package var line: Int?
+        /// The keys the mapping's type asked for, sorted.
+        package var known: [String]
+    }
+    package var fields: [Field]
+}
+
+/// What each mapping decoded holds and what its type asked for, by the mapping's place in the file.
+private final class FieldLedger {
+    struct Mapping {
+        var path: [any CodingKey]
+        var keys: [(name: String, line: Int?)]
+        var asked: Set<String> = []
+        var all = false
+    }
+    var mappings: [Int: Mapping] = [:]
+    var order: [Int] = []
+
+    /// The mapping's number, made once per place (a type may open its mapping more than once).
+    func open(_ node: Node, pairs: [(key: Node, value: Node)], path: [any CodingKey]) -> Int? {
+        guard let mark = node.mark else { return nil }
+        let id = mark.line &* 1_000_003 &+ mark.column
+        if mappings[id] == nil {
+            mappings[id] = Mapping(path: path, keys: pairs.compactMap { pair in pair.key.string.map { ($0, pair.key.mark?.line) } })
+            order.append(id)
+        }
+        return id
+    }
+
+    func ask(_ id: Int?, _ key: String) { if let id { mappings[id]?.asked.insert(key) } }
+    func askAll(_ id: Int?) { if let id { mappings[id]?.all = true } }
+
+    func unknownFields() -> [UnknownFieldsError.Field] {
+        order.flatMap { id -> [UnknownFieldsError.Field] in
+            guard let mapping = mappings[id], !mapping.all else { return [] }
+            return mapping.keys.filter { !mapping.asked.contains($0.name) }.map {
+                UnknownFieldsError.Field(path: mapping.path, key: $0.name, line: $0.line, known: mapping.asked.sorted())
+            }
+        }
     }
 }
 
 private struct NodeValueDecoder: Decoder, SingleValueDecodingContainer {
     let node: Node
     let codingPath: [any CodingKey]
+    let ledger: FieldLedger?
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         guard case .mapping(let mapping) = node else {
             throw typeMismatch(Node.Mapping.self)
         }
-        return KeyedDecodingContainer(NodeKeyedContainer<Key>(decoder: self, pairs: Array(mapping)))
+        let pairs = Array(mapping)
+        let id = ledger?.open(node, pairs: pairs, path: codingPath)
+        return KeyedDecodingContainer(NodeKeyedContainer<Key>(decoder: self, pairs: pairs, ledgerID: id))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
@@ -42,7 +105,7 @@ private struct NodeValueDecoder: Decoder, SingleValueDecodingContainer {
     func singleValueContainer() throws -> any SingleValueDecodingContainer { self }
 
     func child(_ node: Node, key: any CodingKey) -> NodeValueDecoder {
-        NodeValueDecoder(node: node, codingPath: codingPath + [key])
+        NodeValueDecoder(node: node, codingPath: codingPath + [key], ledger: ledger)
     }
 
     // MARK: Single values
@@ -83,13 +146,18 @@ private struct NodeValueDecoder: Decoder, SingleValueDecodingContainer {
 private struct NodeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let decoder: NodeValueDecoder
     let pairs: [(key: Node, value: Node)]
+    let ledgerID: Int?
 
     var codingPath: [any CodingKey] { decoder.codingPath }
 
-    var allKeys: [Key] { pairs.compactMap { $0.key.string.flatMap(Key.init(stringValue:)) } }
+    var allKeys: [Key] {
+        decoder.ledger?.askAll(ledgerID)
+        return pairs.compactMap { $0.key.string.flatMap(Key.init(stringValue:)) }
+    }
 
     private func value(_ key: Key) -> Node? {
         let name = key.stringValue
+        decoder.ledger?.ask(ledgerID, name)
         for pair in pairs {
             if case .scalar(let scalar) = pair.key, scalar.string == name { return pair.value }
         }

@@ -30,4 +30,19 @@ struct KnowledgeCheckTests {
         #expect(result.output.contains("lexicon.yaml:"), "\(result.output)")
         #expect(result.output.contains("intent restart: the phrase 'aye' is also listed under intent affirm"), "\(result.output)")
     }
+
+    @Test("a misspelt field in the lexicon is named with the pattern and the fields it may have")
+    func misspeltLexiconField() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("charley-lexfield-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let text = try String(contentsOf: Self.lexicon, encoding: .utf8)
+        let edited = text.replacingOccurrences(of: "  - {together: [face, droop], means", with: "  - {together: [face, droop], unles: [x], means")
+        #expect(edited != text)
+        let file = folder.appendingPathComponent("lexicon.yaml")
+        try edited.write(to: file, atomically: true, encoding: .utf8)
+        let result = try CharleyProcess.run(["knowledge", "check", file.path], mergingErrors: true)
+        #expect(result.status == 1)
+        #expect(result.output.contains("unknown field 'unles'; known fields are cause, means, together, unless"), "\(result.output)")
+    }
 }

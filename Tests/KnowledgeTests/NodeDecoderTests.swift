@@ -102,3 +102,39 @@ struct NodeDecoderTests {
         #expect(try Self.outcome(broken, node: false) == .problem("3 expected a mapping at 'ratio'"))
     }
 }
+
+@Suite("NodeDecoder refuses fields no type reads")
+struct NodeDecoderFieldTests {
+    struct Entry: Decodable { var id: String; var note: String? }
+    struct File: Decodable { var entries: [Entry]; var byName: [String: Int]? }
+
+    static func decode(_ yaml: String) throws -> File {
+        let root = try #require(try Yams.compose(yaml: yaml))
+        return try NodeDecoder().decodeCheckingFields(File.self, from: root)
+    }
+
+    @Test("known fields, optional ones and a dictionary's keys pass")
+    func known() throws {
+        let file = try Self.decode("entries:\n  - {id: a, note: x}\n  - {id: b}\nbyName: {any: 1, keys: 2}\n")
+        #expect(file.entries.map(\.id) == ["a", "b"])
+        #expect(file.byName?.count == 2)
+    }
+
+    @Test("an unknown field is named with its line, its place and the fields asked for there")
+    func unknown() throws {
+        do {
+            _ = try Self.decode("entries:\n  - id: a\n    nott: x\n")
+            Issue.record("accepted")
+        } catch let error as UnknownFieldsError {
+            let field = try #require(error.fields.first)
+            #expect(error.fields.count == 1)
+            #expect(field.key == "nott")
+            #expect(field.line == 3)
+            #expect(field.known == ["id", "note"])
+            #expect(field.path.map(\.stringValue) == ["entries", "Index 0"])
+        }
+        // The plain decode, as YAMLDecoder, still ignores it.
+        let root = try #require(try Yams.compose(yaml: "entries:\n  - id: a\n    nott: x\n"))
+        #expect(try NodeDecoder().decode(File.self, from: root).entries.count == 1)
+    }
+}
