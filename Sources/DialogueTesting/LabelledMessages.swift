@@ -73,6 +73,10 @@ public struct Score: Sendable {
 public struct CorpusEvaluation: Sendable {
     public var intentCorrect = 0, topicCorrect = 0, total = 0
     public var fields: [String: Score] = [:]
+    /// Warning signs by level: raised at least at the labelled level (true positives), missed or
+    /// raised lower (false negatives), an urgent or emergency level where none is labelled (false
+    /// positives). Not a field of `understood`, so not in `fields`.
+    public var warningSigns = Score()
     public var misses: [String] = []
 
     public init(_ corpus: [LabelledUtterance], interpreter: Interpreter) {
@@ -95,6 +99,17 @@ public struct CorpusEvaluation: Sendable {
             // Only the urgent and emergency rules are red flags (a set may label the milder ones too).
             let expectedFlags = item.redFlags.filter { id in interpreter.knowledge.rule(id)?.isRedFlag ?? true }
             fields["red_flags", default: Score()].add(expected: expectedFlags, actual: Set(understood.redFlags))
+            // The level that matters for safety: a warning sign raised at its level (or above),
+            // whichever of a family of rules says it (possible_dvt or possible_dvt_one_leg), and
+            // no urgent or emergency level where none is labelled.
+            let levels = interpreter.knowledge
+            let expectedLevel = expectedFlags.compactMap { levels.rule($0)?.level }.max()
+            let actualLevel = understood.redFlags.compactMap { levels.rule($0)?.level }.max()
+            if let expectedLevel {
+                if let actualLevel, actualLevel >= expectedLevel { warningSigns.truePositives += 1 } else { warningSigns.falseNegatives += 1 }
+            } else if actualLevel != nil {
+                warningSigns.falsePositives += 1
+            }
             // Who it is about, where the set says (subject:other).
             if item.labelsSubject {
                 fields["subject", default: Score()].add(expected: item.present.contains("subject:other") ? ["other"] : [],
@@ -140,6 +155,8 @@ public struct CorpusEvaluation: Sendable {
         }
         let all = findingsScore
         lines.append(String(format: "  %-12@ precision %.3f recall %.3f", "all findings" as NSString, all.precision, all.recall))
+        lines.append(String(format: "  warning signs at their level: %d of %d raised, %d false alarms",
+                            warningSigns.truePositives, warningSigns.truePositives + warningSigns.falseNegatives, warningSigns.falsePositives))
         return lines.joined(separator: "\n")
     }
 }

@@ -366,6 +366,18 @@ struct QuantityReader {
     }
 
     /// A long duration is a red flag, so it needs words that say it is how long a cramp lasts.
+    /// A time the message starts with ("20 minutes", "about an hour", "twenty minutes the last
+    /// time"): an answer to how long a cramp lasts, unless it says when something came ("20
+    /// minutes after I lie down").
+    private func startsTheMessage(_ i: Int, after: Int) -> Bool {
+        guard i == 0 || (i == 1 && word(0).map(Self.hedges.contains) == true) else { return false }
+        // Not a one-letter unit: "38M cyclist" is a man of 38.
+        guard let unitWord = word(after - 1), unitWord.count > 1 else { return false }
+        return !(word(after).map(Self.whenNotHowLong.contains) ?? false)
+    }
+
+    private static let whenNotHowLong: Set<String> = ["after", "before", "into", "in", "of", "later", "afterwards", "since"]
+
     private func hasDurationLead(before i: Int) -> Bool {
         (max(0, i - 5)..<i).contains { word($0).map(Self.durationLead.contains) ?? false }
     }
@@ -461,7 +473,7 @@ struct QuantityReader {
             return Reading(findings: [Finding(.duration, n >= 60 ? "minutes" : "seconds")], length: length)
         case .minute:
             if ago { return Reading(findings: [Finding(.since, "today")], length: length) }
-            if n >= 10 && (!hasDurationLead(before: i) || word(after).map(Self.isActivity) == true
+            if n >= 10 && (!hasDurationLead(before: i) && !startsTheMessage(i, after: after) || word(after).map(Self.isActivity) == true
                 || isPartOfAnActivity(at: i, after: after)) {
                 return Reading(findings: [], length: length)
             }
@@ -473,7 +485,7 @@ struct QuantityReader {
             if ago || lead == "past" || lead == "last" { return Reading(findings: [Finding(.since, "today")], length: length) }
             // "drove for 3 hours" is how long the activity lasted, not the cramp.
             if (max(0, i - 3)..<i).contains(where: { word($0).map(Self.isActivity) ?? false })
-                || word(after).map(Self.isActivity) == true || !hasDurationLead(before: i)
+                || word(after).map(Self.isActivity) == true || !hasDurationLead(before: i) && !startsTheMessage(i, after: after)
                 || isPartOfAnActivity(at: i, after: after) {
                 return Reading(findings: [], length: length)
             }

@@ -67,6 +67,7 @@ struct TestCommand: ParsableCommand {
         if misses { for miss in evaluation.misses { print("miss: " + miss) } }
         guard let floor else { return }
         var below = evaluation.intentAccuracy < floor ? ["intent"] : []
+        if evaluation.warningSigns.recall < floor { below.append("warning signs") }
         for (name, field) in evaluation.fields.sorted(by: { $0.key < $1.key }) where min(field.precision, field.recall) < floor {
             below.append(name)
         }

@@ -40,7 +40,7 @@ struct CorpusEvaluationTests {
     @Test("the independent set (written apart from the lexicon): per-field figures, not below those measured when it came in")
     func independent() throws {
         let set = try LabelledUtterance.load("Independent/messages")
-        #expect(set.allSatisfy(\.labelsSubject))
+        #expect(set.allSatisfy { $0.labelsSubject })
         #expect(set.count >= 300)
         let evaluation = CorpusEvaluation(set, interpreter: sharedInterpreter)
         print("independent set:\n" + evaluation.report)
@@ -50,10 +50,14 @@ struct CorpusEvaluationTests {
         #expect(evaluation.findingsScore.recall >= Self.floor["recall"]!, "findings recall \(evaluation.findingsScore.recall)")
         #expect(evaluation.findingsScore.precision >= Self.floor["precision"]!, "findings precision \(evaluation.findingsScore.precision)")
         #expect(evaluation.fields["red_flags"]!.recall >= Self.floor["red_flags"]!, "red flag recall")
+        #expect(evaluation.warningSigns.recall >= Self.floor["warning_signs"]!, "warning signs at their level")
     }
 
-    /// The figures measured when the independent set came in, less 0.01.
-    static let floor: [String: Double] = ["intent": 0.85, "recall": 0.79, "precision": 0.75, "red_flags": 0.89]
+    /// The figures measured when the set last grew (2026-12-02: sets A and B, 260 messages,
+    /// joined it), less about 0.01. (The rule-by-rule red-flag recall counts a sign raised by
+    /// another rule of its family, possible_dvt for possible_dvt_one_leg, as a miss; the level is
+    /// what `warning_signs` holds to.)
+    static let floor: [String: Double] = ["intent": 0.91, "recall": 0.83, "precision": 0.77, "red_flags": 0.85, "warning_signs": 0.96]
 
     @Test("the corpus covers every contract id")
     func coverage() throws {
