@@ -14,18 +14,28 @@ public final class InterviewQuestion: Sendable, Decodable {
         public var means: [Finding]
         /// The label as a typed answer is compared with it (`Words.normalised`), made once.
         public private(set) var normalisedLabel: String
+        /// Other whole answers that mean the same, to this question only ("ages", "forever" to
+        /// "how long does one cramp last?"), normalised.
+        public private(set) var also: [String]
 
-        public init(label: String, means: [Finding]) {
+        public init(label: String, means: [Finding], also: [String] = []) {
             self.label = label
             self.means = means
             self.normalisedLabel = Words.normalised(label)
+            self.also = also.map(Words.normalised)
         }
 
-        enum CodingKeys: String, CodingKey { case label, means }
+        /// Whether a typed answer is this suggestion: its label or one of the other answers.
+        public func isAnswered(by text: String) -> Bool {
+            Words.normalised(text, equals: normalisedLabel) || also.contains { Words.normalised(text, equals: $0) }
+        }
+
+        enum CodingKeys: String, CodingKey { case label, means, also }
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            self.init(label: try c.decode(String.self, forKey: .label), means: try c.decode([Finding].self, forKey: .means))
+            self.init(label: try c.decode(String.self, forKey: .label), means: try c.decode([Finding].self, forKey: .means),
+                      also: try c.decodeIfPresent([String].self, forKey: .also) ?? [])
         }
     }
 

@@ -454,7 +454,7 @@ struct Turn {
 
     /// Reads the utterance as an answer to the pending question; true when it answered it.
     private mutating func applyAnswer(to question: InterviewQuestion, into new: inout Findings, state: inout SessionState) -> Bool {
-        if let suggestion = question.suggestions.first(where: { Words.normalised(text, equals: $0.normalisedLabel) }) {
+        if let suggestion = question.suggestions.first(where: { $0.isAnswered(by: text) }) {
             if suggestion.means.isEmpty { apply(question.onNo, to: &new, known: state.findings) } else { new.present.formUnion(suggestion.means) }
             state.asked.append(question.id)
             return true
@@ -471,6 +471,8 @@ struct Turn {
             return true
         }
         let answer = understood.intent.isAnswer ? understood.intent : understood.answer
+        // "maybe 15" to "how long?" is a number hedged, not "not sure": asked again, with examples.
+        if answer == .unknownAnswer, Words.firstNumber(in: text) != nil, question.fills != .condition { return false }
         // "No swelling in her legs, ..." to "does anything bring them on?": the "no" is of the
         // swelling, not an answer to the question.
         // "No meds" to it: no medicine, not "nothing brings them on"; the question is answered only

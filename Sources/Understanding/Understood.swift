@@ -182,6 +182,9 @@ public struct Understood: Sendable, Equatable, Codable {
 
     /// The slot values among the findings.
     public var slots: Slots { Slots(findings: findings) }
+    /// What the person says of the circumstances ("nothing seems to bring them on":
+    /// `no_obvious_trigger`), sorted. Added to the contract's shape; left out when empty.
+    public var context: [String] { findings.present.filter { $0.kind == .context }.map(\.value).sorted() }
     /// Triggers named, sorted.
     public var triggers: [String] { presentFields.others.triggers }
     /// Conditions named, sorted.
@@ -204,8 +207,9 @@ public struct Understood: Sendable, Equatable, Codable {
 
     /// The findings that the contract's fields name (for an `Understood` read from JSON).
     private static func findings(slots: Slots, triggers: [String], conditions: [String], symptoms: SymptomLists,
-                                 denied: [String]) -> Findings {
+                                 context: [String], denied: [String]) -> Findings {
         var present = slots.findings
+        for value in context { present.insert(Finding(.context, value)) }
         for value in triggers { present.insert(Finding(.trigger, value)) }
         for value in conditions { present.insert(Finding(.condition, value)) }
         for value in symptoms.present { present.insert(Finding(.symptom, value)) }
@@ -213,7 +217,7 @@ public struct Understood: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case intent, topic, slots, triggers, conditions, symptoms, confidence, answer, denied, corrections
+        case intent, topic, slots, triggers, conditions, symptoms, confidence, answer, denied, corrections, context
         case redFlags = "red_flags"
         case redFlagsAsked = "red_flags_asked"
         case subject, thanks, explains, closing
@@ -243,6 +247,7 @@ public struct Understood: Sendable, Equatable, Codable {
         try c.encode(symptoms, forKey: .symptoms)
         try c.encode(redFlags, forKey: .redFlags)
         try c.encode(confidence, forKey: .confidence)
+        if !context.isEmpty { try c.encode(context, forKey: .context) }
         try c.encodeIfPresent(answer, forKey: .answer)
         let denied = denied
         if !denied.isEmpty { try c.encode(denied, forKey: .denied) }
@@ -272,6 +277,7 @@ public struct Understood: Sendable, Equatable, Codable {
         findings = Self.findings(slots: try c.decode(Slots.self, forKey: .slots), triggers: try c.decode([String].self, forKey: .triggers),
                                  conditions: try c.decode([String].self, forKey: .conditions),
                                  symptoms: try c.decode(SymptomLists.self, forKey: .symptoms),
+                                 context: try c.decodeIfPresent([String].self, forKey: .context) ?? [],
                                  denied: try c.decodeIfPresent([String].self, forKey: .denied) ?? [])
     }
 }
@@ -304,6 +310,8 @@ extension Understood {
         if closing { out.key("closing"); out.bool(true) }
         out.key("conditions"); out.strings(found.conditions)
         out.key("confidence"); out.double(confidence)
+        let context = context
+        if !context.isEmpty { out.key("context"); out.strings(context) }
         if !corrections.isEmpty {
             out.key("corrections")
             out.beginObject()
