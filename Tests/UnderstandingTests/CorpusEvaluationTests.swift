@@ -53,11 +53,12 @@ struct CorpusEvaluationTests {
         #expect(evaluation.warningSigns.recall >= Self.floor["warning_signs"]!, "warning signs at their level")
     }
 
-    /// The figures measured when the set last grew (2026-12-02: sets A and B, 260 messages,
-    /// joined it), less about 0.01. (The rule-by-rule red-flag recall counts a sign raised by
+    /// The figures measured when the set last grew (2026-12-02: sets A, B and C, 390 messages,
+    /// joined it: intent 0.923, findings recall 0.847 and precision 0.783, rule-by-rule red flags
+    /// 0.853, warning signs at their level 99 of 101), less about 0.01. (The rule-by-rule red-flag recall counts a sign raised by
     /// another rule of its family, possible_dvt for possible_dvt_one_leg, as a miss; the level is
     /// what `warning_signs` holds to.)
-    static let floor: [String: Double] = ["intent": 0.91, "recall": 0.83, "precision": 0.77, "red_flags": 0.85, "warning_signs": 0.96]
+    static let floor: [String: Double] = ["intent": 0.91, "recall": 0.83, "precision": 0.77, "red_flags": 0.84, "warning_signs": 0.96]
 
     @Test("the corpus covers every contract id")
     func coverage() throws {
