@@ -32,6 +32,7 @@ indirect enum Schema: Sendable {
         "prevention": .list(.record("id", "name", "advice", "foods", "sources"), entryKind: "prevention tip"),
         "triage_rules": .list(.record("id", "level", "title", "message", "why", "sources", "even_if_passed", nested: ["match": match]), entryKind: "triage rule"),
         "topics": .list(.record("id", "kind", "title", "answer", "sources"), entryKind: "topic"),
+        "doctor_questions": .list(.record("id", "question", "causes", "findings", "levels", "sources"), entryKind: "doctor question"),
     ])
 
     /// Problems with unknown keys below `node`.
