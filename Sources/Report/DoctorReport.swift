@@ -2,17 +2,25 @@ import Conversation
 import Foundation
 import Knowledge
 
-/// The formats a report is made in.
+/// The formats a report is made in: the whole report as an HTML page or plain text, or its
+/// picture alone as an SVG document.
 public enum ReportFormat: String, Sendable, CaseIterable {
-    case html, text
+    case html, text, svg
 
-    /// The format a file name asks for: `.txt` is text, anything else HTML.
+    /// The format a file name asks for: `.txt` is text, `.svg` the picture, anything else HTML.
     public static func forFile(_ path: String) -> ReportFormat {
-        path.lowercased().hasSuffix(".txt") ? .text : .html
+        let name = path.lowercased()
+        return name.hasSuffix(".txt") ? .text : name.hasSuffix(".svg") ? .svg : .html
     }
 
     /// The file name ending for the format.
-    public var fileExtension: String { self == .html ? "html" : "txt" }
+    public var fileExtension: String {
+        switch self {
+        case .html: "html"
+        case .text: "txt"
+        case .svg: "svg"
+        }
+    }
 }
 
 /// The summary a person can keep, print or show to a doctor or pharmacist: what was told (for
@@ -174,6 +182,7 @@ public struct DoctorReport: Sendable {
         switch format {
         case .html: html()
         case .text: text()
+        case .svg: diagram.svgDocument()
         }
     }
 }

@@ -20,6 +20,7 @@ public struct ReportWording: Sendable {
         "causes_heading", "causes_intro", "causes_after_warning", "no_causes", "because", "against",
         "todo_heading", "self_care", "prevention", "see_doctor",
         "questions_heading", "sources_heading", "footer",
+        "command_help", "written", "not_written", "no_report",
     ]
 
     /// The values a text must show, by id.
@@ -27,12 +28,13 @@ public struct ReportWording: Sendable {
         "made": ["date", "version"], "about_other": ["who"], "your_relation": ["relation"],
         "picture_places": ["places", "side"], "picture_places_no_side": ["places"],
         "picture_swelling": ["side"], "picture_redness": ["side"],
+        "command_help": ["folder"], "written": ["path"], "not_written": ["path", "problem"], "no_report": ["problem"],
     ]
 
     public subscript(id: String) -> String { texts[id] ?? id }
 
     /// The text `id` with its values put in (`<date>` is `values["date"]`).
-    func fill(_ id: String, _ values: [String: String]) -> String {
+    public func fill(_ id: String, _ values: [String: String]) -> String {
         var text = self[id]
         for (name, value) in values { text = text.replacingOccurrences(of: "<\(name)>", with: value) }
         return text
