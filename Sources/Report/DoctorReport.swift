@@ -106,27 +106,36 @@ public struct DoctorReport: Sendable {
         }
 
         let findings = state.findings
+        // The findings told, each kind in the vocabulary's order: the few findings looked up,
+        // not every term of the vocabulary made a finding (a locked table lookup each).
+        var presentByKind = [[(position: Int, label: String)]](repeating: [], count: FindingKind.allCases.count)
+        for finding in findings.present {
+            let terms = knowledge.terms(finding.kind), value = finding.value
+            guard let position = terms.firstIndex(where: { $0.id == value }) else { continue }
+            presentByKind[finding.kind.index].append((position, say(terms[position].label)))
+        }
         func present(_ kind: FindingKind) -> [String] {
-            knowledge.terms(kind).compactMap { term in
-                findings.present.contains(Finding(kind, term.id)) ? say(term.label) : nil
-            }
+            presentByKind[kind.index].sorted { $0.position < $1.position }.map(\.label)
         }
         var told: [Told] = []
+        told.reserveCapacity(9)
         told.append(Told(heading: wording["when"], items: present(.timing) + present(.duration) + present(.frequency) + present(.since)))
         told.append(Told(heading: wording["where"], items: present(.location)))
         let sides = present(.side)
-        told.append(Told(heading: wording["side"], items: sides.isEmpty && !findings.values(of: .location).isEmpty ? [wording["side_not_given"]] : sides))
+        told.append(Told(heading: wording["side"], items: sides.isEmpty && !presentByKind[FindingKind.location.index].isEmpty ? [wording["side_not_given"]] : sides))
         told.append(Told(heading: wording["triggers"], items: present(.trigger) + present(.context)))
         told.append(Told(heading: wording["symptoms"], items: present(.symptom)))
         told.append(Told(heading: wording["conditions"], items: present(.condition)))
         told.append(Told(heading: wording["medicines"], items: present(.medicine)))
         told.append(Told(heading: wording["age"], items: present(.ageGroup)))
-        var denied: [String] = []
-        for kind in FindingKind.allCases {
-            for term in knowledge.terms(kind) where findings.absent.contains(Finding(kind, term.id)) {
-                denied.append(say(term.absentNote(kind) ?? "no " + term.label))
-            }
+        var absent: [(kind: Int, position: Int, note: String)] = []
+        for finding in findings.absent {
+            let terms = knowledge.terms(finding.kind), value = finding.value
+            guard let position = terms.firstIndex(where: { $0.id == value }) else { continue }
+            let term = terms[position]
+            absent.append((finding.kind.index, position, say(term.absentNote(finding.kind) ?? "no " + term.label)))
         }
+        let denied = absent.sorted { ($0.kind, $0.position) < ($1.kind, $1.position) }.map(\.note)
         told.append(Told(heading: wording["denied"], items: denied))
         self.told = told
         self.nothingTold = findings.present.isEmpty && findings.absent.isEmpty
@@ -153,11 +162,10 @@ public struct DoctorReport: Sendable {
         selfCareCanWait = hasBasis && assessment.level.escalates ? say(conversation.replies["self_care_can_wait"]) : nil
 
         let named = assessment.causes.map(\.id)
-        questions = knowledge.doctorQuestions
-            .filter { $0.applies(findings: findings, causes: named, level: hasBasis ? assessment.level : nil) }
-            .map { say($0.question) }
+        let asked = knowledge.doctorQuestions.filter { $0.applies(findings: findings, causes: named, level: hasBasis ? assessment.level : nil) }
+        questions = asked.map { say($0.question) }
         var sources = assessment.sources
-        for question in knowledge.doctorQuestions where question.applies(findings: findings, causes: named, level: hasBasis ? assessment.level : nil) {
+        for question in asked {
             for id in question.sources {
                 guard let citation = knowledge.source(id)?.citation, !sources.contains(citation) else { continue }
                 sources.append(citation)

@@ -107,29 +107,47 @@ struct TextBlock {
 
     mutating func paragraph(_ words: String) { item("", words) }
 
-    /// `words` after `lead`, the lines after the first indented by its width.
+    /// `words` after `lead`, the lines after the first indented by its width. Words are found
+    /// in the UTF-8 bytes and measured in Unicode scalars (the bytes that start one): walking
+    /// the text by characters (grapheme clusters) cost more than the rest of the report.
     mutating func item(_ lead: String, _ words: String) {
-        let indent = String(repeating: " ", count: lead.count)
-        var line = lead
-        var lineLength = lead.count
+        let indentWidth = Self.width(lead.utf8[...])
+        var lineLength = indentWidth
         var empty = true
-        for word in words.split(separator: " ", omittingEmptySubsequences: true) {
-            if !empty && lineLength + 1 + word.count > DoctorReport.textWidth {
-                text += line
+        text += lead
+        let bytes = words.utf8
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            guard bytes[index] != UInt8(ascii: " ") else {
+                index = bytes.index(after: index)
+                continue
+            }
+            var end = index
+            while end < bytes.endIndex && bytes[end] != UInt8(ascii: " ") { end = bytes.index(after: end) }
+            let word = bytes[index..<end]
+            let length = Self.width(word)
+            if !empty && lineLength + 1 + length > DoctorReport.textWidth {
                 text += "\n"
-                line = indent
-                lineLength = indent.count
+                text += String(repeating: " ", count: indentWidth)
+                lineLength = indentWidth
                 empty = true
             }
             if !empty {
-                line += " "
+                text += " "
                 lineLength += 1
             }
-            line += word
-            lineLength += word.count
+            text += Substring(word)
+            lineLength += length
             empty = false
+            index = end
         }
-        text += line
         text += "\n"
+    }
+
+    /// The number of Unicode scalars in UTF-8 bytes: those that are not continuation bytes.
+    static func width(_ bytes: Substring.UTF8View) -> Int {
+        var count = 0
+        for byte in bytes where byte & 0xC0 != 0x80 { count += 1 }
+        return count
     }
 }
