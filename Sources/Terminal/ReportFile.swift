@@ -10,7 +10,7 @@ public enum ReportFile {
         StateFolder.path(environment: environment) + "/reports"
     }
 
-    /// A new file's path in the default folder: charley-report-20261205-140312.html.
+    /// A new file's path in the default folder: charley-report-20261205-140312.html (UTC).
     public static func defaultPath(_ format: ReportFormat, at date: Date = Date(),
                                    environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
@@ -18,7 +18,14 @@ public enum ReportFile {
         gmtime_r(&seconds, &parts)
         let stamp = String(format: "%04d%02d%02d-%02d%02d%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
                            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
-        return defaultFolder(environment: environment) + "/charley-report-\(stamp).\(format.fileExtension)"
+        let base = defaultFolder(environment: environment) + "/charley-report-\(stamp)"
+        // Two reports in one second: the second is -2, not the first overwritten.
+        var path = base + "." + format.fileExtension, number = 1
+        while FileManager.default.fileExists(atPath: path) {
+            number += 1
+            path = base + "-\(number)." + format.fileExtension
+        }
+        return path
     }
 
     /// Writes `document` to `path` with mode 0600 (an existing file is replaced and its mode

@@ -20,12 +20,13 @@ struct ReportTerminalTests {
         let state = try temporaryFolder("report-piped")
         defer { try? FileManager.default.removeItem(at: state) }
         let textFile = state.appendingPathComponent("mine.txt").path
-        let (output, status) = try CharleyProcess.run([], input: "my left calf cramps at night\n/report\n/report \(textFile)\n",
+        let (output, status) = try CharleyProcess.run([], input: "my left calf cramps at night\n/report\n/report \(textFile)\n/report\n",
                                                       environment: ["XDG_STATE_HOME": state.path])
         #expect(status == 0)
         let folder = state.appendingPathComponent("charley/reports").path
-        let files = try FileManager.default.contentsOfDirectory(atPath: folder)
-        #expect(files.count == 1 && files[0].hasPrefix("charley-report-") && files[0].hasSuffix(".html"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        #expect(files.count == 2 && files.allSatisfy { $0.hasPrefix("charley-report-") && $0.hasSuffix(".html") },
+                "two reports, the second not over the first: \(files)")
         let html = folder + "/" + files[0]
         #expect(output.contains("The report is written to \(html)"))
         #expect(try mode(folder) == 0o700 && mode(html) == 0o600)
