@@ -43,6 +43,13 @@ let package = Package(
             dependencies: ["Knowledge", "Understanding", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Resources/interview.yaml"), .copy("Resources/replies.yaml")]
         ),
+        // The summary a person takes to the doctor: a conversation's state and the knowledge
+        // model to plain text, a self-contained HTML page and an SVG of the legs. Pure: no I/O.
+        .target(
+            name: "Report",
+            dependencies: ["Conversation", "Knowledge"],
+            resources: [.copy("Resources/report.yaml")]
+        ),
         // Where sessions are kept between turns and restarts: SQLite through GRDB (the store
         // protocol and the in-memory store are in Conversation).
         .target(
@@ -67,7 +74,7 @@ let package = Package(
         // epoll(7), which Swift's Glibc module leaves out, for the socket load generator.
         .systemLibrary(name: "CEpoll"),
         // The terminal front end: the readline REPL, wrapping and colour, over Conversation.
-        .target(name: "Terminal", dependencies: ["CReadline", "Conversation", "Knowledge", "Storage"]),
+        .target(name: "Terminal", dependencies: ["CReadline", "Conversation", "Knowledge", "Storage", "Report"]),
         // The daemon's wire format without the network: splitting a byte stream into lines and
         // reading a client's JSON line. No dependencies, so that it can be fuzzed on its own.
         .target(name: "WireFormat"),
@@ -88,7 +95,7 @@ let package = Package(
         .target(
             name: "SocketServer",
             dependencies: [
-                "Conversation", "Knowledge", "Understanding", "Storage", "WireFormat", "Systemd", "DaemonMetrics",
+                "Conversation", "Knowledge", "Understanding", "Storage", "WireFormat", "Systemd", "DaemonMetrics", "Report",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -112,6 +119,7 @@ let package = Package(
                 "PostgresStorage",
                 "CEpoll",
                 "DaemonMetrics",
+                "Report",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -142,6 +150,8 @@ let package = Package(
         .testTarget(name: "PostgresStorageTests", dependencies: ["PostgresStorage", "PostgresTestSupport", "Conversation", "Knowledge",
                                                                 "DialogueTesting", "SocketServer",
                                                                 .product(name: "PostgresNIO", package: "postgres-nio")]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Conversation", "DialogueTesting", "Knowledge", "TestSupport"],
+                    exclude: ["Snapshots", "Scripts"]),
         .testTarget(name: "ConversationTests", dependencies: ["Conversation", "DialogueTesting", "Knowledge", "Understanding"]),
     ]
 )

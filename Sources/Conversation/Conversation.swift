@@ -208,6 +208,7 @@ public final class Conversation: Sendable {
 /// the triage line quotes it. A class, so that an assessment reaching it copies one reference.
 final class AssessmentText: Sendable {
     struct CauseText: Sendable {
+        var id: String
         var name: String
         var careLevel: TriageLevel
         /// Into `lines`.
@@ -221,6 +222,8 @@ final class AssessmentText: Sendable {
     let causes: [CauseText]
     /// Care lines and tip lines, numbered together (so one list of numbers can hold both).
     let lines: [String]
+    /// The same lines as name and text ("Stretch", "Stand on ..."), for the report.
+    let entries: [(name: String, text: String)]
     /// The care lines every assessment may fall back on (stretching, massage).
     let generalCare: [Int]
     let sourceNames: [String]
@@ -231,13 +234,16 @@ final class AssessmentText: Sendable {
 
     init(_ knowledge: KnowledgeModel) {
         var careLine: [String: Int] = [:], tipLine: [String: Int] = [:], lines: [String] = []
+        var entries: [(name: String, text: String)] = []
         for treatment in knowledge.treatments where treatment.kind != .doctorMayConsider && careLine[treatment.id] == nil {
             careLine[treatment.id] = lines.count
             lines.append("- \(treatment.name): \(treatment.how)")
+            entries.append((treatment.name, treatment.how))
         }
         for tip in knowledge.prevention where tipLine[tip.id] == nil {
             tipLine[tip.id] = lines.count
             lines.append("- \(tip.name): \(tip.advice)")
+            entries.append((tip.name, tip.advice))
         }
         var sourceNumber: [String: Int] = [:], sourceNames: [String] = []
         for source in knowledge.sources where sourceNumber[source.id] == nil {
@@ -246,7 +252,7 @@ final class AssessmentText: Sendable {
         }
         var causes: [CauseText] = []
         for cause in knowledge.causes {
-            causes.append(CauseText(name: cause.name, careLevel: cause.careLevel, care: cause.treatments.map { careLine[$0] ?? -1 },
+            causes.append(CauseText(id: cause.id, name: cause.name, careLevel: cause.careLevel, care: cause.treatments.map { careLine[$0] ?? -1 },
                                     tips: cause.prevention.map { tipLine[$0] ?? -1 }, sources: cause.sources.map { sourceNumber[$0] ?? -1 },
                                     seeDoctorIf: cause.seeDoctorIf))
         }
@@ -257,6 +263,7 @@ final class AssessmentText: Sendable {
         }
         self.causes = causes
         self.lines = lines
+        self.entries = entries
         self.generalCare = ["stretch", "massage"].compactMap { careLine[$0] }
         self.sourceNames = sourceNames
         self.sourceNumber = sourceNumber

@@ -47,7 +47,7 @@ public struct Replies: Sendable {
         "best_fitting_cause": ["cause", "because"], "triage_for_them": ["advice"],
     ]
 
-    subscript(id: String) -> String {
+    public subscript(id: String) -> String {
         // Every id is checked at load; a typo in the code is caught by the tests that run it.
         texts[id] ?? id
     }

@@ -674,15 +674,9 @@ struct Turn {
         state.stage = .followup
         let ranked = Self.worthNaming(rankCauses(state.findings))
         self.ranked = ranked
-        let rules = matchingRules(state.findings)
-        let text = conversation.assessmentText
-        // The causes shown (three at most), by their place in the model.
-        var shown: [Int] = []
-        for entry in ranked.prefix(3) { if let index = conversation.causeIndex.position(of: entry.id) { shown.append(index) } }
-        var level = rules.first?.level ?? .selfCare  // the rules come most severe first
-        if let top = ranked.first, top.score >= 0.5, let index = conversation.causeIndex.position(of: top.id) { level = max(level, text.causes[index].careLevel) }
-        state.raise(to: level)
-        let final = state.triage ?? level
+        let assessment = Assessment(ranked: ranked, rules: matchingRules(state.findings), reached: state.triage, conversation: conversation)
+        state.raise(to: assessment.level)
+        let text = assessment.text
 
         // One string, sized once, with the paragraphs the reply would otherwise join.
         var out = replies["assessment_opening"] + "\n\n"
@@ -705,32 +699,22 @@ struct Turn {
             }
         }
         out += "\n\n"
-        out += Self.triageLine(final, rules: rules, text: text)
+        out += Self.triageLine(assessment.level, rules: assessment.rules, text: text)
         // A level kept from a sign since explained (the triage never drops): say why it stands.
-        if final.escalates, !rules.contains(where: { $0.level == final }) { out += " " + replies["triage_kept"] }
-        // The two leading causes' treatments and tips, then the sources cited.
-        let leading = shown.prefix(2)
-        var care: [Int] = []
-        for cause in leading { care.appendNew(text.causes[cause].care, limit: 3) }
-        care.appendNew(text.generalCare, limit: 3)
-        if !care.isEmpty {
+        if assessment.levelKept { out += " " + replies["triage_kept"] }
+        if !assessment.care.isEmpty {
             out += "\n\nWhat you can do:"
-            for line in care { out += "\n"; out += text.lines[line] }
+            for line in assessment.care { out += "\n"; out += text.lines[line] }
         }
-        var tips: [Int] = []
-        for cause in leading { tips.appendNew(text.causes[cause].tips, limit: 3) }
-        if !tips.isEmpty {
+        if !assessment.tips.isEmpty {
             out += "\n\nTo prevent them:"
-            for line in tips { out += "\n"; out += text.lines[line] }
+            for line in assessment.tips { out += "\n"; out += text.lines[line] }
         }
         out += "\n\n"
-        out += leading.first.flatMap { text.causes[$0].seeDoctorIf } ?? replies["see_doctor_if"]
-        var cited: [Int] = []
-        for cause in leading { cited.appendNew(text.causes[cause].sources) }
-        for rule in rules { cited.appendNew(text.ruleSources[rule.id] ?? []) }
-        if !cited.isEmpty {
+        out += assessment.seeDoctorIf ?? replies["see_doctor_if"]
+        if !assessment.cited.isEmpty {
             out += "\n\nSources: "
-            for (position, source) in cited.enumerated() {
+            for (position, source) in assessment.cited.enumerated() {
                 if position > 0 { out += "; " }
                 out += text.sourceNames[source]
             }

@@ -194,10 +194,12 @@ public enum KnowledgeLoader {
         var prevention: [PreventionTip]?
         var triageRules: [TriageRule]?
         var topics: [Topic]?
+        var doctorQuestions: [DoctorQuestion]?
 
         enum CodingKeys: String, CodingKey {
             case version, sources, vocabulary, causes, treatments, prevention, topics
             case triageRules = "triage_rules"
+            case doctorQuestions = "doctor_questions"
         }
 
         /// A key of the vocabulary that is no finding kind is named as such.
@@ -226,6 +228,7 @@ public enum KnowledgeLoader {
             prevention = try c.decodeIfPresent([PreventionTip].self, forKey: .prevention)
             triageRules = try c.decodeIfPresent([TriageRule].self, forKey: .triageRules)
             topics = try c.decodeIfPresent([Topic].self, forKey: .topics)
+            doctorQuestions = try c.decodeIfPresent([DoctorQuestion].self, forKey: .doctorQuestions)
         }
     }
 
@@ -343,9 +346,11 @@ public enum KnowledgeLoader {
         case sources, causes, treatments, prevention, topics
         case triageRules = "triage_rules"
         case vocabulary
+        case doctorQuestions = "doctor_questions"
 
         func entryName(id: String) -> String {
             switch self {
+            case .doctorQuestions: "doctor question '\(id)'"
             case .sources: "source '\(id)'"
             case .causes: "cause '\(id)'"
             case .treatments: "treatment '\(id)'"
@@ -395,6 +400,7 @@ public enum KnowledgeLoader {
             if let p = content.prevention { record(.prevention, p.map(\.id), part); model.prevention += p }
             if let r = content.triageRules { record(.triageRules, r.map(\.id), part); model.triageRules += r }
             if let t = content.topics { record(.topics, t.map(\.id), part); model.topics += t }
+            if let q = content.doctorQuestions { record(.doctorQuestions, q.map(\.id), part); model.doctorQuestions += q }
             if let vocabulary = content.vocabulary {
                 for (kind, terms) in vocabulary.sorted(by: { $0.key < $1.key }) {
                     let vocabularyNode = part.root["vocabulary"]
@@ -461,6 +467,7 @@ extension KnowledgeModel {
             model.triageRules[index].why = clean(model.triageRules[index].why)
         }
         for index in model.topics.indices { model.topics[index].answer = clean(model.topics[index].answer) }
+        for index in model.doctorQuestions.indices { model.doctorQuestions[index].question = clean(model.doctorQuestions[index].question) }
         return model
     }
 }

@@ -13,10 +13,13 @@ public struct KnowledgeModel: Sendable, Codable, Equatable {
     public var prevention: [PreventionTip]
     public var triageRules: [TriageRule]
     public var topics: [Topic]
+    /// Questions worth asking the doctor, for the report a person takes with them.
+    public var doctorQuestions: [DoctorQuestion]
 
     enum CodingKeys: String, CodingKey {
         case version, sources, vocabulary, causes, treatments, prevention, topics
         case triageRules = "triage_rules"
+        case doctorQuestions = "doctor_questions"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -25,12 +28,14 @@ public struct KnowledgeModel: Sendable, Codable, Equatable {
                   vocabulary: try c.decode([FindingKind: [Term]].self, forKey: .vocabulary), causes: try c.decode([Cause].self, forKey: .causes),
                   treatments: try c.decode([Treatment].self, forKey: .treatments),
                   prevention: try c.decode([PreventionTip].self, forKey: .prevention),
-                  triageRules: try c.decode([TriageRule].self, forKey: .triageRules), topics: try c.decode([Topic].self, forKey: .topics))
+                  triageRules: try c.decode([TriageRule].self, forKey: .triageRules), topics: try c.decode([Topic].self, forKey: .topics),
+                  doctorQuestions: try c.decodeIfPresent([DoctorQuestion].self, forKey: .doctorQuestions) ?? [])
     }
 
     public init(
         version: String, sources: [Source], vocabulary: [FindingKind: [Term]], causes: [Cause],
-        treatments: [Treatment], prevention: [PreventionTip], triageRules: [TriageRule], topics: [Topic]
+        treatments: [Treatment], prevention: [PreventionTip], triageRules: [TriageRule], topics: [Topic],
+        doctorQuestions: [DoctorQuestion] = []
     ) {
         self.version = version
         self.sources = sources
@@ -41,6 +46,7 @@ public struct KnowledgeModel: Sendable, Codable, Equatable {
         self.prevention = prevention
         self.triageRules = triageRules
         self.topics = topics
+        self.doctorQuestions = doctorQuestions
     }
 
     // Lookups. Linear scans over a few dozen entries are cheaper than keeping indexes in sync
@@ -422,5 +428,38 @@ public enum QuestionKind: String, Sendable, Codable, CaseIterable {
         case .whenDoctor: "when_to_see_doctor"
         case .condition: "causes"
         }
+    }
+}
+
+/// A question worth asking the doctor, for the report a person takes to an appointment. Asked
+/// when any of its conditions holds (one of `causes` is named in the assessment, one of
+/// `findings` holds, the triage is one of `levels`); one without conditions is always asked.
+public struct DoctorQuestion: Sendable, Codable, Equatable, Identifiable {
+    public var id: String
+    /// The question, written for the person (`{your}` placeholders allowed).
+    public var question: String
+    public var causes: [String]?
+    public var findings: [FindingTest]?
+    public var levels: [TriageLevel]?
+    public var sources: [String]
+
+    public init(id: String, question: String, causes: [String]? = nil, findings: [FindingTest]? = nil,
+                levels: [TriageLevel]? = nil, sources: [String]) {
+        self.id = id
+        self.question = question
+        self.causes = causes
+        self.findings = findings
+        self.levels = levels
+        self.sources = sources
+    }
+
+    /// Whether it is worth asking for these findings, the causes named and the level.
+    public func applies(findings known: Findings, causes named: [String], level: TriageLevel?) -> Bool {
+        let conditions = (causes ?? []).count + (findings ?? []).count + (levels ?? []).count
+        if conditions == 0 { return true }
+        if let causes, causes.contains(where: named.contains) { return true }
+        if let findings, findings.contains(where: { $0.holds(in: known) }) { return true }
+        if let levels, let level, levels.contains(level) { return true }
+        return false
     }
 }

@@ -85,6 +85,7 @@ struct KnowledgeValidator {
             text(topic.answer, "answer", at)
             cited(topic.sources, at)
         }
+        for question in model.doctorQuestions { check(question) }
         return issues
     }
 
@@ -147,6 +148,23 @@ struct KnowledgeValidator {
             report(at, "'at_least' must be between 1 and the number of findings in 'any'")
         }
         for finding in rule.match.mentioned { known(finding, at) }
+    }
+
+    private mutating func check(_ question: DoctorQuestion) {
+        let at = place(.doctorQuestions, question.id)
+        nonEmpty(question.id, "id", at)
+        text(question.question, "question", at)
+        for name in Wording.unknownPlaceholders(in: question.question) {
+            report(at, "'{\(name)}' is not a placeholder Charley knows")
+        }
+        cited(question.sources, at)
+        for id in question.causes ?? [] where model.cause(id) == nil {
+            report(at, "names the unknown cause '\(id)'")
+        }
+        for finding in question.findings ?? [] { known(finding.finding, at) }
+        if question.causes?.isEmpty == true || question.findings?.isEmpty == true || question.levels?.isEmpty == true {
+            report(at, "an empty list of 'causes', 'findings' or 'levels' never applies; leave it out")
+        }
     }
 
     private mutating func checkContract() {

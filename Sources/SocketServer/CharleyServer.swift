@@ -3,6 +3,7 @@ import DaemonMetrics
 import Foundation
 import Knowledge
 import Logging
+import Report
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
@@ -52,6 +53,9 @@ public struct ServerConfiguration: Sendable {
     /// Counters and histograms (`{"type": "stats"}`); off only to measure what they cost.
     public var metrics = true
 
+    /// The report's wording (`report` messages); nil: the shipped report.yaml, read at start.
+    public var reportWording: ReportWording?
+
     public init(socketPath: String) { self.socketPath = socketPath }
 
     /// $XDG_RUNTIME_DIR/charley.sock, else /tmp/charley-UID/charley.sock.
@@ -76,6 +80,8 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
     let metrics: DaemonMetrics?
     let logger: Logger
     let version: String
+    /// nil only when the shipped report.yaml cannot be read (then `report` is an error).
+    let reportWording: ReportWording?
     /// The open connections, to close them at the end of a graceful shutdown.
     private let connections = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
 
@@ -88,6 +94,7 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
         self.configuration = configuration
         self.version = version
         self.logger = logger
+        self.reportWording = configuration.reportWording ?? (try? ReportWording.loadBundled())
         let metrics = configuration.metrics ? DaemonMetrics(conversation: conversation) : nil
         self.metrics = metrics
         self.registry = SessionRegistry(
@@ -103,6 +110,7 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
         self.configuration = configuration
         self.version = version
         self.logger = logger
+        self.reportWording = configuration.reportWording ?? (try? ReportWording.loadBundled())
         let metrics = configuration.metrics ? DaemonMetrics(conversation: conversation) : nil
         self.metrics = metrics
         self.registry = SessionRegistry(
@@ -378,9 +386,9 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
             return Self.encode(HelloReply(session: message.session, protocolVersion: protocolVersion, charley: version,
                                      knowledge: conversation.knowledge.version))
         }
-        guard type == "message" || type == "reset" || type == "end" || type == "state" else {
+        guard type == "message" || type == "reset" || type == "end" || type == "state" || type == "report" else {
             return self.errorLine(ErrorReply(session: message.session, .unknownType,
-                                     "unknown type '\(type)'; use message, reset, end, state, hello, ping or stats"))
+                                     "unknown type '\(type)'; use message, reset, end, state, report, hello, ping or stats"))
         }
         guard let session = message.session, !session.isEmpty else {
             return self.errorLine(ErrorReply(session: nil, .missingField, "'session' is required for \(type)"))
@@ -391,6 +399,23 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
                 switch result {
                 case .success: reply(Self.encode(SimpleReply(type: type == "reset" ? "reset" : "ended", session: session)))
                 case .failure(let error): reply(self.errorLine(Self.failure(error, session: session)))
+                }
+            }
+            return nil
+        case "report":
+            guard let format = ReportFormat(rawValue: message.format ?? "html") else {
+                return self.errorLine(ErrorReply(session: session, .unknownFormat,
+                                                 "unknown format '\(message.format ?? "")'; use html or text (or svg for the picture alone)"))
+            }
+            registry.state(session) { result in
+                switch result {
+                case .success(let state?):
+                    reply(self.report(of: state, session: session, format: format))
+                case .success(nil):
+                    reply(self.errorLine(ErrorReply(session: session, .unknownSession,
+                                                    "there is no conversation '\(session)' to report on (it never began, ended or expired)")))
+                case .failure(let error):
+                    reply(self.errorLine(Self.failure(error, session: session)))
                 }
             }
             return nil
@@ -424,6 +449,28 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
             }
             return nil
         }
+    }
+
+    /// The `report` reply: the session's report in `format`, made now.
+    private func report(of state: SessionState, session: String, format: ReportFormat) -> ByteBuffer {
+        let now = Date()
+        guard let reportWording else {
+            return errorLine(ErrorReply(session: session, .unknownFormat, "this daemon cannot make reports: its report wording is missing"))
+        }
+        let document = DoctorReport(state: state, conversation: conversation, wording: reportWording, date: now).document(format)
+        let mediaType = switch format {
+        case .html: "text/html; charset=utf-8"
+        case .text: "text/plain; charset=utf-8"
+        case .svg: "image/svg+xml"
+        }
+        var seconds = time_t(now.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        let stamp = String(format: "%04d%02d%02d-%02d%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+                           Int(parts.tm_hour), Int(parts.tm_min))
+        return Self.encode(ReportReply(session: session, format: format.rawValue, mediaType: mediaType,
+                                       filename: "charley-report-\(stamp).\(format.fileExtension)",
+                                       knowledge: conversation.knowledge.version, report: document))
     }
 
     private static func failure(_ error: SessionRegistry.Failure, session: String) -> ErrorReply {

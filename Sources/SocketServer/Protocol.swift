@@ -19,6 +19,8 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
     case lineTimeout = "line_timeout"
     case textTooLong = "text_too_long"
     case storeUnavailable = "store_unavailable"
+    case unknownSession = "unknown_session"
+    case unknownFormat = "unknown_format"
 }
 
 struct ErrorReply: Encodable {
@@ -74,6 +76,24 @@ struct StateReply: Encodable {
     enum CodingKeys: String, CodingKey {
         case type, session, exists, stage, slots, triage, turns
         case redFlags = "red_flags"
+    }
+}
+
+/// `report`: a session's report to take to the doctor, as a document a bridge can send as a file.
+struct ReportReply: Encodable {
+    var type = "report"
+    var session: String
+    var format: String
+    /// text/html; charset=utf-8, text/plain; charset=utf-8 or image/svg+xml.
+    var mediaType: String
+    /// A file name to send it under (charley-report-20261205-1403.html).
+    var filename: String
+    var knowledge: String
+    var report: String
+
+    enum CodingKeys: String, CodingKey {
+        case type, session, format, filename, knowledge, report
+        case mediaType = "media_type"
     }
 }
 

@@ -16,7 +16,7 @@ public struct REPL {
     }
 
     /// Commands offered by Tab.
-    public static let commands = ["/help", "/restart", "/back", "/summary", "/why", "/quit"]
+    public static let commands = ["/help", "/restart", "/back", "/summary", "/why", "/report", "/quit"]
 
     /// Answers one line: the in-process engine, or a running daemon for `charley connect`.
     /// nil when the engine is gone (the daemon closed the connection).
@@ -29,10 +29,13 @@ public struct REPL {
 
     /// What Ctrl-D shows instead of ending the conversation (when it is kept to resume later).
     let farewell: String?
+    /// `/report [FILE]`: the summary to take to the doctor, written here (nil: not offered).
+    let report: PromptReport?
 
-    public init(greeting: String, options: Options, farewell: String? = nil, engine: @escaping Engine) {
+    public init(greeting: String, options: Options, farewell: String? = nil, report: PromptReport? = nil, engine: @escaping Engine) {
         self.greeting = greeting
         self.farewell = farewell
+        self.report = report
         self.engine = engine
         self.options = options
         self.style = Style(enabled: options.colour)
@@ -128,11 +131,16 @@ public struct REPL {
             interruptedOnEmptyLine = false
             if text.trimmingCharacters(in: .whitespaces).isEmpty { continue }
             add_history(text)
+            if let report, let said = report.handle(text) {
+                show(said)
+                continue
+            }
             guard let reply = engine(text) else {
                 show("The connection to Charley was closed.")
                 return 1
             }
             show(reply.reply, emphasise: true)
+            if let report, reply.understood.intent == .help { show(report.help) }
             suggestions = reply.suggestions
             if !reply.suggestions.isEmpty {
                 show(style.dim("(" + reply.suggestions.joined(separator: " / ") + ")"))

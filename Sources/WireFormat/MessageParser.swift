@@ -6,16 +6,19 @@ public struct ClientMessage: Decodable, Sendable, Equatable {
     /// The request's id (optional): the same session and id sent again get the reply already
     /// given instead of a second turn.
     public var id: String?
+    /// A report's format (`{"type": "report", "format": "html"}`).
+    public var format: String?
 
-    public init(session: String? = nil, text: String? = nil, type: String? = nil, id: String? = nil) {
+    public init(session: String? = nil, text: String? = nil, type: String? = nil, id: String? = nil, format: String? = nil) {
         self.session = session
         self.text = text
         self.type = type
         self.id = id
+        self.format = format
     }
 }
 
-/// Reads a client's line: one JSON object whose `session`, `text`, `type` and `id` members are
+/// Reads a client's line: one JSON object whose `session`, `text`, `type`, `id` and `format` members are
 /// strings (or null), any other members being any JSON value, skipped. Standard JSON, plus one
 /// leniency Foundation's parsers also allow: a comma before a closing brace or bracket. Written for this one
 /// shape because Foundation's `JSONDecoder` cost more than the whole transport of a message;
@@ -48,6 +51,7 @@ public struct MessageParser {
             case "text": message.text = try parser.stringOrNull()
             case "type": message.type = try parser.stringOrNull()
             case "id": message.id = try parser.stringOrNull()
+            case "format": message.format = try parser.stringOrNull()
             default: try parser.skipValue(depth: 0)
             }
         }

@@ -12,7 +12,7 @@ struct BenchCommand: ParsableCommand {
             Benchmarks print numbers; they are not tests and assert nothing. Results and the \
             machine they were measured on are kept in docs/PERFORMANCE.md.
             """,
-        subcommands: [Interpret.self, Turn.self, BenchAdversarialCommand.self, BenchSocketCommand.self, BenchStoreCommand.self, BenchMetricsCommand.self])
+        subcommands: [Interpret.self, Turn.self, BenchAdversarialCommand.self, BenchSocketCommand.self, BenchStoreCommand.self, BenchMetricsCommand.self, BenchReportCommand.self])
 
     struct Turn: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -20,6 +20,7 @@ struct Charley: AsyncParsableCommand {
               charley --resume                          a conversation you can come back to
               charley test Dialogues                    run the scripted dialogue tests
               charley sessions                          the daemon's stored sessions
+              charley report tg:4711 --output r.html    a stored session's report for the doctor
               charley stats --prometheus                a running daemon's metrics
               charley knowledge check causes.yaml       validate an edited knowledge file
 
@@ -28,17 +29,19 @@ struct Charley: AsyncParsableCommand {
             the line history of the terminal prompt; --no-history keeps none.
               $XDG_STATE_HOME/charley/sessions.sqlite (else ~/.local/state/charley/sessions.sqlite), \
             mode 0600: the session store of `charley serve` and `charley --resume`.
+              $XDG_STATE_HOME/charley/reports/ (else ~/.local/state/charley/reports/), mode 0700: \
+            the reports /report writes at the terminal, each 0600.
 
             ENVIRONMENT
               NO_COLOR    no colour or emphasis at the terminal
-              XDG_STATE_HOME    where the history file and the session store live
+              XDG_STATE_HOME    where the history file, the session store and the reports live
 
             EXIT STATUS
               0 on success; 1 when a data file does not validate or a dialogue test fails; 64 \
             for a usage error.
             """,
         version: version,
-        subcommands: [ChatCommand.self, AskCommand.self, ServeCommand.self, ConnectCommand.self, StatsCommand.self, InterpretCommand.self, TestCommand.self, KnowledgeCommand.self, SessionsCommand.self, BenchCommand.self],
+        subcommands: [ChatCommand.self, AskCommand.self, ServeCommand.self, ConnectCommand.self, StatsCommand.self, InterpretCommand.self, TestCommand.self, KnowledgeCommand.self, SessionsCommand.self, ReportCommand.self, BenchCommand.self],
         defaultSubcommand: ChatCommand.self
     )
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Conversation
 import Foundation
 import Knowledge
+import Report
 import Storage
 import Terminal
 
@@ -12,8 +13,14 @@ struct ChatCommand: ParsableCommand {
         discussion: """
             At a terminal Charley runs a readline prompt: line editing, a history file \
             ($XDG_STATE_HOME/charley/history, else ~/.local/state/charley/history, mode 0600), Tab \
-            completion of the commands /help /restart /back /summary /why /quit and of suggested \
-            answers. Ctrl-C clears the line; Ctrl-C on an empty line again, or Ctrl-D, leaves.
+            completion of the commands /help /restart /back /summary /why /report /quit and of \
+            suggested answers. Ctrl-C clears the line; Ctrl-C on an empty line again, or Ctrl-D, leaves.
+
+            /report [FILE] writes a summary of the conversation to take to a doctor or pharmacist: \
+            an HTML page (inline picture of the legs, prints on A4 and Letter), or plain text when \
+            FILE ends in .txt. Without FILE it is a new file under $XDG_STATE_HOME/charley/reports \
+            (else ~/.local/state/charley/reports), folder 0700, file 0600. It works when piped \
+            too (not with --json).
 
             When standard input is not a terminal there is no prompt and no echo: one reply block \
             per input line, so `printf 'hi\\nmy calf cramps at night\\n' | charley` is scriptable. \
@@ -65,6 +72,10 @@ struct ChatCommand: ParsableCommand {
             guard let stored else { return conversation.respond(to: text, state: &state) }
             return stored.respond(to: text, state: &state, notice: &notice)
         }
+        let wording = try loadOrExit { () throws(KnowledgeError) in try ReportWording.loadBundled() }
+        let report = PromptReport(wording: wording) { format in
+            .success(DoctorReport(state: state, conversation: conversation, wording: wording, date: Date()).document(format))
+        }
         let terminal = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
         if terminal && !json {
             let colour = !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
@@ -76,13 +87,21 @@ struct ChatCommand: ParsableCommand {
                 see a doctor. In an emergency, call emergency services.
                 """
             }
-            let code = REPL(greeting: greeting, options: .init(history: !noHistory, colour: colour), farewell: farewell) { engine($0) }.run()
+            let code = REPL(greeting: greeting, options: .init(history: !noHistory, colour: colour), farewell: farewell, report: report) {
+                engine($0)
+            }.run()
             if code != 0 { throw ExitCode(code) }
             return
         }
         while let line = readLine(strippingNewline: true) {
+            if !json, let said = report.handle(line) {
+                print(said + "\n")
+                fflush(nil)
+                continue
+            }
             let reply = engine(line)
             print(json ? String(decoding: reply.json(), as: UTF8.self) : reply.reply + "\n")
+            if !json, reply.understood.intent == .help { print(report.help + "\n") }
             // Each reply as it is made: a bridge or a harness on the other end of a pipe waits
             // for it before it writes the next line.
             fflush(nil)  // nil: every stream (stdout is a global Swift 6 will not share)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Conversation
 import Foundation
 import Knowledge
+import Report
 import SocketServer
 import Terminal
 
@@ -39,14 +40,32 @@ struct ConnectCommand: ParsableCommand {
             if let reply = try? decoder.decode(Reply.self, from: Data(line.utf8)) { return reply }
             return nil
         }
+        // /report asks the daemon for the session's report and writes it here.
+        let wording = try loadOrExit { () throws(KnowledgeError) in try ReportWording.loadBundled() }
+        let report = PromptReport(wording: wording) { format in
+            let request = ["type": "report", "session": session, "format": format.rawValue]
+            guard let data = try? JSONSerialization.data(withJSONObject: request),
+                  (try? client.send(String(decoding: data, as: UTF8.self))) != nil,
+                  let line = client.readLine() else { return .failure(ReportUnavailable("the daemon closed the connection")) }
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                return .failure(ReportUnavailable("the daemon's reply could not be read"))
+            }
+            if let document = object["report"] as? String { return .success(document) }
+            let message = (object["error"] as? [String: Any])?["message"] as? String ?? "the daemon sent no report"
+            return .failure(ReportUnavailable(message))
+        }
         if isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 {
             let colour = !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
             let greeting = "Connected to Charley at \(path)."
-            let code = REPL(greeting: greeting, options: .init(history: !noHistory, colour: colour), engine: engine).run()
+            let code = REPL(greeting: greeting, options: .init(history: !noHistory, colour: colour), report: report, engine: engine).run()
             if code != 0 { throw ExitCode(code) }
             return
         }
         while let line = readLine(strippingNewline: true) {
+            if let said = report.handle(line) {
+                print(said + "\n")
+                continue
+            }
             guard let reply = engine(line) else {
                 FileHandle.standardError.write(Data("charley connect: the daemon closed the connection\n".utf8))
                 throw ExitCode(1)

@@ -5,6 +5,7 @@ import Logging
 import ServiceLifecycle
 import Conversation
 import PostgresStorage
+import Report
 import SocketServer
 import Systemd
 
@@ -144,6 +145,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.commitDelay = .milliseconds(testCommitDelayMs)
         configuration.storeLanes = max(1, min(storeLanes, storage.storeConnections - 1))
         configuration.metrics = !noMetrics
+        configuration.reportWording = try loadOrExit { () throws(KnowledgeError) in try ReportWording.loadBundled() }
         let environment = ProcessInfo.processInfo.environment
         do {
             configuration.activatedSocket = try SocketActivation.takeSocket(environment: environment)
