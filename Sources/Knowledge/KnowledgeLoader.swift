@@ -168,7 +168,8 @@ public enum KnowledgeLoader {
     static func issue(for field: UnknownFieldsError.Field, file: String, root: Node,
                       entry: ([any CodingKey], Node) -> String?) -> KnowledgeIssue {
         let known = field.known.isEmpty ? "" : "; known fields are \(field.known.joined(separator: ", "))"
-        return KnowledgeIssue(file: file, line: field.line, entry: entry(field.path, root), problem: "unknown field '\(field.key)'\(known)")
+        let missing = field.missing.map { " (the field '\($0)' is missing: misspelt?)" } ?? ""
+        return KnowledgeIssue(file: file, line: field.line, entry: entry(field.path, root), problem: "unknown field '\(field.key)'\(known)\(missing)")
     }
 
     /// For the lexicon and the interview: `question 'timing'` for a path into a list of entries

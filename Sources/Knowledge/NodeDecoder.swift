@@ -25,7 +25,21 @@ package struct NodeDecoder {
     /// type asks for (a dictionary asks for all), so no second list of them is kept.
     package func decodeCheckingFields<T: Decodable>(_ type: T.Type, from node: Node) throws -> T {
         let ledger = FieldLedger()
-        let value = try NodeValueDecoder(node: node, codingPath: [], ledger: ledger).decode(type)
+        let value: T
+        do {
+            value = try NodeValueDecoder(node: node, codingPath: [], ledger: ledger).decode(type)
+        } catch DecodingError.keyNotFound(let key, let context) {
+            // A required field missing beside a key nobody reads is most likely that field
+            // misspelt ("sorces:"): name the misspelling, with the fields the entry may have.
+            let path = context.codingPath.map(\.stringValue)
+            let misspelt = ledger.unknownFields().filter {
+                $0.path.map(\.stringValue) == path && EditDistance.distance($0.key, key.stringValue, limit: 2) != nil
+            }
+            guard misspelt.isEmpty else {
+                throw UnknownFieldsError(fields: misspelt.map { var field = $0; field.known = []; field.missing = key.stringValue; return field })
+            }
+            throw DecodingError.keyNotFound(key, context)
+        }
         let unknown = ledger.unknownFields()
         guard unknown.isEmpty else { throw UnknownFieldsError(fields: unknown) }
         return value
@@ -41,6 +55,8 @@ package struct UnknownFieldsError: Error {
         package var line: Int?
         /// The keys the mapping's type asked for, sorted.
         package var known: [String]
+        /// The required field it most likely misspells, when that one is missing.
+        package var missing: String? = nil
     }
     package var fields: [Field]
 }
