@@ -4,18 +4,10 @@ Usage: pty_report.py CHARLEY_BINARY STATE_DIR
 Prints one line per check ("ok: ..." or "FAIL: ...") and exits non-zero on the first failure.
 """
 import os
-import sys
 
 import pexpect
 
-binary, state = sys.argv[1], sys.argv[2]
-env = dict(os.environ, XDG_STATE_HOME=state, TERM="xterm", NO_COLOR="1")
-
-
-def check(condition, what):
-    print(("ok: " if condition else "FAIL: ") + what, flush=True)
-    if not condition:
-        sys.exit(1)
+from ptycheck import binary, check, env, state
 
 
 child = pexpect.spawn(binary, ["--no-history"], env=env, encoding="utf-8", timeout=15, dimensions=(40, 200))
