@@ -354,7 +354,7 @@ struct Turn {
         let added = state.findings.present.subtracting(before.present).sorted { Self.noteOrder($0) < Self.noteOrder($1) }
         let denied = state.findings.absent.subtracting(before.absent).sorted()
         var words: [String] = []
-        for finding in added where finding.kind != .context {
+        for finding in added {
             if let term = knowledge.term(finding) { words.append(term.noted ?? term.label) }
         }
         for finding in denied {
