@@ -147,14 +147,13 @@ struct PostgresSessionStoreTests {
         }
     }
 
-    @Test("no server, a refused connection, no such database: each a clear error within the timeout")
+    @Test("no server, a refused connection, no such database: each a clear error naming the URL, not the password")
     func missingServer() async throws {
         let folder = try #require(PostgresTestServer.socketFolder)
         for (url, expected) in [("postgres://postgres:pw@/charley?host=/nonexistent-charley", "cannot connect"),
                                 ("postgres://postgres:pw@127.0.0.1:1/charley", "cannot connect"),
                                 ("postgres://postgres@/no_such_db?host=\(folder)", "does not exist")] {
             let store = try PostgresSessionStore(url: url, connectTimeout: .seconds(3))
-            let start = ContinuousClock.now
             do {
                 try await store.prepare()
                 Issue.record("\(url) was accepted")
@@ -162,12 +161,10 @@ struct PostgresSessionStoreTests {
                 #expect(error.description.contains(expected), "\(url): \(error.description)")
                 #expect(error.description.contains(store.location) && !error.description.contains(":pw"), "\(error.description)")
             }
-            // The connect timeout is 3 s (0.1 s was seen alone); the margin is for a busy machine
-            // running every test in one process, where up to 16 s was seen. Without the bound the
-            // pool would wait for its circuit breaker, about 60 s. The daemon's own bound is held
-            // to 5 s by PostgresDaemonTests.serverRestart.
-            #expect(ContinuousClock.now - start < .seconds(40))
         }
+        // How long each takes is measured on the real binary, in a process of its own, by
+        // PostgresDaemonTests.missingServerBound: here, in one process with every other test on
+        // a 2-core machine's two cooperative threads, the wait measured the other tests (57 s once).
     }
 
     @Test("every state of every scripted dialogue survives a round trip, undo history and all")

@@ -138,6 +138,25 @@ struct PostgresDaemonTests {
         #expect(missing.status == 1 && missing.output.contains("cannot connect") && !missing.output.contains("secret"), "\(missing.output)")
     }
 
+    @Test("no server, a refused port, no such database: charley sessions says which, without the password, well before the pool's 60 s circuit breaker")
+    func missingServerBound() async throws {
+        let folder = try #require(PostgresTestServer.socketFolder)
+        for (url, expected) in [("postgres://postgres:pw@/charley?host=/nonexistent-charley", "cannot connect"),
+                                ("postgres://postgres:pw@127.0.0.1:1/charley", "cannot connect"),
+                                ("postgres://postgres:pw@/no_such_db?host=\(folder)", "does not exist")] {
+            let (result, seconds) = try await blocking { () -> ((output: String, status: Int32), Double) in
+                let start = Date()
+                let result = try CharleyProcess.run(["sessions", "--store", url], mergingErrors: true)
+                return (result, Date().timeIntervalSince(start))
+            }
+            #expect(result.status == 1 && result.output.contains(expected), "\(url): \(result.output)")
+            #expect(!result.output.contains(":pw"), "\(result.output)")
+            // The connect timeout is 5 s; the margin is for a busy 2-core machine starting a debug
+            // binary. Without the bound the pool would wait for its circuit breaker, about 60 s.
+            #expect(seconds < 30, "\(url): \(seconds) s")
+        }
+    }
+
     @Test("kill -9 of one daemon under load: the bridge carries on through the other; no acknowledged turn lost, none applied twice")
     func killOneDaemon() async throws {
         let url = try await PostgresTestServer.freshDatabase("kill")
