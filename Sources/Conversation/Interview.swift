@@ -74,6 +74,13 @@ public final class InterviewQuestion: Sendable, Decodable {
     /// Asked even when no answer could change the assessment: the question that looks for
     /// warning signs.
     public let always: Bool
+    /// A check of a warning sign that goes with a finding (weak muscles on a statin, numbness
+    /// with back pain): answered only by its own signs, not by any symptom the message names.
+    public var isCheck: Bool { always && !requiredSet.isEmpty }
+    /// One of the signs this question asks about (what its "yes", "no" or a suggestion records).
+    func asksAbout(_ finding: Finding) -> Bool {
+        deniedByNo.contains(finding) || (onYes?.present ?? []).contains(finding) || suggestions.contains { $0.means.contains(finding) }
+    }
     /// What each possible answer would record (a suggestion's findings, or what a plain "no"
     /// records when it has none), to judge whether the question is worth asking.
     let possibleAnswers: [(present: [Finding], absent: [Finding])]
@@ -268,7 +275,9 @@ extension Conversation {
         case .symptom:
             // Asked as a group: skip once most of the group is known either way.
             // (A check of one or two warning signs: once all of them are known.)
-            return findings.present.union(findings.absent).intersection(question.deniedByNo).count >= min(3, question.deniedByNo.count)
+            // (One without a list of signs a "no" denies is never answered by the signs.)
+            return question.deniedByNo.count > 0
+                && findings.present.union(findings.absent).intersection(question.deniedByNo).count >= min(3, question.deniedByNo.count)
         case .trigger:
             return findings.present.contains(kind: .trigger) || findings.present.contains(Self.noObviousTrigger)
         default:

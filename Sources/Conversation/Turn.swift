@@ -168,7 +168,9 @@ struct Turn {
         if aboutSomeoneElse && !understood.findings.present.isEmpty { lines.append(replies["about_someone_else"]) }
         let pending = state.pending.flatMap(conversation.interview.question)
         var answered = false
-        if let pending, !understood.intent.isQuestion {
+        // A question that looks for warning signs takes its yes or no even when the message asks
+        // something too ("yes, is that bad?"): the sign must not be lost to the question.
+        if let pending, !understood.intent.isQuestion || (pending.always && understood.answer != nil) {
             answered = applyAnswer(to: pending, into: &new, state: &state)
             if !answered && new.present.isEmpty && new.absent.isEmpty { answerAnotherQuestion(than: pending, into: &new, state: state) }
         }
@@ -466,7 +468,7 @@ struct Turn {
             return true
         }
         if new.present.contains(where: { $0.kind == question.fills })
-            || (question.fills == .symptom && new.present.union(new.absent).contains { $0.kind == .symptom }) {
+            || (question.fills == .symptom && new.present.union(new.absent).contains { $0.kind == .symptom && (!question.isCheck || question.asksAbout($0)) }) {
             state.asked.append(question.id)
             return true
         }

@@ -20,16 +20,20 @@ public struct LabelledUtterance: Sendable, CustomStringConvertible {
     /// Findings: `kind:value` present, `-kind:value` denied, `!rule_id` a red flag.
     public static func parse(_ text: String, file: String) throws -> [LabelledUtterance] {
         var result: [LabelledUtterance] = []
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             guard !line.isEmpty, !line.hasPrefix("#") else { continue }
             let parts = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 3 else { throw LabelledSetError(file: file, line: index + 1, problem: "expected text | intent | findings") }
+            guard !parts[0].isEmpty else { throw LabelledSetError(file: file, line: index + 1, problem: "no text before the first |") }
+            guard !parts[1].isEmpty, !parts[1].hasPrefix(":") else {
+                throw LabelledSetError(file: file, line: index + 1, problem: "no intent between the two | (e.g. describe, answer, question:causes)")
+            }
             let intentParts = parts[1].split(separator: ":", maxSplits: 1).map(String.init)
             var utterance = LabelledUtterance(line: index + 1, text: parts[0], intent: intentParts[0],
                                               topic: intentParts.count > 1 ? intentParts[1] : nil,
                                               present: [], denied: [], redFlags: [])
-            for label in parts[2].split(separator: " ") {
+            for label in parts[2].split(whereSeparator: \.isWhitespace) {
                 if label.hasPrefix("-") { utterance.denied.insert(String(label.dropFirst())) }
                 else if label.hasPrefix("!") { utterance.redFlags.insert(String(label.dropFirst())) }
                 else { utterance.present.insert(String(label)) }
@@ -80,6 +84,10 @@ public struct CorpusEvaluation: Sendable {
     public var misses: [String] = []
 
     public init(_ corpus: [LabelledUtterance], interpreter: Interpreter) {
+        // Red flags are scored by family: possible_dvt_one_leg raised where possible_dvt is
+        // labelled is the same warning sign, said by another of its rules.
+        let ruleIDs = Set(interpreter.knowledge.triageRules.map(\.id))
+        func families(_ ids: some Sequence<String>) -> Set<String> { Set(ids.map { WarningSignCorpus.family(of: $0, among: ruleIDs) }) }
         for item in corpus {
             let understood = interpreter.interpret(item.text)
             total += 1
@@ -98,7 +106,7 @@ public struct CorpusEvaluation: Sendable {
             fields["denied", default: Score()].add(expected: item.denied, actual: denied)
             // Only the urgent and emergency rules are red flags (a set may label the milder ones too).
             let expectedFlags = item.redFlags.filter { id in interpreter.knowledge.rule(id)?.isRedFlag ?? true }
-            fields["red_flags", default: Score()].add(expected: expectedFlags, actual: Set(understood.redFlags))
+            fields["red_flags", default: Score()].add(expected: families(expectedFlags), actual: families(understood.redFlags))
             // The level that matters for safety: a warning sign raised at its level (or above),
             // whichever of a family of rules says it (possible_dvt or possible_dvt_one_leg), and
             // no urgent or emergency level where none is labelled.
@@ -118,7 +126,7 @@ public struct CorpusEvaluation: Sendable {
             let labelled = item.present.filter { !$0.hasPrefix("subject:") }
             if present != labelled { wrong.append("found \(present.subtracting(labelled).sorted()) missed \(labelled.subtracting(present).sorted())") }
             if denied != item.denied { wrong.append("denied \(denied.sorted()) expected \(item.denied.sorted())") }
-            if Set(understood.redFlags) != expectedFlags { wrong.append("red flags \(understood.redFlags)") }
+            if families(understood.redFlags) != families(expectedFlags) { wrong.append("red flags \(understood.redFlags)") }
             if !wrong.isEmpty { misses.append("\(item): \(wrong.joined(separator: "; "))") }
         }
     }

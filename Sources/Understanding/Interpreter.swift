@@ -675,17 +675,23 @@ public struct Interpreter: Sendable {
         }
         guard words.count >= 5 else { return false }
         words.reverse()
-        for index in max(3, words.count - 6)..<(words.count - 1) {
+        // The pair ends at most three words before the message does ("is that normal for a
+        // runner"): further back it is a clause in a statement ("is that the pain is there all night").
+        for index in max(3, words.count - 5)..<(words.count - 1) {
             let word = String(words[index]), next = String(words[index + 1])
-            // Not an infinitive or an object ("seem to do it", "makes it").
+            // Not an infinitive or an object ("seem to do it", "makes it"), not "do" or "does"
+            // ("when I do it", "so does it"), not "there" ("the pain is there").
             if Self.tailAuxiliaries.contains(word) && Self.tailSubjects.contains(next) && words[index - 1] != "to" { return true }
-            if Self.whWords.contains(word) && Self.tailAuxiliaries.contains(next) { return true }
+            // Not "which" ("which is annoying").
+            if word != "which" && Self.whWords.contains(word) && (Self.tailAuxiliaries.contains(next) || next == "do" || next == "does") {
+                return true
+            }
         }
         return false
     }
 
-    static let tailAuxiliaries: Set<String> = ["is", "are", "does", "do", "could", "can", "should", "would", "will", "might"]
-    static let tailSubjects: Set<String> = ["that", "this", "it", "there", "they", "these", "i"]
+    static let tailAuxiliaries: Set<String> = ["is", "are", "could", "can", "should", "would", "will", "might"]
+    static let tailSubjects: Set<String> = ["that", "this", "it", "they", "these", "i"]
 
     /// Words after a question word that make a clause a question without a question mark: a
     /// person or thing asked about, or a determiner before one ("could the tablets be doing it",

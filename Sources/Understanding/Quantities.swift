@@ -420,15 +420,28 @@ struct QuantityReader {
     /// "I am 24 weeks", "she's nearly 30 wks (along)", "pregnant 30 weeks": so many weeks of a
     /// pregnancy, said of a person with "am"/"is" before the number (a hedge between), or after
     /// "pregnant"; not "for 3 weeks" or "24 weeks ago".
+    /// Not "she is 6 weeks old", "I am 6 weeks post-op", "he is 3 weeks into training", and not
+    /// of a baby or a man ("my son is 10 weeks"); of someone else only from 12 weeks ("she is 30
+    /// weeks"), where a baby's age is unlikely, unless "along" or "gone" says it.
     private func isGestation(_ n: Double, at i: Int, after: Int) -> Bool {
-        guard n >= 4, n <= 42, n == n.rounded(), word(after) != "ago" else { return false }
+        guard n >= 4, n <= 42, n == n.rounded(), !(word(after).map(Self.notGestation.contains) ?? false) else { return false }
         var lead = i - 1
         if word(lead).map(Self.hedges.contains) == true { lead -= 1 }
         if word(lead) == "pregnant" { return true }
         guard word(lead) == "am" || word(lead) == "is" else { return false }
         let person = lead - 1
-        return word(person) == "i" || word(person) == "she" || isRelation(person)
+        if word(person) == "i" { return true }
+        let along = word(after).map { ["along", "gone", "pregnant"].contains($0) } == true
+        if word(person) == "she" { return n >= 12 || along }
+        guard isRelation(person), let relation = lexicon.relations[tokens[person].id],
+              relation.relation != "child", relation.sex != "male" else { return false }
+        return n >= 12 || along
     }
+
+    private static let notGestation: Set<String> = [
+        "ago", "old", "post", "postop", "postpartum", "postnatal", "into", "out", "after", "since", "of", "from", "in",
+        "clean", "sober", "off",
+    ]
 
     /// "5 minutes", "2 hrs", "for 3 weeks", "2 months ago", "an hour".
     private func span(_ n: Double, at i: Int) -> Reading? {
