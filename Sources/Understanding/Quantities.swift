@@ -408,6 +408,8 @@ struct QuantityReader {
     /// Words after an amount of time that make it a delay: "an hour later", "minutes afterwards".
     static let pointInTime: Set<String> = ["later", "afterwards", "afterward", "earlier"]
 
+    private static let journeys: Set<String> = ["flight", "flights", "plane", "coach", "bus", "train", "journey", "drive", "trip"]
+
     private static let amountWords: Set<String> = [
         "bottle", "bottles", "litre", "litres", "liter", "liters", "pint", "pints", "glass", "glasses", "cup", "cups", "ml", "sip", "sips",
     ]
@@ -496,6 +498,11 @@ struct QuantityReader {
             return Reading(findings: [Finding(.duration, n >= 10 && !isRangeUpToTen ? "long" : "minutes")], length: length)
         case .hour:
             if ago || lead == "past" || lead == "last" { return Reading(findings: [Finding(.since, "today")], length: length) }
+            // "a 14 hr flight", "an 8 hour coach trip": a long journey, which makes a clot more
+            // likely (NHS DVT), and no length of a cramp.
+            if n >= 4, let next = word(after), Self.journeys.contains(next) {
+                return Reading(findings: [Finding(.trigger, "clot_risk")], length: length)
+            }
             // "drove for 3 hours" is how long the activity lasted, not the cramp.
             if (max(0, i - 3)..<i).contains(where: { word($0).map(Self.isActivity) ?? false })
                 || word(after).map(Self.isActivity) == true || !hasDurationLead(before: i) && !startsTheMessage(i, after: after)
