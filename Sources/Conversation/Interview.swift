@@ -48,6 +48,10 @@ public final class InterviewQuestion: Sendable, Decodable {
     public let stage: Stage
     public let fills: FindingKind
     public let text: String
+    /// For a question asked as a group: how it is asked when some of its suggestions are already
+    /// known, with `{rest}` for the others ("{Do_you} have any of the others: {rest}?"), so
+    /// that "no swelling or numbness" is not asked about again.
+    public let textRest: String?
     /// `text` for the person writing (its placeholders read once, not on every ask).
     public let textForSelf: String
     public let why: String
@@ -91,12 +95,14 @@ public final class InterviewQuestion: Sendable, Decodable {
         case onNo = "on_no"
         case firstWhen = "first_when"
         case always
+        case textRest = "text_rest"
     }
 
     public init(id: String, stage: Stage, fills: FindingKind, text: String, why: String, suggestions: [Suggestion],
                 onYes: Answer? = nil, onNo: Answer? = nil, requires: [Finding]? = nil, unless: [Finding]? = nil,
-                firstWhen: [Finding]? = nil, always: Bool = false) {
+                firstWhen: [Finding]? = nil, always: Bool = false, textRest: String? = nil) {
         self.id = id
+        self.textRest = textRest
         self.stage = stage
         self.fills = fills
         self.text = text
@@ -128,7 +134,17 @@ public final class InterviewQuestion: Sendable, Decodable {
                   requires: try c.decodeIfPresent([Finding].self, forKey: .requires),
                   unless: try c.decodeIfPresent([Finding].self, forKey: .unless),
                   firstWhen: try c.decodeIfPresent([Finding].self, forKey: .firstWhen),
-                  always: try c.decodeIfPresent(Bool.self, forKey: .always) ?? false)
+                  always: try c.decodeIfPresent(Bool.self, forKey: .always) ?? false,
+                  textRest: try c.decodeIfPresent(String.self, forKey: .textRest))
+    }
+
+    /// The suggestions whose findings are not known yet either way, when some are and the
+    /// question has a `text_rest`; nil when the whole question is to be asked.
+    func rest(_ findings: Findings) -> [Suggestion]? {
+        guard textRest != nil else { return nil }
+        let signs = suggestions.filter { !$0.means.isEmpty }
+        let open = signs.filter { !$0.means.contains { findings.present.contains($0) || findings.absent.contains($0) } }
+        return open.count < signs.count && !open.isEmpty ? open : nil
     }
 
     /// Condition questions ask about one finding: yes means present, no means absent.

@@ -538,12 +538,29 @@ struct Turn {
         state.timesAsked = state.pending == question.id ? state.timesAsked + 1 : 1
         state.pending = question.id
         state.stage = question.stage
-        var line = state.subject.map { $0.isSelf ? question.textForSelf : Wording.render(question.text, for: $0) } ?? question.textForSelf
+        let rest = question.rest(state.findings)
+        let text = rest.flatMap { open in question.textRest.map { $0.replacingOccurrences(of: "{rest}", with: Self.list(open.map(\.label))) } }
+        var line = state.subject.map { $0.isSelf ? Wording.render(text ?? question.text, for: nil) : Wording.render(text ?? question.text, for: $0) }
+            ?? Wording.render(text ?? question.text, for: nil)
         if withExamples {
             line += " You could say: " + question.suggestions.map { "\"\($0.label)\"" }.joined(separator: ", ") + ". Or say \"not sure\"."
         }
         lines.append(line)
-        suggestions = withExamples ? question.suggestions.map(\.label) : question.offered
+        if let rest {
+            suggestions = rest.map(\.label) + question.suggestions.filter(\.means.isEmpty).map(\.label) + ["not sure"]
+        } else {
+            suggestions = withExamples ? question.suggestions.map(\.label) : question.offered
+        }
+    }
+
+    /// "a", "a or b", "a, b, or c", as the questions list their choices.
+    static func list(_ items: [String]) -> String {
+        switch items.count {
+        case 0: return ""
+        case 1: return items[0]
+        case 2: return items[0] + " or " + items[1]
+        default: return items.dropLast().joined(separator: ", ") + ", or " + items[items.count - 1]
+        }
     }
 
     /// After an answer about cramps outside the legs: an invitation to talk about leg cramps,
