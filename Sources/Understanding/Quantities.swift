@@ -50,6 +50,8 @@ struct QuantityReader {
     private static let durationLead: Set<String> = Set([
         "last", "lasts", "lasted", "lasting", "for", "over", "about", "almost", "nearly", "been", "around",
         "cramp", "cramps", "cramping", "cramped", "spasm", "it",
+        // "going on half an hour now", "it's gone on for an hour"
+        "going", "gone",
     ]).union(endingVerbs)
     private static let decadeLead: Set<String> = ["my", "early", "late", "mid", "their", "her", "his"]
     /// What may follow an age ("she is 80 and ...", "he is 9, and").
