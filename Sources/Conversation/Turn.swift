@@ -204,7 +204,7 @@ struct Turn {
         let rules = matchingRules(state.findings)
         let stillRaised = state.redFlags.filter { id in rules.contains { $0.id == id } }
         guard state.stage == .escalated, stillRaised.count < state.redFlags.count else { return false }
-        let names = explained.compactMap { knowledge.term($0)?.label }
+        let names = explained.compactMap { knowledge.term($0) }.filter { $0.refines.map(explained.contains) != true }.map(\.label)
         lines.append(replies.fill("explained", ["what": names.joined(separator: " and ")]))
         state.redFlags = stillRaised
         guard stillRaised.isEmpty else {
@@ -357,7 +357,8 @@ struct Turn {
         let denied = state.findings.absent.subtracting(before.absent).sorted()
         var words: [String] = []
         for finding in added {
-            if let term = knowledge.term(finding) { words.append(term.noted ?? term.label) }
+            guard let term = knowledge.term(finding), term.refines.map(added.contains) != true else { continue }
+            words.append(term.noted ?? term.label)
         }
         for finding in denied {
             if let note = knowledge.term(finding)?.absentNote(finding.kind) { words.append(note) }

@@ -132,9 +132,12 @@ public struct Term: Sendable, Codable, Equatable, Identifiable {
     /// For conditions: the interview does not ask about it when any of these findings is
     /// known (not whether a child is pregnant).
     public var unless: [Finding]?
+    /// A narrower reading of another finding (a leg that has gone red, of red skin): not said
+    /// back beside that finding, which says it already.
+    public var refines: Finding?
 
     enum CodingKeys: String, CodingKey {
-        case id, label, noted, description, question, why, sources, event, transient, unless
+        case id, label, noted, description, question, why, sources, event, transient, unless, refines
         case notedAbsent = "noted_absent"
     }
 

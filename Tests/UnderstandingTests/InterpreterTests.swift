@@ -84,7 +84,7 @@ struct InterpreterTests {
         ("without tingling", [], ["symptom:tingling"]),
         ("no, but my calf is swollen", ["location:calf", "symptom:swelling"], []),
         ("no numbness, my calf is swollen", ["location:calf", "symptom:swelling"], ["symptom:numbness"]),
-        ("no numbness and my foot is red", ["location:foot", "symptom:redness"], ["symptom:numbness"]),
+        ("no numbness and my foot is red", ["location:foot", "symptom:leg_discoloured", "symptom:redness"], ["symptom:numbness"]),
         ("I didn't warm up before my run", ["trigger:exercise"], []),
     ])
     func negation(text: String, expectedPresent: [String], expectedDenied: [String]) {
