@@ -378,10 +378,15 @@ struct Turn {
 
     /// A triage as soon as what was said gives one (numbness, every night, a medicine), said once,
     /// so that someone who stops answering has it; the interview goes on to the assessment.
+    /// With a basis and no rule above self-care, the level is self-care from then on (in the
+    /// contract's `triage`, not said: the assessment says it), so a bridge that stops early has it.
     private mutating func provisionalTriage(_ state: inout SessionState) {
-        guard state.triage == nil, changedFindings else { return }
+        guard changedFindings else { return }
         let rules = matchingRules(state.findings)
-        guard let level = rules.map(\.level).max(), level >= .seeDoctor else { return }
+        guard let level = rules.map(\.level).max(), level >= .seeDoctor, level > (state.triage ?? .selfCare) else {
+            if state.triage == nil && Self.hasBasis(state.findings) { state.raise(to: .selfCare) }
+            return
+        }
         state.raise(to: level)
         // What each rule says to do, and when to go sooner ("call emergency services if ..."),
         // now rather than only in the assessment: the person may stop here.
