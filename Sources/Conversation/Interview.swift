@@ -52,6 +52,9 @@ public final class InterviewQuestion: Sendable, Decodable {
     /// known, with `{rest}` for the others ("{Do_you} have any of the others: {rest}?"), so
     /// that "no swelling or numbness" is not asked about again.
     public let textRest: String?
+    /// For a question asked as a group: words that, said with a "no" to one of its signs, deny
+    /// the rest too ("no numbness or swelling or anything"), normalised.
+    public let restDeniedBy: [String]
     /// `text` for the person writing (its placeholders read once, not on every ask).
     public let textForSelf: String
     public let why: String
@@ -96,13 +99,15 @@ public final class InterviewQuestion: Sendable, Decodable {
         case firstWhen = "first_when"
         case always
         case textRest = "text_rest"
+        case restDeniedBy = "rest_denied_by"
     }
 
     public init(id: String, stage: Stage, fills: FindingKind, text: String, why: String, suggestions: [Suggestion],
                 onYes: Answer? = nil, onNo: Answer? = nil, requires: [Finding]? = nil, unless: [Finding]? = nil,
-                firstWhen: [Finding]? = nil, always: Bool = false, textRest: String? = nil) {
+                firstWhen: [Finding]? = nil, always: Bool = false, textRest: String? = nil, restDeniedBy: [String] = []) {
         self.id = id
         self.textRest = textRest
+        self.restDeniedBy = restDeniedBy.map(Words.normalised)
         self.stage = stage
         self.fills = fills
         self.text = text
@@ -135,7 +140,15 @@ public final class InterviewQuestion: Sendable, Decodable {
                   unless: try c.decodeIfPresent([Finding].self, forKey: .unless),
                   firstWhen: try c.decodeIfPresent([Finding].self, forKey: .firstWhen),
                   always: try c.decodeIfPresent(Bool.self, forKey: .always) ?? false,
-                  textRest: try c.decodeIfPresent(String.self, forKey: .textRest))
+                  textRest: try c.decodeIfPresent(String.self, forKey: .textRest),
+                  restDeniedBy: try c.decodeIfPresent([String].self, forKey: .restDeniedBy) ?? [])
+    }
+
+    /// Whether `text` (a message that denies one of this question's signs) denies the rest too.
+    func deniesTheRest(_ text: String) -> Bool {
+        guard !restDeniedBy.isEmpty else { return false }
+        let words = " " + Words.normalised(text) + " "
+        return restDeniedBy.contains { words.contains(" " + $0 + " ") }
     }
 
     /// The suggestions whose findings are not known yet either way, when some are and the

@@ -174,6 +174,12 @@ struct Turn {
             answered = applyAnswer(to: pending, into: &new, state: &state)
             if !answered && new.present.isEmpty && new.absent.isEmpty { answerAnotherQuestion(than: pending, into: &new, state: state) }
         }
+        // "No numbness or swelling or anything": the rest of that group is denied too.
+        for question in conversation.interview.questions where question.fills == .symptom && !state.asked.contains(question.id)
+            && new.absent.contains(where: question.deniedByNo.contains) && question.deniesTheRest(text) {
+            apply(question.onNo, to: &new, known: state.findings)
+            state.asked.append(question.id)
+        }
         let findingsBefore = state.findings
         state.record(new)
         changedFindings = state.findings != findingsBefore
