@@ -55,6 +55,8 @@ public final class InterviewQuestion: Sendable, Decodable {
     /// For a question asked as a group: words that, said with a "no" to one of its signs, deny
     /// the rest too ("no numbness or swelling or anything"), normalised.
     public let restDeniedBy: [String]
+    /// Words that deny the whole group wherever they come ("no other symptoms at all"), normalised.
+    public let allDeniedBy: [String]
     /// `text` for the person writing (its placeholders read once, not on every ask).
     public let textForSelf: String
     public let why: String
@@ -100,14 +102,17 @@ public final class InterviewQuestion: Sendable, Decodable {
         case always
         case textRest = "text_rest"
         case restDeniedBy = "rest_denied_by"
+        case allDeniedBy = "all_denied_by"
     }
 
     public init(id: String, stage: Stage, fills: FindingKind, text: String, why: String, suggestions: [Suggestion],
                 onYes: Answer? = nil, onNo: Answer? = nil, requires: [Finding]? = nil, unless: [Finding]? = nil,
-                firstWhen: [Finding]? = nil, always: Bool = false, textRest: String? = nil, restDeniedBy: [String] = []) {
+                firstWhen: [Finding]? = nil, always: Bool = false, textRest: String? = nil, restDeniedBy: [String] = [],
+                allDeniedBy: [String] = []) {
         self.id = id
         self.textRest = textRest
         self.restDeniedBy = restDeniedBy.map(Words.normalised)
+        self.allDeniedBy = allDeniedBy.map(Words.normalised)
         self.stage = stage
         self.fills = fills
         self.text = text
@@ -141,14 +146,17 @@ public final class InterviewQuestion: Sendable, Decodable {
                   firstWhen: try c.decodeIfPresent([Finding].self, forKey: .firstWhen),
                   always: try c.decodeIfPresent(Bool.self, forKey: .always) ?? false,
                   textRest: try c.decodeIfPresent(String.self, forKey: .textRest),
-                  restDeniedBy: try c.decodeIfPresent([String].self, forKey: .restDeniedBy) ?? [])
+                  restDeniedBy: try c.decodeIfPresent([String].self, forKey: .restDeniedBy) ?? [],
+                  allDeniedBy: try c.decodeIfPresent([String].self, forKey: .allDeniedBy) ?? [])
     }
 
-    /// Whether `text` (a message that denies one of this question's signs) denies the rest too.
-    func deniesTheRest(_ text: String) -> Bool {
-        guard !restDeniedBy.isEmpty else { return false }
+    /// Whether `text` denies this group's signs: the rest of them, said with a "no" to one
+    /// (`deniesOne`), or all of them.
+    func deniesTheRest(_ text: String, deniesOne: Bool) -> Bool {
+        guard !restDeniedBy.isEmpty || !allDeniedBy.isEmpty else { return false }
         let words = " " + Words.normalised(text) + " "
-        return restDeniedBy.contains { words.contains(" " + $0 + " ") }
+        return allDeniedBy.contains { words.contains(" " + $0 + " ") }
+            || deniesOne && restDeniedBy.contains { words.contains(" " + $0 + " ") }
     }
 
     /// The suggestions whose findings are not known yet either way, when some are and the

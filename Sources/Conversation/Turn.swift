@@ -174,9 +174,10 @@ struct Turn {
             answered = applyAnswer(to: pending, into: &new, state: &state)
             if !answered && new.present.isEmpty && new.absent.isEmpty { answerAnotherQuestion(than: pending, into: &new, state: state) }
         }
-        // "No numbness or swelling or anything": the rest of that group is denied too.
+        // "No numbness or swelling or anything", "no other symptoms at all": the rest of that
+        // group is denied too (not what was told present).
         for question in conversation.interview.questions where question.fills == .symptom && !state.asked.contains(question.id)
-            && new.absent.contains(where: question.deniedByNo.contains) && question.deniesTheRest(text) {
+            && question.deniesTheRest(text, deniesOne: new.absent.contains(where: question.deniedByNo.contains)) {
             apply(question.onNo, to: &new, known: state.findings)
             state.asked.append(question.id)
         }

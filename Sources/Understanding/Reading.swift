@@ -158,6 +158,10 @@ struct Reading {
                 return phrase.startsClause
             case .word(let token):
                 return words.startsClause(token.id)
+            case .quantity(let findings, _):
+                // "no swelling, I'm 27": an age told ("I'm 27", read with its "I am") starts a
+                // clause of its own, out of the negation before it.
+                return findings.contains { $0.kind == .ageGroup }
             default:
                 return false
             }
