@@ -439,8 +439,9 @@ public struct Interpreter: Sendable {
                 reading.findings.absent = reading.findings.absent.filter { !characterising.contains($0.kind) }
             }
         }
-        // A named medicine is a possible trigger.
-        if reading.findings.present.contains(where: { $0.kind == .medicine }) {
+        // A named medicine is a possible trigger; not one the sources do not link with cramps
+        // (`medicine:other`: "blood pressure tablets, amlodipine").
+        if reading.findings.present.contains(where: { $0.kind == .medicine && $0.value != "other" }) {
             reading.findings.present.insert(Finding(.trigger, "medication"))
         }
         reading.settleSingleValues()
