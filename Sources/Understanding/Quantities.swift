@@ -432,6 +432,9 @@ struct QuantityReader {
         var lead = i - 1
         if word(lead).map(Self.hedges.contains) == true { lead -= 1 }
         if word(lead) == "pregnant" { return true }
+        // "19 weeks with twins", "30 weeks with my first", "24 weeks with a baby girl"
+        if word(after) == "with", let next = word(after + 1), ["twins", "triplets", "baby", "my", "a", "bump"].contains(next),
+           n >= 8 { return true }
         guard word(lead) == "am" || word(lead) == "is" else { return false }
         let person = lead - 1
         if word(person) == "i" { return true }
