@@ -411,6 +411,8 @@ struct QuantityReader {
     static let pointInTime: Set<String> = ["later", "afterwards", "afterward", "earlier"]
 
     private static let journeys: Set<String> = ["flight", "flights", "plane", "coach", "bus", "train", "journey", "drive", "trip"]
+    /// "drove 14 hours straight", "flew 11 hours".
+    private static let travelled: Set<String> = ["drove", "driven", "flew", "flown", "travelled", "traveled"]
 
     private static let amountWords: Set<String> = [
         "bottle", "bottles", "litre", "litres", "liter", "liters", "pint", "pints", "glass", "glasses", "cup", "cups", "ml", "sip", "sips",
@@ -505,7 +507,7 @@ struct QuantityReader {
             if ago || lead == "past" || lead == "last" { return Reading(findings: [Finding(.since, "today")], length: length) }
             // "a 14 hr flight", "an 8 hour coach trip": a long journey, which makes a clot more
             // likely (NHS DVT), and no length of a cramp.
-            if n >= 4, let next = word(after), Self.journeys.contains(next) {
+            if n >= 4, word(after).map(Self.journeys.contains) == true || word(i - 1).map(Self.travelled.contains) == true {
                 return Reading(findings: [Finding(.trigger, "clot_risk")], length: length)
             }
             // "drove for 3 hours" is how long the activity lasted, not the cramp.
