@@ -55,6 +55,9 @@ public final class InterviewQuestion: Sendable, Decodable {
     /// For a question asked as a group: words that, said with a "no" to one of its signs, deny
     /// the rest too ("no numbness or swelling or anything"), normalised.
     public let restDeniedBy: [String]
+    /// `restDeniedBy` and `allDeniedBy` as word lists, matched against the message's words.
+    private let restDeniedWords: [[Substring]]
+    private let allDeniedWords: [[Substring]]
     /// Words that deny the whole group wherever they come ("no other symptoms at all"), normalised.
     public let allDeniedBy: [String]
     /// `text` for the person writing (its placeholders read once, not on every ask).
@@ -113,6 +116,8 @@ public final class InterviewQuestion: Sendable, Decodable {
         self.textRest = textRest
         self.restDeniedBy = restDeniedBy.map(Words.normalised)
         self.allDeniedBy = allDeniedBy.map(Words.normalised)
+        self.restDeniedWords = self.restDeniedBy.map { $0.split(separator: " ") }
+        self.allDeniedWords = self.allDeniedBy.map { $0.split(separator: " ") }
         self.stage = stage
         self.fills = fills
         self.text = text
@@ -153,10 +158,14 @@ public final class InterviewQuestion: Sendable, Decodable {
     /// Whether `text` denies this group's signs: the rest of them, said with a "no" to one
     /// (`deniesOne`), or all of them.
     func deniesTheRest(_ text: String, deniesOne: Bool) -> Bool {
-        guard !restDeniedBy.isEmpty || !allDeniedBy.isEmpty else { return false }
-        let words = " " + Words.normalised(text) + " "
-        return allDeniedBy.contains { words.contains(" " + $0 + " ") }
-            || deniesOne && restDeniedBy.contains { words.contains(" " + $0 + " ") }
+        guard !allDeniedWords.isEmpty || deniesOne && !restDeniedWords.isEmpty else { return false }
+        let normalised = Words.normalised(text)
+        let words = normalised.split(separator: " ")
+        func holds(_ phrase: [Substring]) -> Bool {
+            guard phrase.count <= words.count else { return false }
+            return (0...(words.count - phrase.count)).contains { start in phrase.indices.allSatisfy { words[start + $0] == phrase[$0] } }
+        }
+        return allDeniedWords.contains(where: holds) || deniesOne && restDeniedWords.contains(where: holds)
     }
 
     /// The suggestions whose findings are not known yet either way, when some are and the

@@ -553,8 +553,9 @@ struct Turn {
         state.stage = question.stage
         let rest = question.rest(state.findings)
         let text = rest.flatMap { open in question.textRest.map { $0.replacingOccurrences(of: "{rest}", with: Self.list(open.map(\.label))) } }
-        var line = state.subject.map { $0.isSelf ? Wording.render(text ?? question.text, for: nil) : Wording.render(text ?? question.text, for: $0) }
-            ?? Wording.render(text ?? question.text, for: nil)
+        let subject = state.subject.flatMap { $0.isSelf ? nil : $0 }
+        var line = text.map { Wording.render($0, for: subject) }
+            ?? subject.map { Wording.render(question.text, for: $0) } ?? question.textForSelf
         if withExamples {
             line += " You could say: " + question.suggestions.map { "\"\($0.label)\"" }.joined(separator: ", ") + ". Or say \"not sure\"."
         }
