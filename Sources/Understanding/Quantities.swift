@@ -487,6 +487,11 @@ struct QuantityReader {
         // "the right one cramped about an hour later", "20 mins afterwards": when something came,
         // not how long anything lasted.
         if [.second, .minute, .hour].contains(unit), let next = word(after), Self.pointInTime.contains(next) {
+            // "still bunched up like a fist 20 minutes later": still going after that long.
+            if next == "later", unit != .second, n >= 10 || unit == .hour,
+               (max(0, i - 8)..<i).contains(where: { word($0) == "still" }) {
+                return Reading(findings: [Finding(.duration, "long")], length: length + 1)
+            }
             return Reading(findings: [], length: length + 1)
         }
         switch unit {
