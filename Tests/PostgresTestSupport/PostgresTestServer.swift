@@ -28,6 +28,15 @@ public enum PostgresTestServer {
         return components.queryItems?.first { $0.name == "host" }?.value
     }
 
+    /// Stores that cannot be used, each with the words its error must hold: no server (a socket
+    /// folder that does not exist), a refused port, and no such database on the test server.
+    /// Each has the password "pw", which no error may show.
+    public static var unusableStores: [(url: String, expected: String)] {
+        [("postgres://postgres:pw@/charley?host=/nonexistent-charley", "cannot connect"),
+         ("postgres://postgres:pw@127.0.0.1:1/charley", "cannot connect"),
+         ("postgres://postgres:pw@/no_such_db?host=\(socketFolder ?? "/nonexistent-charley")", "does not exist")]
+    }
+
     /// Makes an empty database of its own for one test and returns its URL: tests run in
     /// parallel and must not see each other's sessions.
     public static func freshDatabase(_ label: String) async throws -> String {
