@@ -140,7 +140,8 @@ struct QuantityReader {
            ["its", "is", "was", "it", "s"].contains(word(i - 1) ?? "") || (28...55).contains(n) || (86...125).contains(n) {
             return Reading(findings: (28...55).contains(n) || (86...125).contains(n) ? [Finding(.trigger, "heat")] : [], length: 2)
         }
-        guard let unit = word(i + 1), Self.degreeWords.contains(unit) else { return nil }
+        // Not "a c-section": an article is no number of degrees.
+        guard let unit = word(i + 1), Self.degreeWords.contains(unit), tokens[i].text != "a", tokens[i].text != "an" else { return nil }
         let fahrenheit = unit == "f" || unit == "fahrenheit" || (unit.hasPrefix("degree") && n > 60)
         let hot = fahrenheit ? (86...125).contains(n) : (28...55).contains(n)
         return Reading(findings: hot ? [Finding(.trigger, "heat")] : [], length: 2)
