@@ -551,13 +551,12 @@ struct Turn {
         state.timesAsked = state.pending == question.id ? state.timesAsked + 1 : 1
         state.pending = question.id
         state.stage = question.stage
-        let rest = question.rest(state.findings)
-        let text = rest.flatMap { open in question.textRest.map { $0.replacingOccurrences(of: "{rest}", with: Self.list(open.map(\.label))) } }
-        let subject = state.subject.flatMap { $0.isSelf ? nil : $0 }
-        var line = text.map { Wording.render($0, for: subject) }
-            ?? subject.map { Wording.render(question.text, for: $0) } ?? question.textForSelf
+        let (text, rest) = Self.wording(of: question, state)
+        var line = text
         if withExamples {
-            line += " You could say: " + question.suggestions.map { "\"\($0.label)\"" }.joined(separator: ", ") + ". Or say \"not sure\"."
+            // Only the answers still open, when some are known ("And any of these ...?").
+            let shown = rest.map { $0 + question.suggestions.filter(\.means.isEmpty) } ?? question.suggestions
+            line += " You could say: " + shown.map { "\"\($0.label)\"" }.joined(separator: ", ") + ". Or say \"not sure\"."
         }
         lines.append(line)
         if let rest {
@@ -565,6 +564,16 @@ struct Turn {
         } else {
             suggestions = withExamples ? question.suggestions.map(\.label) : question.offered
         }
+    }
+
+    /// The question as it is put now: for the person it is about, and, when some of a group's
+    /// answers are known, about the others only (`text_rest`, with those still open).
+    static func wording(of question: InterviewQuestion, _ state: SessionState) -> (text: String, rest: [InterviewQuestion.Suggestion]?) {
+        let rest = question.rest(state.findings)
+        let text = rest.flatMap { open in question.textRest.map { $0.replacingOccurrences(of: "{rest}", with: list(open.map(\.label))) } }
+        let subject = state.subject.flatMap { $0.isSelf ? nil : $0 }
+        return (text.map { Wording.render($0, for: subject) }
+                    ?? subject.map { Wording.render(question.text, for: $0) } ?? question.textForSelf, rest)
     }
 
     /// "a", "a or b", "a, b, or c", as the questions list their choices.
@@ -598,8 +607,9 @@ struct Turn {
             return askNext(&state)
         }
         state.timesAsked += 1
-        lines.append(replies.fill("back_to_question", ["question": state.subject.map { Wording.render(question.text, for: $0) } ?? question.textForSelf]))
-        suggestions = question.suggestions.map(\.label)
+        let (text, rest) = Self.wording(of: question, state)
+        lines.append(replies.fill("back_to_question", ["question": text]))
+        suggestions = (rest.map { $0 + question.suggestions.filter(\.means.isEmpty) } ?? question.suggestions).map(\.label)
     }
 
     // MARK: - Questions at any time
