@@ -440,8 +440,8 @@ public struct Interpreter: Sendable {
             }
         }
         // A named medicine is a possible trigger; not one the sources do not link with cramps
-        // (`medicine:other`: "blood pressure tablets, amlodipine").
-        if reading.findings.present.contains(where: { $0.kind == .medicine && $0.value != "other" }) {
+        // (`no_trigger` in vocabulary.yaml: medicine:other, "blood pressure tablets, amlodipine").
+        if reading.findings.present.contains(where: { $0.kind == .medicine && knowledge.term($0)?.noTrigger != true }) {
             reading.findings.present.insert(Finding(.trigger, "medication"))
         }
         reading.settleSingleValues()
