@@ -52,14 +52,13 @@ public final class InterviewQuestion: Sendable, Decodable {
     /// known, with `{rest}` for the others ("{Do_you} have any of the others: {rest}?"), so
     /// that "no swelling or numbness" is not asked about again.
     public let textRest: String?
-    /// For a question asked as a group: words that, said with a "no" to one of its signs, deny
-    /// the rest too ("no numbness or swelling or anything"), normalised.
-    public let restDeniedBy: [String]
-    /// `restDeniedBy` and `allDeniedBy` as word lists, matched against the message's words.
+    /// For a question asked as a group (`rest_denied_by`): words that, said with a "no" to one
+    /// of its signs, deny the rest too ("no numbness or swelling or anything"), each normalised
+    /// and split into words, to be matched against the message's words.
     private let restDeniedWords: [[Substring]]
+    /// `all_denied_by`: words that deny the whole group wherever they come ("no other symptoms
+    /// at all"), as word lists.
     private let allDeniedWords: [[Substring]]
-    /// Words that deny the whole group wherever they come ("no other symptoms at all"), normalised.
-    public let allDeniedBy: [String]
     /// `text` for the person writing (its placeholders read once, not on every ask).
     public let textForSelf: String
     public let why: String
@@ -114,10 +113,8 @@ public final class InterviewQuestion: Sendable, Decodable {
                 allDeniedBy: [String] = []) {
         self.id = id
         self.textRest = textRest
-        self.restDeniedBy = restDeniedBy.map(Words.normalised)
-        self.allDeniedBy = allDeniedBy.map(Words.normalised)
-        self.restDeniedWords = self.restDeniedBy.map { $0.split(separator: " ") }
-        self.allDeniedWords = self.allDeniedBy.map { $0.split(separator: " ") }
+        self.restDeniedWords = restDeniedBy.map { Words.normalised($0).split(separator: " ") }
+        self.allDeniedWords = allDeniedBy.map { Words.normalised($0).split(separator: " ") }
         self.stage = stage
         self.fills = fills
         self.text = text
