@@ -52,6 +52,10 @@ public final class InterviewQuestion: Sendable, Decodable {
     /// known, with `{rest}` for the others ("{Do_you} have any of the others: {rest}?"), so
     /// that "no swelling or numbness" is not asked about again.
     public let textRest: String?
+    /// The same question in other words (`text_again`), asked with its answers when the first
+    /// answer was not understood, so that the person does not read the same sentence twice.
+    /// Condition questions have none: they are asked once more as they were, with yes and no.
+    public let textAgain: String?
     /// For a question asked as a group (`rest_denied_by`): words that, said with a "no" to one
     /// of its signs, deny the rest too ("no numbness or swelling or anything"), each normalised
     /// and split into words, to be matched against the message's words.
@@ -103,16 +107,18 @@ public final class InterviewQuestion: Sendable, Decodable {
         case firstWhen = "first_when"
         case always
         case textRest = "text_rest"
+        case textAgain = "text_again"
         case restDeniedBy = "rest_denied_by"
         case allDeniedBy = "all_denied_by"
     }
 
     public init(id: String, stage: Stage, fills: FindingKind, text: String, why: String, suggestions: [Suggestion],
                 onYes: Answer? = nil, onNo: Answer? = nil, requires: [Finding]? = nil, unless: [Finding]? = nil,
-                firstWhen: [Finding]? = nil, always: Bool = false, textRest: String? = nil, restDeniedBy: [String] = [],
+                firstWhen: [Finding]? = nil, always: Bool = false, textRest: String? = nil, textAgain: String? = nil, restDeniedBy: [String] = [],
                 allDeniedBy: [String] = []) {
         self.id = id
         self.textRest = textRest
+        self.textAgain = textAgain
         self.restDeniedWords = restDeniedBy.map { Words.normalised($0).split(separator: " ") }
         self.allDeniedWords = allDeniedBy.map { Words.normalised($0).split(separator: " ") }
         self.stage = stage
@@ -148,6 +154,7 @@ public final class InterviewQuestion: Sendable, Decodable {
                   firstWhen: try c.decodeIfPresent([Finding].self, forKey: .firstWhen),
                   always: try c.decodeIfPresent(Bool.self, forKey: .always) ?? false,
                   textRest: try c.decodeIfPresent(String.self, forKey: .textRest),
+                  textAgain: try c.decodeIfPresent(String.self, forKey: .textAgain),
                   restDeniedBy: try c.decodeIfPresent([String].self, forKey: .restDeniedBy) ?? [],
                   allDeniedBy: try c.decodeIfPresent([String].self, forKey: .allDeniedBy) ?? [])
     }
@@ -211,6 +218,7 @@ public struct Interview: Sendable {
             }
             if !seen.insert(question.id).inserted { report("the id is used twice") }
             if question.text.isEmpty { report("'text' is empty") }
+            if (question.textAgain ?? "").isEmpty { report("'text_again' (the question in other words, for an answer not understood) is missing or empty") }
             if question.why.isEmpty { report("'why' is empty") }
             let mentioned = question.suggestions.flatMap(\.means) + (question.onYes?.present ?? []) + (question.onYes?.absent ?? [])
                 + (question.onNo?.present ?? []) + (question.onNo?.absent ?? []) + (question.requires ?? []) + (question.unless ?? [])
@@ -225,7 +233,7 @@ public struct Interview: Sendable {
         // Sentences are written for every person with placeholders ({your}, {do_you}): a
         // misspelt one would be shown as it is, so it is an error here.
         for (index, question) in parsed.questions.enumerated() {
-            for name in Wording.unknownPlaceholders(in: question.text) {
+            for name in Wording.unknownPlaceholders(in: question.text + (question.textRest ?? "").replacingOccurrences(of: "{rest}", with: "") + (question.textAgain ?? "")) {
                 let line = root["questions"]?.sequence.flatMap { index < $0.count ? $0[index].mark?.line : nil }
                 issues.append(KnowledgeIssue(file: file, line: line, entry: "question '\(question.id)'", problem: "'{\(name)}' is not a placeholder Charley knows"))
             }

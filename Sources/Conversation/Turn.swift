@@ -551,7 +551,7 @@ struct Turn {
         state.timesAsked = state.pending == question.id ? state.timesAsked + 1 : 1
         state.pending = question.id
         state.stage = question.stage
-        let (text, rest) = Self.wording(of: question, state)
+        let (text, rest) = Self.wording(of: question, state, inOtherWords: withExamples)
         var line = text
         if withExamples {
             // Only the answers still open, when some are known ("And any of these ...?").
@@ -567,10 +567,12 @@ struct Turn {
     }
 
     /// The question as it is put now: for the person it is about, and, when some of a group's
-    /// answers are known, about the others only (`text_rest`, with those still open).
-    static func wording(of question: InterviewQuestion, _ state: SessionState) -> (text: String, rest: [InterviewQuestion.Suggestion]?) {
+    /// answers are known, about the others only (`text_rest`, with those still open); asked
+    /// again after an answer not understood, in other words (`text_again`).
+    static func wording(of question: InterviewQuestion, _ state: SessionState, inOtherWords: Bool = false) -> (text: String, rest: [InterviewQuestion.Suggestion]?) {
         let rest = question.rest(state.findings)
         let text = rest.flatMap { open in question.textRest.map { $0.replacingOccurrences(of: "{rest}", with: list(open.map(\.label))) } }
+            ?? (inOtherWords ? question.textAgain : nil)
         let subject = state.subject.flatMap { $0.isSelf ? nil : $0 }
         return (text.map { Wording.render($0, for: subject) }
                     ?? subject.map { Wording.render(question.text, for: $0) } ?? question.textForSelf, rest)

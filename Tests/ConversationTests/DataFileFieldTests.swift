@@ -49,4 +49,23 @@ struct DataFileFieldTests {
             #expect(error.issues.contains { $0.file == "replies.yaml" && $0.problem.hasPrefix("unknown field 'replys'") }, "\(error)")
         }
     }
+    @Test("every question has other words for an answer not understood, and they are other words")
+    func otherWords() throws {
+        let knowledge = try KnowledgeLoader.loadBundled()
+        let text = try Self.shipped("interview.yaml")
+        let interview = try Interview.load(text: text, file: "interview.yaml", knowledge: knowledge)
+        for question in interview.questions {
+            let again = try #require(question.textAgain, "question '\(question.id)'")
+            #expect(Wording.render(again, for: nil) != question.textForSelf, "question '\(question.id)'")
+        }
+        // Without them, the question is named.
+        let edited = text.components(separatedBy: "\n").filter { !$0.hasPrefix("    text_again:") || !$0.contains("roughly?") }.joined(separator: "\n")
+        #expect(edited != text)
+        do {
+            _ = try Interview.load(text: edited, file: "interview.yaml", knowledge: knowledge)
+            Issue.record("a question without text_again was accepted")
+        } catch {
+            #expect(error.issues.contains { $0.entry == "question 'age'" && $0.problem.contains("text_again") }, "\(error)")
+        }
+    }
 }
