@@ -314,6 +314,13 @@ struct Turn {
             // Something named in passing that needs a warning (quinine): answer it, then go on.
             answerQuestion(state)
         }
+        // "OK, I'll ring the surgery" to a question about a warning sign is agreeing to act, not a
+        // yes or a no to the sign: that question once more, directly, before anything else.
+        if let pending, !answered, agreesToAct, pending.always, state.timesAsked < 2 {
+            lines.append(replies["check_before_you_go"])
+            ask(pending, &state, again: true)
+            return
+        }
         // "OK, I'll book in" or "thanks" with nothing new, when enough is known: the person may
         // be going, so the assessment so far now (they can still say more).
         if isLeaving, !changedFindings, state.pending != nil, Self.hasBasis(state.findings) {
@@ -447,6 +454,10 @@ struct Turn {
     /// Thanks, or leaving with a plan ("I'll book in"): the person may be going.
     private var isLeaving: Bool { understood.thanks || understood.closing }
 
+    /// "OK, I'll ring them", "yes I'll call today": agreeing to act on advice, whose "ok" or
+    /// "yes" is no answer to the pending question.
+    private var agreesToAct: Bool { understood.closing && (understood.intent == .affirm || understood.answer == .affirm) }
+
     /// Whether the text speaks about the person themselves ("my calf", "I get").
     private var isPersonal: Bool { Words.isPersonal(text) }
 
@@ -497,6 +508,7 @@ struct Turn {
             state.asked.append(question.id)
             return true
         }
+        if agreesToAct { return false }
         switch answer {
         case .affirm? where question.onYes != nil:
             apply(question.onYes, to: &new, known: state.findings)

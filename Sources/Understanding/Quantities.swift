@@ -373,13 +373,40 @@ struct QuantityReader {
     /// time"): an answer to how long a cramp lasts, unless it says when something came ("20
     /// minutes after I lie down").
     private func startsTheMessage(_ i: Int, after: Int) -> Bool {
-        guard i == 0 || (i == 1 && word(0).map(Self.hedges.contains) == true) else { return false }
+        // The amount may begin with "half" ("half an hour") and a hedge ("about half an hour").
+        var start = word(i - 1) == "half" ? i - 1 : i
+        if start >= 1, word(start - 1).map(Self.hedges.contains) == true { start -= 1 }
+        guard start == 0 else { return false }
         // Not a one-letter unit: "38M cyclist" is a man of 38.
         guard let unitWord = word(after - 1), unitWord.count > 1 else { return false }
-        return !(word(after).map(Self.whenNotHowLong.contains) ?? false)
+        return endsBefore(after) || !(word(after).map(Self.whenNotHowLong.contains) ?? false)
     }
 
     private static let whenNotHowLong: Set<String> = ["after", "before", "into", "in", "of", "later", "afterwards", "since"]
+
+    /// "about an hour after the class", "half an hour before bed": when a cramp came, unless a
+    /// word says the time is how long it went on ("lasted an hour after", "cramping for 20
+    /// minutes after the match").
+    private func isDelay(at i: Int, after: Int) -> Bool {
+        guard let next = word(after), next == "after" || next == "before" else { return false }
+        if endsBefore(after) { return false }
+        return !(max(0, i - 5)..<i).contains { word($0).map(Self.lastingLead.contains) ?? false }
+    }
+
+    /// "half an hour before it let go", "20 minutes before it eased off": how long a cramp
+    /// lasted, to its end (`after` is the word after the unit).
+    private func endsBefore(_ after: Int) -> Bool {
+        word(after) == "before" && (after + 1...after + 3).contains { word($0).map(Self.endedVerbs.contains) ?? false }
+    }
+
+    private static let endedVerbs: Set<String> = [
+        "let", "eased", "stopped", "released", "relaxed", "passed", "settled", "subsided", "calmed", "went", "finally", "loosened",
+    ]
+
+    /// The leads that say an amount of time is how long something went on, whatever follows it.
+    private static let lastingLead: Set<String> = Set([
+        "last", "lasts", "lasted", "lasting", "for", "been", "going", "gone",
+    ]).union(endingVerbs)
 
     private func hasDurationLead(before i: Int) -> Bool {
         (max(0, i - 5)..<i).contains { word($0).map(Self.durationLead.contains) ?? false }
@@ -502,7 +529,7 @@ struct QuantityReader {
         case .minute:
             if ago { return Reading(findings: [Finding(.since, "today")], length: length) }
             if n >= 10 && (!hasDurationLead(before: i) && !startsTheMessage(i, after: after) || word(after).map(Self.isActivity) == true
-                || isPartOfAnActivity(at: i, after: after)) {
+                || isPartOfAnActivity(at: i, after: after) || isDelay(at: i, after: after)) {
                 return Reading(findings: [], length: length)
             }
             // "5 or 10 mins", "5-10 minutes": a range up to ten minutes is minutes, not a cramp that
@@ -519,7 +546,7 @@ struct QuantityReader {
             // "drove for 3 hours" is how long the activity lasted, not the cramp.
             if (max(0, i - 3)..<i).contains(where: { word($0).map(Self.isActivity) ?? false })
                 || word(after).map(Self.isActivity) == true || !hasDurationLead(before: i) && !startsTheMessage(i, after: after)
-                || isPartOfAnActivity(at: i, after: after) {
+                || isPartOfAnActivity(at: i, after: after) || isDelay(at: i, after: after) {
                 return Reading(findings: [], length: length)
             }
             return Reading(findings: [Finding(.duration, "long")], length: length)
