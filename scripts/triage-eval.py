@@ -5,7 +5,8 @@
     scripts/triage-eval.py conversations SET.jsonl [--charley PATH] [-v]
 
 A messages set has one message a line, RULE<TAB>TEXT: RULE is the triage rule the message must
-raise (at least at that rule's level), or `none` for a false alarm (the format of
+raise (at least at that rule's level; a see_doctor rule, which is no red flag, by the triage of a
+conversation that starts with the message), or `none` for a false alarm (the format of
 Sources/Knowledge/Resources/knowledge/warning-signs.tsv, which `swift test` checks; this script
 is for sets kept outside the project, so that they stay unseen).
 
@@ -44,6 +45,11 @@ def messages(path, charley, verbose):
     for (rule, text), reply in zip(rows, replies):
         raised = json.loads(reply)["red_flags"]
         top = max((RANK[levels[flag]] for flag in raised), default=0)
+        if rule != "none" and levels[rule] == "see_doctor":
+            # A see_doctor rule is no red flag of the message alone: it sets the triage of the
+            # conversation, so the message is sent as a conversation's first.
+            first = subprocess.run([charley, "chat", "--json"], input=text + "\n", capture_output=True, text=True, check=True).stdout
+            top = RANK[json.loads(first.splitlines()[0]).get("triage")]
         if rule == "none":
             negatives += 1
             if raised:

@@ -261,6 +261,9 @@ struct Turn {
         }
         if state.stage == .escalated || state.stage == .followup { return }
         if understood.topic == "other_cramps" { return invitePastOtherCramps(&state) }
+        // Facts told with the question ("my dad keeled over with a cramp, should I worry?") set
+        // the triage as a description would, said before the interview goes on.
+        provisionalTriage(&state)
         if state.stage == .greeting {
             // Unless the question already told something about their cramps.
             if state.findings.present.isEmpty {

@@ -136,7 +136,7 @@ struct Pattern: Sendable {
     /// and now my hands"), within `sentenceWindow` items.
     let acrossClauses: Bool
 
-    static let window = 12
+    static let window = 15
     static let sentenceWindow = 20
 }
 
