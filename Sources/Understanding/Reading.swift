@@ -700,6 +700,9 @@ struct Reading {
             && clause.near(pattern.required, window: sentence ? Pattern.sentenceWindow : Pattern.window)
             && !clause.excludes(pattern.excluded, near: pattern.required, margin: Pattern.window)
             && !clause.allBefore(clause.resolvedBefore, pattern.required)
+            // A negation covers it as it covers any pattern: in "it never went off, and now I'm
+            // puffing like I'd run a marathon" nothing went, so nothing explains the puffing.
+            && pattern.required & clause.negatedBits & ~clause.plainBits == 0
             // A harmless cause denied explains nothing: "like cola, I haven't eaten beetroot".
             && !(pattern.cause != 0 && pattern.cause & clause.negatedBits & ~clause.plainBits == pattern.cause) {
             for finding in pattern.denies { record(finding, negated: true) }
