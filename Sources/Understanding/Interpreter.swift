@@ -469,7 +469,9 @@ public struct Interpreter: Sendable {
         if !reading.hypothetical.present.isEmpty, !onlyReported {
             for finding in reading.hypothetical.present { supposed.present.insert(finding) }
             asked = self.redFlags(for: supposed).filter { !redFlags.contains($0) }
-            if !asked.isEmpty || askCues.isEmpty { askCues.append(.askWhenDoctor) }
+            // "What if my ankle swells?" asks when to worry; "can statins cause cramps?" names
+            // a statin only to ask about it, which is a question about statins.
+            if !asked.isEmpty || askCues.isEmpty && reading.cues.contains(.hypothetical) { askCues.append(.askWhenDoctor) }
             reading.strongAskCues.append(.askWhenDoctor)
         }
 
