@@ -499,8 +499,9 @@ public struct Interpreter: Sendable {
 
         var intent: Intent
         var topic: String?
+        // "Why?" asks why Charley asked; "why is it always at night?" asks about the night.
         if !commands.isEmpty, !hasFindings, topics.isEmpty, askCues.isEmpty, !reading.cues.contains(.cramp),
-           reading.unknownWords <= 2 {
+           reading.hypothetical.present.isEmpty, reading.unknownWords <= 2 {
             intent = Self.commandPriority.first(where: commands.contains)!
         } else if otherCramps && !(isQuestion && relevant) {
             intent = .describe
