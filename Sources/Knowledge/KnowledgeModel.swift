@@ -135,14 +135,10 @@ public struct Term: Sendable, Codable, Equatable, Identifiable {
     /// A narrower reading of another finding (a leg that has gone red, of red skin): not said
     /// back beside that finding, which says it already.
     public var refines: Finding?
-    /// For medicines: named, but not a possible trigger (no source links it with cramps), so
-    /// naming it does not add `trigger:medication`.
-    public var noTrigger: Bool?
 
     enum CodingKeys: String, CodingKey {
         case id, label, noted, description, question, why, sources, event, transient, unless, refines
         case notedAbsent = "noted_absent"
-        case noTrigger = "no_trigger"
     }
 
     /// How a denial of it, a finding of `kind`, is said back, if it is (`notedAbsent`): "no"

@@ -439,9 +439,10 @@ public struct Interpreter: Sendable {
                 reading.findings.absent = reading.findings.absent.filter { !characterising.contains($0.kind) }
             }
         }
-        // A named medicine is a possible trigger; not one the sources do not link with cramps
-        // (`no_trigger` in vocabulary.yaml: medicine:other, "blood pressure tablets, amlodipine").
-        if reading.findings.present.contains(where: { $0.kind == .medicine && knowledge.term($0)?.noTrigger != true }) {
+        // A medicine named with what says the cramps came with it ("since they put her on
+        // frusemide", "is it the statin"): the medicine told as their trigger. Named alone ("I
+        // take simvastatin"), it is a medicine, not a trigger.
+        if reading.cues.contains(.startedWith), reading.findings.present.contains(where: { $0.kind == .medicine }) {
             reading.findings.present.insert(Finding(.trigger, "medication"))
         }
         reading.settleSingleValues()

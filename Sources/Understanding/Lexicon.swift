@@ -36,6 +36,10 @@ enum Cue: String, Sendable, CaseIterable {
     case thanks
     /// Leaving with a plan ("I'll book in", "I'll mention it at clinic").
     case closing
+    /// The cramps came with something begun or changed ("ever since I started it", "after they
+    /// upped the dose", "could the tablets be doing it"): with a medicine named, a medicine told
+    /// as their trigger.
+    case startedWith = "started_with"
 }
 
 /// What a phrase means. One phrase may carry several meanings ("cramps at night" is both the

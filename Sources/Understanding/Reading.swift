@@ -813,6 +813,7 @@ struct Cues: Equatable, Sendable {
         case .thanks: 1 << 14
         case .closing: 1 << 15
         case .reported: 1 << 16
+        case .startedWith: 1 << 17
         }
     }
 
