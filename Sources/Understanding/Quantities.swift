@@ -218,6 +218,8 @@ struct QuantityReader {
             guard let w = word(j) else { continue }
             seen += 1
             if Self.crampWords.contains(w) || w == "them" || w == "it" { return false }
+            // "an inhaler twice a day", "I smoke 20 a day": a habit's rate.
+            if Self.habits.contains(w) { return true }
             guard Self.isActivity(w) else { continue }
             if let before = word(j - 1), Self.doers.contains(before) { return true }
             // "go to the gym", "went to yoga"
@@ -229,6 +231,12 @@ struct QuantityReader {
         return false
     }
 
+    /// Things done at a rate that is not the cramps': a medicine taken, a smoke, a drink.
+    private static let habits: Set<String> = [
+        "smoke", "smokes", "smoking", "cigarettes", "cigs", "roll", "rollies", "vape", "inhaler", "inhalers", "puffs", "puff",
+        "tablet", "tablets", "pill", "pills", "take", "takes", "taking", "dose", "doses", "coffee", "coffees", "tea", "teas",
+        "cups", "cans", "pints", "drinks", "units",
+    ]
     private static let crampWords: Set<String> = ["cramp", "cramps", "cramping", "cramped", "spasm", "spasms", "happens", "happen", "get", "gets"]
     private static let doers: Set<String> = [
         "i", "we", "he", "she", "they", "been", "go", "goes", "went", "do", "does", "play", "plays",
