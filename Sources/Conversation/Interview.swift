@@ -161,10 +161,11 @@ public final class InterviewQuestion: Sendable, Decodable {
 
     /// Whether `text` denies this group's signs: the rest of them, said with a "no" to one
     /// (`deniesOne`), or all of them.
-    func deniesTheRest(_ text: String, deniesOne: Bool) -> Bool {
+    /// `words` gives the message's words, normalised; it is called only when needed, and the
+    /// turn makes them once for every question that asks.
+    func deniesTheRest(_ message: () -> [Substring], deniesOne: Bool) -> Bool {
         guard !allDeniedWords.isEmpty || deniesOne && !restDeniedWords.isEmpty else { return false }
-        let normalised = Words.normalised(text)
-        let words = normalised.split(separator: " ")
+        let words = message()
         func holds(_ phrase: [Substring]) -> Bool {
             guard phrase.count <= words.count else { return false }
             return (0...(words.count - phrase.count)).contains { start in phrase.indices.allSatisfy { words[start + $0] == phrase[$0] } }

@@ -176,8 +176,14 @@ struct Turn {
         }
         // "No numbness or swelling or anything", "no other symptoms at all": the rest of that
         // group is denied too (not what was told present).
+        var words: [Substring]?
+        let said = text
+        let message = { () -> [Substring] in
+            if words == nil { words = Words.normalised(said).split(separator: " ") }
+            return words!
+        }
         for question in conversation.interview.questions where question.fills == .symptom && !state.asked.contains(question.id)
-            && question.deniesTheRest(text, deniesOne: new.absent.contains(where: question.deniedByNo.contains)) {
+            && question.deniesTheRest(message, deniesOne: new.absent.contains(where: question.deniedByNo.contains)) {
             apply(question.onNo, to: &new, known: state.findings)
             state.asked.append(question.id)
         }
