@@ -63,6 +63,9 @@ public final class InterviewQuestion: Sendable, Decodable {
     /// `all_denied_by`: words that deny the whole group wherever they come ("no other symptoms
     /// at all"), as word lists.
     private let allDeniedWords: [[Substring]]
+    /// The first words of both lists: a message with none of them denies nothing, and is not
+    /// searched phrase by phrase.
+    private let denialFirstWords: Set<Substring>
     /// `text` for the person writing (its placeholders read once, not on every ask).
     public let textForSelf: String
     public let why: String
@@ -121,6 +124,7 @@ public final class InterviewQuestion: Sendable, Decodable {
         self.textAgain = textAgain
         self.restDeniedWords = restDeniedBy.map { Words.normalised($0).split(separator: " ") }
         self.allDeniedWords = allDeniedBy.map { Words.normalised($0).split(separator: " ") }
+        self.denialFirstWords = Set((restDeniedWords + allDeniedWords).compactMap(\.first))
         self.stage = stage
         self.fills = fills
         self.text = text
@@ -166,6 +170,7 @@ public final class InterviewQuestion: Sendable, Decodable {
     func deniesTheRest(_ message: () -> [Substring], deniesOne: Bool) -> Bool {
         guard !allDeniedWords.isEmpty || deniesOne && !restDeniedWords.isEmpty else { return false }
         let words = message()
+        guard words.contains(where: denialFirstWords.contains) else { return false }
         func holds(_ phrase: [Substring]) -> Bool {
             guard phrase.count <= words.count else { return false }
             return (0...(words.count - phrase.count)).contains { start in phrase.indices.allSatisfy { words[start + $0] == phrase[$0] } }
