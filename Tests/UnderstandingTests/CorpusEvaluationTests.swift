@@ -53,12 +53,12 @@ struct CorpusEvaluationTests {
         #expect(evaluation.warningSigns.recall >= Self.floor["warning_signs"]!, "warning signs at their level")
     }
 
-    /// The figures measured when the set last grew (2026-12-02, ninth session: 450 messages of
-    /// three more helper sets joined it, 1,229 in all): intent 0.901, findings recall 0.856 and
-    /// precision 0.775, red flags by family 0.956, warning signs at their level 152 of 154; less
+    /// The figures measured when the set last grew (2026-12-02, tenth session: 360 messages of
+    /// two more helper sets joined it, 1,589 in all): intent 0.917, findings recall 0.861 and
+    /// precision 0.805, red flags by family 0.955, warning signs at their level 219 of 223; less
     /// about 0.01. (Red flags are scored by family: a sign raised by another rule of its family,
     /// possible_dvt for possible_dvt_one_leg, counts; the level is what `warning_signs` holds to.)
-    static let floor: [String: Double] = ["intent": 0.89, "recall": 0.845, "precision": 0.765, "red_flags": 0.945, "warning_signs": 0.975]
+    static let floor: [String: Double] = ["intent": 0.91, "recall": 0.855, "precision": 0.795, "red_flags": 0.95, "warning_signs": 0.975]
 
     @Test("the corpus covers every contract id")
     func coverage() throws {
