@@ -483,6 +483,23 @@ struct QuantityReader {
         return n >= 12 || along
     }
 
+    /// A condition or habit named just before an amount of time: the time is its own.
+    private func isLengthOfSomethingElse(at i: Int) -> Bool {
+        let lead = ["for", "about", "over", "since"].contains(word(i - 1) ?? "") ? i - 2 : i - 1
+        return word(lead).map(Self.ownDurations.contains) ?? false
+    }
+
+    private static let ownDurations: Set<String> = [
+        "diabetic", "diabetes", "smoke", "smoked", "smoking", "smoker", "underactive", "overactive", "hypothyroid", "menopausal",
+        "caring", "carer", "married", "retired", "vegan", "vegetarian", "sober", "insulin", "metformin", "dialysis",
+    ]
+
+    /// "pregnant, 7 months", "she is expecting, seven months", "seven months gone".
+    private func isPregnancy(before i: Int, after: Int) -> Bool {
+        if word(after) == "gone" || word(after) == "pregnant" { return true }
+        return (max(0, i - 3)..<i).contains { word($0).map { ["pregnant", "expecting", "pg", "preg"].contains($0) } ?? false }
+    }
+
     private static let notGestation: Set<String> = [
         "ago", "old", "post", "postop", "postpartum", "postnatal", "into", "out", "after", "since", "of", "from", "in",
         "clean", "sober", "off",
@@ -558,6 +575,13 @@ struct QuantityReader {
                 return Reading(findings: [], length: length)
             }
             return Reading(findings: [Finding(.duration, "long")], length: length)
+        case _ where isLengthOfSomethingElse(at: i):
+            // "diabetic 20 yrs", "smoked 40 years", "caring for my mum for 6 yrs": how long the
+            // person has had something else, not the cramps.
+            return Reading(findings: [], length: length)
+        case .month where n <= 9 && isPregnancy(before: i, after: after):
+            // "pregnant, 7 months", "seven months gone": how far along a pregnancy is.
+            return Reading(findings: [Finding(.condition, "pregnancy")], length: after - i + (word(after) == "gone" ? 1 : 0))
         case .day, .night:
             return Reading(findings: [Finding(.since, n >= 14 ? "weeks" : "days")], length: length)
         case .week:
