@@ -440,9 +440,10 @@ public struct Interpreter: Sendable {
             }
         }
         // A medicine named with what says the cramps came with it ("since they put her on
-        // frusemide", "is it the statin"): the medicine told as their trigger. Named alone ("I
-        // take simvastatin"), it is a medicine, not a trigger.
-        if reading.cues.contains(.startedWith), reading.findings.present.contains(where: { $0.kind == .medicine }) {
+        // frusemide", "is it the statin", "are they due to my statin?"): the medicine told as
+        // their trigger. Named alone ("I take simvastatin"), it is a medicine, not a trigger.
+        if reading.cues.contains(.startedWith) || reading.intents.contains(.askCauses),
+           reading.findings.present.contains(where: { $0.kind == .medicine }) {
             reading.findings.present.insert(Finding(.trigger, "medication"))
         }
         reading.settleSingleValues()
