@@ -446,10 +446,17 @@ public struct Interpreter: Sendable {
            reading.findings.present.contains(where: { $0.kind == .medicine }) {
             reading.findings.present.insert(Finding(.trigger, "medication"))
         }
+        // A time taken from the cramps as another thing's comes back when the message ties the
+        // cramps to that thing: "my dad started on a statin last month and since then ...".
+        if reading.cues.contains(.startedWith), !reading.findings.present.contains(where: { $0.kind == .since }) {
+            for finding in reading.ownedTimes where finding.kind == .since { reading.findings.present.insert(finding) }
+        }
         reading.settleSingleValues()
 
         let findings = reading.findings
-        let hasFindings = !findings.present.isEmpty || !findings.absent.isEmpty
+        // A time told of something else ("I fainted once at school 30 years ago") is still a
+        // fact told: the message describes, as it did when the time was the cramps'.
+        let hasFindings = !findings.present.isEmpty || !findings.absent.isEmpty || !reading.ownedTimes.isEmpty
         var askCues = reading.intents.filter(\.isQuestion)
         // A description that ends "... Why?" asks what causes it (alone, "why?" asks why
         // Charley asked its question).

@@ -175,6 +175,8 @@ public struct Lexicon: Sendable {
     var relations: [Int32: Relation] = [:]
     /// The numbers of the words the subject is read from ("my", "she", ...).
     var subjectWords = Interpreter.SubjectWordIDs()
+    /// Which times and rates belong to something else said in their clause (`own_times`).
+    var ownTimes = OwnTimes()
 
     struct Relation: Sendable, Equatable {
         var relation: String
@@ -283,6 +285,15 @@ struct LexiconFile: Decodable {
     var concepts: [String: [String]]?
     var patterns: [PatternEntry]?
     var subjects: [String: SubjectEntry]?
+    var ownTimes: OwnTimesEntry?
+
+    /// Times and rates said of something else in their clause are that thing's (`OwnTimes`).
+    struct OwnTimesEntry: Decodable {
+        var times: [String]
+        var owners: [String]
+        var except: [String]?
+        var cramps: String
+    }
 
     /// People someone may write for: the words for them and, when the word says it, their sex.
     struct SubjectEntry: Decodable {
@@ -314,6 +325,7 @@ struct LexiconFile: Decodable {
         case version, contractions, numbers, units, keep, findings, combinations, intents, topics, cues, concepts, patterns, inserts, subjects
         case findingTopics = "finding_topics"
         case standIns = "stand_ins"
+        case ownTimes = "own_times"
     }
 }
 
@@ -527,7 +539,12 @@ private struct LexiconBuilder {
             var bits = listed ?? 0
             if !Reading.functionWords.contains(word), let forms = conceptsByStem[WordForms.stem(word)] {
                 let length = word.utf8.count
-                for form in forms where listed == nil || form.length < length { bits |= form.bits }
+                // Not a listed word one letter longer ending in "e": a final "e" makes another
+                // word ("spine" is not a form of "spin", nor "hate" of "hat").
+                let silentE = word.hasSuffix("e")
+                for form in forms where listed == nil || (form.length < length && !(silentE && form.length == length - 1)) {
+                    bits |= form.bits
+                }
             }
             if bits != 0 { table[id].concepts = bits; wordBits[word] = bits }
         }
@@ -604,12 +621,31 @@ private struct LexiconBuilder {
             forms[stem] = word
         }
 
+        var ownTimes = OwnTimes()
+        if let entry = raw.ownTimes {
+            let node = root["own_times"]
+            func parse(_ texts: [String], field: String, kinds: inout Set<FindingKind>, findings: inout Set<Finding>) {
+                for text in texts {
+                    if let kind = FindingKind(rawValue: text) { kinds.insert(kind) }
+                    else if let finding = Finding(parsing: text), knowledge.knows(finding) { findings.insert(finding) }
+                    else { report(node?[field], entry: "own_times", "\(field): '\(text)' is neither a finding kind nor a finding of the knowledge model") }
+                }
+            }
+            parse(entry.times, field: "times", kinds: &ownTimes.timeKinds, findings: &ownTimes.timeFindings)
+            parse(entry.owners, field: "owners", kinds: &ownTimes.ownerKinds, findings: &ownTimes.ownerFindings)
+            var noKinds: Set<FindingKind> = []
+            parse(entry.except ?? [], field: "except", kinds: &noKinds, findings: &ownTimes.exceptions)
+            if !noKinds.isEmpty { report(node?["except"], entry: "own_times", "except: list findings (kind:value), not kinds") }
+            if let bit = conceptBit[entry.cramps] { ownTimes.crampConcept = bit }
+            else { report(node?["cramps"], entry: "own_times", "cramps: '\(entry.cramps)' is not a concept of this file") }
+        }
+
         return Lexicon(
             version: raw.version, tokenizer: tokenizer, words: table,
             spelling: SpellingIndex(words: vocabulary), commonWords: Set(commonWords), findingTopics: findingTopics,
             patterns: patterns, denyingPatterns: patterns.filter { !$0.denies.isEmpty || !$0.explains.isEmpty }, unableConcept: conceptBit["unable"] ?? 0, briefConcept: conceptBit["brief"] ?? 0, patternConcepts: patterns.reduce(0) { $0 | $1.required }, forms: forms,
             relations: Dictionary(uniqueKeysWithValues: relations.map { (table.id($0.key), $0.value) }),
-            subjectWords: Interpreter.SubjectWordIDs(table))
+            subjectWords: Interpreter.SubjectWordIDs(table), ownTimes: ownTimes)
     }
 
     mutating func add(_ list: [String], meanings texts: [String], entry: String, node: @autoclosure () -> Node?, allowEmpty: Bool = false) {
@@ -664,5 +700,25 @@ private struct LexiconBuilder {
 
     mutating func report(_ node: Node?, entry: String, _ problem: String) {
         issues.append(KnowledgeIssue(file: file, line: node?.mark?.line, entry: entry, problem: problem))
+    }
+}
+
+/// A time or a rate said in a clause about something else is that thing's, not the cramps':
+/// "went through the menopause a few years ago", "tingling in my toes sometimes", "gym 5x a
+/// week", "sat with my legs crossed for ages". The lexicon's `own_times` says which findings are
+/// times (`times`), which findings own the times of their clause (`owners`, less `except`), and
+/// the concept whose words name the cramps themselves (`cramps`): a clause that names them keeps
+/// its times ("calf cramps after running for about a week").
+struct OwnTimes: Sendable {
+    var timeKinds: Set<FindingKind> = []
+    var timeFindings: Set<Finding> = []
+    var ownerKinds: Set<FindingKind> = []
+    var ownerFindings: Set<Finding> = []
+    var exceptions: Set<Finding> = []
+    var crampConcept: ConceptSet = 0
+
+    func isTime(_ finding: Finding) -> Bool { timeKinds.contains(finding.kind) || timeFindings.contains(finding) }
+    func isOwner(_ finding: Finding) -> Bool {
+        !exceptions.contains(finding) && (ownerKinds.contains(finding.kind) || ownerFindings.contains(finding))
     }
 }

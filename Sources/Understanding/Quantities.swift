@@ -582,12 +582,17 @@ struct QuantityReader {
         case .month where n <= 9 && isPregnancy(before: i, after: after):
             // "pregnant, 7 months", "seven months gone": how far along a pregnancy is.
             return Reading(findings: [Finding(.condition, "pregnancy")], length: after - i + (word(after) == "gone" ? 1 : 0))
+        // The answers are "a few days", "a few weeks", "months" and "years": one week is a few
+        // days, one month a few weeks ("for about a week now", "since a month or so"); more than
+        // one is the unit itself ("more than a month", "over a week").
         case .day, .night:
             return Reading(findings: [Finding(.since, n >= 14 ? "weeks" : "days")], length: length)
         case .week:
-            return Reading(findings: [Finding(.since, n >= 8 ? "months" : "weeks")], length: length)
+            let few = n < 2 && lead != "than" && lead != "over"
+            return Reading(findings: [Finding(.since, n >= 8 ? "months" : few ? "days" : "weeks")], length: length)
         case .month:
-            return Reading(findings: [Finding(.since, n >= 12 ? "years" : "months")], length: length)
+            let few = n < 2 && lead != "than" && lead != "over"
+            return Reading(findings: [Finding(.since, n >= 12 ? "years" : few ? "weeks" : "months")], length: length)
         case .year:
             return Reading(findings: [Finding(.since, "years")], length: length, yearsAgo: ago)
         }

@@ -39,6 +39,11 @@ struct Reading {
     /// pattern does not take it back).
     private var clauseRecorded: [Finding] = []
     private var sentenceRecorded: [Finding] = []
+    /// The times and rates (`OwnTimes`) the clause being read has told first, and those taken
+    /// from the cramps because their clause was about something else.
+    private var clauseTimes: [Finding] = []
+    private(set) var ownedTimes: [Finding] = []
+    private var ownTimes = OwnTimes()
 
     /// The findings that matter only for warning signs (`read`'s `historyFindings`), and those
     /// told so far in the clause being read, in the clause before it and in the rest of the
@@ -82,6 +87,7 @@ struct Reading {
                        passedStillCounts: FindingSet = FindingSet([])) {
         history = historyFindings
         self.passedStillCounts = passedStillCounts
+        ownTimes = lexicon.ownTimes
         var negating = false
         var scope = 0
         /// The negation has met a verb of doing ("don't drink", "never stretch"): it is that verb
@@ -378,6 +384,9 @@ struct Reading {
                         // ("she doesn't drink, can't get her words out").
                         let ownNegation = negating && negationUsed && phrase.holdsNegation
                         if firstTimeClause { continue }
+                        // "once I'm in bed", "once the cramp goes", "all at once": "once" as "when"
+                        // or "together", no count of the cramps.
+                        if finding.kind == .frequency, phrase.words == ["once"], Self.onceAsWhen(items, at: index) { continue }
                         record(finding, negated: negating && !ownNegation, hypothetical: inHypothetical)
                         if negating { negationUsed = true }
                     case .intent(let intent):
@@ -647,6 +656,7 @@ struct Reading {
     /// findings of the patterns it holds. A clause of the past keeps none of its warning signs.
     private mutating func closeClause(_ clause: inout Clause, lexicon: Lexicon, hypothetical: Bool, sentence: Bool = false,
                                       hypotheticalSince: Int = .max) {
+        if !sentence { settleTimes(of: clause) }
         defer {
             clause.reset()
             if sentence {
@@ -710,12 +720,47 @@ struct Reading {
         }
     }
 
+    /// Whether the "once" at `index` joins a clause ("once I'm in bed", "once in bed", "once the
+    /// pain goes") or says "together" ("all at once"), rather than counting ("only happened once
+    /// the other week").
+    static func onceAsWhen(_ items: [Interpreter.Item], at index: Int) -> Bool {
+        func word(_ position: Int) -> String? {
+            guard position >= 0, position < items.count else { return nil }
+            switch items[position] {
+            case .word(let token): return token.text
+            case .phrase(let phrase): return phrase.words.first
+            default: return nil
+            }
+        }
+        if index > 0, case .word(let token) = items[index - 1], token.text == "at" { return true }
+        guard let next = word(index + 1) else { return false }
+        if next == "the" { return !(word(index + 2).map(onceCountsAfterThe.contains) ?? false) }
+        return onceJoins.contains(next)
+    }
+
+    private static let onceJoins: Set<String> = ["i", "she", "he", "they", "we", "you", "it", "its", "in", "my", "her", "his", "their", "everyone"]
+    private static let onceCountsAfterThe: Set<String> = ["other", "first", "last", "week", "day", "month", "year", "night", "once"]
+
     private static func endsClause(_ items: [Interpreter.Item], _ index: Int) -> Bool {
         guard index < items.count else { return true }
         if case .mark = items[index] { return true }
         return false
     }
 
+
+    /// At the end of a clause: its times and rates are something else's when the clause tells
+    /// an owner of them (a condition, a medicine, another symptom, an activity) and does not
+    /// name the cramps. They are kept apart (`ownedTimes`), in case the message links the cramps
+    /// to that thing ("started a statin last month and since then ...").
+    private mutating func settleTimes(of clause: Clause) {
+        defer { clauseTimes.removeAll(keepingCapacity: true) }
+        guard !clauseTimes.isEmpty, clause.bits & ownTimes.crampConcept == 0,
+              clauseRecorded.contains(where: ownTimes.isOwner) else { return }
+        for finding in clauseTimes {
+            findings.present.remove(finding)
+            ownedTimes.append(finding)
+        }
+    }
 
     /// A finding a harmless cause explains: neither told nor denied.
     private mutating func takeBack(_ finding: Finding) {
@@ -741,6 +786,7 @@ struct Reading {
                 heldSentence.removeAll { $0 == finding }
             }
         } else {
+            if ownTimes.isTime(finding) && !findings.present.contains(finding) { clauseTimes.append(finding) }
             if history.contains(finding) {
                 heldClause.append(finding)
             } else {

@@ -43,6 +43,51 @@ struct InterpreterTests {
         #expect(present("for six weeks") == ["since:weeks"])
     }
 
+    @Test("a time or a rate said of something else in its clause is that thing's, not the cramps'")
+    func ownTimes() {
+        func kinds(_ text: String) -> Set<String> { Set(present(text).map { String($0.prefix { $0 != ":" }) }) }
+        // A condition, a medicine, another symptom or an activity owns the time of its clause.
+        for text in ["she went through the menopause a few years ago", "been on simvastatin for 3 months",
+                     "pins and needles in my toes sometimes", "gym 5x a week", "diabetic for 20 years, numb feet most of the time",
+                     "after sitting with my legs crossed for ages", "had a knee op 2 weeks ago", "my mum has been on dialysis for six years"] {
+            #expect(kinds(text).isDisjoint(with: ["since", "frequency"]), "\(text): \(present(text))")
+        }
+        // Said of the cramps, in the same clause, it stays theirs.
+        #expect(present("calf cramps after running for about a week now").contains("since:days"))
+        #expect(present("my toes cramp and tingle sometimes").contains("frequency:occasional"))
+        #expect(present("on simvastatin and the cramps started 3 months ago").contains("since:months"))
+        // A message that ties the cramps to the thing keeps how long they have been going.
+        #expect(present("my dad started on a statin 5 weeks ago and since then he has had cramps").contains("since:weeks"))
+        // Told of something else, it is still a fact told: the message describes.
+        #expect(read("I fainted once at school about 30 years ago").intent == .describe)
+    }
+
+    @Test("one week is a few days and one month a few weeks; more than one is the unit; a few times a week is frequent")
+    func singleUnits() {
+        #expect(present("for about a week now") == ["since:days"])
+        #expect(present("for about a month") == ["since:weeks"])
+        #expect(present("over a week") == ["since:weeks"])
+        #expect(present("for 3 weeks") == ["since:weeks"])
+        #expect(present("happens a few times a week") == ["frequency:frequent"])
+        #expect(present("a few times a year") == ["frequency:occasional"])
+    }
+
+    @Test("'once' that joins a clause or means together counts nothing")
+    func onceAsWhen() {
+        #expect(present("mostly at night once im in bed") == ["timing:night"])
+        #expect(!present("both calves go at once").contains("frequency:once"))
+        #expect(!present("once the cramp goes my calf is sore").contains("frequency:once"))
+        #expect(present("it only happened once the other week") == ["frequency:once"])
+        #expect(present("just once, last tuesday") == ["frequency:once"])
+    }
+
+    @Test("a listed word one letter longer ending in e is not a form of the shorter word")
+    func silentE() {
+        // "spine" is not "spin" (a sport): no exercise in a spinal narrowing.
+        #expect(!present("I've got a narrowing of the spine at L4 L5").contains("trigger:exercise"))
+        #expect(present("cramps in spin class").contains("trigger:exercise"))
+    }
+
     @Test("whole words only, longest phrase first")
     func longestPhraseFirst() {
         #expect(present("I went to the restroom").isEmpty)
