@@ -152,6 +152,6 @@ let package = Package(
                                                                 .product(name: "PostgresNIO", package: "postgres-nio")]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Conversation", "DialogueTesting", "Knowledge", "TestSupport"],
                     exclude: ["Snapshots", "Scripts"]),
-        .testTarget(name: "ConversationTests", dependencies: ["Conversation", "DialogueTesting", "Knowledge", "Understanding"]),
+        .testTarget(name: "ConversationTests", dependencies: ["Conversation", "DialogueTesting", "Knowledge", "Understanding", "TestSupport"]),
     ]
 )

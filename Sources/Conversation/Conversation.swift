@@ -226,6 +226,8 @@ final class AssessmentText: Sendable {
     let entries: [(name: String, text: String)]
     /// The care lines every assessment may fall back on (stretching, massage).
     let generalCare: [Int]
+    /// The treatments every assessment offers (checked at load: `CodeNames.conversation`).
+    static let generalCareIDs = ["stretch", "massage"]
     let sourceNames: [String]
     let sourceNumber: [String: Int]
     /// Lowercased, by rule id.
@@ -264,7 +266,7 @@ final class AssessmentText: Sendable {
         self.causes = causes
         self.lines = lines
         self.entries = entries
-        self.generalCare = ["stretch", "massage"].compactMap { careLine[$0] }
+        self.generalCare = Self.generalCareIDs.compactMap { careLine[$0] }
         self.sourceNames = sourceNames
         self.sourceNumber = sourceNumber
         self.ruleTitle = ruleTitle

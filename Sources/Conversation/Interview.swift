@@ -256,6 +256,8 @@ public struct Interview: Sendable {
                 }
             }
         }
+        // The ids the code of Conversation names must be in the model it reads.
+        issues += CodeNames.conversation.issues(in: knowledge)
         guard issues.isEmpty else { throw KnowledgeError(issues: issues) }
         var conditionQuestions: [String: InterviewQuestion] = [:]
         for term in knowledge.terms(.condition) { conditionQuestions[term.id] = .condition(term) }

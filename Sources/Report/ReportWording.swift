@@ -40,15 +40,16 @@ public struct ReportWording: Sendable {
         return text
     }
 
-    public static func loadBundled() throws(KnowledgeError) -> ReportWording {
+    /// With `knowledge`, the ids the report's code names (`CodeNames.report`) are checked in it too.
+    public static func loadBundled(knowledge: KnowledgeModel? = nil) throws(KnowledgeError) -> ReportWording {
         guard let url = Bundle.module.url(forResource: "report", withExtension: "yaml"),
               let data = FileManager.default.contents(atPath: url.path) else {
             throw KnowledgeError(issues: [KnowledgeIssue(file: "report.yaml", problem: "the report's wording is missing from Charley's resources")])
         }
-        return try load(text: String(decoding: data, as: UTF8.self), file: "report.yaml")
+        return try load(text: String(decoding: data, as: UTF8.self), file: "report.yaml", knowledge: knowledge)
     }
 
-    public static func load(text: String, file: String) throws(KnowledgeError) -> ReportWording {
+    public static func load(text: String, file: String, knowledge: KnowledgeModel? = nil) throws(KnowledgeError) -> ReportWording {
         struct File: Decodable { var report: [String: String] }
         let (parsed, root) = try KnowledgeLoader.decodeYAML(File.self, text: text, file: file)
         let section = root["report"]
@@ -81,6 +82,7 @@ public struct ReportWording: Sendable {
                 issues.append(KnowledgeIssue(file: file, line: line(id), entry: "text '\(id)'", problem: "it must say <\(name)> where Charley puts the \(name)"))
             }
         }
+        if let knowledge { issues += CodeNames.report.issues(in: knowledge) }
         guard issues.isEmpty else { throw KnowledgeError(issues: issues) }
         return ReportWording(texts: texts)
     }

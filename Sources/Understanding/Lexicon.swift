@@ -484,6 +484,8 @@ private struct LexiconBuilder {
         for term in knowledge.terms(.condition) where knowledge.topic(term.id) != nil {
             findingTopics[Finding(.condition, term.id)] = findingTopics[Finding(.condition, term.id)] ?? term.id
         }
+        // The ids the code of Understanding names must be in the model it reads.
+        issues += CodeNames.understanding.issues(in: knowledge)
 
         guard issues.isEmpty else { throw KnowledgeError(issues: issues) }
 

@@ -801,7 +801,7 @@ struct Reading {
     /// Kinds that hold one value: when one utterance gives several, keep the one that matters
     /// most (the more severe duration, the more frequent, night over activity) and read left
     /// plus right as both.
-    private static let preference: [(FindingKind, [String])] = [
+    static let preference: [(FindingKind, [String])] = [
         (.timing, ["night", "rest", "exercise", "any"]),
         (.duration, ["long", "minutes", "seconds"]),
         (.frequency, ["frequent", "occasional", "once"]),

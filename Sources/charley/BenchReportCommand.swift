@@ -20,7 +20,7 @@ struct BenchReportCommand: ParsableCommand {
 
     func run() throws {
         let conversation = try loadConversationOrExit()
-        let wording = try loadOrExit { () throws(KnowledgeError) in try ReportWording.loadBundled() }
+        let wording = try loadOrExit { () throws(KnowledgeError) in try ReportWording.loadBundled(knowledge: conversation.knowledge) }
         var finished: [SessionState] = []
         for lines in try dialogueUserLines(in: dialogues) {
             var state = SessionState()

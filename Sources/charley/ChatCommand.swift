@@ -72,7 +72,7 @@ struct ChatCommand: ParsableCommand {
             guard let stored else { return conversation.respond(to: text, state: &state) }
             return stored.respond(to: text, state: &state, notice: &notice)
         }
-        let wording = try loadOrExit { () throws(KnowledgeError) in try ReportWording.loadBundled() }
+        let wording = try loadOrExit { () throws(KnowledgeError) in try ReportWording.loadBundled(knowledge: conversation.knowledge) }
         let report = PromptReport(wording: wording) { format in
             .success(DoctorReport(state: state, conversation: conversation, wording: wording, date: Date()).document(format))
         }

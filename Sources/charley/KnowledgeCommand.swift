@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Conversation
 import Knowledge
+import Report
 import Understanding
 
 struct KnowledgeCommand: ParsableCommand {
@@ -46,7 +47,8 @@ struct KnowledgeCommand: ParsableCommand {
                 PATH may be a folder of .yaml files (checked on its own) or one file, which is \
                 checked in place of the shipped file of the same name, together with the other \
                 shipped files; a lexicon.yaml is checked against the shipped model. Without PATH, \
-                the shipped model is checked with the shipped lexicon, interview and replies.
+                the shipped model is checked with the shipped lexicon, interview and replies. Either \
+                way, every id Charley's code names (a topic, a finding) must be in the model checked.
                 """)
 
         @Argument(help: "A knowledge folder or file.", completion: .file(extensions: ["yaml", "yml"]))
@@ -84,7 +86,9 @@ struct KnowledgeCommand: ParsableCommand {
                 if let model { checked = model } else { checked = try KnowledgeLoader.loadBundled() }
                 let phrasings: WarningSignCorpus
                 if let corpus { phrasings = corpus } else { phrasings = try WarningSignCorpus.loadBundled() }
+                // And every id the code names, in whichever model is checked.
                 let issues = phrasings.issues(against: checked)
+                    + [CodeNames.understanding, .conversation, .report].flatMap { $0.issues(in: checked) }
                 guard issues.isEmpty else { throw KnowledgeError(issues: issues) }
                 // The shipped model: with the lexicon, the interview and the replies that read it.
                 if path == nil { _ = try Conversation.bundled() }

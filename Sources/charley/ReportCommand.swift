@@ -38,7 +38,7 @@ struct ReportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let conversation = try loadConversationOrExit()
-        let wording = try loadOrExit { () throws(KnowledgeError) in try ReportWording.loadBundled() }
+        let wording = try loadOrExit { () throws(KnowledgeError) in try ReportWording.loadBundled(knowledge: conversation.knowledge) }
         let loaded: StoredSession.Loaded?
         let path: String
         (loaded, path) = try await SessionsCommand.withStore(storage) { store in

@@ -45,4 +45,21 @@ struct KnowledgeCheckTests {
         #expect(result.status == 1)
         #expect(result.output.contains("unknown field 'unles'; known fields are cause, means, together, unless"), "\(result.output)")
     }
+
+    @Test("a topic the code names, renamed in an edited topics.yaml, fails naming the file, the id and the code of each target")
+    func renamedTopicTheCodeNames() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("charley-codenames-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let shipped = CharleyProcess.packageRoot.appendingPathComponent("Sources/Knowledge/Resources/knowledge/topics.yaml")
+        let text = try String(contentsOf: shipped, encoding: .utf8)
+        let edited = text.replacingOccurrences(of: "  - id: other_cramps\n", with: "  - id: other_cramp\n")
+        #expect(edited != text)
+        let file = folder.appendingPathComponent("topics.yaml")
+        try edited.write(to: file, atomically: true, encoding: .utf8)
+        let result = try CharleyProcess.run(["knowledge", "check", file.path], mergingErrors: true)
+        #expect(result.status == 1)
+        #expect(result.output.contains("topics.yaml: topic 'other_cramps': missing: the code of Understanding names it (Interpreter.swift:"), "\(result.output)")
+        #expect(result.output.contains("topics.yaml: topic 'other_cramps': missing: the code of Conversation names it (Turn.swift:"), "\(result.output)")
+    }
 }

@@ -55,11 +55,18 @@ struct FindingSetTests {
         }
     }
 
-    @Test("a set is written as its sorted kind:value strings and read back")
+    @Test("a set is stored as its kind:value strings, in number order, and read back")
     func coding() throws {
-        let set: FindingSet = [Finding(.timing, "night"), Finding(.location, "calf"), Self.many[300]]
-        let json = String(decoding: try JSONEncoder().encode(set), as: UTF8.self)
-        #expect(json == #"["timing:night","location:calf","symptom:finding_set_test_300"]"#, "sorted by kind (in FindingKind's order), then value")
+        let quoted = Finding(.symptom, "finding_set_test_\"quoted\"\\")
+        let set: FindingSet = [Finding(.timing, "night"), Finding(.location, "calf"), Self.many[300], quoted]
+        // As the stores write it (SessionState.json through JSONWriter), not as JSONEncoder would.
+        var out = JSONWriter()
+        out.findings(set)
+        let json = out.withBytes { String(decoding: $0, as: UTF8.self) }
+        let expected = set.sorted { $0.id < $1.id }.map { "\"" + $0.description.replacingOccurrences(of: "\\", with: "\\\\")
+            .replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+        #expect(json == "[" + expected.joined(separator: ",") + "]", "in number order, escaped")
+        #expect(json.contains(#""symptom:finding_set_test_300""#) && json.contains(#"test_\"quoted\"\\""#), "\(json)")
         #expect(try JSONDecoder().decode(FindingSet.self, from: Data(json.utf8)) == set)
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(FindingSet.self, from: Data(#"["nonsense"]"#.utf8)) }
     }
