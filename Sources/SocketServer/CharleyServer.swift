@@ -376,33 +376,36 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
         } catch {
             return self.errorLine(ErrorReply(session: nil, .badJSON, "the line is not a JSON object of the protocol (see docs/PROTOCOL.md)"))
         }
-        let type = message.type ?? "message"
-        if type == "ping" { return Self.encode(SimpleReply(type: "pong", session: message.session)) }
-        if type == "stats" {
+        let type = message.type ?? .message
+        switch type {
+        case .ping:
+            return Self.encode(SimpleReply(type: "pong", session: message.session))
+        case .stats:
             stats(session: message.session, reply: reply)
             return nil
-        }
-        if type == "hello" {
+        case .hello:
             return Self.encode(HelloReply(session: message.session, protocolVersion: protocolVersion, charley: version,
-                                     knowledge: conversation.knowledge.version))
-        }
-        guard type == "message" || type == "reset" || type == "end" || type == "state" || type == "report" else {
+                                          knowledge: conversation.knowledge.version))
+        case .unknown(let name):
             return self.errorLine(ErrorReply(session: message.session, .unknownType,
-                                     "unknown type '\(type)'; use message, reset, end, state, report, hello, ping or stats"))
+                                             "unknown type '\(name)'; use message, reset, end, state, report, hello, ping or stats"))
+        case .message, .reset, .end, .state, .report:
+            // A session's messages, below.
+            break
         }
         guard let session = message.session, !session.isEmpty else {
-            return self.errorLine(ErrorReply(session: nil, .missingField, "'session' is required for \(type)"))
+            return self.errorLine(ErrorReply(session: nil, .missingField, "'session' is required for \(type.rawValue)"))
         }
         switch type {
-        case "reset", "end":
+        case .reset, .end:
             registry.reset(session) { result in
                 switch result {
-                case .success: reply(Self.encode(SimpleReply(type: type == "reset" ? "reset" : "ended", session: session)))
+                case .success: reply(Self.encode(SimpleReply(type: type == .reset ? "reset" : "ended", session: session)))
                 case .failure(let error): reply(self.errorLine(Self.failure(error, session: session)))
                 }
             }
             return nil
-        case "report":
+        case .report:
             guard let format = ReportFormat(rawValue: message.format ?? "html") else {
                 return self.errorLine(ErrorReply(session: session, .unknownFormat,
                                                  "unknown format '\(message.format ?? "")'; use html or text (or svg for the picture alone)"))
@@ -419,7 +422,7 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
                 }
             }
             return nil
-        case "state":
+        case .state:
             registry.state(session) { result in
                 switch result {
                 case .success(let state):
@@ -431,7 +434,7 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
                 }
             }
             return nil
-        default:
+        case .message:
             guard let text = message.text else {
                 return self.errorLine(ErrorReply(session: session, .missingField, "'text' is required for a message"))
             }
@@ -448,6 +451,8 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
                 }
             }
             return nil
+        case .ping, .stats, .hello, .unknown:
+            preconditionFailure("'\(type.rawValue)' needs no session and was answered above")
         }
     }
 

@@ -1,15 +1,54 @@
+/// A message's `type` (docs/PROTOCOL.md): one the protocol has, or another, kept as it was sent
+/// for the `unknown_type` reply. A line without a type (or with `null`) is a `message`.
+public enum MessageType: RawRepresentable, Codable, Hashable, Sendable {
+    case message, reset, end, state, report, hello, ping, stats
+    /// Any other name, as sent (the daemon answers `unknown_type`, naming it).
+    case unknown(String)
+
+    /// Every type the protocol has.
+    public static let known: [MessageType] = [.message, .reset, .end, .state, .report, .hello, .ping, .stats]
+
+    public init(rawValue: String) {
+        switch rawValue {
+        case "message": self = .message
+        case "reset": self = .reset
+        case "end": self = .end
+        case "state": self = .state
+        case "report": self = .report
+        case "hello": self = .hello
+        case "ping": self = .ping
+        case "stats": self = .stats
+        default: self = .unknown(rawValue)
+        }
+    }
+
+    public var rawValue: String {
+        switch self {
+        case .message: "message"
+        case .reset: "reset"
+        case .end: "end"
+        case .state: "state"
+        case .report: "report"
+        case .hello: "hello"
+        case .ping: "ping"
+        case .stats: "stats"
+        case .unknown(let name): name
+        }
+    }
+}
+
 /// A client's message: the members of its line that Charley reads.
 public struct ClientMessage: Decodable, Sendable, Equatable {
     public var session: String?
     public var text: String?
-    public var type: String?
+    public var type: MessageType?
     /// The request's id (optional): the same session and id sent again get the reply already
     /// given instead of a second turn.
     public var id: String?
     /// A report's format (`{"type": "report", "format": "html"}`).
     public var format: String?
 
-    public init(session: String? = nil, text: String? = nil, type: String? = nil, id: String? = nil, format: String? = nil) {
+    public init(session: String? = nil, text: String? = nil, type: MessageType? = nil, id: String? = nil, format: String? = nil) {
         self.session = session
         self.text = text
         self.type = type
@@ -49,7 +88,7 @@ public struct MessageParser {
             switch key {
             case "session": message.session = try parser.stringOrNull()
             case "text": message.text = try parser.stringOrNull()
-            case "type": message.type = try parser.stringOrNull()
+            case "type": message.type = try parser.stringOrNull().map(MessageType.init(rawValue:))
             case "id": message.id = try parser.stringOrNull()
             case "format": message.format = try parser.stringOrNull()
             default: try parser.skipValue(depth: 0)

@@ -12,12 +12,17 @@ struct MessageParserTests {
     func reference(_ line: String) -> ClientMessage? {
         guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
         var message = ClientMessage()
-        for (key, path) in [("session", \ClientMessage.session), ("text", \ClientMessage.text), ("type", \ClientMessage.type), ("id", \ClientMessage.id)] {
+        for (key, path) in [("session", \ClientMessage.session), ("text", \ClientMessage.text), ("id", \ClientMessage.id)] {
             switch object[key] {
             case nil, is NSNull: break
             case let text as String: message[keyPath: path] = text
             default: return nil
             }
+        }
+        switch object["type"] {
+        case nil, is NSNull: break
+        case let text as String: message.type = MessageType(rawValue: text)
+        default: return nil
         }
         return message
     }
@@ -73,6 +78,22 @@ struct MessageParserTests {
             if !same(parsed(line), reference(line)) { disagreements.append(line) }
         }
         #expect(disagreements.isEmpty, "\(disagreements.prefix(5))")
+    }
+
+    @Test("a message's type: each the protocol has, by its name; any other kept as sent; none is a message")
+    func types() throws {
+        for type in MessageType.known {
+            #expect(MessageType(rawValue: type.rawValue) == type)
+            #expect(parsed(#"{"type":"\#(type.rawValue)"}"#)?.type == type)
+        }
+        #expect(MessageType.known.map(\.rawValue) == ["message", "reset", "end", "state", "report", "hello", "ping", "stats"])
+        for name in ["dance", "", "Ping", "ping ", "unknown"] {
+            #expect(MessageType(rawValue: name) == .unknown(name))
+            #expect(MessageType(rawValue: name).rawValue == name)
+        }
+        #expect(try #require(parsed(#"{"type":"d\u0061nce"}"#)).type == .unknown("dance"))
+        #expect(try #require(parsed(#"{"type":null}"#)).type == nil)
+        #expect(try #require(parsed(#"{}"#)).type == nil)
     }
 
     @Test("nesting is bounded")
