@@ -380,17 +380,20 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
         guard case .line(let line) = frame else {
             return self.errorLine(ErrorReply(session: nil, .lineTooLong, "a line may be at most \(configuration.maximumLineBytes) bytes; it was ignored"))
         }
-        let bytes = Array(line.readableBytesView)
-        if bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) {
+        if line.readableBytesView.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) {
             return self.errorLine(ErrorReply(session: nil, .badJSON, "an empty line is not a message; send one JSON object per line"))
         }
-        guard String(validating: bytes, as: UTF8.self) != nil else {
-            return self.errorLine(ErrorReply(session: nil, .invalidUTF8, "the line is not valid UTF-8"))
+        // Read where it lies in the connection's buffer; the parser checks its UTF-8, once.
+        let parsed = line.withUnsafeReadableBytes { bytes in
+            Result { () throws(MessageParser.Failure) in try MessageParser.parse(bytes) }
         }
         let message: ClientMessage
-        do {
-            message = try MessageParser.parse(bytes)
-        } catch {
+        switch parsed {
+        case .success(let read):
+            message = read
+        case .failure(.notUTF8):
+            return self.errorLine(ErrorReply(session: nil, .invalidUTF8, "the line is not valid UTF-8"))
+        case .failure(.invalid):
             return self.errorLine(ErrorReply(session: nil, .badJSON, "the line is not a JSON object of the protocol (see docs/PROTOCOL.md)"))
         }
         let type = message.type ?? .message
