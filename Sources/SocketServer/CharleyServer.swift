@@ -5,6 +5,7 @@ import Knowledge
 import Logging
 import Report
 import NIOCore
+import NIOExtras
 import NIOPosix
 import ServiceLifecycle
 import NIOConcurrencyHelpers
@@ -53,6 +54,10 @@ public struct ServerConfiguration: Sendable {
     /// Counters and histograms (`{"type": "stats"}`); off only to measure what they cost.
     public var metrics = true
 
+    /// On shutdown, how long a connection may take to have every line it sent answered and the
+    /// replies written (a client that keeps sending, or does not read): then it is closed.
+    public var quiesceTimeout: Duration = .seconds(10)
+
     /// The report's wording (`report` messages); nil: the shipped report.yaml, read at start.
     public var reportWording: ReportWording?
 
@@ -82,8 +87,11 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
     let version: String
     /// nil only when the shipped report.yaml cannot be read (then `report` is an error).
     let reportWording: ReportWording?
-    /// The open connections, to close them at the end of a graceful shutdown.
-    private let connections = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
+    /// How many connections are open and admitted (for `--max-connections` and the status).
+    private let connections = NIOLockedValueBox(0)
+    /// Set when the shutdown begins: a connection that comes after that quiesces at once.
+    private let stopping = NIOLockedValueBox(false)
+    var isStopping: Bool { stopping.withLockedValue { $0 } }
 
     /// How ServiceLifecycle names the service in its logs (not the whole configuration).
     public var description: String { "CharleyServer(\(configuration.socketPath))" }
@@ -146,13 +154,22 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
         let connections = self.connections
         let metrics = self.metrics
         let group = configuration.threads > 0 ? MultiThreadedEventLoopGroup(numberOfThreads: configuration.threads) : MultiThreadedEventLoopGroup.singleton
+        // NIO's own shutdown: it closes the listening socket, tells every open connection to
+        // quiesce (ConnectionHandler: answer what it has read, then close) and reports when the
+        // last one has closed.
+        let quiescing = ServerQuiescingHelper(group: group)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 512)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(quiescing.makeServerChannelHandler(channel: channel))
+                }
+            }
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let admitted = connections.withLockedValue { open -> Bool in
-                        guard open.count < self.configuration.maximumConnections else { return false }
-                        open[ObjectIdentifier(channel)] = channel
+                        guard open < self.configuration.maximumConnections else { return false }
+                        open += 1
                         return true
                     }
                     if admitted, let metrics {
@@ -160,8 +177,9 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
                         metrics.connections.increment()
                     }
                     channel.closeFuture.whenComplete { _ in
-                        connections.withLockedValue { $0[ObjectIdentifier(channel)] = nil }
-                        if admitted { metrics?.connections.decrement() }
+                        guard admitted else { return }
+                        connections.withLockedValue { $0 -= 1 }
+                        metrics?.connections.decrement()
                     }
                     try channel.pipeline.syncOperations.addHandler(UnfinishedLineWatch(timeout: self.configuration.lineTimeout, metrics: metrics))
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFramer(maximumLength: maximumLine)))
@@ -211,15 +229,14 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
         } onCancelOrGracefulShutdown: {
             self.logger.info("shutting down: no new connections; finishing replies in flight")
             notifier?.send("STOPPING=1\nSTATUS=Stopping: finishing the replies in flight")
-            server.close(promise: nil)
+            self.stopping.withLockedValue { $0 = true }
+            quiescing.initiateShutdown(promise: nil)
         }
-        // Lines already sent still get their replies: connections are closed after a short grace
-        // period instead of being cut off at once.
-        if !connections.withLockedValue({ $0.isEmpty }) {
-            try? await Task.sleep(for: .milliseconds(500))
-            let open = connections.withLockedValue { Array($0.values) }
-            for channel in open { try? await channel.close() }
-        }
+        // Lines already sent still get their replies: each connection closes itself once it has
+        // answered them (at most `quiesceTimeout` later); this waits for the last one.
+        let closed = group.next().makePromise(of: Void.self)
+        quiescing.initiateShutdown(promise: closed)
+        try? await closed.futureResult.get()
         if activated == nil { unlink(path) }
         if configuration.threads > 0 { try? await group.shutdownGracefully() }
         logger.info("stopped")
@@ -262,7 +279,7 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
         if let sessions { metrics?.sessionsHeld.set(sessions) }
         let samples = metrics?.samples() ?? []
         func total(_ name: String) -> Int { Int(samples.filter { $0.name == name }.map(\.value).reduce(0, +)) }
-        var parts = ["\(sessions.map(String.init) ?? "?") sessions", "\(connections.withLockedValue { $0.count }) connections"]
+        var parts = ["\(sessions.map(String.init) ?? "?") sessions", "\(connections.withLockedValue { $0 }) connections"]
         if metrics != nil { parts.append("\(total("charley_messages_total")) messages") }
         return "STATUS=Serving: " + parts.joined(separator: ", ") + "; knowledge \(conversation.knowledge.version)"
     }
@@ -363,46 +380,52 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
         guard case .line(let line) = frame else {
             return self.errorLine(ErrorReply(session: nil, .lineTooLong, "a line may be at most \(configuration.maximumLineBytes) bytes; it was ignored"))
         }
-        let bytes = Array(line.readableBytesView)
-        if bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) {
+        if line.readableBytesView.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) {
             return self.errorLine(ErrorReply(session: nil, .badJSON, "an empty line is not a message; send one JSON object per line"))
         }
-        guard String(validating: bytes, as: UTF8.self) != nil else {
-            return self.errorLine(ErrorReply(session: nil, .invalidUTF8, "the line is not valid UTF-8"))
+        // Read where it lies in the connection's buffer; the parser checks its UTF-8, once.
+        let parsed = line.withUnsafeReadableBytes { bytes in
+            Result { () throws(MessageParser.Failure) in try MessageParser.parse(bytes) }
         }
         let message: ClientMessage
-        do {
-            message = try MessageParser.parse(bytes)
-        } catch {
+        switch parsed {
+        case .success(let read):
+            message = read
+        case .failure(.notUTF8):
+            return self.errorLine(ErrorReply(session: nil, .invalidUTF8, "the line is not valid UTF-8"))
+        case .failure(.invalid):
             return self.errorLine(ErrorReply(session: nil, .badJSON, "the line is not a JSON object of the protocol (see docs/PROTOCOL.md)"))
         }
-        let type = message.type ?? "message"
-        if type == "ping" { return Self.encode(SimpleReply(type: "pong", session: message.session)) }
-        if type == "stats" {
+        let type = message.type ?? .message
+        switch type {
+        case .ping:
+            return Self.encode(SimpleReply(type: "pong", session: message.session))
+        case .stats:
             stats(session: message.session, reply: reply)
             return nil
-        }
-        if type == "hello" {
+        case .hello:
             return Self.encode(HelloReply(session: message.session, protocolVersion: protocolVersion, charley: version,
-                                     knowledge: conversation.knowledge.version))
-        }
-        guard type == "message" || type == "reset" || type == "end" || type == "state" || type == "report" else {
+                                          knowledge: conversation.knowledge.version))
+        case .unknown(let name):
             return self.errorLine(ErrorReply(session: message.session, .unknownType,
-                                     "unknown type '\(type)'; use message, reset, end, state, report, hello, ping or stats"))
+                                             "unknown type '\(name)'; use message, reset, end, state, report, hello, ping or stats"))
+        case .message, .reset, .end, .state, .report:
+            // A session's messages, below.
+            break
         }
         guard let session = message.session, !session.isEmpty else {
-            return self.errorLine(ErrorReply(session: nil, .missingField, "'session' is required for \(type)"))
+            return self.errorLine(ErrorReply(session: nil, .missingField, "'session' is required for \(type.rawValue)"))
         }
         switch type {
-        case "reset", "end":
+        case .reset, .end:
             registry.reset(session) { result in
                 switch result {
-                case .success: reply(Self.encode(SimpleReply(type: type == "reset" ? "reset" : "ended", session: session)))
+                case .success: reply(Self.encode(SimpleReply(type: type == .reset ? "reset" : "ended", session: session)))
                 case .failure(let error): reply(self.errorLine(Self.failure(error, session: session)))
                 }
             }
             return nil
-        case "report":
+        case .report:
             guard let format = ReportFormat(rawValue: message.format ?? "html") else {
                 return self.errorLine(ErrorReply(session: session, .unknownFormat,
                                                  "unknown format '\(message.format ?? "")'; use html or text (or svg for the picture alone)"))
@@ -419,7 +442,7 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
                 }
             }
             return nil
-        case "state":
+        case .state:
             registry.state(session) { result in
                 switch result {
                 case .success(let state):
@@ -431,7 +454,7 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
                 }
             }
             return nil
-        default:
+        case .message:
             guard let text = message.text else {
                 return self.errorLine(ErrorReply(session: session, .missingField, "'text' is required for a message"))
             }
@@ -448,6 +471,8 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
                 }
             }
             return nil
+        case .ping, .stats, .hello, .unknown:
+            preconditionFailure("'\(type.rawValue)' needs no session and was answered above")
         }
     }
 
@@ -514,6 +539,10 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var resumeScheduled = false
     /// The client is not reading its replies: when it will be closed unless it does.
     private var writeDeadline: Scheduled<Void>?
+    /// The daemon is shutting down: this connection closes once every line it has read is
+    /// answered, or at this deadline.
+    private var quiesceDeadline: Scheduled<Void>?
+    private var quiesceCheckScheduled = false
 
     init(server: CharleyServer, admitted: Bool) {
         self.server = server
@@ -523,12 +552,60 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var refused = false
 
     func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { refuseIfOverLimit(context) }
+        if context.channel.isActive { start(context) }
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        refuseIfOverLimit(context)
+        start(context)
         context.fireChannelActive()
+    }
+
+    private func start(_ context: ChannelHandlerContext) {
+        refuseIfOverLimit(context)
+        if server.isStopping { quiesce(context) }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent {
+            quiesce(context)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    /// Shutdown: no lines are refused, but the connection closes as soon as it has answered all it
+    /// has read, and at the latest after `quiesceTimeout` (a client that keeps sending or does
+    /// not read its replies).
+    private func quiesce(_ context: ChannelHandlerContext) {
+        guard quiesceDeadline == nil else { return }
+        let channel = context.channel
+        quiesceDeadline = context.eventLoop.scheduleTask(in: .nanoseconds(server.configuration.quiesceTimeout.nanoseconds)) {
+            channel.close(promise: nil)
+        }
+        closeIfAnswered(context)
+    }
+
+    /// While quiescing: once no line waits for its reply or its turn, gives the event loop one
+    /// more look at the socket (a scheduled task runs after the loop has read what is ready: the
+    /// lines a client sent before the shutdown are read, not cut off); if that brought no line,
+    /// closes once the replies written so far are out.
+    private func closeIfAnswered(_ context: ChannelHandlerContext) {
+        guard quiesceDeadline != nil, !quiesceCheckScheduled, waiting.isEmpty, queued.isEmpty, !resumeScheduled else { return }
+        quiesceCheckScheduled = true
+        let lines = next
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        context.eventLoop.scheduleTask(in: .microseconds(20)) {
+            let (handler, context) = bound.value
+            handler.quiesceCheckScheduled = false
+            guard context.channel.isActive else { return }
+            guard handler.next == lines else {
+                handler.closeIfAnswered(context)
+                return
+            }
+            // An empty write completes after every write before it.
+            let channel = context.channel
+            context.writeAndFlush(handler.wrapOutboundOut(ByteBuffer())).whenComplete { _ in channel.close(promise: nil) }
+        }
     }
 
     /// A connection over `--max-connections` gets one error line and is closed (whether it
@@ -587,6 +664,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             scheduleResume(context)
         }
         updateReading(context)
+        closeIfAnswered(context)
     }
 
     /// The rest of the queued lines, after the event loop has served the others: a task due a
@@ -611,6 +689,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         context.flush()
         if queued.isEmpty { sliceStart = 0 } else { scheduleResume(context) }
         updateReading(context)
+        closeIfAnswered(context)
     }
 
     /// Reads while the client takes its replies and no lines of it wait: so neither a client
@@ -642,6 +721,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         writeDeadline?.cancel()
         writeDeadline = nil
+        quiesceDeadline?.cancel()
         queued.removeAll()
         context.fireChannelInactive()
     }
@@ -663,7 +743,10 @@ final class ConnectionHandler: ChannelInboundHandler {
         }
         // Inside channelRead the flush comes with channelReadComplete; a reply that waited for
         // its commit is flushed now.
-        if wrote && !reading { context.flush() }
+        if wrote && !reading {
+            context.flush()
+            closeIfAnswered(context)
+        }
     }
 }
 

@@ -1,15 +1,54 @@
+/// A message's `type` (docs/PROTOCOL.md): one the protocol has, or another, kept as it was sent
+/// for the `unknown_type` reply. A line without a type (or with `null`) is a `message`.
+public enum MessageType: RawRepresentable, Codable, Hashable, Sendable {
+    case message, reset, end, state, report, hello, ping, stats
+    /// Any other name, as sent (the daemon answers `unknown_type`, naming it).
+    case unknown(String)
+
+    /// Every type the protocol has.
+    public static let known: [MessageType] = [.message, .reset, .end, .state, .report, .hello, .ping, .stats]
+
+    public init(rawValue: String) {
+        switch rawValue {
+        case "message": self = .message
+        case "reset": self = .reset
+        case "end": self = .end
+        case "state": self = .state
+        case "report": self = .report
+        case "hello": self = .hello
+        case "ping": self = .ping
+        case "stats": self = .stats
+        default: self = .unknown(rawValue)
+        }
+    }
+
+    public var rawValue: String {
+        switch self {
+        case .message: "message"
+        case .reset: "reset"
+        case .end: "end"
+        case .state: "state"
+        case .report: "report"
+        case .hello: "hello"
+        case .ping: "ping"
+        case .stats: "stats"
+        case .unknown(let name): name
+        }
+    }
+}
+
 /// A client's message: the members of its line that Charley reads.
 public struct ClientMessage: Decodable, Sendable, Equatable {
     public var session: String?
     public var text: String?
-    public var type: String?
+    public var type: MessageType?
     /// The request's id (optional): the same session and id sent again get the reply already
     /// given instead of a second turn.
     public var id: String?
     /// A report's format (`{"type": "report", "format": "html"}`).
     public var format: String?
 
-    public init(session: String? = nil, text: String? = nil, type: String? = nil, id: String? = nil, format: String? = nil) {
+    public init(session: String? = nil, text: String? = nil, type: MessageType? = nil, id: String? = nil, format: String? = nil) {
         self.session = session
         self.text = text
         self.type = type
@@ -23,21 +62,47 @@ public struct ClientMessage: Decodable, Sendable, Equatable {
 /// leniency Foundation's parsers also allow: a comma before a closing brace or bracket. Written for this one
 /// shape because Foundation's `JSONDecoder` cost more than the whole transport of a message;
 /// tests hold it to `JSONSerialization`'s verdict on valid and broken input.
+///
+/// The line is read where it lies (no copy of it) and its UTF-8 is checked once: outside strings
+/// JSON allows ASCII only, and each string's bytes are checked as they become a `String`. Only a
+/// line that fails is checked as a whole, to tell `.notUTF8` from `.invalid`.
 public struct MessageParser {
-    public enum Failure: Error { case invalid }
+    public enum Failure: Error {
+        /// Not a JSON object of the protocol's shape (but valid UTF-8).
+        case invalid
+        /// Not valid UTF-8 (whatever else is wrong with it).
+        case notUTF8
+    }
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
-    /// The message, or `.invalid` when the line is not such an object (or not UTF-8).
+    /// The message; `.notUTF8` when the line is not UTF-8, else `.invalid` when it is not such
+    /// an object.
     public static func parse(_ line: [UInt8]) throws(Failure) -> ClientMessage {
         let result: Result<ClientMessage, Failure> = line.withUnsafeBufferPointer { buffer in
-            var parser = MessageParser(buffer)
-            return Result { () throws(Failure) in try parser.message() }
+            Result { () throws(Failure) in try parse(buffer) }
         }
         return try result.get()
+    }
+
+    /// The same, over bytes that stay where they are (a line in the connection's buffer).
+    public static func parse(_ line: UnsafeRawBufferPointer) throws(Failure) -> ClientMessage {
+        try parse(line.assumingMemoryBound(to: UInt8.self))
+    }
+
+    /// The same, over bytes that stay where they are.
+    public static func parse(_ line: UnsafeBufferPointer<UInt8>) throws(Failure) -> ClientMessage {
+        var parser = MessageParser(line)
+        do {
+            return try parser.message()
+        } catch {
+            // Only here, on the way out, is the whole line checked: a line that is not UTF-8
+            // is that, wherever the parser stopped.
+            throw String(validating: line, as: UTF8.self) == nil ? .notUTF8 : .invalid
+        }
     }
 
     private mutating func message() throws(Failure) -> ClientMessage {
@@ -49,7 +114,7 @@ public struct MessageParser {
             switch key {
             case "session": message.session = try parser.stringOrNull()
             case "text": message.text = try parser.stringOrNull()
-            case "type": message.type = try parser.stringOrNull()
+            case "type": message.type = try parser.stringOrNull().map(MessageType.init(rawValue:))
             case "id": message.id = try parser.stringOrNull()
             case "format": message.format = try parser.stringOrNull()
             default: try parser.skipValue(depth: 0)
@@ -106,33 +171,40 @@ public struct MessageParser {
         return try string()
     }
 
+    /// A string, its UTF-8 checked as it is made: in one piece straight from the line when it
+    /// has no escapes, else from the pieces between them (split at ASCII bytes, so each piece is
+    /// valid exactly when the whole is).
     private mutating func string() throws(Failure) -> String {
         try expect(UInt8(ascii: "\""))
-        var out: [UInt8] = []
+        var out: String?
         var run = position
         while true {
             guard position < bytes.count else { throw .invalid }
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<position]))
+                let piece = try text(run..<position)
                 position += 1
-                break
+                guard var whole = out else { return piece }
+                whole += piece
+                return whole
             }
             guard byte >= 0x20 else { throw .invalid }
             if byte != UInt8(ascii: "\\") {
                 position += 1
                 continue
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<position]))
+            var whole = out ?? ""
+            out = nil
+            whole += try text(run..<position)
             position += 1
             let escape = try take()
             switch escape {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0c)
-            case UInt8(ascii: "n"): out.append(0x0a)
-            case UInt8(ascii: "r"): out.append(0x0d)
-            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): whole.unicodeScalars.append(Unicode.Scalar(escape))
+            case UInt8(ascii: "b"): whole.unicodeScalars.append("\u{08}")
+            case UInt8(ascii: "f"): whole.unicodeScalars.append("\u{0C}")
+            case UInt8(ascii: "n"): whole.unicodeScalars.append("\n")
+            case UInt8(ascii: "r"): whole.unicodeScalars.append("\r")
+            case UInt8(ascii: "t"): whole.unicodeScalars.append("\t")
             case UInt8(ascii: "u"):
                 var scalar = try hex4()
                 if (0xD800..<0xDC00).contains(scalar) {
@@ -145,13 +217,18 @@ public struct MessageParser {
                     throw .invalid
                 }
                 guard let unicode = Unicode.Scalar(scalar) else { throw .invalid }
-                out.append(contentsOf: String(Character(unicode)).utf8)
+                whole.unicodeScalars.append(unicode)
             default:
                 throw .invalid
             }
+            out = whole
             run = position
         }
-        guard let text = String(validating: out, as: UTF8.self) else { throw .invalid }
+    }
+
+    /// The bytes in `range` as a string: the one UTF-8 check they get.
+    private func text(_ range: Range<Int>) throws(Failure) -> String {
+        guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) else { throw .invalid }
         return text
     }
 

@@ -12,12 +12,17 @@ struct MessageParserTests {
     func reference(_ line: String) -> ClientMessage? {
         guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
         var message = ClientMessage()
-        for (key, path) in [("session", \ClientMessage.session), ("text", \ClientMessage.text), ("type", \ClientMessage.type), ("id", \ClientMessage.id)] {
+        for (key, path) in [("session", \ClientMessage.session), ("text", \ClientMessage.text), ("id", \ClientMessage.id)] {
             switch object[key] {
             case nil, is NSNull: break
             case let text as String: message[keyPath: path] = text
             default: return nil
             }
+        }
+        switch object["type"] {
+        case nil, is NSNull: break
+        case let text as String: message.type = MessageType(rawValue: text)
+        default: return nil
         }
         return message
     }
@@ -73,6 +78,60 @@ struct MessageParserTests {
             if !same(parsed(line), reference(line)) { disagreements.append(line) }
         }
         #expect(disagreements.isEmpty, "\(disagreements.prefix(5))")
+    }
+
+    @Test("a message's type: each the protocol has, by its name; any other kept as sent; none is a message")
+    func types() throws {
+        for type in MessageType.known {
+            #expect(MessageType(rawValue: type.rawValue) == type)
+            #expect(parsed(#"{"type":"\#(type.rawValue)"}"#)?.type == type)
+        }
+        #expect(MessageType.known.map(\.rawValue) == ["message", "reset", "end", "state", "report", "hello", "ping", "stats"])
+        for name in ["dance", "", "Ping", "ping ", "unknown"] {
+            #expect(MessageType(rawValue: name) == .unknown(name))
+            #expect(MessageType(rawValue: name).rawValue == name)
+        }
+        #expect(try #require(parsed(#"{"type":"d\u0061nce"}"#)).type == .unknown("dance"))
+        #expect(try #require(parsed(#"{"type":null}"#)).type == nil)
+        #expect(try #require(parsed(#"{}"#)).type == nil)
+    }
+
+    @Test("UTF-8 is checked once, and a line that is not UTF-8 is told from one that is not JSON")
+    func utf8() throws {
+        func failure(_ bytes: [UInt8]) -> MessageParser.Failure? {
+            do {
+                _ = try MessageParser.parse(bytes)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        let open = Array(#"{"session":"x","text":""#.utf8), close = Array(#""}"#.utf8)
+        // Not UTF-8: in a member's string, in a skipped one, after an escape, in a key, outside
+        // any string, and in a line broken anyway.
+        var broken: [[UInt8]] = [open + [0xff] + close, open + [0xc3] + close, open + [0xed, 0xa0, 0x80] + close]
+        broken.append(Array(#"{"other":""#.utf8) + [0xfe] + close)
+        broken.append(open + Array(#"a\n"#.utf8) + [0xe2, 0x82] + close)
+        broken.append(Array(#"{""#.utf8) + [0xc0, 0xaf] + Array(#"":1}"#.utf8))
+        broken.append(Array(#"{"session":"x"}"#.utf8) + [0x80])
+        broken.append([0xff, 0xfe, 0x22])
+        broken.append(Array("{not json ".utf8) + [0xf8])
+        for bytes in broken {
+            #expect(failure(bytes) == .notUTF8, "\(bytes)")
+        }
+        // UTF-8, not JSON of the protocol.
+        for line in ["{not json", #"{"session":"é"#, #"{"session":"é"} €"#, "€", #"{"session":"\u00"}"#] {
+            #expect(failure(Array(line.utf8)) == .invalid, "\(line)")
+        }
+        // Strings with and without escapes, in every mix, come out whole.
+        let text = #"é \" € \u00e9\n🦵 \ud83e\uddb5 end"#
+        let message = try MessageParser.parse(Array(#"{"session":"s€","text":"\#(text)","type":"\u0070ing"}"#.utf8))
+        #expect(message.session == "s€")
+        #expect(message.text == "é \" € é\n🦵 🦵 end")
+        #expect(message.type == .ping)
+        let bytes = Array(#"{"session":"a","text":"b"}"#.utf8)
+        let inPlace = try bytes.withUnsafeBytes { raw in try MessageParser.parse(raw) }
+        #expect(try inPlace == MessageParser.parse(bytes))
     }
 
     @Test("nesting is bounded")

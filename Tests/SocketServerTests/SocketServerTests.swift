@@ -164,7 +164,8 @@ struct SocketServerTests {
             for _ in 0..<20_000 { flooder.send(json: ["session": "f", "text": "what causes cramps?"]) }
             sent.signal()
         }.start()
-        usleep(3_000_000)
+        // Until it is closed (after the 1 s timeout): then its sends fail instead of blocking.
+        let stopped = sent.wait(timeout: .now() + 15)
         let other = try LineClient(path: daemon.socketPath)
         other.send(json: ["session": "other", "text": "my calf cramps at night"])
         #expect(other.readJSON(timeout: 5)?["session"] as? String == "other")
@@ -172,7 +173,7 @@ struct SocketServerTests {
         var received = 0
         while flooder.readJSON(timeout: 5) != nil { received += 1 }
         #expect(received < 20_000, "read \(received) replies")
-        #expect(sent.wait(timeout: .now() + 10) == .success, "its sends fail instead of blocking")
+        #expect(stopped == .success, "its sends fail instead of blocking")
         #expect(daemon.stop() == 0)
     }
 
