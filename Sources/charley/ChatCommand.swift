@@ -34,11 +34,7 @@ struct ChatCommand: ParsableCommand {
     @Flag(help: "Print each reply as one JSON object per line.")
     var json = false
 
-    @Flag(help: "Keep no history file.")
-    var noHistory = false
-
-    @Flag(help: "No colour or emphasis (also when NO_COLOR is set).")
-    var noColor = false
+    @OptionGroup var prompt: TerminalOptions
 
     @Flag(help: "Keep this conversation in the session store and continue the stored one, if any.")
     var resume = false
@@ -85,7 +81,6 @@ struct ChatCommand: ParsableCommand {
         }
         let terminal = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
         if terminal && !json {
-            let colour = !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
             let greeting = stored != nil && current.state != SessionState() ? conversation.welcomeBack(current.state) : conversation.greeting
             let farewell = stored.map { _ in
                 """
@@ -94,7 +89,7 @@ struct ChatCommand: ParsableCommand {
                 see a doctor. In an emergency, call emergency services.
                 """
             }
-            let code = REPL(greeting: greeting, options: .init(history: !noHistory, colour: colour), farewell: farewell, report: report) {
+            let code = REPL(greeting: greeting, options: prompt.repl, farewell: farewell, report: report) {
                 engine($0)
             }.run()
             if code != 0 { throw ExitCode(code) }
