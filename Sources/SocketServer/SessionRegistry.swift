@@ -17,6 +17,10 @@ import Storage
 /// meanwhile the states not yet committed are kept in flight, so a session's next turn builds
 /// on its last one, and its commit comes after that one's.
 ///
+/// Resuming, the turn itself and its write are `StoredConversation`'s, as for `charley chat
+/// --resume`; what is the registry's own is the sharding, the states in flight and the replies
+/// remembered for request ids.
+///
 /// With a store that several daemons share (`SharedSessionStore`), turns go to `SharedTurns`
 /// instead: each runs inside a transaction of the store that holds the session's lock, and no
 /// state is kept here between turns.
@@ -29,6 +33,10 @@ public final class SessionRegistry: Sendable {
     /// The engine new turns use; a reload replaces it.
     public let current: CurrentConversation
     var conversation: Conversation { current.value }
+    /// Sessions resumed from the store, turns run and committed, under the engine in use now.
+    var stored: StoredConversation {
+        StoredConversation(conversation: current.value, store: store, idleExpiry: expirySeconds, keepTranscripts: keepTranscripts)
+    }
     let metrics: DaemonMetrics?
     private let turnMetrics: TurnMetrics?
     let store: any SessionStore
@@ -123,36 +131,33 @@ public final class SessionRegistry: Sendable {
                                             done: @escaping @Sendable (Result<Rendered, Failure>) -> Void) {
         let shard = shard(session)
         // One engine for the whole turn, even if a reload puts another in place meanwhile.
-        let conversation = self.conversation
+        let stored = self.stored
         shard.lock.lock()
         let time = now()
         let resumed: Conversation.Resumed
         do {
-            resumed = try current(session, in: shard, at: time, conversation: conversation)
+            resumed = try current(session, in: shard, at: time, stored: stored)
         } catch {
             shard.lock.unlock()
             return done(.failure(error))
         }
-        var next = resumed.state
         let started = metrics == nil ? 0 : DispatchTime.now().uptimeNanoseconds
-        var reply = conversation.respond(to: text, state: &next)
+        let turn = stored.turn(session, said: text, on: resumed, at: time)
         if let turnMetrics {
-            turnMetrics.record(TurnObservation(before: resumed.state, after: next,
+            turnMetrics.record(TurnObservation(before: resumed.state, after: turn.state,
                                            nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - started)))
         }
+        var reply = turn.reply
         reply.session = session
-        if let notice = resumed.notice { reply.reply = notice + "\n\n" + reply.reply }
-        let transcript = keepTranscripts ? TranscriptEntry(turn: next.turns, said: text, reply: reply.reply, at: time) : nil
-        var write = SessionWrite(id: session, change: next.stage == .ended ? .delete : .save(next), time: time,
-                                 knowledge: conversation.knowledge.version, transcript: transcript)
+        var write = turn.write
         if committer != nil {
             // The store holds the history the turn began with only when the state came from it.
             // (A memory store keeps the state itself, history and all: nothing to compare.)
-            write.undoUnchanged = resumed.isStored && next.hasSameUndo(as: resumed.state)
+            write.undoUnchanged = resumed.isStored && turn.state.hasSameUndo(as: resumed.state)
             write.encodeState()
         }
         let rendered = render(reply)
-        commit(write, state: next, in: shard, on: loop) { result in done(result.map { rendered }) }
+        commit(write, state: turn.state, in: shard, stored: stored, on: loop) { result in done(result.map { rendered }) }
     }
 
     /// Runs one turn for the daemon: `done` gets the reply's line (JSON and a newline) once its
@@ -213,7 +218,8 @@ public final class SessionRegistry: Sendable {
     /// for the person when the stored one cannot go on (`isStored` also for a state on its way
     /// to the store). Called with the shard locked.
     private func current(_ session: String, in shard: Shard, at time: Double,
-                         conversation: Conversation) throws(Failure) -> Conversation.Resumed {
+                         stored: StoredConversation) throws(Failure) -> Conversation.Resumed {
+        let conversation = stored.conversation
         if let pending = shard.inFlight[session] {
             // Made under a model a reload has replaced since: as a stored state would be.
             if pending.knowledge != conversation.knowledge.version, let problem = conversation.problem(resuming: pending.state) {
@@ -223,14 +229,13 @@ public final class SessionRegistry: Sendable {
             }
             return Conversation.Resumed(state: pending.state, isStored: true)
         }
-        let loaded: StoredSession.Loaded?
+        let resumed: Conversation.Resumed
         do {
-            loaded = try store.load(session)
+            resumed = try stored.resume(session, at: time)
         } catch {
             logger.error("cannot read a session", metadata: ["error": "\(error)"])
             throw .store("the session store cannot be read; try again later")
         }
-        let resumed = conversation.resume(loaded, at: time, idleExpiry: expirySeconds)
         if let problem = resumed.problem {
             // The problem can name a finding (a condition, a medicine): health data stays out of
             // logs at the default level.
@@ -241,22 +246,16 @@ public final class SessionRegistry: Sendable {
     }
 
     /// Commits `write`; called with the shard locked, and unlocks it.
-    private func commit(_ write: SessionWrite, state: SessionState, in shard: Shard, on loop: (any EventLoop)? = nil,
-                        done: @escaping @Sendable (Result<Void, Failure>) -> Void) {
+    private func commit(_ write: SessionWrite, state: SessionState, in shard: Shard, stored: StoredConversation,
+                        on loop: (any EventLoop)? = nil, done: @escaping @Sendable (Result<Void, Failure>) -> Void) {
         guard let committer else {
             let result: Result<Void, Failure>
             do {
-                try store.commit([write])
+                // A full store makes room from expired sessions once before refusing.
+                try stored.commit([write])
                 result = .success(())
             } catch .full(let limit) {
-                // Make room from expired sessions once before refusing.
-                _ = try? store.purge(updatedBefore: write.time - expirySeconds)
-                do {
-                    try store.commit([write])
-                    result = .success(())
-                } catch {
-                    result = .failure(.tooManySessions(limit))
-                }
+                result = .failure(.tooManySessions(limit))
             } catch {
                 result = .failure(.store(error.description))
             }
@@ -289,8 +288,9 @@ public final class SessionRegistry: Sendable {
         }
         let shard = shard(session)
         shard.lock.lock()
-        commit(SessionWrite(id: session, change: .delete, time: now(), knowledge: conversation.knowledge.version),
-               state: SessionState(), in: shard, done: done)
+        let stored = self.stored
+        commit(SessionWrite(id: session, change: .delete, time: now(), knowledge: stored.conversation.knowledge.version),
+               state: SessionState(), in: shard, stored: stored, done: done)
     }
 
     /// The session's state as the next turn would see it (nil when there is none or it expired),

@@ -10,8 +10,10 @@ struct BenchCommand: ParsableCommand {
         abstract: "Measure Charley's speed (build with -c release for real figures).",
         discussion: """
             Benchmarks print numbers; they are not tests and assert nothing. Results and the \
-            machine they were measured on are kept in docs/PERFORMANCE.md.
+            machine they were measured on are kept in docs/PERFORMANCE.md. For developers: \
+            left out of `charley --help` and the manual page.
             """,
+        shouldDisplay: false,
         subcommands: [Interpret.self, Turn.self, BenchAdversarialCommand.self, BenchSocketCommand.self, BenchStoreCommand.self, BenchMetricsCommand.self, BenchReportCommand.self])
 
     struct Turn: ParsableCommand {

@@ -34,11 +34,7 @@ struct ChatCommand: ParsableCommand {
     @Flag(help: "Print each reply as one JSON object per line.")
     var json = false
 
-    @Flag(help: "Keep no history file.")
-    var noHistory = false
-
-    @Flag(help: "No colour or emphasis (also when NO_COLOR is set).")
-    var noColor = false
+    @OptionGroup var prompt: TerminalOptions
 
     @Flag(help: "Keep this conversation in the session store and continue the stored one, if any.")
     var resume = false
@@ -60,26 +56,32 @@ struct ChatCommand: ParsableCommand {
 
     func run() throws {
         let conversation = try loadConversationOrExit()
-        let stored = resume ? try StoredConversation(conversation: conversation, store: storage.open(),
-                                                      id: session ?? "terminal:\(NSUserName())",
-                                                      idleExpiry: Double(idleMinutes * 60)) : nil
-        var state = SessionState()
-        var notice: String?
+        let stored = resume ? StoredConversation(conversation: conversation, store: try storage.open(),
+                                                 idleExpiry: Double(idleMinutes * 60)) : nil
+        let id = session ?? "terminal:\(NSUserName())"
+        var current = Conversation.Resumed(state: SessionState())
         if let stored {
-            (state, notice) = stored.start()
+            do {
+                current = try stored.resume(id, at: Date().timeIntervalSince1970)
+            } catch {
+                FileHandle.standardError.write(Data("charley: \(error); starting a new conversation\n".utf8))
+            }
         }
         let engine: (String) -> Reply = { text in
-            guard let stored else { return conversation.respond(to: text, state: &state) }
-            return stored.respond(to: text, state: &state, notice: &notice)
+            guard let stored else { return conversation.respond(to: text, state: &current.state) }
+            let (reply, saved) = stored.respond(to: text, in: &current, id: id, at: Date().timeIntervalSince1970)
+            if case .failure(let error) = saved {
+                FileHandle.standardError.write(Data("charley: this turn could not be saved: \(error)\n".utf8))
+            }
+            return reply
         }
         let wording = try loadOrExit { () throws(KnowledgeError) in try ReportWording.loadBundled(knowledge: conversation.knowledge) }
         let report = PromptReport(wording: wording) { format in
-            .success(DoctorReport(state: state, conversation: conversation, wording: wording, date: Date()).document(format))
+            .success(DoctorReport(state: current.state, conversation: conversation, wording: wording, date: Date()).document(format))
         }
         let terminal = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
         if terminal && !json {
-            let colour = !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-            let greeting = stored != nil && state != SessionState() ? conversation.welcomeBack(state) : conversation.greeting
+            let greeting = stored != nil && current.state != SessionState() ? conversation.welcomeBack(current.state) : conversation.greeting
             let farewell = stored.map { _ in
                 """
                 Our conversation is saved: `charley --resume` carries on where we left off. If your cramps get \
@@ -87,7 +89,7 @@ struct ChatCommand: ParsableCommand {
                 see a doctor. In an emergency, call emergency services.
                 """
             }
-            let code = REPL(greeting: greeting, options: .init(history: !noHistory, colour: colour), farewell: farewell, report: report) {
+            let code = REPL(greeting: greeting, options: prompt.repl, farewell: farewell, report: report) {
                 engine($0)
             }.run()
             if code != 0 { throw ExitCode(code) }
@@ -112,42 +114,4 @@ struct ChatCommand: ParsableCommand {
 
 func loadConversationOrExit() throws -> Conversation {
     try loadOrExit { () throws(KnowledgeError) in try Conversation.bundled() }
-}
-
-/// A terminal conversation kept in a session store (`charley --resume`): loaded at start, and
-/// each turn committed before its reply is shown.
-struct StoredConversation {
-    let conversation: Conversation
-    let store: any SessionStore
-    let id: String
-    let idleExpiry: Double
-
-    /// The state to go on from, and a notice when a stored one could not be continued.
-    func start() -> (SessionState, String?) {
-        let loaded: StoredSession.Loaded?
-        do {
-            loaded = try store.load(id)
-        } catch {
-            FileHandle.standardError.write(Data("charley: \(error); starting a new conversation\n".utf8))
-            return (SessionState(), nil)
-        }
-        let resumed = conversation.resume(loaded, at: Date().timeIntervalSince1970, idleExpiry: idleExpiry)
-        return (resumed.state, resumed.notice)
-    }
-
-    func respond(to text: String, state: inout SessionState, notice: inout String?) -> Reply {
-        var reply = conversation.respond(to: text, state: &state)
-        if let pending = notice {
-            reply.reply = pending + "\n\n" + reply.reply
-            notice = nil
-        }
-        let write = SessionWrite(id: id, change: state.stage == .ended ? .delete : .save(state),
-                                 time: Date().timeIntervalSince1970, knowledge: conversation.knowledge.version)
-        do {
-            try store.commit([write])
-        } catch {
-            FileHandle.standardError.write(Data("charley: this turn could not be saved: \(error)\n".utf8))
-        }
-        return reply
-    }
 }

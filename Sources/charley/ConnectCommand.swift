@@ -12,17 +12,12 @@ struct ConnectCommand: ParsableCommand {
         abstract: "Talk to a running `charley serve` daemon, with the terminal front end.",
         discussion: "The same prompt as `charley chat`, but each line goes over the daemon's socket (one session).")
 
-    @Option(help: "The daemon's socket (default: $XDG_RUNTIME_DIR/charley.sock, else /tmp/charley-UID/charley.sock).")
-    var socket: String?
+    @OptionGroup var daemon: DaemonSocketOptions
 
-    @Flag(help: "Keep no history file.")
-    var noHistory = false
-
-    @Flag(help: "No colour or emphasis (also when NO_COLOR is set).")
-    var noColor = false
+    @OptionGroup var prompt: TerminalOptions
 
     func run() throws {
-        let path = socket ?? ServerConfiguration.defaultSocketPath()
+        let path = daemon.path
         let client: SocketClient
         do {
             client = try SocketClient(path: path)
@@ -55,9 +50,8 @@ struct ConnectCommand: ParsableCommand {
             return .failure(ReportUnavailable(message))
         }
         if isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 {
-            let colour = !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
             let greeting = "Connected to Charley at \(path)."
-            let code = REPL(greeting: greeting, options: .init(history: !noHistory, colour: colour), report: report, engine: engine).run()
+            let code = REPL(greeting: greeting, options: prompt.repl, report: report, engine: engine).run()
             if code != 0 { throw ExitCode(code) }
             return
         }

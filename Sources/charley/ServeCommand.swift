@@ -55,7 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
     var socket: String?
 
     @Option(help: "The socket file's mode, in octal, e.g. 660 to let a group connect.")
-    var socketMode = "600"
+    var socketMode = SocketMode(0o600)
 
     @Option(help: "The longest line accepted, in bytes.")
     var maxLineBytes = 64 * 1024
@@ -99,20 +99,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Benchmarks only: keep no metrics, to measure what they cost.")
     var noMetrics = false
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (or CHARLEY_LOG_LEVEL).")
-    var logLevel: String?
+    @OptionGroup var logging: LogOptions
 
     func validate() throws {
-        guard let mode = UInt16(socketMode, radix: 8), mode <= 0o777 else {
-            throw ValidationError("--socket-mode takes an octal mode such as 600 or 660")
-        }
-        if mode & 0o007 != 0 { throw ValidationError("--socket-mode must not give access to everyone (o+rwx); use a group") }
+        if socketMode.bits & 0o007 != 0 { throw ValidationError("--socket-mode must not give access to everyone (o+rwx); use a group") }
         guard maxLineBytes >= 256, maxSessions >= 1, idleMinutes >= 1, maxConnections >= 1, lineTimeout >= 1, writeTimeout >= 1,
               timeSlice >= 1, threads >= 0 else {
             throw ValidationError("limits must be positive (and --max-line-bytes at least 256)")
         }
-        let level = logLevel ?? ProcessInfo.processInfo.environment["CHARLEY_LOG_LEVEL"] ?? "info"
-        guard Logger.Level(rawValue: level) != nil else { throw ValidationError("unknown log level '\(level)'") }
         var isFolder: ObjCBool = false
         if let knowledge, !FileManager.default.fileExists(atPath: knowledge, isDirectory: &isFolder) || !isFolder.boolValue {
             throw ValidationError("--knowledge takes a folder of knowledge files; \(knowledge) is not one")
@@ -123,15 +117,10 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel ?? ProcessInfo.processInfo.environment["CHARLEY_LOG_LEVEL"] ?? "info") ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        logging.bootstrap()
         let logger = Logger(label: "charley.serve")
         var configuration = ServerConfiguration(socketPath: socket ?? ServerConfiguration.defaultSocketPath())
-        configuration.socketMode = UInt16(socketMode, radix: 8)!
+        configuration.socketMode = socketMode.bits
         configuration.maximumLineBytes = maxLineBytes
         configuration.maximumSessions = maxSessions
         configuration.idleExpiry = .seconds(idleMinutes * 60)
@@ -186,4 +175,18 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
     }
+}
+
+/// A socket file's permission bits, written in octal (600, 660) and at most 777.
+struct SocketMode: ExpressibleByArgument {
+    let bits: UInt16
+
+    init(_ bits: UInt16) { self.bits = bits }
+
+    init?(argument: String) {
+        guard let bits = UInt16(argument, radix: 8), bits <= 0o777 else { return nil }
+        self.bits = bits
+    }
+
+    var defaultValueDescription: String { String(bits, radix: 8) }
 }

@@ -14,14 +14,13 @@ struct StatsCommand: ParsableCommand {
             scraper). The metrics hold counts, durations and ids, never what people wrote.
             """)
 
-    @Option(help: "The daemon's socket (default: $XDG_RUNTIME_DIR/charley.sock, else /tmp/charley-UID/charley.sock).")
-    var socket: String?
+    @OptionGroup var daemon: DaemonSocketOptions
 
     @Flag(help: "Print the Prometheus text format instead of JSON.")
     var prometheus = false
 
     func run() throws {
-        let path = socket ?? ServerConfiguration.defaultSocketPath()
+        let path = daemon.path
         let answer: String?
         do {
             let client = try SocketClient(path: path)
