@@ -29,19 +29,19 @@ let package = Package(
         // validates and ranks from them. No I/O beyond reading its own resource files.
         .target(
             name: "Knowledge",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["WireFormat", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Resources/knowledge")]
         ),
         // Understanding one utterance: the lexicon (data) and the keyword/intent matcher.
         .target(
             name: "Understanding",
-            dependencies: ["Knowledge", .product(name: "Yams", package: "Yams")],
+            dependencies: ["Knowledge", "WireFormat", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Resources/lexicon.yaml"), .copy("Resources/common-words.txt")]
         ),
         // The dialogue state machine: (state, utterance) -> (new state, reply). Pure.
         .target(
             name: "Conversation",
-            dependencies: ["Knowledge", "Understanding", .product(name: "Yams", package: "Yams")],
+            dependencies: ["Knowledge", "Understanding", "WireFormat", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Resources/interview.yaml"), .copy("Resources/replies.yaml")]
         ),
         // The summary a person takes to the doctor: a conversation's state and the knowledge
@@ -55,7 +55,7 @@ let package = Package(
         // protocol and the in-memory store are in Conversation).
         .target(
             name: "Storage",
-            dependencies: ["Conversation", "Knowledge", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["Conversation", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         // Sessions shared by several daemons: PostgreSQL through PostgresNIO's PostgresClient
@@ -74,10 +74,12 @@ let package = Package(
         .target(name: "CReadline", linkerSettings: [.linkedLibrary("readline")]),
         // epoll(7), which Swift's Glibc module leaves out, for the socket load generator.
         .systemLibrary(name: "CEpoll"),
-        // The terminal front end: the readline REPL, wrapping and colour, over Conversation.
-        .target(name: "Terminal", dependencies: ["CReadline", "Conversation", "Knowledge", "Storage", "Report"]),
-        // The daemon's wire format without the network: splitting a byte stream into lines and
-        // reading a client's JSON line. No dependencies, so that it can be fuzzed on its own.
+        // The terminal front end: the readline REPL, wrapping and colour, over Conversation, and
+        // where Charley keeps its files on this machine (the state folder).
+        .target(name: "Terminal", dependencies: ["CReadline", "Conversation", "Knowledge", "Report"]),
+        // The wire format without the network: splitting a byte stream into lines, reading a
+        // client's JSON line, and writing JSON (the replies, `understood`, the stored state).
+        // No dependencies, so that it can be fuzzed on its own.
         .target(name: "WireFormat"),
         // What the daemon tells systemd and takes from it: sockets passed by socket activation
         // (sd_listen_fds(3)) and the notify protocol (sd_notify(3): readiness, status, watchdog).
@@ -132,7 +134,7 @@ let package = Package(
         .target(name: "Fuzzing", dependencies: ["Knowledge", "Understanding", "WireFormat"]),
         // What several test targets share (a seeded random generator, running the built charley).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "KnowledgeTests", dependencies: ["Knowledge", "charley", "TestSupport"]),
+        .testTarget(name: "KnowledgeTests", dependencies: ["Knowledge", "WireFormat", "charley", "TestSupport"]),
         // The executable's command definitions against what ships with them (the manual page).
         .testTarget(name: "CommandTests", dependencies: ["charley", "TestSupport"]),
         .testTarget(name: "UnderstandingTests", dependencies: ["Understanding", "Knowledge", "DialogueTesting", "TestSupport"],

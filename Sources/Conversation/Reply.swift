@@ -1,5 +1,6 @@
 import Knowledge
 import Understanding
+import WireFormat
 
 /// One reply of Charley's: the text for the person and the contract's structured fields, the
 /// same from every front end.

@@ -1,5 +1,6 @@
 import Knowledge
 import Understanding
+import WireFormat
 
 /// Where a conversation is. Raw values are the contract's stage ids.
 public enum Stage: String, Sendable, Codable, CaseIterable {

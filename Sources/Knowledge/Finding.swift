@@ -1,4 +1,5 @@
 import Foundation
+import WireFormat
 
 /// The kinds of fact Charley can learn about a person's cramps. Each kind has a closed list of
 /// values (its vocabulary) in the knowledge model; a `Finding` pairs a kind with one value.

@@ -1,4 +1,5 @@
 import Foundation
+import WireFormat
 /// Who a conversation is about: the person writing, or someone they write for (a child, a
 /// partner, a parent, a client), with the relation and sex when they were given.
 public struct Subject: Sendable, Equatable, Hashable {

@@ -1,5 +1,4 @@
 import Foundation
-import Storage
 
 /// Where the REPL keeps its line history: $XDG_STATE_HOME/charley/history, else
 /// ~/.local/state/charley/history. The folder is made 0700 and the file kept 0600: the history

@@ -1,6 +1,5 @@
 import Foundation
 import Report
-import Storage
 
 /// Where a report is written and how: by default a new file under
 /// $XDG_STATE_HOME/charley/reports (else ~/.local/state/charley/reports), the folder made 0700;

@@ -1,4 +1,5 @@
 import Knowledge
+import WireFormat
 
 /// What a person wants from one utterance. Raw values are the contract's intent ids; `back` and
 /// `ask_why` are added for the interview's commands ("undo", "why do you ask?").

@@ -3,6 +3,7 @@ import Conversation
 import Foundation
 import PostgresStorage
 import Storage
+import Terminal
 
 /// Where sessions are kept, as --store or CHARLEY_STORE names it: read once, here.
 enum StoreLocation: ExpressibleByArgument, Equatable {

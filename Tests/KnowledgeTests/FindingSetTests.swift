@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import Knowledge
+import WireFormat
 
 @Suite("Findings as numbers and sets of them as bits")
 struct FindingSetTests {

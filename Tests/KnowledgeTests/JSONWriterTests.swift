@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import Knowledge
+import WireFormat
 
 @Suite("JSONWriter")
 struct JSONWriterTests {

@@ -104,19 +104,11 @@ public struct JSONWriter: ~Copyable {
         if let text { string(text) } else { null() }
     }
 
-    /// A finding as its `kind:value` string.
-    public mutating func finding(_ finding: Finding) {
+    /// A value already written as JSON (quoted and escaped where it is a string), put in as it is:
+    /// for tables that keep each of their values' JSON once (Knowledge's findings).
+    public mutating func rawValue(_ json: UnsafeBufferPointer<UInt8>) {
         element()
-        FindingTable.shared.json(finding.id).withUnsafeBufferPointer { append($0) }  // quoted and escaped once, by the table
-    }
-
-    // Concrete collections, not `some Sequence`: called from other modules the generic body was
-    // not specialised, and each element read through the protocol allocated (perf on malloc:
-    // a third of a reply's allocations).
-    public mutating func findings(_ findings: FindingSet) {
-        beginArray()
-        for finding in findings { self.finding(finding) }
-        endArray()
+        append(json)
     }
 
     public mutating func strings(_ texts: [String]) {
