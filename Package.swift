@@ -8,7 +8,7 @@ let package = Package(
         .executable(name: "charley", targets: ["charley"]),
         .library(name: "Knowledge", targets: ["Knowledge"]),
         .library(name: "Understanding", targets: ["Understanding"]),
-        .library(name: "Conversation", targets: ["Conversation"]),
+        .library(name: "Conversation", targets: ["Conversation"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -22,7 +22,7 @@ let package = Package(
         // Already in the graph through postgres-nio; named for TLS to a remote server.
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
-        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1")
     ],
     targets: [
         // The shared knowledge model of leg cramps: data files plus the code that loads,
@@ -55,19 +55,23 @@ let package = Package(
         // protocol and the in-memory store are in Conversation).
         .target(
             name: "Storage",
-            dependencies: ["Conversation", .product(name: "GRDB", package: "GRDB.swift"),
-                           .product(name: "GRDBSQLite", package: "GRDB.swift")]
+            dependencies: [
+                "Conversation", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift")
+            ]
         ),
         // Sessions shared by several daemons: PostgreSQL through PostgresNIO's PostgresClient
         // (a pool run as a Service in the daemon's ServiceGroup), with its own migrations.
         .target(
             name: "PostgresStorage",
-            dependencies: ["Conversation", "Knowledge",
-                           .product(name: "PostgresNIO", package: "postgres-nio"),
-                           .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                           .product(name: "NIOCore", package: "swift-nio"),
-                           .product(name: "Logging", package: "swift-log"),
-                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
+            dependencies: [
+                "Conversation", "Knowledge",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+            ]
         ),
         // GNU readline, as a system library (Debian: libreadline-dev).
         // GNU readline (Debian: libreadline-dev) and the C state around it.
@@ -91,7 +95,7 @@ let package = Package(
             name: "DaemonMetrics",
             dependencies: [
                 .product(name: "CoreMetrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Prometheus", package: "swift-prometheus")
             ]
         ),
         // The Unix-socket daemon for chat bridges: framing, JSON Lines, routing by session id.
@@ -105,7 +109,7 @@ let package = Package(
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics")
             ]
         ),
         // Scripted dialogue tests: the Dialogues/ format, its parser and runner.
@@ -126,7 +130,7 @@ let package = Package(
                 "Report",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser")
             ]
         ),
         // libFuzzer entry points for the interpreter, the wire format and the loaders: built only
@@ -137,27 +141,45 @@ let package = Package(
         .testTarget(name: "KnowledgeTests", dependencies: ["Knowledge", "WireFormat", "charley", "TestSupport"]),
         // The executable's command definitions against what ships with them (the manual page).
         .testTarget(name: "CommandTests", dependencies: ["charley", "TestSupport"]),
-        .testTarget(name: "UnderstandingTests", dependencies: ["Understanding", "Knowledge", "DialogueTesting", "TestSupport"],
-                    resources: [.copy("Corpus"), .copy("Independent")]),
+        .testTarget(
+            name: "UnderstandingTests", dependencies: ["Understanding", "Knowledge", "DialogueTesting", "TestSupport"],
+            resources: [.copy("Corpus"), .copy("Independent")]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "charley", "TestSupport"], exclude: ["Scripts"]),
-        .testTarget(name: "SocketServerTests", dependencies: ["SocketServer", "WireFormat", "charley", "Conversation", "Knowledge", "Storage", "TestSupport",
-                                                             "PostgresTestSupport",
-                                                             .product(name: "GRDB", package: "GRDB.swift"),
-                                                             .product(name: "NIOPosix", package: "swift-nio"),
-                                                             .product(name: "NIOCore", package: "swift-nio"),
-                                                             .product(name: "NIOEmbedded", package: "swift-nio")]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "Conversation", "Knowledge", "DialogueTesting",
-                                                        .product(name: "GRDB", package: "GRDB.swift")],
-                    resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "SocketServerTests",
+            dependencies: [
+                "SocketServer", "WireFormat", "charley", "Conversation", "Knowledge", "Storage", "TestSupport",
+                "PostgresTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio")
+            ]),
+        .testTarget(
+            name: "StorageTests",
+            dependencies: [
+                "Storage", "Conversation", "Knowledge", "DialogueTesting",
+                .product(name: "GRDB", package: "GRDB.swift")
+            ],
+            resources: [.copy("Fixtures")]),
         // The PostgreSQL server the tests use (CHARLEY_TEST_POSTGRES) and a fresh database per test.
-        .target(name: "PostgresTestSupport", dependencies: [.product(name: "PostgresNIO", package: "postgres-nio"),
-                                                            .product(name: "Logging", package: "swift-log")],
-                path: "Tests/PostgresTestSupport"),
-        .testTarget(name: "PostgresStorageTests", dependencies: ["PostgresStorage", "PostgresTestSupport", "Conversation", "Knowledge",
-                                                                "DialogueTesting", "SocketServer",
-                                                                .product(name: "PostgresNIO", package: "postgres-nio")]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Conversation", "DialogueTesting", "Knowledge", "TestSupport"],
-                    exclude: ["Snapshots", "Scripts"]),
-        .testTarget(name: "ConversationTests", dependencies: ["Conversation", "DialogueTesting", "Knowledge", "Understanding", "TestSupport"]),
+        .target(
+            name: "PostgresTestSupport",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log")
+            ],
+            path: "Tests/PostgresTestSupport"),
+        .testTarget(
+            name: "PostgresStorageTests",
+            dependencies: [
+                "PostgresStorage", "PostgresTestSupport", "Conversation", "Knowledge",
+                "DialogueTesting", "SocketServer",
+                .product(name: "PostgresNIO", package: "postgres-nio")
+            ]),
+        .testTarget(
+            name: "ReportTests", dependencies: ["Report", "Conversation", "DialogueTesting", "Knowledge", "TestSupport"],
+            exclude: ["Snapshots", "Scripts"]),
+        .testTarget(name: "ConversationTests", dependencies: ["Conversation", "DialogueTesting", "Knowledge", "Understanding", "TestSupport"])
     ]
 )

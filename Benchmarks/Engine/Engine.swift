@@ -9,13 +9,13 @@ let utterances = [
     "is quinine safe?", "what causes leg cramps?", "I'm 72 and they wake me most nights",
     "my foot cramps when I swim in cold water", "since I started a statin", "yes", "no",
     "both legs, maybe three times a week for a couple of months", "how do I stop a cramp?",
-    "the calf is swollen, red and warm", "numbnes and tingling in my foot", "I'm pregnant",
+    "the calf is swollen, red and warm", "numbnes and tingling in my foot", "I'm pregnant"
 ]
 
 /// One person's interview, start to finish: the engine's common path.
 let interview = [
     "my left calf cramps at night", "a few minutes", "most nights", "years", "nothing I can think of",
-    "none of these", "65", "no", "no", "what can I do?",
+    "none of these", "65", "no", "no", "what can I do?"
 ]
 
 let benchmarks: @Sendable () -> Void = {

@@ -47,7 +47,8 @@ public final class Conversation: Sendable {
             let pointing = cause.evidence.enumerated().compactMap { position, evidence -> (Double, Int, Finding, InterviewQuestion)? in
                 let finding = evidence.finding.finding
                 guard evidence.weight > 0, finding.kind == .condition, !evidence.finding.expectsAbsent,
-                      let question = interview.conditionQuestions[finding.value] else { return nil }
+                    let question = interview.conditionQuestions[finding.value]
+                else { return nil }
                 return (evidence.weight, position, finding, question)
             }
             return pointing.sorted { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }.map { ($0.2, $0.3) }
@@ -57,8 +58,9 @@ public final class Conversation: Sendable {
     /// The shipped knowledge model, lexicon and interview.
     public static func bundled() throws(KnowledgeError) -> Conversation {
         let interpreter = try Interpreter.bundled()
-        return Conversation(knowledge: interpreter.knowledge, interpreter: interpreter,
-                            interview: try Interview.loadBundled(knowledge: interpreter.knowledge), replies: try Replies.loadBundled())
+        return Conversation(
+            knowledge: interpreter.knowledge, interpreter: interpreter,
+            interview: try Interview.loadBundled(knowledge: interpreter.knowledge), replies: try Replies.loadBundled())
     }
 
     /// The knowledge model from the `.yaml` files of `knowledgeDirectory` and the lexicon from
@@ -73,8 +75,9 @@ public final class Conversation: Sendable {
             knowledge = try KnowledgeLoader.loadBundled()
         }
         let interpreter = Interpreter(knowledge: knowledge, lexicon: try Lexicon.load(file: lexicon, knowledge: knowledge))
-        return Conversation(knowledge: knowledge, interpreter: interpreter,
-                            interview: try Interview.loadBundled(knowledge: knowledge), replies: try Replies.loadBundled())
+        return Conversation(
+            knowledge: knowledge, interpreter: interpreter,
+            interview: try Interview.loadBundled(knowledge: knowledge), replies: try Replies.loadBundled())
     }
 
     /// What Charley says before the person has said anything.
@@ -111,7 +114,8 @@ public final class Conversation: Sendable {
             return "it names the finding '\(finding)', which the knowledge model \(knowledge.version) does not have"
         }
         if let id = (state.asked + [state.pending].compactMap { $0 } + state.undo.flatMap { ($0.asked ?? []) + [$0.pending].compactMap { $0 } })
-            .first(where: { interview.question($0) == nil }) {
+            .first(where: { interview.question($0) == nil })
+        {
             return "it names the question '\(id)', which the interview does not have"
         }
         if let id = state.redFlags.first(where: { knowledge.rule($0) == nil }) {
@@ -148,10 +152,13 @@ public final class Conversation: Sendable {
     /// Greets a person who comes back to a stored conversation: what Charley knows, and the
     /// question it was waiting on.
     public func welcomeBack(_ state: SessionState) -> String {
-        var lines = ["Welcome back. Let's carry on where we left off. As before: I can't diagnose, and in an emergency call emergency services.",
-                     summary(of: state)]
+        var lines = [
+            "Welcome back. Let's carry on where we left off. As before: I can't diagnose, and in an emergency call emergency services.",
+            summary(of: state)
+        ]
         if let question = state.pending.flatMap(interview.question),
-           !state.stage.isPastInterview {
+            !state.stage.isPastInterview
+        {
             lines.append(Wording.render(question.text, for: state.subject))
         } else if state.stage == .escalated, let triage = state.triage {
             lines.append(Turn.triageLine(triage, rules: state.redFlags.compactMap(knowledge.rule), text: assessmentText))
@@ -198,7 +205,6 @@ public final class Conversation: Sendable {
     }
 }
 
-
 /// What an assessment quotes from the knowledge model, made once so that an assessment only
 /// looks up numbers and copies finished lines: by a cause's place in the model (as
 /// `CauseIndex.position(of:)` gives it), its name, the "- name: how" lines of
@@ -235,7 +241,9 @@ final class AssessmentText: Sendable {
     let ruleSources: [String: [Int]]
 
     init(_ knowledge: KnowledgeModel) {
-        var careLine: [String: Int] = [:], tipLine: [String: Int] = [:], lines: [String] = []
+        var careLine: [String: Int] = [:]
+        var tipLine: [String: Int] = [:]
+        var lines: [String] = []
         var entries: [(name: String, text: String)] = []
         for treatment in knowledge.treatments where treatment.kind != .doctorMayConsider && careLine[treatment.id] == nil {
             careLine[treatment.id] = lines.count
@@ -247,18 +255,22 @@ final class AssessmentText: Sendable {
             lines.append("- \(tip.name): \(tip.advice)")
             entries.append((tip.name, tip.advice))
         }
-        var sourceNumber: [String: Int] = [:], sourceNames: [String] = []
+        var sourceNumber: [String: Int] = [:]
+        var sourceNames: [String] = []
         for source in knowledge.sources where sourceNumber[source.id] == nil {
             sourceNumber[source.id] = sourceNames.count
             sourceNames.append(source.citation)
         }
         var causes: [CauseText] = []
         for cause in knowledge.causes {
-            causes.append(CauseText(id: cause.id, name: cause.name, careLevel: cause.careLevel, care: cause.treatments.map { careLine[$0] ?? -1 },
-                                    tips: cause.prevention.map { tipLine[$0] ?? -1 }, sources: cause.sources.map { sourceNumber[$0] ?? -1 },
-                                    seeDoctorIf: cause.seeDoctorIf))
+            causes.append(
+                CauseText(
+                    id: cause.id, name: cause.name, careLevel: cause.careLevel, care: cause.treatments.map { careLine[$0] ?? -1 },
+                    tips: cause.prevention.map { tipLine[$0] ?? -1 }, sources: cause.sources.map { sourceNumber[$0] ?? -1 },
+                    seeDoctorIf: cause.seeDoctorIf))
         }
-        var ruleTitle: [String: String] = [:], ruleSources: [String: [Int]] = [:]
+        var ruleTitle: [String: String] = [:]
+        var ruleSources: [String: [Int]] = [:]
         for rule in knowledge.triageRules where ruleTitle[rule.id] == nil {
             ruleTitle[rule.id] = rule.title.lowercased()
             ruleSources[rule.id] = rule.sources.map { sourceNumber[$0] ?? -1 }

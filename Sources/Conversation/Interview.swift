@@ -34,8 +34,9 @@ public final class InterviewQuestion: Sendable, Decodable {
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            self.init(label: try c.decode(String.self, forKey: .label), means: try c.decode([Finding].self, forKey: .means),
-                      also: try c.decodeIfPresent([String].self, forKey: .also) ?? [])
+            self.init(
+                label: try c.decode(String.self, forKey: .label), means: try c.decode([Finding].self, forKey: .means),
+                also: try c.decodeIfPresent([String].self, forKey: .also) ?? [])
         }
     }
 
@@ -115,10 +116,12 @@ public final class InterviewQuestion: Sendable, Decodable {
         case allDeniedBy = "all_denied_by"
     }
 
-    public init(id: String, stage: Stage, fills: FindingKind, text: String, why: String, suggestions: [Suggestion],
-                onYes: Answer? = nil, onNo: Answer? = nil, requires: [Finding]? = nil, unless: [Finding]? = nil,
-                firstWhen: [Finding]? = nil, always: Bool = false, textRest: String? = nil, textAgain: String? = nil, restDeniedBy: [String] = [],
-                allDeniedBy: [String] = []) {
+    public init(
+        id: String, stage: Stage, fills: FindingKind, text: String, why: String, suggestions: [Suggestion],
+        onYes: Answer? = nil, onNo: Answer? = nil, requires: [Finding]? = nil, unless: [Finding]? = nil,
+        firstWhen: [Finding]? = nil, always: Bool = false, textRest: String? = nil, textAgain: String? = nil, restDeniedBy: [String] = [],
+        allDeniedBy: [String] = []
+    ) {
         self.id = id
         self.textRest = textRest
         self.textAgain = textAgain
@@ -149,18 +152,19 @@ public final class InterviewQuestion: Sendable, Decodable {
 
     public convenience init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(id: try c.decode(String.self, forKey: .id), stage: try c.decode(Stage.self, forKey: .stage),
-                  fills: try c.decode(FindingKind.self, forKey: .fills), text: try c.decode(String.self, forKey: .text),
-                  why: try c.decode(String.self, forKey: .why), suggestions: try c.decode([Suggestion].self, forKey: .suggestions),
-                  onYes: try c.decodeIfPresent(Answer.self, forKey: .onYes), onNo: try c.decodeIfPresent(Answer.self, forKey: .onNo),
-                  requires: try c.decodeIfPresent([Finding].self, forKey: .requires),
-                  unless: try c.decodeIfPresent([Finding].self, forKey: .unless),
-                  firstWhen: try c.decodeIfPresent([Finding].self, forKey: .firstWhen),
-                  always: try c.decodeIfPresent(Bool.self, forKey: .always) ?? false,
-                  textRest: try c.decodeIfPresent(String.self, forKey: .textRest),
-                  textAgain: try c.decodeIfPresent(String.self, forKey: .textAgain),
-                  restDeniedBy: try c.decodeIfPresent([String].self, forKey: .restDeniedBy) ?? [],
-                  allDeniedBy: try c.decodeIfPresent([String].self, forKey: .allDeniedBy) ?? [])
+        self.init(
+            id: try c.decode(String.self, forKey: .id), stage: try c.decode(Stage.self, forKey: .stage),
+            fills: try c.decode(FindingKind.self, forKey: .fills), text: try c.decode(String.self, forKey: .text),
+            why: try c.decode(String.self, forKey: .why), suggestions: try c.decode([Suggestion].self, forKey: .suggestions),
+            onYes: try c.decodeIfPresent(Answer.self, forKey: .onYes), onNo: try c.decodeIfPresent(Answer.self, forKey: .onNo),
+            requires: try c.decodeIfPresent([Finding].self, forKey: .requires),
+            unless: try c.decodeIfPresent([Finding].self, forKey: .unless),
+            firstWhen: try c.decodeIfPresent([Finding].self, forKey: .firstWhen),
+            always: try c.decodeIfPresent(Bool.self, forKey: .always) ?? false,
+            textRest: try c.decodeIfPresent(String.self, forKey: .textRest),
+            textAgain: try c.decodeIfPresent(String.self, forKey: .textAgain),
+            restDeniedBy: try c.decodeIfPresent([String].self, forKey: .restDeniedBy) ?? [],
+            allDeniedBy: try c.decodeIfPresent([String].self, forKey: .allDeniedBy) ?? [])
     }
 
     /// Whether `text` denies this group's signs: the rest of them, said with a "no" to one
@@ -206,7 +210,8 @@ public struct Interview: Sendable {
 
     public static func loadBundled(knowledge: KnowledgeModel) throws(KnowledgeError) -> Interview {
         guard let url = Bundle.module.url(forResource: "interview", withExtension: "yaml"),
-              let data = FileManager.default.contents(atPath: url.path) else {
+            let data = FileManager.default.contents(atPath: url.path)
+        else {
             throw KnowledgeError(issues: [KnowledgeIssue(file: "interview.yaml", problem: "the interview is missing from Charley's resources")])
         }
         return try load(text: String(decoding: data, as: UTF8.self), file: "interview.yaml", knowledge: knowledge)
@@ -226,7 +231,8 @@ public struct Interview: Sendable {
             if question.text.isEmpty { report("'text' is empty") }
             if (question.textAgain ?? "").isEmpty { report("'text_again' (the question in other words, for an answer not understood) is missing or empty") }
             if question.why.isEmpty { report("'why' is empty") }
-            let mentioned = question.suggestions.flatMap(\.means) + (question.onYes?.present ?? []) + (question.onYes?.absent ?? [])
+            let mentioned =
+                question.suggestions.flatMap(\.means) + (question.onYes?.present ?? []) + (question.onYes?.absent ?? [])
                 + (question.onNo?.present ?? []) + (question.onNo?.absent ?? []) + (question.requires ?? []) + (question.unless ?? [])
                 + (question.firstWhen ?? [])
             for finding in mentioned where !knowledge.knows(finding) {
@@ -239,20 +245,27 @@ public struct Interview: Sendable {
         // Sentences are written for every person with placeholders ({your}, {do_you}): a
         // misspelt one would be shown as it is, so it is an error here.
         for (index, question) in parsed.questions.enumerated() {
-            for name in Wording.unknownPlaceholders(in: question.text + (question.textRest ?? "").replacingOccurrences(of: "{rest}", with: "") + (question.textAgain ?? "")) {
+            for name in Wording.unknownPlaceholders(
+                in: question.text + (question.textRest ?? "").replacingOccurrences(of: "{rest}", with: "") + (question.textAgain ?? ""))
+            {
                 let line = root["questions"]?.sequence.flatMap { index < $0.count ? $0[index].mark?.line : nil }
-                issues.append(KnowledgeIssue(file: file, line: line, entry: "question '\(question.id)'", problem: "'{\(name)}' is not a placeholder Charley knows"))
+                issues.append(
+                    KnowledgeIssue(file: file, line: line, entry: "question '\(question.id)'", problem: "'{\(name)}' is not a placeholder Charley knows"))
             }
         }
         for term in knowledge.terms(.condition) {
             for name in Wording.unknownPlaceholders(in: (term.question ?? "") + (term.label)) {
-                issues.append(KnowledgeIssue(file: "vocabulary.yaml", entry: "condition '\(term.id)'", problem: "'{\(name)}' is not a placeholder Charley knows"))
+                issues.append(
+                    KnowledgeIssue(file: "vocabulary.yaml", entry: "condition '\(term.id)'", problem: "'{\(name)}' is not a placeholder Charley knows"))
             }
         }
         for cause in knowledge.causes {
             for evidence in cause.evidence {
                 for name in Wording.unknownPlaceholders(in: evidence.reason ?? "") {
-                    issues.append(KnowledgeIssue(file: "causes.yaml", entry: "cause '\(cause.id)'", problem: "the reason '\(evidence.reason ?? "")' has '{\(name)}', which is not a placeholder Charley knows"))
+                    issues.append(
+                        KnowledgeIssue(
+                            file: "causes.yaml", entry: "cause '\(cause.id)'",
+                            problem: "the reason '\(evidence.reason ?? "")' has '{\(name)}', which is not a placeholder Charley knows"))
                 }
             }
         }
@@ -285,8 +298,10 @@ extension Conversation {
             }
         }
         var outlook: Outlook?
-        for index in questions.indices where questions[index].requiredSet.isSubset(of: findings.present)
-            && questions[index].unlessSet.isDisjoint(with: findings.present) {
+        for index in questions.indices
+        where questions[index].requiredSet.isSubset(of: findings.present)
+            && questions[index].unlessSet.isDisjoint(with: findings.present)
+        {
             if !state.asked.contains(questions[index].id) && !isAnswered(questions[index], findings) {
                 if questions[index].always { return questions[index] }
                 if outlook == nil { outlook = Outlook(self, findings) }
@@ -357,7 +372,8 @@ extension Conversation {
             guard let index = causeIndex.position(of: cause.id) else { continue }
             for candidate in conditionCandidates[index]
             where !state.findings.present.contains(candidate.finding) && !state.findings.absent.contains(candidate.finding)
-                && !state.asked.contains(candidate.question.id) && candidate.question.unlessSet.isDisjoint(with: state.findings.present) {
+                && !state.asked.contains(candidate.question.id) && candidate.question.unlessSet.isDisjoint(with: state.findings.present)
+            {
                 return candidate.question
             }
         }

@@ -12,10 +12,11 @@ public struct Replies: Sendable {
         "already_said_stands", "anything_else", "ask_anything_else", "back", "cannot_answer", "cannot_diagnose", "farewell",
         "have_that_already", "hello", "hello_again", "invite_leg_cramps", "invite_own_cramps", "is_it_happening_now", "move_on",
         "not_followed", "not_followed_after_assessment", "not_happening_now", "nothing_to_go_back_to", "self_care_can_wait",
-        "start_again", "when_ready", "why_questions", "you_are_welcome", "welcome_before_you_go", "check_before_you_go", "plan_before_you_go", "before_you_go", "about_someone_else", "see_doctor_if", "good_plan", "triage_kept", "off_topic", "explained", "noted", "noted_how_to_correct", "provisional_triage",
+        "start_again", "when_ready", "why_questions", "you_are_welcome", "welcome_before_you_go", "check_before_you_go", "plan_before_you_go", "before_you_go",
+        "about_someone_else", "see_doctor_if", "good_plan", "triage_kept", "off_topic", "explained", "noted", "noted_how_to_correct", "provisional_triage",
         "back_to_question", "best_fitting_cause", "triage_for_them", "no_medicine_or_dose",
         "get_help_first", "no_change", "if_it_happens_emergency", "if_it_happens_urgent", "another_sign", "could_be_emergency",
-        "needs_doctor_today", "why_it_matters", "escalated_reminder", "assessment_opening", "no_likely_cause", "possible_causes",
+        "needs_doctor_today", "why_it_matters", "escalated_reminder", "assessment_opening", "no_likely_cause", "possible_causes"
     ]
 
     /// The reply `id` with its values put in: `<message>` in the text is `values["message"]`.
@@ -44,7 +45,7 @@ public struct Replies: Sendable {
     static let parameters: [String: [String]] = [
         "get_help_first": ["message"], "no_change": ["level"], "why_it_matters": ["why"], "escalated_reminder": ["advice"],
         "explained": ["what"], "noted": ["what"], "provisional_triage": ["level", "advice"], "back_to_question": ["question"],
-        "best_fitting_cause": ["cause", "because"], "triage_for_them": ["advice"],
+        "best_fitting_cause": ["cause", "because"], "triage_for_them": ["advice"]
     ]
 
     public subscript(id: String) -> String {
@@ -54,7 +55,8 @@ public struct Replies: Sendable {
 
     public static func loadBundled() throws(KnowledgeError) -> Replies {
         guard let url = Bundle.module.url(forResource: "replies", withExtension: "yaml"),
-              let data = FileManager.default.contents(atPath: url.path) else {
+            let data = FileManager.default.contents(atPath: url.path)
+        else {
             throw KnowledgeError(issues: [KnowledgeIssue(file: "replies.yaml", problem: "the replies are missing from Charley's resources")])
         }
         return try load(text: String(decoding: data, as: UTF8.self), file: "replies.yaml")

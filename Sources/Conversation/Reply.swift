@@ -98,25 +98,47 @@ extension Reply {
         out.beginArray()
         for cause in causes {
             out.beginObject()
-            out.key("because"); out.strings(cause.because)
-            out.key("id"); out.string(cause.id)
-            out.key("score"); out.double(cause.score)
+            out.key("because")
+            out.strings(cause.because)
+            out.key("id")
+            out.string(cause.id)
+            out.key("score")
+            out.double(cause.score)
             out.endObject()
         }
         out.endArray()
-        out.key("done"); out.bool(done)
-        if let request { out.key("id"); out.string(request) }
-        out.key("known"); KnownFindings(known).write(to: &out)
-        out.key("question"); out.string(orNull: question)
-        out.key("red_flags"); out.strings(redFlags)
-        out.key("reply"); out.string(reply)
-        if let session { out.key("session"); out.string(session) }
-        out.key("slots"); slots.write(to: &out)
-        out.key("stage"); out.string(stage.rawValue)
-        if let subject { out.key("subject"); subject.write(to: &out) }
-        out.key("suggestions"); out.strings(suggestions)
-        out.key("triage"); out.string(orNull: triage?.rawValue)
-        out.key("understood"); understood.write(to: &out)
+        out.key("done")
+        out.bool(done)
+        if let request {
+            out.key("id")
+            out.string(request)
+        }
+        out.key("known")
+        KnownFindings(known).write(to: &out)
+        out.key("question")
+        out.string(orNull: question)
+        out.key("red_flags")
+        out.strings(redFlags)
+        out.key("reply")
+        out.string(reply)
+        if let session {
+            out.key("session")
+            out.string(session)
+        }
+        out.key("slots")
+        slots.write(to: &out)
+        out.key("stage")
+        out.string(stage.rawValue)
+        if let subject {
+            out.key("subject")
+            subject.write(to: &out)
+        }
+        out.key("suggestions")
+        out.strings(suggestions)
+        out.key("triage")
+        out.string(orNull: triage?.rawValue)
+        out.key("understood")
+        understood.write(to: &out)
         out.endObject()
     }
 }
@@ -157,16 +179,22 @@ struct KnownFindings: Codable {
     func write(to out: inout JSONWriter) {
         let fields = fields
         out.beginObject()
-        out.key("conditions"); out.strings(fields.conditions)
-        out.key("denied"); out.strings(fields.denied)
-        out.key("slots"); fields.slots.write(to: &out)
+        out.key("conditions")
+        out.strings(fields.conditions)
+        out.key("denied")
+        out.strings(fields.denied)
+        out.key("slots")
+        fields.slots.write(to: &out)
         let symptoms = fields.symptoms
         out.key("symptoms")
         out.beginObject()
-        out.key("absent"); out.strings(symptoms.absent)
-        out.key("present"); out.strings(symptoms.present)
+        out.key("absent")
+        out.strings(symptoms.absent)
+        out.key("present")
+        out.strings(symptoms.present)
         out.endObject()
-        out.key("triggers"); out.strings(fields.triggers)
+        out.key("triggers")
+        out.strings(fields.triggers)
         out.endObject()
     }
 }

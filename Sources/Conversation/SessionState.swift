@@ -88,7 +88,10 @@ public struct SessionState: Sendable, Codable, Equatable {
         }
 
         public enum Change: Sendable, Equatable {
-            case present(Finding), presentDropped(Finding), absent(Finding), absentDropped(Finding)
+            case present(Finding)
+            case presentDropped(Finding)
+            case absent(Finding)
+            case absentDropped(Finding)
         }
 
         init(stage: Stage, findings: Findings, asked: [String], pending: String?) {
@@ -109,7 +112,8 @@ public struct SessionState: Sendable, Codable, Equatable {
         /// questions asked here are not the start of those asked there.
         func relative(to newer: Snapshot) -> Snapshot {
             guard case .whole(let findings, let asked) = content, case .whole(let newerFindings, let newerAsked) = newer.content,
-                  newerAsked.starts(with: asked) else { return self }
+                newerAsked.starts(with: asked)
+            else { return self }
             // One array, sized once (a turn changes a few findings).
             let present = findings.present.subtracting(newerFindings.present)
             let presentDropped = newerFindings.present.subtracting(findings.present)
@@ -219,21 +223,42 @@ extension SessionState {
     public func json(undo includeUndo: Bool = true) -> [UInt8] {
         var out = JSONWriter(capacity: 256 + (includeUndo ? undo.count * 160 : 0))
         out.beginObject()
-        out.key("stage"); out.string(stage.rawValue)
-        out.key("findings"); Self.write(findings, to: &out)
-        out.key("asked"); out.strings(asked)
-        if let pending { out.key("pending"); out.string(pending) }
-        out.key("reasked"); out.bool(reasked)
-        if timesAsked != 0 { out.key("timesAsked"); out.int(timesAsked) }
-        if let subject { out.key("subject"); subject.write(to: &out) }
-        if let triage { out.key("triage"); out.string(triage.rawValue) }
-        out.key("redFlags"); out.strings(redFlags)
-        if !redFlagsAsked.isEmpty { out.key("redFlagsAsked"); out.strings(redFlagsAsked) }
+        out.key("stage")
+        out.string(stage.rawValue)
+        out.key("findings")
+        Self.write(findings, to: &out)
+        out.key("asked")
+        out.strings(asked)
+        if let pending {
+            out.key("pending")
+            out.string(pending)
+        }
+        out.key("reasked")
+        out.bool(reasked)
+        if timesAsked != 0 {
+            out.key("timesAsked")
+            out.int(timesAsked)
+        }
+        if let subject {
+            out.key("subject")
+            subject.write(to: &out)
+        }
+        if let triage {
+            out.key("triage")
+            out.string(triage.rawValue)
+        }
+        out.key("redFlags")
+        out.strings(redFlags)
+        if !redFlagsAsked.isEmpty {
+            out.key("redFlagsAsked")
+            out.strings(redFlagsAsked)
+        }
         if includeUndo {
             out.key("undo")
             writeUndo(to: &out)
         }
-        out.key("turns"); out.int(turns)
+        out.key("turns")
+        out.int(turns)
         out.endObject()
         return out.bytes
     }
@@ -250,12 +275,18 @@ extension SessionState {
         // By index, each snapshot read in place (`for snapshot in undo` copied every one).
         for index in undo.indices {
             out.beginObject()
-            out.key("stage"); out.string(undo[index].stage.rawValue)
-            if let pending = undo[index].pending { out.key("pending"); out.string(pending) }
+            out.key("stage")
+            out.string(undo[index].stage.rawValue)
+            if let pending = undo[index].pending {
+                out.key("pending")
+                out.string(pending)
+            }
             switch undo[index].content {
             case .whole(let findings, let asked):
-                out.key("findings"); Self.write(findings, to: &out)
-                out.key("asked"); out.strings(asked)
+                out.key("findings")
+                Self.write(findings, to: &out)
+                out.key("asked")
+                out.strings(asked)
             case .diff(let changes, let asked):
                 out.key("diff")
                 out.beginObject()
@@ -264,7 +295,8 @@ extension SessionState {
                 Self.list("presentDropped", changes, to: &out) { if case .presentDropped(let f) = $0 { f } else { nil } }
                 Self.list("absent", changes, to: &out) { if case .absent(let f) = $0 { f } else { nil } }
                 Self.list("absentDropped", changes, to: &out) { if case .absentDropped(let f) = $0 { f } else { nil } }
-                out.key("asked"); out.int(asked)
+                out.key("asked")
+                out.int(asked)
                 out.endObject()
             }
             out.endObject()
@@ -288,8 +320,10 @@ extension SessionState {
 
     /// One list of a difference's findings, when it has any. Two passes over a few changes
     /// instead of an array per list.
-    private static func list(_ key: StaticString, _ changes: [Snapshot.Change], to out: inout JSONWriter,
-                             _ pick: (Snapshot.Change) -> Finding?) {
+    private static func list(
+        _ key: StaticString, _ changes: [Snapshot.Change], to out: inout JSONWriter,
+        _ pick: (Snapshot.Change) -> Finding?
+    ) {
         guard changes.contains(where: { pick($0) != nil }) else { return }
         out.key(key)
         out.beginArray()
@@ -299,8 +333,10 @@ extension SessionState {
 
     private static func write(_ findings: Findings, to out: inout JSONWriter) {
         out.beginObject()
-        out.key("present"); out.findings(findings.present)
-        out.key("absent"); out.findings(findings.absent)
+        out.key("present")
+        out.findings(findings.present)
+        out.key("absent")
+        out.findings(findings.absent)
         out.endObject()
     }
 }

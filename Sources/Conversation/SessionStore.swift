@@ -193,7 +193,8 @@ public final class MemorySessionStore: SessionStore, @unchecked Sendable {
 
     public func commit(_ writes: [SessionWrite]) throws(StoreError) {
         try lock.withLock { () throws(StoreError) in
-            let added = writes.count == 1
+            let added =
+                writes.count == 1
                 ? (writes[0].isSave && sessions[writes[0].id] == nil ? 1 : 0)
                 : Set(writes.filter { $0.isSave && sessions[$0.id] == nil }.map(\.id)).count
             if sessions.count + added > maximumSessions { throw .full(maximumSessions) }
@@ -209,8 +210,9 @@ public final class MemorySessionStore: SessionStore, @unchecked Sendable {
                         sessions.values[index].knowledge = write.knowledge
                         if let line = write.transcript { sessions.values[index].transcript.append(line) }
                     } else {
-                        sessions[write.id] = Entry(state: state, updated: write.time, knowledge: write.knowledge,
-                                                   transcript: write.transcript.map { [$0] } ?? [])
+                        sessions[write.id] = Entry(
+                            state: state, updated: write.time, knowledge: write.knowledge,
+                            transcript: write.transcript.map { [$0] } ?? [])
                     }
                 }
             }
@@ -228,8 +230,9 @@ public final class MemorySessionStore: SessionStore, @unchecked Sendable {
     public func list(limit: Int) throws(StoreError) -> [SessionSummary] {
         lock.withLock {
             sessions.sorted { $0.value.updated > $1.value.updated }.prefix(limit).map {
-                SessionSummary(id: $0.key, stage: $0.value.state.stage.rawValue, turns: $0.value.state.turns,
-                               triage: $0.value.state.triage?.rawValue, updated: $0.value.updated, knowledge: $0.value.knowledge)
+                SessionSummary(
+                    id: $0.key, stage: $0.value.state.stage.rawValue, turns: $0.value.state.turns,
+                    triage: $0.value.state.triage?.rawValue, updated: $0.value.updated, knowledge: $0.value.knowledge)
             }
         }
     }
@@ -275,8 +278,9 @@ public protocol SharedSessionStore: AnyObject, Sendable {
     /// already given to `requests`, calls `body` with them, writes what it returns, and commits.
     /// `body` may run more than once when the transaction has to be tried again, so it must not
     /// act on the world: its outcome is acted on only after `transact` has returned.
-    func transact(sessions: [String], requests: [RequestKey],
-                  _ body: @escaping @Sendable (SharedSnapshot) -> SharedOutcome) async throws(StoreError)
+    func transact(
+        sessions: [String], requests: [RequestKey],
+        _ body: @escaping @Sendable (SharedSnapshot) -> SharedOutcome) async throws(StoreError)
 
     /// The stored session, as the next turn would read it (without taking its lock).
     func load(_ id: String) async throws(StoreError) -> StoredSession.Loaded?

@@ -58,7 +58,8 @@ struct Turn {
             if let known = state.subject, !known.isSelf, subject.isSelf {
                 // "my calf" in a message about someone else is not a change of person.
             } else if let known = state.subject, known.isSelf, subject.relation != nil, !subject.isSelf, state.turns > 0,
-                      understood.redFlags.isEmpty, Self.tellsThePast(text) {
+                understood.redFlags.isEmpty, Self.tellsThePast(text)
+            {
                 // "my mate had a DVT last year with a swollen red leg", told in the middle of a
                 // conversation about the writer's own cramps: that person's story, not the
                 // writer's signs (a warning sign told of someone else is still answered).
@@ -109,8 +110,7 @@ struct Turn {
             if let previous = state.popUndo() {
                 state.restore(previous)
                 lines.append(replies["back"])
-                if let pending = state.pending.flatMap(conversation.interview.question) { ask(pending, &state, again: true) }
-                else { resume(&state) }
+                if let pending = state.pending.flatMap(conversation.interview.question) { ask(pending, &state, again: true) } else { resume(&state) }
             } else {
                 lines.append(replies["nothing_to_go_back_to"])
                 resume(&state)
@@ -138,8 +138,8 @@ struct Turn {
             let asked = state.redFlagsAsked.compactMap(knowledge.rule).filter { !state.redFlags.contains($0.id) }
             state.redFlagsAsked = []
             // "OK, I'll book in" and "ok thanks" are not a yes to the question asked.
-        if understood.closing || understood.thanks, understood.intent == .affirm || understood.answer == .affirm { return false }
-        let answer = understood.intent.isAnswer ? understood.intent : understood.answer
+            if understood.closing || understood.thanks, understood.intent == .affirm || understood.answer == .affirm { return false }
+            let answer = understood.intent.isAnswer ? understood.intent : understood.answer
             if answer == .affirm, !asked.isEmpty {
                 state.pushUndo(state.snapshot)
                 escalate(asked.sorted { $0.level > $1.level }, &state)
@@ -182,8 +182,10 @@ struct Turn {
             if words == nil { words = Words.normalised(said).split(separator: " ") }
             return words!
         }
-        for question in conversation.interview.questions where question.fills == .symptom && !state.asked.contains(question.id)
-            && question.deniesTheRest(message, deniesOne: new.absent.contains(where: question.deniedByNo.contains)) {
+        for question in conversation.interview.questions
+        where question.fills == .symptom && !state.asked.contains(question.id)
+            && question.deniesTheRest(message, deniesOne: new.absent.contains(where: question.deniedByNo.contains))
+        {
             apply(question.onNo, to: &new, known: state.findings)
             state.asked.append(question.id)
         }
@@ -308,8 +310,10 @@ struct Turn {
 
     /// In the interview: the answer said back, a provisional triage when there is a basis, the
     /// next question (or the same once more, in other words, when it was not understood).
-    private mutating func handleInterviewAnswer(new: Findings, findingsBefore: Findings, answered: Bool, pending: InterviewQuestion?,
-                                                _ state: inout SessionState) {
+    private mutating func handleInterviewAnswer(
+        new: Findings, findingsBefore: Findings, answered: Bool, pending: InterviewQuestion?,
+        _ state: inout SessionState
+    ) {
         if understood.intent == .greet && state.stage == .greeting {
             lines.append(replies["hello"])
         } else if understood.intent == .unrecognized && state.stage == .greeting && !isThanks {
@@ -414,13 +418,14 @@ struct Turn {
         // What each rule says to do, and when to go sooner ("call emergency services if ..."),
         // now rather than only in the assessment: the person may stop here.
         let messages = rules.filter { $0.level == level }.map(\.message)
-        lines.append(replies.fill("provisional_triage", [
-            "level": Self.levelWords(level) + Self.reasons(level, rules: rules, text: conversation.assessmentText),
-            "advice": messages.joined(separator: " "),
-        ]))
+        lines.append(
+            replies.fill(
+                "provisional_triage",
+                [
+                    "level": Self.levelWords(level) + Self.reasons(level, rules: rules, text: conversation.assessmentText),
+                    "advice": messages.joined(separator: " ")
+                ]))
     }
-
-
 
     /// A fact added after the assessment: what it changes (the triage, the leading possible
     /// cause), or that it changes nothing, instead of the whole assessment again.
@@ -441,9 +446,10 @@ struct Turn {
         }
         if let top = ranked.first, top.id != oldRanked.first?.id, let index = conversation.causeIndex.position(of: top.id) {
             let name = conversation.assessmentText.causes[index].name
-            said.append("With that, the possible cause that fits best is now \(name.prefix(1).lowercased() + name.dropFirst())"
-                + (top.because.isEmpty ? "." : ", because \(top.because.prefix(3).joined(separator: "; ")).")
-                + " This is not a diagnosis.")
+            said.append(
+                "With that, the possible cause that fits best is now \(name.prefix(1).lowercased() + name.dropFirst())"
+                    + (top.because.isEmpty ? "." : ", because \(top.because.prefix(3).joined(separator: "; ")).")
+                    + " This is not a diagnosis.")
         }
         if said.isEmpty {
             let level = state.triage.map { " (\(Self.levelWords($0)))" } ?? ""
@@ -478,8 +484,10 @@ struct Turn {
     private func answerAnotherQuestion(than pending: InterviewQuestion, into new: inout Findings, state: SessionState) {
         var text = Substring(self.text)
         for lead in ["yes ", "yeah ", "yep ", "no "] where text.lowercased().hasPrefix(lead) { text = text.dropFirst(lead.count) }
-        for question in conversation.interview.questions where question.id != pending.id
-            && !state.findings.present.contains(where: { $0.kind == question.fills }) {
+        for question in conversation.interview.questions
+        where question.id != pending.id
+            && !state.findings.present.contains(where: { $0.kind == question.fills })
+        {
             if let suggestion = question.suggestions.first(where: { !$0.means.isEmpty && Words.normalised(String(text), equals: $0.normalisedLabel) }) {
                 new.present.formUnion(suggestion.means)
                 return
@@ -501,7 +509,8 @@ struct Turn {
             return true
         }
         if new.present.contains(where: { $0.kind == question.fills })
-            || (question.fills == .symptom && new.present.union(new.absent).contains { $0.kind == .symptom && (!question.isCheck || question.asksAbout($0)) }) {
+            || (question.fills == .symptom && new.present.union(new.absent).contains { $0.kind == .symptom && (!question.isCheck || question.asksAbout($0)) })
+        {
             state.asked.append(question.id)
             return true
         }
@@ -590,13 +599,18 @@ struct Turn {
     /// The question as it is put now: for the person it is about, and, when some of a group's
     /// answers are known, about the others only (`text_rest`, with those still open); asked
     /// again after an answer not understood, in other words (`text_again`).
-    static func wording(of question: InterviewQuestion, _ state: SessionState, inOtherWords: Bool = false) -> (text: String, rest: [InterviewQuestion.Suggestion]?) {
+    static func wording(of question: InterviewQuestion, _ state: SessionState, inOtherWords: Bool = false) -> (
+        text: String, rest: [InterviewQuestion.Suggestion]?
+    ) {
         let rest = question.rest(state.findings)
-        let text = rest.flatMap { open in question.textRest.map { $0.replacingOccurrences(of: "{rest}", with: list(open.map(\.label))) } }
+        let text =
+            rest.flatMap { open in question.textRest.map { $0.replacingOccurrences(of: "{rest}", with: list(open.map(\.label))) } }
             ?? (inOtherWords ? question.textAgain : nil)
         let subject = state.subject.flatMap { $0.isSelf ? nil : $0 }
-        return (text.map { Wording.render($0, for: subject) }
-                    ?? subject.map { Wording.render(question.text, for: $0) } ?? question.textForSelf, rest)
+        return (
+            text.map { Wording.render($0, for: subject) }
+                ?? subject.map { Wording.render(question.text, for: $0) } ?? question.textForSelf, rest
+        )
     }
 
     /// "a", "a or b", "a, b, or c", as the questions list their choices.
@@ -620,7 +634,8 @@ struct Turn {
     /// question instead.
     private mutating func resume(_ state: inout SessionState) {
         guard let question = state.pending.flatMap(conversation.interview.question),
-              !state.stage.isPastInterview else {
+            !state.stage.isPastInterview
+        else {
             if state.stage == .greeting { lines.append(replies["when_ready"]) }
             return
         }
@@ -653,15 +668,20 @@ struct Turn {
         }
         // "What's the most likely cause?" after the assessment: theirs first, then the general answer.
         if id == "causes", state.stage == .followup, let best = Self.worthNaming(rankCauses(state.findings)).first,
-           let index = conversation.causeIndex.position(of: best.id), !best.because.isEmpty {
+            let index = conversation.causeIndex.position(of: best.id), !best.because.isEmpty
+        {
             let name = conversation.assessmentText.causes[index].name
-            lines.append(replies.fill("best_fitting_cause", [
-                "cause": name.prefix(1).lowercased() + name.dropFirst(), "because": best.because.prefix(3).joined(separator: "; "),
-            ]))
+            lines.append(
+                replies.fill(
+                    "best_fitting_cause",
+                    [
+                        "cause": name.prefix(1).lowercased() + name.dropFirst(), "because": best.because.prefix(3).joined(separator: "; ")
+                    ]))
         }
         // "Should I see a doctor?" after the assessment: what it said for them, then the signs.
         if id == "when_to_see_doctor", state.stage == .followup, let level = state.triage {
-            lines.append(replies.fill("triage_for_them", ["advice": Self.triageAdvice(level, rules: matchingRules(state.findings), text: conversation.assessmentText)]))
+            lines.append(
+                replies.fill("triage_for_them", ["advice": Self.triageAdvice(level, rules: matchingRules(state.findings), text: conversation.assessmentText)]))
         }
         let cited = sources(topic.sources)
         lines.append(topic.answer + (cited.isEmpty ? "" : " (Sources: \(cited).)"))
@@ -687,11 +707,12 @@ struct Turn {
         let highest = rules.map(\.level).max()!
         let top = rules.first { $0.level == highest }!
         // A new sign of a lower level than one already raised does not read as a step down.
-        let heading = if let before, before > top.level, before == .emergency {
-            replies["another_sign"]
-        } else {
-            replies[top.level == .emergency ? "could_be_emergency" : "needs_doctor_today"]
-        }
+        let heading =
+            if let before, before > top.level, before == .emergency {
+                replies["another_sign"]
+            } else {
+                replies[top.level == .emergency ? "could_be_emergency" : "needs_doctor_today"]
+            }
         lines.append("\(heading) \(top.title): \(top.message)")
         lines.append(replies.fill("why_it_matters", ["why": top.why]))
         for rule in rules where rule.level == top.level && rule.id != top.id && rule.title != top.title {
@@ -770,11 +791,17 @@ struct Turn {
         if assessment.levelKept { out += " " + replies["triage_kept"] }
         if !assessment.care.isEmpty {
             out += "\n\nWhat you can do:"
-            for line in assessment.care { out += "\n"; out += text.lines[line] }
+            for line in assessment.care {
+                out += "\n"
+                out += text.lines[line]
+            }
         }
         if !assessment.tips.isEmpty {
             out += "\n\nTo prevent them:"
-            for line in assessment.tips { out += "\n"; out += text.lines[line] }
+            for line in assessment.tips {
+                out += "\n"
+                out += text.lines[line]
+            }
         }
         out += "\n\n"
         out += assessment.seeDoctorIf ?? replies["see_doctor_if"]
@@ -809,7 +836,8 @@ struct Turn {
         let why = reasons(level, rules: rules, text: text)
         switch level {
         case .selfCare:
-            return levelWords(level) + ". This sounds like the common kind of cramp you can usually manage yourself; if you are unsure or it changes, check with a doctor or pharmacist."
+            return levelWords(level)
+                + ". This sounds like the common kind of cramp you can usually manage yourself; if you are unsure or it changes, check with a doctor or pharmacist."
         case .seeDoctor:
             return levelWords(level) + ". Please book an appointment with {your} doctor in the next week or two\(why)."
         case .urgent:

@@ -32,10 +32,12 @@ public final class DaemonMetrics: Sendable {
         let registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
         // A turn takes microseconds, a commit about a millisecond: buckets from 10 µs to 1 s.
-        let buckets: [Duration] = [.microseconds(10), .microseconds(25), .microseconds(50), .microseconds(100),
-                                   .microseconds(250), .microseconds(500), .milliseconds(1), .microseconds(2500),
-                                   .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(100),
-                                   .milliseconds(250), .seconds(1)]
+        let buckets: [Duration] = [
+            .microseconds(10), .microseconds(25), .microseconds(50), .microseconds(100),
+            .microseconds(250), .microseconds(500), .milliseconds(1), .microseconds(2500),
+            .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(100),
+            .milliseconds(250), .seconds(1)
+        ]
         factory.defaultDurationHistogramBuckets = buckets
         self.registry = registry
         self.factory = factory
@@ -86,7 +88,8 @@ public final class DaemonMetrics: Sendable {
         public static func parse(_ text: String) -> [Sample] {
             text.split(separator: "\n").compactMap { line -> Sample? in
                 guard !line.hasPrefix("#"), let space = line.lastIndex(of: " "),
-                      let value = Double(line[line.index(after: space)...]) else { return nil }
+                    let value = Double(line[line.index(after: space)...])
+                else { return nil }
                 let series = line[..<space]
                 guard let brace = series.firstIndex(of: "{"), series.last == "}" else {
                     return Sample(name: String(series), labels: [:], value: value)

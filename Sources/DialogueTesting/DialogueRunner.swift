@@ -54,10 +54,12 @@ public struct DialogueRunner: Sendable {
             let known = slotValues(reply.slots, name)
             return known.contains(value) ? nil : ("slot \(name) \(value)", "slot \(name) \(known.isEmpty ? "unknown" : known.joined(separator: ", "))")
         case .has(let finding):
-            return state.findings.present.contains(finding) ? nil
+            return state.findings.present.contains(finding)
+                ? nil
                 : ("\(finding) known", "known: \(state.findings.present.sorted().map(\.description).joined(separator: " "))")
         case .denies(let finding):
-            return state.findings.absent.contains(finding) ? nil
+            return state.findings.absent.contains(finding)
+                ? nil
                 : ("\(finding) denied", "denied: \(state.findings.absent.sorted().map(\.description).joined(separator: " "))")
         case .topCause(let id):
             return reply.causes.first?.id == id ? nil : ("top cause \(id)", "causes \(reply.causes.map(\.id))")

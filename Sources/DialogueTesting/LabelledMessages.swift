@@ -30,13 +30,18 @@ public struct LabelledUtterance: Sendable, CustomStringConvertible {
                 throw LabelledSetError(file: file, line: index + 1, problem: "no intent between the two | (e.g. describe, answer, question:causes)")
             }
             let intentParts = parts[1].split(separator: ":", maxSplits: 1).map(String.init)
-            var utterance = LabelledUtterance(line: index + 1, text: parts[0], intent: intentParts[0],
-                                              topic: intentParts.count > 1 ? intentParts[1] : nil,
-                                              present: [], denied: [], redFlags: [])
+            var utterance = LabelledUtterance(
+                line: index + 1, text: parts[0], intent: intentParts[0],
+                topic: intentParts.count > 1 ? intentParts[1] : nil,
+                present: [], denied: [], redFlags: [])
             for label in parts[2].split(whereSeparator: \.isWhitespace) {
-                if label.hasPrefix("-") { utterance.denied.insert(String(label.dropFirst())) }
-                else if label.hasPrefix("!") { utterance.redFlags.insert(String(label.dropFirst())) }
-                else { utterance.present.insert(String(label)) }
+                if label.hasPrefix("-") {
+                    utterance.denied.insert(String(label.dropFirst()))
+                } else if label.hasPrefix("!") {
+                    utterance.redFlags.insert(String(label.dropFirst()))
+                } else {
+                    utterance.present.insert(String(label))
+                }
             }
             result.append(utterance)
         }
@@ -120,8 +125,9 @@ public struct CorpusEvaluation: Sendable {
             }
             // Who it is about, where the set says (subject:other).
             if item.labelsSubject {
-                fields["subject", default: Score()].add(expected: item.present.contains("subject:other") ? ["other"] : [],
-                                                        actual: understood.subject.map { $0.isSelf ? [] : ["other"] } ?? [])
+                fields["subject", default: Score()].add(
+                    expected: item.present.contains("subject:other") ? ["other"] : [],
+                    actual: understood.subject.map { $0.isSelf ? [] : ["other"] } ?? [])
             }
             let labelled = item.present.filter { !$0.hasPrefix("subject:") }
             if present != labelled { wrong.append("found \(present.subtracting(labelled).sorted()) missed \(labelled.subtracting(present).sorted())") }
@@ -134,7 +140,9 @@ public struct CorpusEvaluation: Sendable {
     /// Every finding field together (red flags apart).
     public var findingsScore: Score {
         fields.filter { $0.key != "red_flags" }.values.reduce(into: Score()) {
-            $0.truePositives += $1.truePositives; $0.falsePositives += $1.falsePositives; $0.falseNegatives += $1.falseNegatives
+            $0.truePositives += $1.truePositives
+            $0.falsePositives += $1.falsePositives
+            $0.falseNegatives += $1.falseNegatives
         }
     }
 
@@ -148,24 +156,32 @@ public struct CorpusEvaluation: Sendable {
     /// one label, each finding and red flag labelled as one more. (Findings found that were not
     /// labelled do not count here; the per-field precision shows them.)
     public var allLabels: (understood: Int, total: Int) {
-        let findings = findingsScore, flags = fields["red_flags", default: Score()]
-        return (intentAndTopicCorrect + findings.truePositives + flags.truePositives,
-                total + findings.truePositives + findings.falseNegatives + flags.truePositives + flags.falseNegatives)
+        let findings = findingsScore
+        let flags = fields["red_flags", default: Score()]
+        return (
+            intentAndTopicCorrect + findings.truePositives + flags.truePositives,
+            total + findings.truePositives + findings.falseNegatives + flags.truePositives + flags.falseNegatives
+        )
     }
 
     public var report: String {
-        var lines = ["corpus: \(total) utterances",
-                     String(format: "  %-12@ accuracy %.3f", "intent" as NSString, Double(intentCorrect) / Double(total)),
-                     String(format: "  %-12@ accuracy %.3f", "topic" as NSString, Double(topicCorrect) / Double(total))]
+        var lines = [
+            "corpus: \(total) utterances",
+            String(format: "  %-12@ accuracy %.3f", "intent" as NSString, Double(intentCorrect) / Double(total)),
+            String(format: "  %-12@ accuracy %.3f", "topic" as NSString, Double(topicCorrect) / Double(total))
+        ]
         for (name, score) in fields.sorted(by: { $0.key < $1.key }) where score.truePositives + score.falseNegatives + score.falsePositives > 0 {
-            lines.append(String(format: "  %-12@ precision %.3f recall %.3f (n=%d)", name as NSString, score.precision, score.recall,
-                                score.truePositives + score.falseNegatives))
+            lines.append(
+                String(
+                    format: "  %-12@ precision %.3f recall %.3f (n=%d)", name as NSString, score.precision, score.recall,
+                    score.truePositives + score.falseNegatives))
         }
         let all = findingsScore
         lines.append(String(format: "  %-12@ precision %.3f recall %.3f", "all findings" as NSString, all.precision, all.recall))
-        lines.append(String(format: "  warning signs at their level: %d of %d raised, %d false alarms",
-                            warningSigns.truePositives, warningSigns.truePositives + warningSigns.falseNegatives, warningSigns.falsePositives))
+        lines.append(
+            String(
+                format: "  warning signs at their level: %d of %d raised, %d false alarms",
+                warningSigns.truePositives, warningSigns.truePositives + warningSigns.falseNegatives, warningSigns.falsePositives))
         return lines.joined(separator: "\n")
     }
 }
-

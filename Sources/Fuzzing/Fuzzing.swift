@@ -79,7 +79,8 @@ enum FuzzTarget: String, CaseIterable {
         let maximum = Int(first) + 1
         var splitter = LineSplitter(maximumLength: maximum)
         var unread: [UInt8] = []
-        var position = 1, used = 0
+        var position = 1
+        var used = 0
         while position < bytes.count || !unread.isEmpty {
             let piece = position < bytes.count ? Int(bytes[position] % 7) + 1 : 0
             let end = min(bytes.count, position + piece)
@@ -90,10 +91,14 @@ enum FuzzTarget: String, CaseIterable {
                 switch splitter.next(unread) {
                 case .line(let length, let consumed):
                     precondition(length <= maximum && consumed >= length + 1 && consumed <= unread.count, "a line over the limit or out of the buffer")
-                    unread.removeFirst(consumed); used += consumed; progressed = true
+                    unread.removeFirst(consumed)
+                    used += consumed
+                    progressed = true
                 case .tooLong(let consumed), .skip(let consumed):
                     precondition(consumed > 0 && consumed <= unread.count, "a step that uses no byte or too many")
-                    unread.removeFirst(consumed); used += consumed; progressed = true
+                    unread.removeFirst(consumed)
+                    used += consumed
+                    progressed = true
                 case .needMore:
                     precondition(unread.count <= maximum, "more than a line's worth held without a newline")
                     break loop

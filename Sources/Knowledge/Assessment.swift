@@ -63,8 +63,7 @@ extension KnowledgeModel {
         var against: [(Double, String)] = []
         for evidence in cause.evidence where evidence.finding.holds(in: findings) {
             let reason = evidence.reason ?? defaultReason(evidence.finding)
-            if evidence.weight > 0 { support.append((evidence.weight, reason)) }
-            else { against.append((-evidence.weight, reason)) }
+            if evidence.weight > 0 { support.append((evidence.weight, reason)) } else { against.append((-evidence.weight, reason)) }
         }
         entry.because = Self.strongestFirst(support)
         entry.against = Self.strongestFirst(against)

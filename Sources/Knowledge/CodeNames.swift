@@ -76,16 +76,18 @@ public struct CodeNames: Sendable {
     /// Every id of the table the model lacks, one issue each.
     public func issues(in model: KnowledgeModel) -> [KnowledgeIssue] {
         names.compactMap { name in
-            let known = switch name.section {
-            case .finding(let kind): model.knows(Finding(kind, name.id))
-            case .topic: model.topic(name.id) != nil
-            case .cause: model.cause(name.id) != nil
-            case .treatment: model.treatment(name.id) != nil
-            case .prevention: model.preventionTip(name.id) != nil
-            }
+            let known =
+                switch name.section {
+                case .finding(let kind): model.knows(Finding(kind, name.id))
+                case .topic: model.topic(name.id) != nil
+                case .cause: model.cause(name.id) != nil
+                case .treatment: model.treatment(name.id) != nil
+                case .prevention: model.preventionTip(name.id) != nil
+                }
             if known { return nil }
-            return KnowledgeIssue(file: name.section.file, entry: name.section.entry(name.id),
-                                  problem: "missing: the code of \(target) names it (\(name.neededBy))")
+            return KnowledgeIssue(
+                file: name.section.file, entry: name.section.entry(name.id),
+                problem: "missing: the code of \(target) names it (\(name.neededBy))")
         }
     }
 }

@@ -4,7 +4,8 @@
 public enum EditDistance {
     /// The distance, or nil when it is greater than `limit`.
     public static func distance(_ a: some Collection<Unicode.Scalar>, _ b: some Collection<Unicode.Scalar>, limit: Int) -> Int? {
-        let s = Array(a), t = Array(b)
+        let s = Array(a)
+        let t = Array(b)
         if abs(s.count - t.count) > limit { return nil }
         if s.isEmpty || t.isEmpty { return max(s.count, t.count) <= limit ? max(s.count, t.count) : nil }
         var previous2 = [Int](repeating: 0, count: t.count + 1)

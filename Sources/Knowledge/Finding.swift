@@ -78,7 +78,8 @@ public struct Finding: Hashable, Sendable, Comparable, CustomStringConvertible {
         let kindText = text[..<colon].trimmingWhitespace()
         let value = text[text.index(after: colon)...].trimmingWhitespace()
         guard let kind = FindingKind(rawValue: String(kindText)), !value.isEmpty,
-              let id = FindingTable.shared.id(kind, String(value)) else { return nil }
+            let id = FindingTable.shared.id(kind, String(value))
+        else { return nil }
         self.kind = kind
         self.id = id
     }
@@ -171,10 +172,11 @@ extension Finding: Codable {
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let finding = Finding(parsing: text) else {
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: decoder.codingPath,
-                debugDescription: "'\(text)' is not a finding; write kind:value with a kind from "
-                    + FindingKind.allCases.map(\.rawValue).joined(separator: ", ")))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "'\(text)' is not a finding; write kind:value with a kind from "
+                        + FindingKind.allCases.map(\.rawValue).joined(separator: ", ")))
         }
         self = finding
     }
@@ -219,9 +221,10 @@ extension FindingTest: Codable {
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let test = FindingTest(parsing: text) else {
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: decoder.codingPath,
-                debugDescription: "'\(text)' is not a finding; write kind:value or not kind:value"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "'\(text)' is not a finding; write kind:value or not kind:value"))
         }
         self = test
     }

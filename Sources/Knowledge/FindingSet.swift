@@ -108,7 +108,8 @@ public struct FindingSet: Sendable, Hashable {
 
     @discardableResult
     public mutating func insert(_ finding: Finding) -> (inserted: Bool, memberAfterInsert: Finding) {
-        let index = Int(finding.id) >> 6, bit: UInt64 = 1 << (UInt64(finding.id) & 63)
+        let index = Int(finding.id) >> 6
+        let bit: UInt64 = 1 << (UInt64(finding.id) & 63)
         let old = word(index)
         if old & bit != 0 { return (false, finding) }
         setWord(index, old | bit)
@@ -117,7 +118,8 @@ public struct FindingSet: Sendable, Hashable {
 
     @discardableResult
     public mutating func remove(_ finding: Finding) -> Finding? {
-        let index = Int(finding.id) >> 6, bit: UInt64 = 1 << (UInt64(finding.id) & 63)
+        let index = Int(finding.id) >> 6
+        let bit: UInt64 = 1 << (UInt64(finding.id) & 63)
         let old = word(index)
         guard old & bit != 0 else { return nil }
         setWord(index, old & ~bit)
@@ -156,15 +158,31 @@ public struct FindingSet: Sendable, Hashable {
         return true
     }
 
-    public func union(_ other: FindingSet) -> FindingSet { var copy = self; copy.formUnion(other); return copy }
-    public func intersection(_ other: FindingSet) -> FindingSet { var copy = self; copy.formIntersection(other); return copy }
-    public func symmetricDifference(_ other: FindingSet) -> FindingSet {
-        var copy = self; copy.formSymmetricDifference(other); return copy
+    public func union(_ other: FindingSet) -> FindingSet {
+        var copy = self
+        copy.formUnion(other)
+        return copy
     }
-    public func subtracting(_ other: FindingSet) -> FindingSet { var copy = self; copy.subtract(other); return copy }
+    public func intersection(_ other: FindingSet) -> FindingSet {
+        var copy = self
+        copy.formIntersection(other)
+        return copy
+    }
+    public func symmetricDifference(_ other: FindingSet) -> FindingSet {
+        var copy = self
+        copy.formSymmetricDifference(other)
+        return copy
+    }
+    public func subtracting(_ other: FindingSet) -> FindingSet {
+        var copy = self
+        copy.subtract(other)
+        return copy
+    }
 
     public func union(_ findings: some Sequence<Finding>) -> FindingSet {
-        var copy = self; copy.formUnion(findings); return copy
+        var copy = self
+        copy.formUnion(findings)
+        return copy
     }
 
     /// The findings that satisfy `isIncluded`, as a set.

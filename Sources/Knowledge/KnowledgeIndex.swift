@@ -31,7 +31,10 @@ public final class CauseIndex: Sendable {
     private let testsNaming: [Finding: [(cause: Int, test: Int)]]
 
     public init(_ model: KnowledgeModel) {
-        var starts = [0], tests: [Test] = [], reasons: [String] = [], positions: [String: Int] = [:]
+        var starts = [0]
+        var tests: [Test] = []
+        var reasons: [String] = []
+        var positions: [String: Int] = [:]
         for (index, cause) in model.causes.enumerated() {
             for evidence in cause.evidence {
                 tests.append(Test(finding: evidence.finding.finding, absent: evidence.finding.expectsAbsent, weight: evidence.weight))
@@ -107,18 +110,23 @@ public final class CauseIndex: Sendable {
     /// only the causes it names can move.
     public func leader(_ standing: Standing, after change: Change) -> Int? {
         func total(_ cause: Int) -> (Double, Bool) {
-            var total = standing.totals[cause], supported = standing.supported[cause]
+            var total = standing.totals[cause]
+            var supported = standing.supported[cause]
             for entry in change.weights where entry.cause == cause {
                 total += entry.weight
                 if entry.weight > 0 { supported = true }
             }
             return (total, supported)
         }
-        var best: Int?, bestTotal = 0.0
+        var best: Int?
+        var bestTotal = 0.0
         for cause in ids.indices {
             let (value, supported) = change.weights.isEmpty ? (standing.totals[cause], standing.supported[cause]) : total(cause)
             guard supported else { continue }
-            if best == nil || value > bestTotal || (value == bestTotal && ids[cause] < ids[best!]) { best = cause; bestTotal = value }
+            if best == nil || value > bestTotal || (value == bestTotal && ids[cause] < ids[best!]) {
+                best = cause
+                bestTotal = value
+            }
         }
         return best
     }
@@ -167,7 +175,8 @@ public final class CauseIndex: Sendable {
     /// The reasons that hold, for and against, strongest first, each wording once: the tests
     /// are already in that order.
     private func addReasons(to entry: inout RankedCause, cause: Int, for findings: Findings) {
-        var because: [String] = [], against: [String] = []
+        var because: [String] = []
+        var against: [String] = []
         for position in starts[cause]..<starts[cause + 1] {
             let test = order[position]
             guard holds(tests[test], in: findings) else { continue }
@@ -219,17 +228,20 @@ public final class RuleIndex: Sendable {
             let match = rule.match
             let start = anyTests.count
             anyTests += match.any
-            var compiled = Compiled(present: FindingSet(match.all.filter { !$0.expectsAbsent }.map(\.finding)),
-                                    absent: FindingSet(match.all.filter(\.expectsAbsent).map(\.finding)),
-                                    any: start..<anyTests.count, atLeast: match.atLeast, none: FindingSet(match.none),
-                                    empty: match.all.isEmpty && match.any.isEmpty)
+            var compiled = Compiled(
+                present: FindingSet(match.all.filter { !$0.expectsAbsent }.map(\.finding)),
+                absent: FindingSet(match.all.filter(\.expectsAbsent).map(\.finding)),
+                any: start..<anyTests.count, atLeast: match.atLeast, none: FindingSet(match.none),
+                empty: match.all.isEmpty && match.any.isEmpty)
             let anyPresent = FindingSet(match.any.filter { !$0.expectsAbsent }.map(\.finding))
             let anyAbsent = FindingSet(match.any.filter(\.expectsAbsent).map(\.finding))
             if words, [compiled.present, compiled.absent, compiled.none, anyPresent, anyAbsent].allSatisfy(\.isInline),
-               anyPresent.count + anyAbsent.count == match.any.count {
-                compiled.fast = .init(present: compiled.present.inlineWords, absent: compiled.absent.inlineWords,
-                                      none: compiled.none.inlineWords, anyPresent: anyPresent.inlineWords,
-                                      anyAbsent: anyAbsent.inlineWords)
+                anyPresent.count + anyAbsent.count == match.any.count
+            {
+                compiled.fast = .init(
+                    present: compiled.present.inlineWords, absent: compiled.absent.inlineWords,
+                    none: compiled.none.inlineWords, anyPresent: anyPresent.inlineWords,
+                    anyAbsent: anyAbsent.inlineWords)
             }
             return compiled
         }
@@ -239,7 +251,8 @@ public final class RuleIndex: Sendable {
     /// The level of the most severe rule that holds, or nil: the first that holds, with nothing
     /// gathered.
     public func highestLevel(_ findings: Findings) -> TriageLevel? {
-        let present = findings.present.inlineWords, absent = findings.absent.inlineWords
+        let present = findings.present.inlineWords
+        let absent = findings.absent.inlineWords
         for index in compiled.indices where holds(index, findings, present, absent) { return rules[index].level }
         return nil
     }
@@ -247,7 +260,8 @@ public final class RuleIndex: Sendable {
     /// The positions in `rules` of the rules that hold, in `rules`' order.
     public func matching(_ findings: Findings) -> [Int] {
         var matched: [Int] = []
-        let present = findings.present.inlineWords, absent = findings.absent.inlineWords
+        let present = findings.present.inlineWords
+        let absent = findings.absent.inlineWords
         for index in compiled.indices where holds(index, findings, present, absent) { matched.append(index) }
         return matched
     }
@@ -255,7 +269,8 @@ public final class RuleIndex: Sendable {
     /// As `TriageRule.matching(_:for:)`.
     public func matchingRules(for findings: Findings) -> [TriageRule] {
         var matched: [TriageRule] = []
-        let present = findings.present.inlineWords, absent = findings.absent.inlineWords
+        let present = findings.present.inlineWords
+        let absent = findings.absent.inlineWords
         for index in compiled.indices where holds(index, findings, present, absent) { matched.append(rules[index]) }
         return matched
     }
@@ -273,8 +288,9 @@ public final class RuleIndex: Sendable {
     /// Reads the compiled rule in place (a copy would retain its sets' storage).
     private func holds(_ index: Int, _ findings: Findings) -> Bool {
         guard !compiled[index].empty, compiled[index].present.isSubset(of: findings.present),
-              compiled[index].absent.isSubset(of: findings.absent),
-              compiled[index].none.isDisjoint(with: findings.present) else { return false }
+            compiled[index].absent.isSubset(of: findings.absent),
+            compiled[index].none.isDisjoint(with: findings.present)
+        else { return false }
         let any = compiled[index].any
         guard !any.isEmpty else { return true }
         var count = 0

@@ -59,8 +59,10 @@ public enum KnowledgeLoader {
     /// Loads the shipped model.
     public static func loadBundled() throws(KnowledgeError) -> KnowledgeModel {
         guard let directory = bundledDirectory else {
-            throw KnowledgeError(issues: [KnowledgeIssue(
-                file: "knowledge", problem: "the knowledge files are missing from Charley's resources")])
+            throw KnowledgeError(issues: [
+                KnowledgeIssue(
+                    file: "knowledge", problem: "the knowledge files are missing from Charley's resources")
+            ])
         }
         return try load(directory: directory)
     }
@@ -110,8 +112,10 @@ public enum KnowledgeLoader {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
         } catch {
-            throw KnowledgeError(issues: [KnowledgeIssue(
-                file: directory.path, problem: "cannot read the folder: \(error.localizedDescription)")])
+            throw KnowledgeError(issues: [
+                KnowledgeIssue(
+                    file: directory.path, problem: "cannot read the folder: \(error.localizedDescription)")
+            ])
         }
         var documents: [KnowledgeDocument] = []
         for name in names.sorted() where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
@@ -165,8 +169,10 @@ public enum KnowledgeLoader {
     struct UnknownKindError: Error { var kind: String }
 
     /// A field no type reads, as an issue: its line, the entry it is in, and the fields known there.
-    static func issue(for field: UnknownFieldsError.Field, file: String, root: Node,
-                      entry: ([any CodingKey], Node) -> String?) -> KnowledgeIssue {
+    static func issue(
+        for field: UnknownFieldsError.Field, file: String, root: Node,
+        entry: ([any CodingKey], Node) -> String?
+    ) -> KnowledgeIssue {
         let known = field.known.isEmpty ? "" : "; known fields are \(field.known.joined(separator: ", "))"
         let missing = field.missing.map { " (the field '\($0)' is missing: misspelt?)" } ?? ""
         return KnowledgeIssue(file: file, line: field.line, entry: entry(field.path, root), problem: "unknown field '\(field.key)'\(known)\(missing)")
@@ -247,8 +253,12 @@ public enum KnowledgeLoader {
             return .failure(KnowledgeError(issues: [KnowledgeIssue(file: file, problem: "\(error)")]))
         }
         guard root.mapping != nil else {
-            return .failure(KnowledgeError(issues: [KnowledgeIssue(file: file, line: root.mark?.line,
-                                            problem: "the file must be a mapping of sections (causes:, topics:, ...)")]))
+            return .failure(
+                KnowledgeError(issues: [
+                    KnowledgeIssue(
+                        file: file, line: root.mark?.line,
+                        problem: "the file must be a mapping of sections (causes:, topics:, ...)")
+                ]))
         }
         do {
             let content = try NodeDecoder().decodeCheckingFields(KnowledgeFileContent.self, from: root)
@@ -259,9 +269,12 @@ public enum KnowledgeLoader {
             return .failure(KnowledgeError(issues: error.fields.map { issue(for: $0, file: file, root: root, entry: entryName) }))
         } catch let error as UnknownKindError {
             let key = root["vocabulary"]?.mapping?.first { $0.key.string == error.kind }?.key
-            return .failure(KnowledgeError(issues: [KnowledgeIssue(
-                file: file, line: key?.mark?.line,
-                problem: "unknown kind '\(error.kind)'; known kinds are \(FindingKind.allCases.map(\.rawValue).sorted().joined(separator: ", "))")]))
+            return .failure(
+                KnowledgeError(issues: [
+                    KnowledgeIssue(
+                        file: file, line: key?.mark?.line,
+                        problem: "unknown kind '\(error.kind)'; known kinds are \(FindingKind.allCases.map(\.rawValue).sorted().joined(separator: ", "))")
+                ]))
         } catch {
             return .failure(KnowledgeError(issues: [KnowledgeIssue(file: file, problem: "\(error)")]))
         }
@@ -269,11 +282,12 @@ public enum KnowledgeLoader {
 
     package static func issue(for error: YamlError, file: String) -> KnowledgeIssue {
         switch error {
-        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
             return KnowledgeIssue(file: file, line: mark.line, problem: "not valid YAML: \(problem)")
-        case let .duplicatedKeysInMapping(duplicates, context):
-            return KnowledgeIssue(file: file, line: context.mark.line,
-                                  problem: "a key is given twice: \(duplicates.joined(separator: ", "))")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return KnowledgeIssue(
+                file: file, line: context.mark.line,
+                problem: "a key is given twice: \(duplicates.joined(separator: ", "))")
         default:
             return KnowledgeIssue(file: file, problem: "not valid YAML: \(error)")
         }
@@ -283,16 +297,16 @@ public enum KnowledgeLoader {
         let path: [any CodingKey]
         let problem: String
         switch error {
-        case let .keyNotFound(key, context):
+        case .keyNotFound(let key, let context):
             path = context.codingPath
             problem = "the field '\(key.stringValue)' is missing"
-        case let .typeMismatch(type, context):
+        case .typeMismatch(let type, let context):
             path = context.codingPath
             problem = "expected \(describe(type)) at '\(dotted(context.codingPath))'"
-        case let .valueNotFound(type, context):
+        case .valueNotFound(let type, let context):
             path = context.codingPath
             problem = "expected \(describe(type)) at '\(dotted(context.codingPath))', found nothing"
-        case let .dataCorrupted(context):
+        case .dataCorrupted(let context):
             path = context.codingPath
             problem = "\(context.debugDescription) (at '\(dotted(context.codingPath))')"
         @unknown default:
@@ -335,8 +349,8 @@ public enum KnowledgeLoader {
     /// `cause 'dehydration'` for a path into the causes list, when the entry has an id.
     static func entryName(path: [any CodingKey], root: Node) -> String? {
         guard path.count >= 2, let index = path[1].intValue,
-              let section = Section(rawValue: path[0].stringValue),
-              let entry = root[path[0].stringValue]?.sequence.flatMap({ index < $0.count ? $0[index] : nil })
+            let section = Section(rawValue: path[0].stringValue),
+            let entry = root[path[0].stringValue]?.sequence.flatMap({ index < $0.count ? $0[index] : nil })
         else { return nil }
         return section.entryName(id: entry["id"]?.string ?? "#\(index + 1)")
     }
@@ -367,8 +381,9 @@ public enum KnowledgeLoader {
         var issues: [KnowledgeIssue] = []
         var locations = EntryLocations()
         var version: String?
-        var model = KnowledgeModel(version: "", sources: [], vocabulary: [:], causes: [], treatments: [],
-                                   prevention: [], triageRules: [], topics: [])
+        var model = KnowledgeModel(
+            version: "", sources: [], vocabulary: [:], causes: [], treatments: [],
+            prevention: [], triageRules: [], topics: [])
 
         func record(_ section: Section, _ ids: [String], _ part: ParsedDocument, key: String? = nil) {
             let list = part.root[key ?? section.rawValue]?.sequence
@@ -377,9 +392,10 @@ public enum KnowledgeLoader {
                 let location = EntryLocation(file: part.name, line: line)
                 let keyID = key.map { "\($0)/\(id)" } ?? id
                 if let earlier = locations[section, keyID] {
-                    issues.append(KnowledgeIssue(
-                        file: part.name, line: line, entry: section.entryName(id: key.map { "\($0):\(id)" } ?? id),
-                        problem: "the id is used twice (also at \(earlier.file):\(earlier.line ?? 0))"))
+                    issues.append(
+                        KnowledgeIssue(
+                            file: part.name, line: line, entry: section.entryName(id: key.map { "\($0):\(id)" } ?? id),
+                            problem: "the id is used twice (also at \(earlier.file):\(earlier.line ?? 0))"))
                 } else {
                     locations[section, keyID] = location
                 }
@@ -390,18 +406,41 @@ public enum KnowledgeLoader {
             let content = part.content
             if let v = content.version {
                 if version != nil {
-                    issues.append(KnowledgeIssue(file: part.name, line: part.root["version"]?.mark?.line,
-                                                 problem: "'version' is given in more than one file"))
+                    issues.append(
+                        KnowledgeIssue(
+                            file: part.name, line: part.root["version"]?.mark?.line,
+                            problem: "'version' is given in more than one file"))
                 }
                 version = v
             }
-            if let s = content.sources { record(.sources, s.map(\.id), part); model.sources += s }
-            if let c = content.causes { record(.causes, c.map(\.id), part); model.causes += c }
-            if let t = content.treatments { record(.treatments, t.map(\.id), part); model.treatments += t }
-            if let p = content.prevention { record(.prevention, p.map(\.id), part); model.prevention += p }
-            if let r = content.triageRules { record(.triageRules, r.map(\.id), part); model.triageRules += r }
-            if let t = content.topics { record(.topics, t.map(\.id), part); model.topics += t }
-            if let q = content.doctorQuestions { record(.doctorQuestions, q.map(\.id), part); model.doctorQuestions += q }
+            if let s = content.sources {
+                record(.sources, s.map(\.id), part)
+                model.sources += s
+            }
+            if let c = content.causes {
+                record(.causes, c.map(\.id), part)
+                model.causes += c
+            }
+            if let t = content.treatments {
+                record(.treatments, t.map(\.id), part)
+                model.treatments += t
+            }
+            if let p = content.prevention {
+                record(.prevention, p.map(\.id), part)
+                model.prevention += p
+            }
+            if let r = content.triageRules {
+                record(.triageRules, r.map(\.id), part)
+                model.triageRules += r
+            }
+            if let t = content.topics {
+                record(.topics, t.map(\.id), part)
+                model.topics += t
+            }
+            if let q = content.doctorQuestions {
+                record(.doctorQuestions, q.map(\.id), part)
+                model.doctorQuestions += q
+            }
             if let vocabulary = content.vocabulary {
                 for (kind, terms) in vocabulary.sorted(by: { $0.key < $1.key }) {
                     let vocabularyNode = part.root["vocabulary"]
@@ -410,9 +449,10 @@ public enum KnowledgeLoader {
                         let line = list.flatMap { index < $0.count ? $0[index].mark?.line : nil }
                         let keyID = "\(kind.rawValue)/\(term.id)"
                         if let earlier = locations[.vocabulary, keyID] {
-                            issues.append(KnowledgeIssue(
-                                file: part.name, line: line, entry: "\(kind.rawValue) '\(term.id)'",
-                                problem: "the id is used twice (also at \(earlier.file):\(earlier.line ?? 0))"))
+                            issues.append(
+                                KnowledgeIssue(
+                                    file: part.name, line: line, entry: "\(kind.rawValue) '\(term.id)'",
+                                    problem: "the id is used twice (also at \(earlier.file):\(earlier.line ?? 0))"))
                         } else {
                             locations[.vocabulary, keyID] = EntryLocation(file: part.name, line: line)
                         }

@@ -24,12 +24,13 @@ public struct KnowledgeModel: Sendable, Codable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(version: try c.decode(String.self, forKey: .version), sources: try c.decode([Source].self, forKey: .sources),
-                  vocabulary: try c.decode([FindingKind: [Term]].self, forKey: .vocabulary), causes: try c.decode([Cause].self, forKey: .causes),
-                  treatments: try c.decode([Treatment].self, forKey: .treatments),
-                  prevention: try c.decode([PreventionTip].self, forKey: .prevention),
-                  triageRules: try c.decode([TriageRule].self, forKey: .triageRules), topics: try c.decode([Topic].self, forKey: .topics),
-                  doctorQuestions: try c.decodeIfPresent([DoctorQuestion].self, forKey: .doctorQuestions) ?? [])
+        self.init(
+            version: try c.decode(String.self, forKey: .version), sources: try c.decode([Source].self, forKey: .sources),
+            vocabulary: try c.decode([FindingKind: [Term]].self, forKey: .vocabulary), causes: try c.decode([Cause].self, forKey: .causes),
+            treatments: try c.decode([Treatment].self, forKey: .treatments),
+            prevention: try c.decode([PreventionTip].self, forKey: .prevention),
+            triageRules: try c.decode([TriageRule].self, forKey: .triageRules), topics: try c.decode([Topic].self, forKey: .topics),
+            doctorQuestions: try c.decodeIfPresent([DoctorQuestion].self, forKey: .doctorQuestions) ?? [])
     }
 
     public init(
@@ -151,8 +152,10 @@ public struct Term: Sendable, Codable, Equatable, Identifiable {
         return "no " + noted
     }
 
-    public init(id: String, label: String, description: String? = nil, question: String? = nil,
-                why: String? = nil, sources: [String]? = nil) {
+    public init(
+        id: String, label: String, description: String? = nil, question: String? = nil,
+        why: String? = nil, sources: [String]? = nil
+    ) {
         self.id = id
         self.label = label
         self.description = description
@@ -191,9 +194,11 @@ public struct Cause: Sendable, Codable, Equatable, Identifiable {
         case seeDoctorIf = "see_doctor_if"
     }
 
-    public init(id: String, name: String, summary: String, affects: String, whatToDo: [String],
-                careLevel: TriageLevel, prior: Double, evidence: [Evidence], treatments: [String] = [],
-                prevention: [String] = [], sources: [String]) {
+    public init(
+        id: String, name: String, summary: String, affects: String, whatToDo: [String],
+        careLevel: TriageLevel, prior: Double, evidence: [Evidence], treatments: [String] = [],
+        prevention: [String] = [], sources: [String]
+    ) {
         self.id = id
         self.name = name
         self.summary = summary
@@ -282,8 +287,10 @@ public struct TriageRule: Sendable, Codable, Equatable, Identifiable {
         case evenIfPassed = "even_if_passed"
     }
 
-    public init(id: String, level: TriageLevel, title: String, message: String, why: String,
-                match: RuleMatch, sources: [String]) {
+    public init(
+        id: String, level: TriageLevel, title: String, message: String, why: String,
+        match: RuleMatch, sources: [String]
+    ) {
         self.id = id
         self.level = level
         self.title = title
@@ -446,8 +453,10 @@ public struct DoctorQuestion: Sendable, Codable, Equatable, Identifiable {
     public var levels: [TriageLevel]?
     public var sources: [String]
 
-    public init(id: String, question: String, causes: [String]? = nil, findings: [FindingTest]? = nil,
-                levels: [TriageLevel]? = nil, sources: [String]) {
+    public init(
+        id: String, question: String, causes: [String]? = nil, findings: [FindingTest]? = nil,
+        levels: [TriageLevel]? = nil, sources: [String]
+    ) {
         self.id = id
         self.question = question
         self.causes = causes

@@ -8,14 +8,20 @@ public enum ContractIDs {
         .since: ["today", "days", "weeks", "months", "years"],
         .location: ["calf", "foot", "toes", "thigh", "shin", "whole_leg"],
         .side: ["left", "right", "both"],
-        .trigger: ["exercise", "dehydration", "heat", "cold", "prolonged_sitting", "prolonged_standing",
-                   "medication", "alcohol", "tight_clothing", "injury"],
-        .symptom: ["numbness", "tingling", "swelling", "redness", "warmth", "cold_skin", "weakness",
-                   "back_pain", "twitching", "difficulty_walking", "visible_veins", "dark_urine",
-                   "chest_pain", "breathlessness"],
-        .condition: ["diabetes", "kidney_disease", "liver_disease", "thyroid_disease", "pregnancy",
-                     "varicose_veins", "lumbar_disc_or_stenosis", "peripheral_artery_disease",
-                     "peripheral_neuropathy"],
+        .trigger: [
+            "exercise", "dehydration", "heat", "cold", "prolonged_sitting", "prolonged_standing",
+            "medication", "alcohol", "tight_clothing", "injury"
+        ],
+        .symptom: [
+            "numbness", "tingling", "swelling", "redness", "warmth", "cold_skin", "weakness",
+            "back_pain", "twitching", "difficulty_walking", "visible_veins", "dark_urine",
+            "chest_pain", "breathlessness"
+        ],
+        .condition: [
+            "diabetes", "kidney_disease", "liver_disease", "thyroid_disease", "pregnancy",
+            "varicose_veins", "lumbar_disc_or_stenosis", "peripheral_artery_disease",
+            "peripheral_neuropathy"
+        ]
     ]
 
     public static let causes = [
@@ -23,17 +29,17 @@ public enum ContractIDs {
         "idiopathic_nocturnal", "pregnancy", "medication_side_effect", "alcohol_tobacco", "muscle_injury",
         "infection", "varicose_veins", "peripheral_artery_disease", "peripheral_neuropathy",
         "lumbar_disc_or_stenosis", "kidney_disease", "liver_disease", "thyroid_disease",
-        "cramp_fasciculation_syndrome",
+        "cramp_fasciculation_syndrome"
     ]
 
     public static let stages = [
         "greeting", "onset", "location", "triggers", "symptoms", "history", "assessment", "followup",
-        "escalated", "ended",
+        "escalated", "ended"
     ]
 
     public static let intents = [
         "describe", "ask_causes", "ask_treatment", "ask_prevention", "ask_when_doctor", "ask_condition",
-        "greet", "affirm", "deny", "unknown_answer", "help", "restart", "summary", "goodbye", "unrecognized",
+        "greet", "affirm", "deny", "unknown_answer", "help", "restart", "summary", "goodbye", "unrecognized"
     ]
 }
 
@@ -92,8 +98,9 @@ struct KnowledgeValidator {
     // MARK: - Entries
 
     private mutating func check(_ term: Term, kind: FindingKind) {
-        let at = Place(location: locations[.vocabulary, "\(kind.rawValue)/\(term.id)"],
-                       entry: "\(kind.rawValue) '\(term.id)'")
+        let at = Place(
+            location: locations[.vocabulary, "\(kind.rawValue)/\(term.id)"],
+            entry: "\(kind.rawValue) '\(term.id)'")
         nonEmpty(term.id, "id", at)
         nonEmpty(term.label, "label", at)
         if let description = term.description { text(description, "description", at) }
@@ -194,8 +201,10 @@ struct KnowledgeValidator {
     }
 
     private mutating func report(_ place: Place, _ problem: String) {
-        issues.append(KnowledgeIssue(file: place.location?.file ?? "knowledge", line: place.location?.line,
-                                     entry: place.entry, problem: problem))
+        issues.append(
+            KnowledgeIssue(
+                file: place.location?.file ?? "knowledge", line: place.location?.line,
+                entry: place.entry, problem: problem))
     }
 
     private mutating func nonEmpty(_ value: String, _ field: String, _ at: Place) {
@@ -231,7 +240,7 @@ struct KnowledgeValidator {
 public enum DoseDetector {
     static let units: Set<String> = [
         "mg", "mcg", "µg", "ug", "g", "gram", "grams", "milligram", "milligrams", "ml", "iu", "units",
-        "tablet", "tablets", "capsule", "capsules", "pill", "pills", "drops", "puffs",
+        "tablet", "tablets", "capsule", "capsules", "pill", "pills", "drops", "puffs"
     ]
 
     public static func firstDose(in text: String) -> String? {

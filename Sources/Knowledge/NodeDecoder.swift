@@ -36,7 +36,13 @@ package struct NodeDecoder {
                 $0.path.map(\.stringValue) == path && EditDistance.distance($0.key, key.stringValue, limit: 2) != nil
             }
             guard misspelt.isEmpty else {
-                throw UnknownFieldsError(fields: misspelt.map { var field = $0; field.known = []; field.missing = key.stringValue; return field })
+                throw UnknownFieldsError(
+                    fields: misspelt.map {
+                        var field = $0
+                        field.known = []
+                        field.missing = key.stringValue
+                        return field
+                    })
             }
             throw DecodingError.keyNotFound(key, context)
         }
@@ -148,14 +154,17 @@ private struct NodeValueDecoder: Decoder, SingleValueDecodingContainer {
 
     /// The error `YAMLDecoder` throws for the same mismatch.
     func typeMismatch(_ expectation: Any.Type) -> DecodingError {
-        let reality: Any.Type = switch node {
-        case .scalar: Node.Scalar.self
-        case .mapping: Node.Mapping.self
-        case .sequence: Node.Sequence.self
-        case .alias: Node.Alias.self
-        }
-        return .typeMismatch(expectation, DecodingError.Context(
-            codingPath: codingPath, debugDescription: "Expected to decode \(expectation) but found \(reality) instead."))
+        let reality: Any.Type =
+            switch node {
+            case .scalar: Node.Scalar.self
+            case .mapping: Node.Mapping.self
+            case .sequence: Node.Sequence.self
+            case .alias: Node.Alias.self
+            }
+        return .typeMismatch(
+            expectation,
+            DecodingError.Context(
+                codingPath: codingPath, debugDescription: "Expected to decode \(expectation) but found \(reality) instead."))
     }
 }
 
@@ -182,8 +191,10 @@ private struct NodeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
 
     private func child(_ key: Key) throws -> NodeValueDecoder {
         guard let node = value(key) else {
-            throw DecodingError.keyNotFound(key, DecodingError.Context(
-                codingPath: codingPath, debugDescription: "No value associated with key \(key) (\"\(key.stringValue)\")."))
+            throw DecodingError.keyNotFound(
+                key,
+                DecodingError.Context(
+                    codingPath: codingPath, debugDescription: "No value associated with key \(key) (\"\(key.stringValue)\")."))
         }
         return decoder.child(node, key: key)
     }
@@ -193,7 +204,8 @@ private struct NodeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try child(key).decode(type) }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
-        -> KeyedDecodingContainer<NestedKey> {
+        -> KeyedDecodingContainer<NestedKey>
+    {
         try child(key).container(keyedBy: type)
     }
 
@@ -229,15 +241,20 @@ private struct NodeUnkeyedContainer: UnkeyedDecodingContainer {
 
     private mutating func next<T>(_ type: T.Type) throws -> NodeValueDecoder {
         guard !isAtEnd else {
-            throw DecodingError.valueNotFound(type, DecodingError.Context(
-                codingPath: codingPath + [IndexKey(currentIndex)], debugDescription: "Unkeyed container is at end."))
+            throw DecodingError.valueNotFound(
+                type,
+                DecodingError.Context(
+                    codingPath: codingPath + [IndexKey(currentIndex)], debugDescription: "Unkeyed container is at end."))
         }
         defer { currentIndex += 1 }
         return decoder.child(nodes[currentIndex], key: IndexKey(currentIndex))
     }
 
     mutating func decodeNil() throws -> Bool {
-        guard !isAtEnd else { _ = try next(Any?.self); return false }
+        guard !isAtEnd else {
+            _ = try next(Any?.self)
+            return false
+        }
         if decoder.child(nodes[currentIndex], key: IndexKey(currentIndex)).decodeNil() {
             currentIndex += 1
             return true

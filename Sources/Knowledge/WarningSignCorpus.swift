@@ -23,7 +23,8 @@ public struct WarningSignCorpus: Sendable {
 
     /// Parses the file; every malformed line is reported with its number.
     public init(text: String, file: String = Self.file) throws(KnowledgeError) {
-        var entries: [Entry] = [], issues: [KnowledgeIssue] = []
+        var entries: [Entry] = []
+        var issues: [KnowledgeIssue] = []
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             guard !raw.isEmpty, !raw.hasPrefix("#") else { continue }
             let parts = raw.split(separator: "\t", omittingEmptySubsequences: false)
@@ -69,14 +70,21 @@ public struct WarningSignCorpus: Sendable {
         var counts: [String: Int] = [:]
         for entry in entries {
             guard let rule = entry.rule else { continue }
-            if ids.contains(rule) { counts[Self.family(of: rule, among: ids), default: 0] += 1 }
-            else { issues.append(KnowledgeIssue(file: Self.file, line: entry.line, entry: rule, problem: "no triage rule has this id")) }
+            if ids.contains(rule) {
+                counts[Self.family(of: rule, among: ids), default: 0] += 1
+            } else {
+                issues.append(KnowledgeIssue(file: Self.file, line: entry.line, entry: rule, problem: "no triage rule has this id"))
+            }
         }
         for rule in model.triageRules where rule.isRedFlag {
             let count = counts[Self.family(of: rule.id, among: ids), default: 0]
             if count < Self.minimumPhrasings {
-                issues.append(KnowledgeIssue(file: Self.file, entry: "triage rule '\(rule.id)'",
-                                             problem: "has \(count) phrasings in \(Self.file); an urgent or emergency rule needs \(Self.minimumPhrasings) written by someone who has not read the lexicon"))
+                issues.append(
+                    KnowledgeIssue(
+                        file: Self.file, entry: "triage rule '\(rule.id)'",
+                        problem:
+                            "has \(count) phrasings in \(Self.file); an urgent or emergency rule needs \(Self.minimumPhrasings) written by someone who has not read the lexicon"
+                    ))
             }
         }
         return issues

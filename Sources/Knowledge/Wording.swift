@@ -1,5 +1,6 @@
 import Foundation
 import WireFormat
+
 /// Who a conversation is about: the person writing, or someone they write for (a child, a
 /// partner, a parent, a client), with the relation and sex when they were given.
 public struct Subject: Sendable, Equatable, Hashable {
@@ -48,9 +49,16 @@ extension Subject: Codable {
     /// Contract JSON, sorted keys (as `ContractJSON` writes it).
     public func write(to out: inout JSONWriter) {
         out.beginObject()
-        if let relation { out.key("relation"); out.string(relation) }
-        if let sex { out.key("sex"); out.string(sex) }
-        out.key("who"); out.string(isSelf ? "self" : "other")
+        if let relation {
+            out.key("relation")
+            out.string(relation)
+        }
+        if let sex {
+            out.key("sex")
+            out.string(sex)
+        }
+        out.key("who")
+        out.string(isSelf ? "self" : "other")
         out.endObject()
     }
 }
@@ -76,7 +84,7 @@ public enum Wording {
         "you_were": ("you were", "she was", "he was", "they were"),
         "you_get": ("you get", "she gets", "he gets", "they get"),
         "you_take": ("you take", "she takes", "he takes", "they take"),
-        "you_do": ("you do", "she does", "he does", "they do"),
+        "you_do": ("you do", "she does", "he does", "they do")
     ]
 
     /// The placeholders of `text` that are not known, for the loaders' checks.
@@ -88,7 +96,10 @@ public enum Wording {
         var found: [String] = []
         var rest = Substring(text)
         while let open = rest.firstIndex(of: "{") {
-            guard let close = rest[open...].firstIndex(of: "}") else { found.append(String(rest[open...])); break }
+            guard let close = rest[open...].firstIndex(of: "}") else {
+                found.append(String(rest[open...]))
+                break
+            }
             found.append(String(rest[rest.index(after: open)..<close]))
             rest = rest[rest.index(after: close)...]
         }
@@ -101,26 +112,32 @@ public enum Wording {
     public static func render(_ text: String, for subject: Subject?) -> String {
         let open = UInt8(ascii: "{")
         // Most sentences have no placeholder: a byte search, not a generic walk of the view.
-        let hasPlaceholder = text.utf8.withContiguousStorageIfAvailable { bytes in
-            bytes.baseAddress.map { memchr($0, Int32(open), bytes.count) != nil } ?? false
-        } ?? text.utf8.contains(open)
+        let hasPlaceholder =
+            text.utf8.withContiguousStorageIfAvailable { bytes in
+                bytes.baseAddress.map { memchr($0, Int32(open), bytes.count) != nil } ?? false
+            } ?? text.utf8.contains(open)
         guard hasPlaceholder else { return text }
         var text = text
         return text.withUTF8 { render(bytes: $0, for: subject) }
     }
 
     private static func render(bytes: UnsafeBufferPointer<UInt8>, for subject: Subject?) -> String {
-        let open = UInt8(ascii: "{"), close = UInt8(ascii: "}")
+        let open = UInt8(ascii: "{")
+        let close = UInt8(ascii: "}")
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + 16)
         var i = 0
         while i < bytes.count {
             guard bytes[i] == open, let end = bytes[i...].firstIndex(of: close) else {
-                out.append(bytes[i]); i += 1; continue
+                out.append(bytes[i])
+                i += 1
+                continue
             }
             let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[(i + 1)..<end]), as: UTF8.self)
             guard let form = forms[name] ?? forms[name.lowercased()] else {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i...end])); i = end + 1; continue
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i...end]))
+                i = end + 1
+                continue
             }
             let word: String
             switch (subject?.isSelf ?? true, subject?.sex) {
@@ -131,7 +148,8 @@ public enum Wording {
             }
             var wordBytes = Array(word.utf8)
             if let first = name.utf8.first, first >= UInt8(ascii: "A") && first <= UInt8(ascii: "Z"),
-               let lead = wordBytes.first, lead >= UInt8(ascii: "a") && lead <= UInt8(ascii: "z") {
+                let lead = wordBytes.first, lead >= UInt8(ascii: "a") && lead <= UInt8(ascii: "z")
+            {
                 wordBytes[0] = lead - 32
             }
             out.append(contentsOf: wordBytes)

@@ -36,7 +36,10 @@ public struct PostgresLocation: Sendable, Equatable {
 
     public init(url text: String) throws(Invalid) {
         guard Self.isURL(text), let url = URLComponents(string: text) else {
-            throw Invalid(description: "'\(Self.redact(text))' is not a PostgreSQL URL; write postgres://USER:PASSWORD@HOST:PORT/DATABASE or postgres://USER@/DATABASE?host=/SOCKET/FOLDER")
+            throw Invalid(
+                description:
+                    "'\(Self.redact(text))' is not a PostgreSQL URL; write postgres://USER:PASSWORD@HOST:PORT/DATABASE or postgres://USER@/DATABASE?host=/SOCKET/FOLDER"
+            )
         }
         var shown = url
         if shown.password != nil { shown.password = nil }
@@ -72,7 +75,8 @@ public struct PostgresLocation: Sendable, Equatable {
         case "disable": requireTLS = false
         case "require", "verify-full": requireTLS = true
         case let mode:
-            throw Invalid(description: "sslmode '\(mode)' in \(redacted) is not one Charley knows; use disable or require (which also verifies the certificate)")
+            throw Invalid(
+                description: "sslmode '\(mode)' in \(redacted) is not one Charley knows; use disable or require (which also verifies the certificate)")
         }
         if requireTLS, case .unixSocket = endpoint {
             throw Invalid(description: "sslmode=require in \(redacted) asks for TLS over a Unix socket; leave it out for a socket")
@@ -92,8 +96,9 @@ public struct PostgresLocation: Sendable, Equatable {
         var configuration: PostgresClient.Configuration
         switch endpoint {
         case .tcp(let host, let port):
-            configuration = .init(host: host, port: port, username: username, password: password, database: database,
-                                  tls: requireTLS ? .require(.makeClientConfiguration()) : .disable)
+            configuration = .init(
+                host: host, port: port, username: username, password: password, database: database,
+                tls: requireTLS ? .require(.makeClientConfiguration()) : .disable)
         case .unixSocket(let path):
             configuration = .init(unixSocketPath: path, username: username, password: password, database: database)
         }
@@ -108,13 +113,15 @@ public struct PostgresLocation: Sendable, Equatable {
         var configuration: PostgresConnection.Configuration
         switch endpoint {
         case .tcp(let host, let port):
-            configuration = .init(host: host, port: port, username: username, password: password, database: database,
-                                  tls: requireTLS ? .require(try NIOSSLContext(configuration: .makeClientConfiguration())) : .disable)
+            configuration = .init(
+                host: host, port: port, username: username, password: password, database: database,
+                tls: requireTLS ? .require(try NIOSSLContext(configuration: .makeClientConfiguration())) : .disable)
         case .unixSocket(let path):
             configuration = .init(unixSocketPath: path, username: username, password: password, database: database)
         }
-        configuration.options.connectTimeout = .nanoseconds(Int64(connectTimeout.components.seconds) * 1_000_000_000
-                                                             + connectTimeout.components.attoseconds / 1_000_000_000)
+        configuration.options.connectTimeout = .nanoseconds(
+            Int64(connectTimeout.components.seconds) * 1_000_000_000
+                + connectTimeout.components.attoseconds / 1_000_000_000)
         return configuration
     }
 }

@@ -66,9 +66,11 @@ public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable
     private let decodedStates: DecodedStates
 
     /// Opens a pool for `url` (nothing is sent until `client` runs and a query is made).
-    public init(url: String, maximumConnections: Int = 10, connectTimeout: Duration = .seconds(5),
-                leaseTimeout: Duration = .seconds(5), decodedStates: Int = 10_000,
-                logger: Logger = Logger(label: "charley.store")) throws(StoreError) {
+    public init(
+        url: String, maximumConnections: Int = 10, connectTimeout: Duration = .seconds(5),
+        leaseTimeout: Duration = .seconds(5), decodedStates: Int = 10_000,
+        logger: Logger = Logger(label: "charley.store")
+    ) throws(StoreError) {
         let place: PostgresLocation
         do {
             place = try PostgresLocation(url: url)
@@ -87,9 +89,11 @@ public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable
         var background = logger
         if background.logLevel > .debug { background.logLevel = max(background.logLevel, .warning) }
         do {
-            client = PostgresClient(configuration: try place.clientConfiguration(maximumConnections: maximumConnections,
-                                                                                 connectTimeout: connectTimeout),
-                                    backgroundLogger: background)
+            client = PostgresClient(
+                configuration: try place.clientConfiguration(
+                    maximumConnections: maximumConnections,
+                    connectTimeout: connectTimeout),
+                backgroundLogger: background)
         } catch {
             throw .failed("the session store \(place.redacted) cannot be set up: \(error)")
         }
@@ -106,11 +110,14 @@ public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable
         let connection: PostgresConnection
         do {
             connection = try await Self.withTimeout(connectTimeout) { [place, connectTimeout, logger] in
-                try await PostgresConnection.connect(configuration: try place.connectionConfiguration(connectTimeout: connectTimeout),
-                                                     id: 0, logger: logger)
+                try await PostgresConnection.connect(
+                    configuration: try place.connectionConfiguration(connectTimeout: connectTimeout),
+                    id: 0, logger: logger)
             }
         } catch is TimedOut {
-            throw .failed("cannot reach the PostgreSQL server for the session store \(location) within \(connectTimeout.components.seconds) s; check that it runs and the URL")
+            throw .failed(
+                "cannot reach the PostgreSQL server for the session store \(location) within \(connectTimeout.components.seconds) s; check that it runs and the URL"
+            )
         } catch {
             throw .failed("cannot connect to the PostgreSQL session store \(location): \(Self.explain(error))")
         }
@@ -120,7 +127,9 @@ public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable
         } catch {
             // The migration's own refusal comes wrapped in the transaction's error.
             if let newer = (error as? SchemaTooNew) ?? ((error as? PostgresTransactionError)?.closureError as? SchemaTooNew) {
-                throw .failed("the session store \(location) has schema version \(newer.found), newer than this Charley's \(newer.known): it was migrated by a newer Charley; upgrade this one")
+                throw .failed(
+                    "the session store \(location) has schema version \(newer.found), newer than this Charley's \(newer.known): it was migrated by a newer Charley; upgrade this one"
+                )
             }
             throw .failed("cannot prepare the session store \(location): \(Self.explain(error))")
         }
@@ -133,64 +142,73 @@ public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable
 
     /// The schema's history, oldest first. Never edit a migration that has shipped: add one.
     static let migrations: [(version: Int, name: String, sql: [String])] = [
-        (1, "v1-sessions-transcripts", [
-            // The same columns as SQLite's store after its v4: the state without its history,
-            // the history apart. Kept as text, not jsonb: only Charley reads them, and jsonb
-            // would parse every state on every turn. No index on `updated`: every turn would
-            // move its session in it; purge and the list scan instead (as in SQLite's v3).
-            """
-            CREATE TABLE session (
-                id text PRIMARY KEY,
-                state text NOT NULL,
-                undo text,
-                updated double precision NOT NULL,
-                format integer NOT NULL,
-                knowledge text NOT NULL,
-                stage text NOT NULL,
-                turns integer NOT NULL,
-                triage text
-            )
-            """,
-            """
-            CREATE TABLE transcript (
-                session text NOT NULL,
-                turn integer NOT NULL,
-                said text NOT NULL,
-                reply text NOT NULL,
-                at double precision NOT NULL,
-                seq bigserial PRIMARY KEY
-            )
-            """,
-            "CREATE INDEX transcript_session ON transcript (session, at)",
-        ]),
+        (
+            1, "v1-sessions-transcripts",
+            [
+                // The same columns as SQLite's store after its v4: the state without its history,
+                // the history apart. Kept as text, not jsonb: only Charley reads them, and jsonb
+                // would parse every state on every turn. No index on `updated`: every turn would
+                // move its session in it; purge and the list scan instead (as in SQLite's v3).
+                """
+                CREATE TABLE session (
+                    id text PRIMARY KEY,
+                    state text NOT NULL,
+                    undo text,
+                    updated double precision NOT NULL,
+                    format integer NOT NULL,
+                    knowledge text NOT NULL,
+                    stage text NOT NULL,
+                    turns integer NOT NULL,
+                    triage text
+                )
+                """,
+                """
+                CREATE TABLE transcript (
+                    session text NOT NULL,
+                    turn integer NOT NULL,
+                    said text NOT NULL,
+                    reply text NOT NULL,
+                    at double precision NOT NULL,
+                    seq bigserial PRIMARY KEY
+                )
+                """,
+                "CREATE INDEX transcript_session ON transcript (session, at)"
+            ]
+        ),
         // Requests a bridge may send again: the reply given to a (session, id), so that the
         // same request is answered the same and not applied twice.
-        (2, "v2-request-replies", [
-            """
-            CREATE TABLE request (
-                session text NOT NULL,
-                id text NOT NULL,
-                reply text NOT NULL,
-                at double precision NOT NULL,
-                PRIMARY KEY (session, id)
-            )
-            """,
-        ]),
+        (
+            2, "v2-request-replies",
+            [
+                """
+                CREATE TABLE request (
+                    session text NOT NULL,
+                    id text NOT NULL,
+                    reply text NOT NULL,
+                    at double precision NOT NULL,
+                    PRIMARY KEY (session, id)
+                )
+                """
+            ]
+        ),
         // A turn's lock and read in one round trip: a VOLATILE function takes a new snapshot for
         // each statement it runs (READ COMMITTED), so the read after the locks sees what the last
         // holder of each lock committed, as a separate statement would.
-        (3, "v3-lock-and-read", [
-            """
-            CREATE FUNCTION charley_lock_and_read(keys bigint[], ids text[])
-            RETURNS TABLE (r_id text, r_state text, r_undo text, r_updated double precision, r_format integer, r_knowledge text)
-            LANGUAGE plpgsql VOLATILE AS $$
-            BEGIN
-                PERFORM pg_advisory_xact_lock(k) FROM unnest(keys) AS k;
-                RETURN QUERY SELECT s.id, s.state, s.undo, s.updated, s.format, s.knowledge FROM session s WHERE s.id = ANY(ids);
-            END
-            $$
-            """,
-        ]),
+        (
+            3, "v3-lock-and-read",
+            [
+                """
+                CREATE FUNCTION charley_lock_and_read(keys bigint[], ids text[])
+                RETURNS TABLE (r_id text, r_state text, r_undo text, r_updated double precision, r_format integer, r_knowledge text)
+                LANGUAGE plpgsql VOLATILE AS $$
+                BEGIN
+                    PERFORM pg_advisory_xact_lock(k) FROM unnest(keys) AS k;
+                    RETURN QUERY SELECT s.id, s.state, s.undo, s.updated, s.format, s.knowledge FROM session s WHERE s.id = ANY(ids);
+                END
+                $$
+                """
+            ]
+        )
     ]
 
     /// The lock key of migrations (one number for every Charley: 'charley-schema' hashed).
@@ -202,13 +220,15 @@ public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable
     static func migrate(_ connection: PostgresConnection, upTo last: Int = .max, logger: Logger) async throws -> [String] {
         try await connection.withTransaction(logger: logger) { connection in
             _ = try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLock))", logger: logger)
-            _ = try await connection.query("""
+            _ = try await connection.query(
+                """
                 CREATE TABLE IF NOT EXISTS charley_schema (
                     version integer PRIMARY KEY, name text NOT NULL, applied double precision NOT NULL)
                 """, logger: logger)
             var done: [Int] = []
             for try await version in try await connection.query("SELECT version FROM charley_schema ORDER BY version", logger: logger)
-                .decode(Int.self) {
+                .decode(Int.self)
+            {
                 done.append(version)
             }
             let known = migrations.last!.version
@@ -218,7 +238,8 @@ public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable
                     _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
                 let now = Date().timeIntervalSince1970
-                _ = try await connection.query("INSERT INTO charley_schema (version, name, applied) VALUES (\(migration.version), \(migration.name), \(now))", logger: logger)
+                _ = try await connection.query(
+                    "INSERT INTO charley_schema (version, name, applied) VALUES (\(migration.version), \(migration.name), \(now))", logger: logger)
                 done.append(migration.version)
             }
             return migrations.filter { done.contains($0.version) }.map(\.name)
@@ -240,43 +261,48 @@ public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable
 
     // MARK: - SharedSessionStore
 
-    public func transact(sessions: [String], requests: [RequestKey],
-                         _ body: @escaping @Sendable (SharedSnapshot) -> SharedOutcome) async throws(StoreError) {
+    public func transact(
+        sessions: [String], requests: [RequestKey],
+        _ body: @escaping @Sendable (SharedSnapshot) -> SharedOutcome
+    ) async throws(StoreError) {
         let locks = Array(Set(sessions.map(stableHash64))).sorted()
         var attempt = 0
         while true {
             attempt += 1
             do {
-                try await withLease { [logger, decodedStates] connection in try await connection.withTransaction(logger: logger) { connection in
-                    var snapshot = SharedSnapshot()
-                    let rows = try await connection.query(
-                        "SELECT * FROM charley_lock_and_read(\(locks)::int8[], \(sessions)::text[])", logger: logger)
-                    for try await (id, state, undo, updated, format, knowledge) in rows.decode((String, String, String?, Double, Int, String).self) {
-                        if format == Self.stateFormat, let known = decodedStates.match(id, state: state, undo: undo) {
-                            snapshot.sessions[id] = .session(StoredSession(id: id, state: known, updated: updated, knowledge: knowledge))
-                            continue
+                try await withLease { [logger, decodedStates] connection in
+                    try await connection.withTransaction(logger: logger) { connection in
+                        var snapshot = SharedSnapshot()
+                        let rows = try await connection.query(
+                            "SELECT * FROM charley_lock_and_read(\(locks)::int8[], \(sessions)::text[])", logger: logger)
+                        for try await (id, state, undo, updated, format, knowledge) in rows.decode((String, String, String?, Double, Int, String).self) {
+                            if format == Self.stateFormat, let known = decodedStates.match(id, state: state, undo: undo) {
+                                snapshot.sessions[id] = .session(StoredSession(id: id, state: known, updated: updated, knowledge: knowledge))
+                                continue
+                            }
+                            let loaded = Self.decode(id: id, state: state, undo: undo, updated: updated, format: format, knowledge: knowledge)
+                            if case .session(let stored) = loaded, format == Self.stateFormat {
+                                decodedStates.remember(id, .init(state: state, undo: undo, decoded: stored.state))
+                            }
+                            snapshot.sessions[id] = loaded
                         }
-                        let loaded = Self.decode(id: id, state: state, undo: undo, updated: updated, format: format, knowledge: knowledge)
-                        if case .session(let stored) = loaded, format == Self.stateFormat {
-                            decodedStates.remember(id, .init(state: state, undo: undo, decoded: stored.state))
+                        if !requests.isEmpty {
+                            let replies = try await connection.query(
+                                """
+                                SELECT r.session, r.id, r.reply FROM request r
+                                JOIN unnest(\(requests.map(\.session))::text[], \(requests.map(\.id))::text[]) AS k(session, id)
+                                  ON r.session = k.session AND r.id = k.id
+                                """, logger: logger)
+                            for try await (session, id, reply) in replies.decode((String, String, String).self) {
+                                snapshot.replies[RequestKey(session: session, id: id)] = Array(reply.utf8)
+                            }
                         }
-                        snapshot.sessions[id] = loaded
+                        let written = try await Self.write(body(snapshot), on: connection, logger: logger)
+                        // What this transaction wrote is what the next turn will read, unless another
+                        // daemon writes first (then the texts differ and the row is decoded).
+                        for (id, entry) in written { decodedStates.remember(id, entry) }
                     }
-                    if !requests.isEmpty {
-                        let replies = try await connection.query("""
-                            SELECT r.session, r.id, r.reply FROM request r
-                            JOIN unnest(\(requests.map(\.session))::text[], \(requests.map(\.id))::text[]) AS k(session, id)
-                              ON r.session = k.session AND r.id = k.id
-                            """, logger: logger)
-                        for try await (session, id, reply) in replies.decode((String, String, String).self) {
-                            snapshot.replies[RequestKey(session: session, id: id)] = Array(reply.utf8)
-                        }
-                    }
-                    let written = try await Self.write(body(snapshot), on: connection, logger: logger)
-                    // What this transaction wrote is what the next turn will read, unless another
-                    // daemon writes first (then the texts differ and the row is decoded).
-                    for (id, entry) in written { decodedStates.remember(id, entry) }
-                } }
+                }
                 return
             } catch {
                 // Two transactions that took their locks in one order cannot deadlock; a
@@ -294,14 +320,23 @@ public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable
         var written: [(String, DecodedStates.Entry)] = []
         var last: [String: Int] = [:]
         for (index, write) in outcome.writes.enumerated() { last[write.id] = index }
-        var ids: [String] = [], states: [String] = [], undos: [String] = [], times: [Double] = []
-        var knowledges: [String] = [], stages: [String] = [], turns: [Int] = [], triages: [String] = []
+        var ids: [String] = []
+        var states: [String] = []
+        var undos: [String] = []
+        var times: [Double] = []
+        var knowledges: [String] = []
+        var stages: [String] = []
+        var turns: [Int] = []
+        var triages: [String] = []
         var deleted: [String] = []
         var transcript: (sessions: [String], turns: [Int], said: [String], reply: [String], at: [Double]) = ([], [], [], [], [])
         for (index, write) in outcome.writes.enumerated() {
             if let line = write.transcript {
-                transcript.sessions.append(write.id); transcript.turns.append(line.turn); transcript.said.append(line.said)
-                transcript.reply.append(line.reply); transcript.at.append(line.at)
+                transcript.sessions.append(write.id)
+                transcript.turns.append(line.turn)
+                transcript.said.append(line.said)
+                transcript.reply.append(line.reply)
+                transcript.at.append(line.at)
             }
             guard last[write.id] == index else { continue }
             switch write.change {
@@ -322,7 +357,8 @@ public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable
             }
         }
         if !ids.isEmpty {
-            _ = try await connection.query("""
+            _ = try await connection.query(
+                """
                 INSERT INTO session (id, state, undo, updated, format, knowledge, stage, turns, triage)
                 SELECT id, state, undo, updated, \(stateFormat), knowledge, stage, turns, NULLIF(triage, '')
                 FROM unnest(\(ids)::text[], \(states)::text[], \(undos)::text[], \(times)::float8[], \(knowledges)::text[],
@@ -337,7 +373,8 @@ public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable
             _ = try await connection.query("DELETE FROM session WHERE id = ANY(\(deleted))", logger: logger)
         }
         if !transcript.sessions.isEmpty {
-            _ = try await connection.query("""
+            _ = try await connection.query(
+                """
                 INSERT INTO transcript (session, turn, said, reply, at)
                 SELECT * FROM unnest(\(transcript.sessions)::text[], \(transcript.turns)::int8[], \(transcript.said)::text[],
                                      \(transcript.reply)::text[], \(transcript.at)::float8[])
@@ -345,7 +382,8 @@ public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable
         }
         if !outcome.replies.isEmpty {
             let replies = outcome.replies
-            _ = try await connection.query("""
+            _ = try await connection.query(
+                """
                 INSERT INTO request (session, id, reply, at)
                 SELECT * FROM unnest(\(replies.map(\.key.session))::text[], \(replies.map(\.key.id))::text[],
                                      \(replies.map { String(decoding: $0.reply, as: UTF8.self) })::text[], \(replies.map(\.at))::float8[])
@@ -369,27 +407,30 @@ public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable
 
     public func purge(updatedBefore time: Double, repliesBefore: Double) async throws(StoreError) -> Int {
         try await run {
-            try await withLease { [logger] connection in try await connection.withTransaction(logger: logger) { connection in
-                // Under each session's lock, so that a session used in this moment stays: its
-                // turn commits first (and is then not expired) or waits for the purge.
-                var expired: [String] = []
-                for try await id in try await connection.query("SELECT id FROM session WHERE updated < \(time)", logger: logger).decode(String.self) {
-                    expired.append(id)
-                }
-                var removed = 0
-                if !expired.isEmpty {
-                    let locks = Array(Set(expired.map(stableHash64))).sorted()
-                    _ = try await connection.query("SELECT pg_advisory_xact_lock(k) FROM unnest(\(locks)::int8[]) AS k", logger: logger)
-                    for try await count in try await connection.query(
-                        "WITH d AS (DELETE FROM session WHERE id = ANY(\(expired)) AND updated < \(time) RETURNING 1) SELECT count(*)::int8 FROM d",
-                        logger: logger).decode(Int.self) {
-                        removed = count
+            try await withLease { [logger] connection in
+                try await connection.withTransaction(logger: logger) { connection in
+                    // Under each session's lock, so that a session used in this moment stays: its
+                    // turn commits first (and is then not expired) or waits for the purge.
+                    var expired: [String] = []
+                    for try await id in try await connection.query("SELECT id FROM session WHERE updated < \(time)", logger: logger).decode(String.self) {
+                        expired.append(id)
                     }
+                    var removed = 0
+                    if !expired.isEmpty {
+                        let locks = Array(Set(expired.map(stableHash64))).sorted()
+                        _ = try await connection.query("SELECT pg_advisory_xact_lock(k) FROM unnest(\(locks)::int8[]) AS k", logger: logger)
+                        for try await count in try await connection.query(
+                            "WITH d AS (DELETE FROM session WHERE id = ANY(\(expired)) AND updated < \(time) RETURNING 1) SELECT count(*)::int8 FROM d",
+                            logger: logger
+                        ).decode(Int.self) {
+                            removed = count
+                        }
+                    }
+                    _ = try await connection.query("DELETE FROM transcript WHERE at < \(time)", logger: logger)
+                    _ = try await connection.query("DELETE FROM request WHERE at < \(repliesBefore)", logger: logger)
+                    return removed
                 }
-                _ = try await connection.query("DELETE FROM transcript WHERE at < \(time)", logger: logger)
-                _ = try await connection.query("DELETE FROM request WHERE at < \(repliesBefore)", logger: logger)
-                return removed
-            } }
+            }
         }
     }
 
@@ -521,21 +562,22 @@ public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable
                     lease.resume(.failure(error))
                 }
             }
-            lease.watch(Task {
-                try? await Task.sleep(for: limit)
-                if Task.isCancelled { return }
-                if lease.abandonIfWaiting() {
-                    lease.resume(.failure(NoConnection(seconds: limit.components.seconds)))
-                    work.cancel()
-                    return
-                }
-                try? await Task.sleep(for: limit)
-                if Task.isCancelled { return }
-                if let connection = lease.stillRunning() {
-                    lease.resume(.failure(NoAnswer(seconds: limit.components.seconds)))
-                    try? await connection.close()
-                }
-            })
+            lease.watch(
+                Task {
+                    try? await Task.sleep(for: limit)
+                    if Task.isCancelled { return }
+                    if lease.abandonIfWaiting() {
+                        lease.resume(.failure(NoConnection(seconds: limit.components.seconds)))
+                        work.cancel()
+                        return
+                    }
+                    try? await Task.sleep(for: limit)
+                    if Task.isCancelled { return }
+                    if let connection = lease.stillRunning() {
+                        lease.resume(.failure(NoAnswer(seconds: limit.components.seconds)))
+                        try? await connection.close()
+                    }
+                })
         }
     }
 
@@ -560,7 +602,11 @@ public final class PostgresSessionStore: SharedSessionStore, @unchecked Sendable
 /// One call of `withLease`: waiting for a connection, running on one, or over (answered by the
 /// watch, or finished); its continuation is resumed once, by whichever comes first.
 private final class Lease<T: Sendable>: @unchecked Sendable {
-    private enum Phase { case waiting, running(PostgresConnection), over }
+    private enum Phase {
+        case waiting
+        case running(PostgresConnection)
+        case over
+    }
     private let lock = NSLock()
     private var phase = Phase.waiting
     private var continuation: CheckedContinuation<T, any Error>?

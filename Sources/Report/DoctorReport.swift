@@ -110,7 +110,8 @@ public struct DoctorReport: Sendable {
         // not every term of the vocabulary made a finding (a locked table lookup each).
         var presentByKind = [[(position: Int, label: String)]](repeating: [], count: FindingKind.allCases.count)
         for finding in findings.present {
-            let terms = knowledge.terms(finding.kind), value = finding.value
+            let terms = knowledge.terms(finding.kind)
+            let value = finding.value
             guard let position = terms.firstIndex(where: { $0.id == value }) else { continue }
             presentByKind[finding.kind.index].append((position, say(terms[position].label)))
         }
@@ -122,7 +123,8 @@ public struct DoctorReport: Sendable {
         told.append(Told(heading: wording["when"], items: present(.timing) + present(.duration) + present(.frequency) + present(.since)))
         told.append(Told(heading: wording["where"], items: present(.location)))
         let sides = present(.side)
-        told.append(Told(heading: wording["side"], items: sides.isEmpty && !presentByKind[FindingKind.location.index].isEmpty ? [wording["side_not_given"]] : sides))
+        told.append(
+            Told(heading: wording["side"], items: sides.isEmpty && !presentByKind[FindingKind.location.index].isEmpty ? [wording["side_not_given"]] : sides))
         told.append(Told(heading: wording["triggers"], items: present(.trigger) + present(.context)))
         told.append(Told(heading: wording["symptoms"], items: present(.symptom)))
         told.append(Told(heading: wording["conditions"], items: present(.condition)))
@@ -130,7 +132,8 @@ public struct DoctorReport: Sendable {
         told.append(Told(heading: wording["age"], items: present(.ageGroup)))
         var absent: [(kind: Int, position: Int, note: String)] = []
         for finding in findings.absent {
-            let terms = knowledge.terms(finding.kind), value = finding.value
+            let terms = knowledge.terms(finding.kind)
+            let value = finding.value
             guard let position = terms.firstIndex(where: { $0.id == value }) else { continue }
             let term = terms[position]
             absent.append((finding.kind.index, position, say(term.absentNote(finding.kind) ?? "no " + term.label)))
@@ -153,8 +156,9 @@ public struct DoctorReport: Sendable {
         warningSigns = signs
 
         causes = assessment.causes.map { cause in
-            PossibleCause(id: cause.id, name: assessment.name(of: cause), summary: say(knowledge.cause(cause.id)?.summary ?? ""),
-                          because: cause.because.map(say), against: cause.against.map(say))
+            PossibleCause(
+                id: cause.id, name: assessment.name(of: cause), summary: say(knowledge.cause(cause.id)?.summary ?? ""),
+                because: cause.because.map(say), against: cause.against.map(say))
         }
         selfCare = assessment.selfCare.map { Advice(name: say($0.name), text: say($0.text)) }
         prevention = assessment.prevention.map { Advice(name: say($0.name), text: say($0.text)) }

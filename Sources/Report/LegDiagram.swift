@@ -52,11 +52,12 @@ public struct LegDiagram: Sendable {
 
     public init(findings: Findings, knowledge: KnowledgeModel, wording: ReportWording) {
         let side = findings.values(of: .side).first
-        let legs: [Leg] = switch side {
-        case "left": [.left]
-        case "right": [.right]
-        default: [.left, .right]
-        }
+        let legs: [Leg] =
+            switch side {
+            case "left": [.left]
+            case "right": [.right]
+            default: [.left, .right]
+            }
         let sideGiven = side != nil
         let locations = knowledge.terms(.location).map(\.id).filter { findings.present.contains(Finding(.location, $0)) }
         var shaded: [View: [Leg: [Region: Shade]]] = [:]
@@ -118,14 +119,15 @@ public struct LegDiagram: Sendable {
 
     /// A point well inside a region, for tests that look at the rendered picture.
     public static func centre(of region: Region, view: View, leg: Leg) -> (x: Double, y: Double) {
-        let y: Double = switch region {
-        case .thigh: 84
-        case .knee: 139
-        case .shin, .calf: 180
-        case .ankle: 228
-        case .foot: view == .front ? 248 : 248
-        case .toes: 266
-        }
+        let y: Double =
+            switch region {
+            case .thigh: 84
+            case .knee: 139
+            case .shin, .calf: 180
+            case .ankle: 228
+            case .foot: view == .front ? 248 : 248
+            case .toes: 266
+            }
         return (centreX(view: view, leg: leg), y)
     }
 
@@ -136,8 +138,10 @@ public struct LegDiagram: Sendable {
         case .knee: "M -17 128 L 17 128 L 15 150 L -15 150 Z"
         case .shin, .calf: "M -15 150 L 15 150 C 19 162 19 178 17 190 L 9 222 L -9 222 L -17 190 C -19 178 -19 162 -15 150 Z"
         case .ankle: "M -9 222 L 9 222 L 10 234 L -10 234 Z"
-        case .foot: view == .front ? "M -10 234 L 10 234 L 15 260 L -15 260 Z"
-            : "M -10 234 L 10 234 L 11 252 Q 11 264 0 264 Q -11 264 -11 252 Z"
+        case .foot:
+            view == .front
+                ? "M -10 234 L 10 234 L 15 260 L -15 260 Z"
+                : "M -10 234 L 10 234 L 11 252 Q 11 264 0 264 Q -11 264 -11 252 Z"
         case .toes: "M -15 260 L 15 260 Q 15 274 0 274 Q -15 274 -15 260 Z"
         }
     }
@@ -153,7 +157,8 @@ public struct LegDiagram: Sendable {
     public func svg() -> String {
         var out = ""
         out.reserveCapacity(9000)
-        out += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"520\" height=\"360\" viewBox=\"0 0 520 360\" role=\"img\" aria-labelledby=\"charley-legs-title charley-legs-desc\" aria-label=\""
+        out +=
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"520\" height=\"360\" viewBox=\"0 0 520 360\" role=\"img\" aria-labelledby=\"charley-legs-title charley-legs-desc\" aria-label=\""
         out += Markup.escape(title + ". " + description)
         out += "\" font-family=\"DejaVu Sans, Arial, Helvetica, sans-serif\">\n"
         out += "<title id=\"charley-legs-title\">\(Markup.escape(title))</title>\n"
@@ -169,32 +174,39 @@ public struct LegDiagram: Sendable {
             """
         for view in View.allCases {
             let heading = view == .front ? labels.front : labels.back
-            out += "<text x=\"\(view == .front ? 120 : 400)\" y=\"20\" font-size=\"15\" font-weight=\"bold\" text-anchor=\"middle\">\(Markup.escape(heading))</text>\n"
+            out +=
+                "<text x=\"\(view == .front ? 120 : 400)\" y=\"20\" font-size=\"15\" font-weight=\"bold\" text-anchor=\"middle\">\(Markup.escape(heading))</text>\n"
             let xs = Leg.allCases.map { Self.centreX(view: view, leg: $0) }
-            let left = xs.min()! - 28, right = xs.max()! + 28
-            out += "<path d=\"M \(Self.number(left)) 40 L \(Self.number(left + 6)) 28 L \(Self.number(right - 6)) 28 L \(Self.number(right)) 40 Z\" fill=\"#ffffff\" stroke=\"#000000\" stroke-width=\"1.5\"/>\n"
+            let left = xs.min()! - 28
+            let right = xs.max()! + 28
+            out +=
+                "<path d=\"M \(Self.number(left)) 40 L \(Self.number(left + 6)) 28 L \(Self.number(right - 6)) 28 L \(Self.number(right)) 40 Z\" fill=\"#ffffff\" stroke=\"#000000\" stroke-width=\"1.5\"/>\n"
             for leg in Leg.allCases {
                 let x = Self.centreX(view: view, leg: leg)
                 out += "<g transform=\"translate(\(Self.number(x)) 0)\" data-view=\"\(view.rawValue)\" data-leg=\"\(leg.rawValue)\">\n"
                 for region in Self.regions(view) {
                     let shade = shaded[view]?[leg]?[region] ?? .none
-                    let fill = switch shade {
-                    case .none: "#ffffff"
-                    case .light: "url(#charley-cramp-light)"
-                    case .full: "url(#charley-cramp)"
-                    }
-                    out += "<path d=\"\(Self.path(region, view: view))\" fill=\"\(fill)\" stroke=\"#000000\" stroke-width=\"1.5\" data-region=\"\(region.rawValue)\""
+                    let fill =
+                        switch shade {
+                        case .none: "#ffffff"
+                        case .light: "url(#charley-cramp-light)"
+                        case .full: "url(#charley-cramp)"
+                        }
+                    out +=
+                        "<path d=\"\(Self.path(region, view: view))\" fill=\"\(fill)\" stroke=\"#000000\" stroke-width=\"1.5\" data-region=\"\(region.rawValue)\""
                     if shade != .none { out += " data-shade=\"\(shade == .full ? "full" : "light")\"" }
                     out += "/>\n"
                 }
                 if swollen.contains(leg) {
-                    out += swollenWholeLeg
+                    out +=
+                        swollenWholeLeg
                         ? "<rect x=\"-34\" y=\"33\" width=\"68\" height=\"248\" rx=\"14\" fill=\"none\" stroke=\"#000000\" stroke-width=\"2.5\" stroke-dasharray=\"7 4\" data-mark=\"swelling\"/>\n"
                         : "<rect x=\"-26\" y=\"143\" width=\"52\" height=\"128\" rx=\"12\" fill=\"none\" stroke=\"#000000\" stroke-width=\"2.5\" stroke-dasharray=\"7 4\" data-mark=\"swelling\"/>\n"
                 }
                 if reddened.contains(leg) { out += Self.redness(x: 0, y: 205, mark: true) }
                 out += "</g>\n"
-                out += "<text x=\"\(Self.number(x))\" y=\"298\" font-size=\"13\" text-anchor=\"middle\">\(Markup.escape(leg == .left ? labels.left : labels.right))</text>\n"
+                out +=
+                    "<text x=\"\(Self.number(x))\" y=\"298\" font-size=\"13\" text-anchor=\"middle\">\(Markup.escape(leg == .left ? labels.left : labels.right))</text>\n"
             }
         }
         // The legend: only what the picture uses, and always what the shading means.
@@ -206,12 +218,18 @@ public struct LegDiagram: Sendable {
             entries.append(("<rect x=\"0\" y=\"-11\" width=\"22\" height=\"14\" fill=\"url(#charley-cramp-light)\" stroke=\"#000000\"/>", legend.light))
         }
         if !swollen.isEmpty {
-            entries.append(("<rect x=\"1\" y=\"-11\" width=\"20\" height=\"14\" rx=\"4\" fill=\"none\" stroke=\"#000000\" stroke-width=\"2.5\" stroke-dasharray=\"7 4\"/>", legend.swelling))
+            entries.append(
+                (
+                    "<rect x=\"1\" y=\"-11\" width=\"20\" height=\"14\" rx=\"4\" fill=\"none\" stroke=\"#000000\" stroke-width=\"2.5\" stroke-dasharray=\"7 4\"/>",
+                    legend.swelling
+                ))
         }
         if !reddened.isEmpty { entries.append((Self.redness(x: 11, y: -4, mark: false), legend.redness)) }
         for (index, entry) in entries.enumerated() {
-            let x = 20 + Double(index % 2) * 250, y = 326 + Double(index / 2) * 24
-            out += "<g transform=\"translate(\(Self.number(x)) \(Self.number(y)))\">\(entry.symbol)<text x=\"30\" y=\"0\" font-size=\"13\">\(Markup.escape(entry.words))</text></g>\n"
+            let x = 20 + Double(index % 2) * 250
+            let y = 326 + Double(index / 2) * 24
+            out +=
+                "<g transform=\"translate(\(Self.number(x)) \(Self.number(y)))\">\(entry.symbol)<text x=\"30\" y=\"0\" font-size=\"13\">\(Markup.escape(entry.words))</text></g>\n"
         }
         out += "</svg>\n"
         return out

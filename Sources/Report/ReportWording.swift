@@ -20,7 +20,7 @@ public struct ReportWording: Sendable {
         "causes_heading", "causes_intro", "causes_after_warning", "no_causes", "because", "against",
         "todo_heading", "self_care", "prevention", "see_doctor",
         "questions_heading", "sources_heading", "footer",
-        "command_help", "written", "not_written", "no_report",
+        "command_help", "written", "not_written", "no_report"
     ]
 
     /// The values a text must show, by id.
@@ -28,7 +28,7 @@ public struct ReportWording: Sendable {
         "made": ["date", "version"], "about_other": ["who"], "your_relation": ["relation"],
         "picture_places": ["places", "side"], "picture_places_no_side": ["places"],
         "picture_swelling": ["side"], "picture_redness": ["side"],
-        "command_help": ["folder"], "written": ["path"], "not_written": ["path", "problem"], "no_report": ["problem"],
+        "command_help": ["folder"], "written": ["path"], "not_written": ["path", "problem"], "no_report": ["problem"]
     ]
 
     public subscript(id: String) -> String { texts[id] ?? id }
@@ -43,7 +43,8 @@ public struct ReportWording: Sendable {
     /// With `knowledge`, the ids the report's code names (`CodeNames.report`) are checked in it too.
     public static func loadBundled(knowledge: KnowledgeModel? = nil) throws(KnowledgeError) -> ReportWording {
         guard let url = Bundle.module.url(forResource: "report", withExtension: "yaml"),
-              let data = FileManager.default.contents(atPath: url.path) else {
+            let data = FileManager.default.contents(atPath: url.path)
+        else {
             throw KnowledgeError(issues: [KnowledgeIssue(file: "report.yaml", problem: "the report's wording is missing from Charley's resources")])
         }
         return try load(text: String(decoding: data, as: UTF8.self), file: "report.yaml", knowledge: knowledge)
@@ -57,7 +58,8 @@ public struct ReportWording: Sendable {
         var issues: [KnowledgeIssue] = []
         if let mapping = root.mapping {
             for (key, node) in mapping where key.string != "report" {
-                issues.append(KnowledgeIssue(file: file, line: node.mark?.line, problem: "unknown section '\(key.string ?? "?")'; the file holds 'report' only"))
+                issues.append(
+                    KnowledgeIssue(file: file, line: node.mark?.line, problem: "unknown section '\(key.string ?? "?")'; the file holds 'report' only"))
             }
         }
         for id in ids.subtracting(parsed.report.keys).sorted() {
@@ -79,7 +81,8 @@ public struct ReportWording: Sendable {
                 issues.append(KnowledgeIssue(file: file, line: line(id), entry: "text '\(id)'", problem: "'{\(name)}' is not a placeholder Charley knows"))
             }
             for name in parameters[id] ?? [] where !text.contains("<\(name)>") {
-                issues.append(KnowledgeIssue(file: file, line: line(id), entry: "text '\(id)'", problem: "it must say <\(name)> where Charley puts the \(name)"))
+                issues.append(
+                    KnowledgeIssue(file: file, line: line(id), entry: "text '\(id)'", problem: "it must say <\(name)> where Charley puts the \(name)"))
             }
         }
         if let knowledge { issues += CodeNames.report.issues(in: knowledge) }

@@ -3,12 +3,12 @@ import DaemonMetrics
 import Foundation
 import Knowledge
 import Logging
-import Report
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOExtras
 import NIOPosix
+import Report
 import ServiceLifecycle
-import NIOConcurrencyHelpers
 import Systemd
 import WireFormat
 
@@ -97,8 +97,10 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
     public var description: String { "CharleyServer(\(configuration.socketPath))" }
 
     /// `store` defaults to memory, holding at most `maximumSessions`.
-    public init(configuration: ServerConfiguration, conversation: Conversation, store: (any SessionStore)? = nil,
-                version: String, logger: Logger) {
+    public init(
+        configuration: ServerConfiguration, conversation: Conversation, store: (any SessionStore)? = nil,
+        version: String, logger: Logger
+    ) {
         self.configuration = configuration
         self.version = version
         self.logger = logger
@@ -113,8 +115,10 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
 
     /// A daemon on a store that several daemons share (PostgreSQL): the store is checked and
     /// migrated when the daemon starts, before it listens.
-    public init(configuration: ServerConfiguration, conversation: Conversation, sharedStore: any SharedSessionStore,
-                version: String, logger: Logger) {
+    public init(
+        configuration: ServerConfiguration, conversation: Conversation, sharedStore: any SharedSessionStore,
+        version: String, logger: Logger
+    ) {
         self.configuration = configuration
         self.version = version
         self.logger = logger
@@ -258,8 +262,11 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
             let loaded = try load()
             registry.current.replace(with: loaded)
             metrics?.reloadsSucceeded.increment()
-            logger.notice("reloaded the knowledge model and lexicon", metadata: [
-                "knowledge": "\(loaded.knowledge.version)", "before": "\(before)"])
+            logger.notice(
+                "reloaded the knowledge model and lexicon",
+                metadata: [
+                    "knowledge": "\(loaded.knowledge.version)", "before": "\(before)"
+                ])
         } catch {
             failure = error
             metrics?.reloadsFailed.increment()
@@ -290,15 +297,16 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
     private func keepSystemdInformed(_ notifier: SystemdNotifier, loops: [any EventLoop]) async {
         let interval = notifier.watchdogInterval ?? .seconds(5)
         #if DEBUG
-        // For the watchdog test only (debug builds): after the first ping, block the last event
-        // loop for this many seconds, as a stuck handler would.
-        if let text = ProcessInfo.processInfo.environment["CHARLEY_DEBUG_STALL_LOOP_SECONDS"], let seconds = UInt32(text),
-           let loop = loops.last {
-            Task {
-                try? await Task.sleep(for: interval)
-                loop.execute { sleep(seconds) }
+            // For the watchdog test only (debug builds): after the first ping, block the last event
+            // loop for this many seconds, as a stuck handler would.
+            if let text = ProcessInfo.processInfo.environment["CHARLEY_DEBUG_STALL_LOOP_SECONDS"], let seconds = UInt32(text),
+                let loop = loops.last
+            {
+                Task {
+                    try? await Task.sleep(for: interval)
+                    loop.execute { sleep(seconds) }
+                }
             }
-        }
         #endif
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let answered = loops.map { $0.submit {} }
@@ -370,8 +378,11 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
             for sample in DaemonMetrics.Sample.parse(text) {
                 grouped[sample.name, default: []].append(StatsReply.Sample(labels: sample.labels, value: sample.value))
             }
-            reply(Self.encode(StatsReply(session: session, charley: version, knowledge: conversation.knowledge.version,
-                                         metrics: grouped, prometheus: text)))
+            reply(
+                Self.encode(
+                    StatsReply(
+                        session: session, charley: version, knowledge: conversation.knowledge.version,
+                        metrics: grouped, prometheus: text)))
         }
     }
 
@@ -404,11 +415,15 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
             stats(session: message.session, reply: reply)
             return nil
         case .hello:
-            return Self.encode(HelloReply(session: message.session, protocolVersion: protocolVersion, charley: version,
-                                          knowledge: conversation.knowledge.version))
+            return Self.encode(
+                HelloReply(
+                    session: message.session, protocolVersion: protocolVersion, charley: version,
+                    knowledge: conversation.knowledge.version))
         case .unknown(let name):
-            return self.errorLine(ErrorReply(session: message.session, .unknownType,
-                                             "unknown type '\(name)'; use message, reset, end, state, report, hello, ping or stats"))
+            return self.errorLine(
+                ErrorReply(
+                    session: message.session, .unknownType,
+                    "unknown type '\(name)'; use message, reset, end, state, report, hello, ping or stats"))
         case .message, .reset, .end, .state, .report:
             // A session's messages, below.
             break
@@ -427,16 +442,21 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
             return nil
         case .report:
             guard let format = ReportFormat(rawValue: message.format ?? "html") else {
-                return self.errorLine(ErrorReply(session: session, .unknownFormat,
-                                                 "unknown format '\(message.format ?? "")'; use html or text (or svg for the picture alone)"))
+                return self.errorLine(
+                    ErrorReply(
+                        session: session, .unknownFormat,
+                        "unknown format '\(message.format ?? "")'; use html or text (or svg for the picture alone)"))
             }
             registry.state(session) { result in
                 switch result {
                 case .success(let state?):
                     reply(self.report(of: state, session: session, format: format))
                 case .success(nil):
-                    reply(self.errorLine(ErrorReply(session: session, .unknownSession,
-                                                    "there is no conversation '\(session)' to report on (it never began, ended or expired)")))
+                    reply(
+                        self.errorLine(
+                            ErrorReply(
+                                session: session, .unknownSession,
+                                "there is no conversation '\(session)' to report on (it never began, ended or expired)")))
                 case .failure(let error):
                     reply(self.errorLine(Self.failure(error, session: session)))
                 }
@@ -446,9 +466,12 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
             registry.state(session) { result in
                 switch result {
                 case .success(let state):
-                    reply(Self.encode(StateReply(session: session, exists: state != nil, stage: state?.stage,
-                                                 slots: state.map { .init(findings: $0.findings) }, triage: state?.triage,
-                                                 redFlags: state?.redFlags, turns: state?.turns)))
+                    reply(
+                        Self.encode(
+                            StateReply(
+                                session: session, exists: state != nil, stage: state?.stage,
+                                slots: state.map { .init(findings: $0.findings) }, triage: state?.triage,
+                                redFlags: state?.redFlags, turns: state?.turns)))
                 case .failure(let error):
                     reply(self.errorLine(Self.failure(error, session: session)))
                 }
@@ -483,19 +506,23 @@ public final class CharleyServer: Service, CustomStringConvertible, Sendable {
             return errorLine(ErrorReply(session: session, .unknownFormat, "this daemon cannot make reports: its report wording is missing"))
         }
         let document = DoctorReport(state: state, conversation: conversation, wording: reportWording, date: now).document(format)
-        let mediaType = switch format {
-        case .html: "text/html; charset=utf-8"
-        case .text: "text/plain; charset=utf-8"
-        case .svg: "image/svg+xml"
-        }
+        let mediaType =
+            switch format {
+            case .html: "text/html; charset=utf-8"
+            case .text: "text/plain; charset=utf-8"
+            case .svg: "image/svg+xml"
+            }
         var seconds = time_t(now.timeIntervalSince1970.rounded(.down))
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        let stamp = String(format: "%04d%02d%02d-%02d%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-                           Int(parts.tm_hour), Int(parts.tm_min))
-        return Self.encode(ReportReply(session: session, format: format.rawValue, mediaType: mediaType,
-                                       filename: "charley-report-\(stamp).\(format.fileExtension)",
-                                       knowledge: conversation.knowledge.version, report: document))
+        let stamp = String(
+            format: "%04d%02d%02d-%02d%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+            Int(parts.tm_hour), Int(parts.tm_min))
+        return Self.encode(
+            ReportReply(
+                session: session, format: format.rawValue, mediaType: mediaType,
+                filename: "charley-report-\(stamp).\(format.fileExtension)",
+                knowledge: conversation.knowledge.version, report: document))
     }
 
     private static func failure(_ error: SessionRegistry.Failure, session: String) -> ErrorReply {
@@ -613,8 +640,10 @@ final class ConnectionHandler: ChannelInboundHandler {
     private func refuseIfOverLimit(_ context: ChannelHandlerContext) {
         guard !admitted, !refused else { return }
         refused = true
-        let refusal = server.errorLine(ErrorReply(session: nil, .tooManyConnections,
-            "the daemon already has \(server.configuration.maximumConnections) connections; try again later"))
+        let refusal = server.errorLine(
+            ErrorReply(
+                session: nil, .tooManyConnections,
+                "the daemon already has \(server.configuration.maximumConnections) connections; try again later"))
         let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(refusal)).whenComplete { _ in channel.close(promise: nil) }
     }
@@ -784,8 +813,10 @@ final class UnfinishedLineWatch: ChannelInboundHandler {
             deadline = context.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
                 let context = bound.value
                 metrics?.error(ErrorCode.lineTimeout.rawValue)
-                let refusal = CharleyServer.encode(ErrorReply(session: nil, .lineTimeout,
-                    "a line was started and not finished within \(seconds) s; the connection is closed"))
+                let refusal = CharleyServer.encode(
+                    ErrorReply(
+                        session: nil, .lineTimeout,
+                        "a line was started and not finished within \(seconds) s; the connection is closed"))
                 context.writeAndFlush(NIOAny(refusal)).whenComplete { _ in context.close(promise: nil) }
             }
         }

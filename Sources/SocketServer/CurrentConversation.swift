@@ -38,8 +38,9 @@ struct TurnObservation {
 extension DaemonMetrics {
     /// Made with every series of the current ids at zero.
     convenience init(conversation: Conversation) {
-        self.init(codes: ErrorCode.allCases.map(\.rawValue), stages: Stage.allCases.map(\.rawValue),
-                  levels: TriageLevel.allCases.map(\.rawValue), rules: conversation.knowledge.triageRules.map(\.id))
+        self.init(
+            codes: ErrorCode.allCases.map(\.rawValue), stages: Stage.allCases.map(\.rawValue),
+            levels: TriageLevel.allCases.map(\.rawValue), rules: conversation.knowledge.triageRules.map(\.id))
     }
 }
 

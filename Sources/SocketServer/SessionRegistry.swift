@@ -63,10 +63,12 @@ public final class SessionRegistry: Sendable {
     /// The most replies to request ids a local store's registry remembers per shard (32 shards).
     static let rememberedRepliesPerShard = 4096
 
-    public init(conversation: Conversation, store: any SessionStore, idleExpiry: Duration,
-                keepTranscripts: Bool = false, commitDelay: Duration = .zero, logger: Logger = Logger(label: "charley.sessions"),
-                metrics: DaemonMetrics? = nil,
-                now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+    public init(
+        conversation: Conversation, store: any SessionStore, idleExpiry: Duration,
+        keepTranscripts: Bool = false, commitDelay: Duration = .zero, logger: Logger = Logger(label: "charley.sessions"),
+        metrics: DaemonMetrics? = nil,
+        now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+    ) {
         self.current = CurrentConversation(conversation)
         self.metrics = metrics
         self.turnMetrics = metrics.map(TurnMetrics.init)
@@ -83,10 +85,12 @@ public final class SessionRegistry: Sendable {
 
     /// A registry over a store that several daemons share: `lanes` transactions at once, each
     /// holding up to `maximumBatch` sessions' turns.
-    public init(conversation: Conversation, sharedStore: any SharedSessionStore, idleExpiry: Duration,
-                keepTranscripts: Bool = false, lanes: Int = 4, maximumBatch: Int = 64,
-                logger: Logger = Logger(label: "charley.sessions"), metrics: DaemonMetrics? = nil,
-                now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+    public init(
+        conversation: Conversation, sharedStore: any SharedSessionStore, idleExpiry: Duration,
+        keepTranscripts: Bool = false, lanes: Int = 4, maximumBatch: Int = 64,
+        logger: Logger = Logger(label: "charley.sessions"), metrics: DaemonMetrics? = nil,
+        now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+    ) {
         let current = CurrentConversation(conversation)
         self.current = current
         self.metrics = metrics
@@ -98,9 +102,10 @@ public final class SessionRegistry: Sendable {
         self.logger = logger
         self.committer = nil
         self.sharedStore = sharedStore
-        self.shared = SharedTurns(store: sharedStore, current: current, idleExpiry: idleExpiry.seconds,
-                                  keepTranscripts: keepTranscripts, logger: logger, metrics: metrics, now: now,
-                                  lanes: lanes, maximumBatch: maximumBatch)
+        self.shared = SharedTurns(
+            store: sharedStore, current: current, idleExpiry: idleExpiry.seconds,
+            keepTranscripts: keepTranscripts, logger: logger, metrics: metrics, now: now,
+            lanes: lanes, maximumBatch: maximumBatch)
         self.shards = (0..<32).map { _ in Shard() }
         self.now = now
     }
@@ -126,9 +131,11 @@ public final class SessionRegistry: Sendable {
     /// after the commit, only hands it over. With `loop`, `done` runs on that event loop: the
     /// writer hands each loop the completions of a commit together, one task per loop and
     /// commit instead of one per turn.
-    public func respond<Rendered: Sendable>(session: String, text: String, render: (Reply) -> Rendered,
-                                            on loop: (any EventLoop)? = nil,
-                                            done: @escaping @Sendable (Result<Rendered, Failure>) -> Void) {
+    public func respond<Rendered: Sendable>(
+        session: String, text: String, render: (Reply) -> Rendered,
+        on loop: (any EventLoop)? = nil,
+        done: @escaping @Sendable (Result<Rendered, Failure>) -> Void
+    ) {
         let shard = shard(session)
         // One engine for the whole turn, even if a reload puts another in place meanwhile.
         let stored = self.stored
@@ -144,8 +151,10 @@ public final class SessionRegistry: Sendable {
         let started = metrics == nil ? 0 : DispatchTime.now().uptimeNanoseconds
         let turn = stored.turn(session, said: text, on: resumed, at: time)
         if let turnMetrics {
-            turnMetrics.record(TurnObservation(before: resumed.state, after: turn.state,
-                                           nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - started)))
+            turnMetrics.record(
+                TurnObservation(
+                    before: resumed.state, after: turn.state,
+                    nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - started)))
         }
         var reply = turn.reply
         reply.session = session
@@ -164,8 +173,10 @@ public final class SessionRegistry: Sendable {
     /// state is committed. A `request` id already answered in the session gets the same line
     /// again and runs no turn: with a shared store, as the store remembers it (for every daemon);
     /// with a local one, as this process remembers it.
-    public func respondLine(session: String, text: String, request: String?, on loop: (any EventLoop)?,
-                            done: @escaping @Sendable (Result<ByteBuffer, Failure>) -> Void) {
+    public func respondLine(
+        session: String, text: String, request: String?, on loop: (any EventLoop)?,
+        done: @escaping @Sendable (Result<ByteBuffer, Failure>) -> Void
+    ) {
         if let shared {
             return shared.enqueue(session: session, .message(text: text, request: request), on: loop) { result in
                 done(result.map { $0 ?? ByteBuffer() })
@@ -217,8 +228,10 @@ public final class SessionRegistry: Sendable {
     /// The session's state, a new one when it is unknown or expired, or a new one and a notice
     /// for the person when the stored one cannot go on (`isStored` also for a state on its way
     /// to the store). Called with the shard locked.
-    private func current(_ session: String, in shard: Shard, at time: Double,
-                         stored: StoredConversation) throws(Failure) -> Conversation.Resumed {
+    private func current(
+        _ session: String, in shard: Shard, at time: Double,
+        stored: StoredConversation
+    ) throws(Failure) -> Conversation.Resumed {
         let conversation = stored.conversation
         if let pending = shard.inFlight[session] {
             // Made under a model a reload has replaced since: as a stored state would be.
@@ -246,8 +259,10 @@ public final class SessionRegistry: Sendable {
     }
 
     /// Commits `write`; called with the shard locked, and unlocks it.
-    private func commit(_ write: SessionWrite, state: SessionState, in shard: Shard, stored: StoredConversation,
-                        on loop: (any EventLoop)? = nil, done: @escaping @Sendable (Result<Void, Failure>) -> Void) {
+    private func commit(
+        _ write: SessionWrite, state: SessionState, in shard: Shard, stored: StoredConversation,
+        on loop: (any EventLoop)? = nil, done: @escaping @Sendable (Result<Void, Failure>) -> Void
+    ) {
         guard let committer else {
             let result: Result<Void, Failure>
             do {
@@ -289,8 +304,9 @@ public final class SessionRegistry: Sendable {
         let shard = shard(session)
         shard.lock.lock()
         let stored = self.stored
-        commit(SessionWrite(id: session, change: .delete, time: now(), knowledge: stored.conversation.knowledge.version),
-               state: SessionState(), in: shard, stored: stored, done: done)
+        commit(
+            SessionWrite(id: session, change: .delete, time: now(), knowledge: stored.conversation.knowledge.version),
+            state: SessionState(), in: shard, stored: stored, done: done)
     }
 
     /// The session's state as the next turn would see it (nil when there is none or it expired),

@@ -53,8 +53,10 @@ final class SharedTurns: @unchecked Sendable {
     private var transactions = 0
     private var turns = 0
 
-    init(store: any SharedSessionStore, current: CurrentConversation, idleExpiry: Double, keepTranscripts: Bool,
-         logger: Logger, metrics: DaemonMetrics? = nil, now: @escaping @Sendable () -> Double, lanes: Int = 4, maximumBatch: Int = 64) {
+    init(
+        store: any SharedSessionStore, current: CurrentConversation, idleExpiry: Double, keepTranscripts: Bool,
+        logger: Logger, metrics: DaemonMetrics? = nil, now: @escaping @Sendable () -> Double, lanes: Int = 4, maximumBatch: Int = 64
+    ) {
         self.store = store
         self.current = current
         self.metrics = metrics
@@ -135,8 +137,9 @@ final class SharedTurns: @unchecked Sendable {
         let started = DispatchTime.now().uptimeNanoseconds
         do {
             try await store.transact(sessions: batch.map(\.session), requests: requests) { [self] snapshot in
-                let (outcome, replies, problems, turns) = self.apply(work, to: snapshot, at: time, conversation: conversation,
-                                                                     observing: metrics != nil)
+                let (outcome, replies, problems, turns) = self.apply(
+                    work, to: snapshot, at: time, conversation: conversation,
+                    observing: metrics != nil)
                 outputs.lock.withLock {
                     outputs.replies = replies
                     outputs.problems = problems
@@ -174,9 +177,12 @@ final class SharedTurns: @unchecked Sendable {
 
     /// The turns of a batch on the states read under their locks: the writes, each turn's reply
     /// (nil for a reset), and problems of stored states for the logs. Pure.
-    func apply(_ work: [(session: String, turns: [Work])], to snapshot: SharedSnapshot, at time: Double,
-               conversation: Conversation, observing: Bool = false)
-        -> (SharedOutcome, [[ByteBuffer?]], [String], [TurnObservation]) {
+    func apply(
+        _ work: [(session: String, turns: [Work])], to snapshot: SharedSnapshot, at time: Double,
+        conversation: Conversation, observing: Bool = false
+    )
+        -> (SharedOutcome, [[ByteBuffer?]], [String], [TurnObservation])
+    {
         var observed: [TurnObservation] = []
         var outcome = SharedOutcome()
         var given = snapshot.replies
@@ -212,8 +218,10 @@ final class SharedTurns: @unchecked Sendable {
                     if let text = notice { reply.reply = text + "\n\n" + reply.reply }
                     notice = nil
                     let transcript = keepTranscripts ? TranscriptEntry(turn: next.turns, said: text, reply: reply.reply, at: time) : nil
-                    outcome.writes.append(SessionWrite(id: session, change: next.stage == .ended ? .delete : .save(next), time: time,
-                                                       knowledge: conversation.knowledge.version, transcript: transcript))
+                    outcome.writes.append(
+                        SessionWrite(
+                            id: session, change: next.stage == .ended ? .delete : .save(next), time: time,
+                            knowledge: conversation.knowledge.version, transcript: transcript))
                     state = next.stage == .ended ? SessionState() : next
                     var writer = reply.writer()
                     writer.newline()

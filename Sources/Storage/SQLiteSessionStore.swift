@@ -25,8 +25,10 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
     /// Opens (creating if needed) the store at `path`. A file that is not a readable Charley
     /// store is an error naming the file and the way out, never silently replaced; with
     /// `recover` it is moved aside first (see `moveAside`).
-    public init(path: String, cacheLimit: Int = 100_000, createFolder: Bool = false, recover: Bool = false,
-                durability: Durability = .full) throws(StoreError) {
+    public init(
+        path: String, cacheLimit: Int = 100_000, createFolder: Bool = false, recover: Bool = false,
+        durability: Durability = .full
+    ) throws(StoreError) {
         self.path = path
         self.cacheLimit = max(cacheLimit, 0)
         try Self.prepareFile(path, createFolder: createFolder)
@@ -34,7 +36,8 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
             pool = try Self.open(path, durability: durability)
         } catch {
             guard recover else {
-                throw .failed("""
+                throw .failed(
+                    """
                     the session store \(path) cannot be used: \(error). Start with --store-recover to move it \
                     aside and begin with an empty store, or restore the file from a backup
                     """)
@@ -72,8 +75,9 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
                 throw .failed("the folder \(folder) for the session store does not exist; create it or choose another --store path")
             }
             do {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
-                                                        attributes: [.posixPermissions: 0o700])
+                try FileManager.default.createDirectory(
+                    atPath: folder, withIntermediateDirectories: true,
+                    attributes: [.posixPermissions: 0o700])
             } catch {
                 throw .failed("cannot create the folder \(folder) for the session store: \(error.localizedDescription)")
             }
@@ -120,38 +124,40 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
         var migrator = DatabaseMigrator()
         // The first store: a state per session id.
         migrator.registerMigration("v1-sessions") { db in
-            try db.execute(sql: """
-                CREATE TABLE session (
-                    id TEXT PRIMARY KEY NOT NULL,
-                    state TEXT NOT NULL,
-                    updated REAL NOT NULL
-                )
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE session (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        state TEXT NOT NULL,
+                        updated REAL NOT NULL
+                    )
+                    """)
         }
         // What operators list without decoding states, the state's format and knowledge version,
         // expiry by index, and optional transcripts.
         migrator.registerMigration("v2-metadata-transcripts") { db in
-            try db.execute(sql: """
-                ALTER TABLE session ADD COLUMN format INTEGER NOT NULL DEFAULT 1;
-                ALTER TABLE session ADD COLUMN knowledge TEXT NOT NULL DEFAULT '';
-                ALTER TABLE session ADD COLUMN stage TEXT NOT NULL DEFAULT '';
-                ALTER TABLE session ADD COLUMN turns INTEGER NOT NULL DEFAULT 0;
-                ALTER TABLE session ADD COLUMN triage TEXT;
-                UPDATE session SET
-                    stage = CASE WHEN json_valid(state) THEN coalesce(json_extract(state, '$.stage'), '') ELSE '' END,
-                    turns = CASE WHEN json_valid(state) THEN coalesce(json_extract(state, '$.turns'), 0) ELSE 0 END,
-                    triage = CASE WHEN json_valid(state) THEN json_extract(state, '$.triage') END;
-                CREATE INDEX session_updated ON session(updated);
-                CREATE TABLE transcript (
-                    session TEXT NOT NULL,
-                    turn INTEGER NOT NULL,
-                    said TEXT NOT NULL,
-                    reply TEXT NOT NULL,
-                    at REAL NOT NULL
-                );
-                CREATE INDEX transcript_session ON transcript(session, at);
-                CREATE INDEX transcript_at ON transcript(at);
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE session ADD COLUMN format INTEGER NOT NULL DEFAULT 1;
+                    ALTER TABLE session ADD COLUMN knowledge TEXT NOT NULL DEFAULT '';
+                    ALTER TABLE session ADD COLUMN stage TEXT NOT NULL DEFAULT '';
+                    ALTER TABLE session ADD COLUMN turns INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE session ADD COLUMN triage TEXT;
+                    UPDATE session SET
+                        stage = CASE WHEN json_valid(state) THEN coalesce(json_extract(state, '$.stage'), '') ELSE '' END,
+                        turns = CASE WHEN json_valid(state) THEN coalesce(json_extract(state, '$.turns'), 0) ELSE 0 END,
+                        triage = CASE WHEN json_valid(state) THEN json_extract(state, '$.triage') END;
+                    CREATE INDEX session_updated ON session(updated);
+                    CREATE TABLE transcript (
+                        session TEXT NOT NULL,
+                        turn INTEGER NOT NULL,
+                        said TEXT NOT NULL,
+                        reply TEXT NOT NULL,
+                        at REAL NOT NULL
+                    );
+                    CREATE INDEX transcript_session ON transcript(session, at);
+                    CREATE INDEX transcript_at ON transcript(at);
+                    """)
         }
         // Every turn moved its session's entry in this index: a page of the index written per
         // turn besides the session's own page, and a third of a durable turn's cost in SQLite
@@ -349,11 +355,15 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
     public func list(limit: Int) throws(StoreError) -> [SessionSummary] {
         try run {
             try pool.read { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT id, stage, turns, triage, updated, knowledge FROM session ORDER BY updated DESC LIMIT ?
-                    """, arguments: [limit]).map {
-                    SessionSummary(id: $0["id"], stage: $0["stage"], turns: $0["turns"], triage: $0["triage"],
-                                   updated: $0["updated"], knowledge: $0["knowledge"])
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id, stage, turns, triage, updated, knowledge FROM session ORDER BY updated DESC LIMIT ?
+                        """, arguments: [limit]
+                ).map {
+                    SessionSummary(
+                        id: $0["id"], stage: $0["stage"], turns: $0["turns"], triage: $0["triage"],
+                        updated: $0["updated"], knowledge: $0["knowledge"])
                 }
             }
         }
@@ -362,8 +372,10 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
     public func transcript(_ id: String) throws(StoreError) -> [TranscriptEntry] {
         try run {
             try pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT turn, said, reply, at FROM transcript WHERE session = ? ORDER BY at, rowid",
-                                 arguments: [id]).map {
+                try Row.fetchAll(
+                    db, sql: "SELECT turn, said, reply, at FROM transcript WHERE session = ? ORDER BY at, rowid",
+                    arguments: [id]
+                ).map {
                     TranscriptEntry(turn: $0["turn"], said: $0["said"], reply: $0["reply"], at: $0["at"])
                 }
             }

@@ -45,8 +45,9 @@ public struct StoredConversation: Sendable {
         var reply = conversation.respond(to: text, state: &next)
         if let notice = resumed.notice { reply.reply = notice + "\n\n" + reply.reply }
         let transcript = keepTranscripts ? TranscriptEntry(turn: next.turns, said: text, reply: reply.reply, at: time) : nil
-        let write = SessionWrite(id: id, change: next.stage == .ended ? .delete : .save(next), time: time,
-                                 knowledge: conversation.knowledge.version, transcript: transcript)
+        let write = SessionWrite(
+            id: id, change: next.stage == .ended ? .delete : .save(next), time: time,
+            knowledge: conversation.knowledge.version, transcript: transcript)
         return Turn(reply: reply, state: next, write: write)
     }
 
@@ -65,8 +66,10 @@ public struct StoredConversation: Sendable {
     /// `session`, committed, then the reply. `session` goes on to the new state even when the
     /// commit fails (the conversation goes on, unsaved; `saved` tells why), and its notice is
     /// given once.
-    public func respond(to text: String, in session: inout Conversation.Resumed, id: String,
-                        at time: Double) -> (reply: Reply, saved: Result<Void, StoreError>) {
+    public func respond(
+        to text: String, in session: inout Conversation.Resumed, id: String,
+        at time: Double
+    ) -> (reply: Reply, saved: Result<Void, StoreError>) {
         let turn = turn(id, said: text, on: session, at: time)
         let saved = Result<Void, StoreError> { () throws(StoreError) in try commit([turn.write]) }
         let kept = if case .success = saved { turn.state.stage != .ended } else { false }

@@ -16,8 +16,10 @@ public enum SocketActivation {
     /// variables are removed so that a child does not take them for its own, and the socket
     /// is made close-on-exec. Charley serves one socket: more, or one that is not a listening
     /// stream socket, is an error.
-    public static func takeSocket(environment: [String: String], pid: Int32 = getpid(),
-                                  unsetting: Bool = true) throws(ActivationError) -> Int32? {
+    public static func takeSocket(
+        environment: [String: String], pid: Int32 = getpid(),
+        unsetting: Bool = true
+    ) throws(ActivationError) -> Int32? {
         guard let listenPID = environment["LISTEN_PID"] else { return nil }
         defer {
             if unsetting {

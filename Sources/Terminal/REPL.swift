@@ -56,7 +56,8 @@ public struct REPL {
                 try HistoryFile.prepare(historyPath)
                 read_history(historyPath)
             } catch {
-                FileHandle.standardError.write(Data("charley: cannot use the history file \(historyPath): \(error.localizedDescription); continuing without history\n".utf8))
+                FileHandle.standardError.write(
+                    Data("charley: cannot use the history file \(historyPath): \(error.localizedDescription); continuing without history\n".utf8))
             }
         }
         charley_install_signal_flags()

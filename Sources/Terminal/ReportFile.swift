@@ -10,16 +10,20 @@ public enum ReportFile {
     }
 
     /// A new file's path in the default folder: charley-report-20261205-140312.html (UTC).
-    public static func defaultPath(_ format: ReportFormat, at date: Date = Date(),
-                                   environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    public static func defaultPath(
+        _ format: ReportFormat, at date: Date = Date(),
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> String {
         var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        let stamp = String(format: "%04d%02d%02d-%02d%02d%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-                           Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+        let stamp = String(
+            format: "%04d%02d%02d-%02d%02d%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
         let base = defaultFolder(environment: environment) + "/charley-report-\(stamp)"
         // Two reports in one second: the second is -2, not the first overwritten.
-        var path = base + "." + format.fileExtension, number = 1
+        var path = base + "." + format.fileExtension
+        var number = 1
         while FileManager.default.fileExists(atPath: path) {
             number += 1
             path = base + "-\(number)." + format.fileExtension
@@ -62,8 +66,10 @@ public struct PromptReport {
     public let make: (ReportFormat) -> Result<String, ReportUnavailable>
     let environment: [String: String]
 
-    public init(wording: ReportWording, environment: [String: String] = ProcessInfo.processInfo.environment,
-                make: @escaping (ReportFormat) -> Result<String, ReportUnavailable>) {
+    public init(
+        wording: ReportWording, environment: [String: String] = ProcessInfo.processInfo.environment,
+        make: @escaping (ReportFormat) -> Result<String, ReportUnavailable>
+    ) {
         self.wording = wording
         self.environment = environment
         self.make = make

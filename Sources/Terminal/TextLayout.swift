@@ -25,7 +25,9 @@ public enum TextLayout {
 
     private static func listIndent(_ line: String) -> Int {
         if line.hasPrefix("- ") { return 2 }
-        if let dot = line.firstIndex(of: "."), line[..<dot].allSatisfy(\.isNumber), !line[..<dot].isEmpty { return line.distance(from: line.startIndex, to: dot) + 2 }
+        if let dot = line.firstIndex(of: "."), line[..<dot].allSatisfy(\.isNumber), !line[..<dot].isEmpty {
+            return line.distance(from: line.startIndex, to: dot) + 2
+        }
         return 0
     }
 }
@@ -44,7 +46,8 @@ public struct Style: Sendable {
     /// see a doctor, green for self-care.
     public func emphasise(_ paragraph: String) -> String {
         if paragraph.hasPrefix("This could be an emergency") || paragraph.hasPrefix("This needs a doctor today")
-            || paragraph.hasPrefix("Triage: emergency") || paragraph.hasPrefix("Triage: urgent") {
+            || paragraph.hasPrefix("Triage: emergency") || paragraph.hasPrefix("Triage: urgent")
+        {
             return colour(31, paragraph)
         }
         if paragraph.hasPrefix("Triage: see a doctor") { return colour(33, paragraph) }

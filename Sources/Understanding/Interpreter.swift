@@ -65,14 +65,17 @@ public struct Interpreter: Sendable {
     /// "Dizzy? no.", "Swelling? None": a word or two echoed as a question, then denied. Read as
     /// "no dizzy." so that the denial covers what was echoed (alone, "dizzy?" would tell it).
     static func turnEchoedDenials(_ tokens: inout [Token]) {
-        var start = 0, i = 0
+        var start = 0
+        var i = 0
         while i < tokens.count {
             if case .mark(let mark) = tokens[i].kind {
                 let length = i - start
                 if mark == "?", (1...3).contains(length), i + 1 < tokens.count, echoDenials.contains(tokens[i + 1].text),
-                   tokens[start..<i].allSatisfy({ $0.number == nil && !$0.isMark }) {
+                    tokens[start..<i].allSatisfy({ $0.number == nil && !$0.isMark })
+                {
                     // "dizzy ? no" -> "no dizzy ." (the same tokens, moved).
-                    let echoed = Array(tokens[start..<i]), denial = tokens[i + 1]
+                    let echoed = Array(tokens[start..<i])
+                    let denial = tokens[i + 1]
                     var mark = tokens[i]
                     mark.kind = .mark(".")
                     tokens.replaceSubrange(start...(i + 1), with: [denial] + echoed + [mark])
@@ -90,13 +93,17 @@ public struct Interpreter: Sendable {
     // MARK: - Who it is about
 
     /// Words that may stand between "my" and the person ("my 8 year old son", "my elderly mum").
-    static let personModifiers: [String] = ["little", "elderly", "old", "year", "years", "yr", "yo", "teenage", "youngest",
-                                            "eldest", "oldest", "older", "younger", "baby", "big", "lovely", "poor", "dear",
-                                            "sweet", "late", "grown", "adult", "teen", "step", "month", "months", "week"]
+    static let personModifiers: [String] = [
+        "little", "elderly", "old", "year", "years", "yr", "yo", "teenage", "youngest",
+        "eldest", "oldest", "older", "younger", "baby", "big", "lovely", "poor", "dear",
+        "sweet", "late", "grown", "adult", "teen", "step", "month", "months", "week"
+    ]
     /// Parts of oneself: "my calf", "my legs" say the person writes about their own cramps.
-    static let ownParts: [String] = ["leg", "legs", "calf", "calves", "foot", "feet", "toe", "toes", "thigh", "thighs", "shin",
-                                     "shins", "hamstring", "hamstrings", "knee", "knees", "ankle", "ankles", "muscle", "muscles",
-                                     "cramp", "cramps", "back", "body", "quads", "glutes"]
+    static let ownParts: [String] = [
+        "leg", "legs", "calf", "calves", "foot", "feet", "toe", "toes", "thigh", "thighs", "shin",
+        "shins", "hamstring", "hamstrings", "knee", "knees", "ankle", "ankles", "muscle", "muscles",
+        "cramp", "cramps", "back", "body", "quads", "glutes"
+    ]
     static let ownVerbs: [String] = ["get", "have", "had", "keep", "wake", "woke", "cramp", "suffer", "got", "getting", "been"]
     static let crampWords: [String] = ["cramp", "cramps", "cramping", "cramped", "spasms", "spasm", "charley", "them", "these", "it"]
     static let possessors: [String] = ["my", "our", "the", "of"]
@@ -134,7 +141,9 @@ public struct Interpreter: Sendable {
     /// year old") or speaks of "she"/"he" without speaking of the writer's own legs; the writer
     /// when it speaks only of their own ("my calf", "I get them"); nil when it says neither.
     /// Verbs of saying or noticing after a person: "the wife says I ...".
-    static let speechVerbs: Set<String> = ["says", "said", "thinks", "thought", "reckons", "noticed", "notices", "told", "tells", "keeps", "wants", "asked", "asks", "saw"]
+    static let speechVerbs: Set<String> = [
+        "says", "said", "thinks", "thought", "reckons", "noticed", "notices", "told", "tells", "keeps", "wants", "asked", "asks", "saw"
+    ]
 
     /// After an age, what makes it a person: "6yo", or a unit and "old" ("8 year old"), not "my 3
     /// months of cramps".
@@ -142,16 +151,21 @@ public struct Interpreter: Sendable {
     static let unitsOfAge: Set<String> = ["year", "years", "yr", "yrs", "month", "months"]
 
     static func subject(of tokens: [Token], lexicon: Lexicon) -> Subject? {
-        let relations = lexicon.relations, w = lexicon.subjectWords
-        var other: Subject?, pronounSex: String?, own = false, firstPerson = false
+        let relations = lexicon.relations
+        let w = lexicon.subjectWords
+        var other: Subject?
+        var pronounSex: String?
+        var own = false
+        var firstPerson = false
         func id(_ i: Int) -> Int32 { i >= 0 && i < tokens.count ? tokens[i].id : WordTable.unknown }
         for index in tokens.indices {
             // "my 8 year old has ...", "our 6yo": a child of the writer's, named by age alone.
             if other == nil, tokens[index].number != nil, w.possessors.contains(id(index - 1)),
-               Self.ageWords.contains(tokens.indices.contains(index + 1) ? tokens[index + 1].text : "")
-                || (Self.unitsOfAge.contains(tokens.indices.contains(index + 1) ? tokens[index + 1].text : "")
-                    && tokens.indices.contains(index + 2) && tokens[index + 2].text == "old"),
-               !(1...4).contains(where: { relations[id(index + $0)] != nil }) {
+                Self.ageWords.contains(tokens.indices.contains(index + 1) ? tokens[index + 1].text : "")
+                    || (Self.unitsOfAge.contains(tokens.indices.contains(index + 1) ? tokens[index + 1].text : "")
+                        && tokens.indices.contains(index + 2) && tokens[index + 2].text == "old"),
+                !(1...4).contains(where: { relations[id(index + $0)] != nil })
+            {
                 other = .other(relation: "child", sex: nil)
             }
             let token = tokens[index].id
@@ -163,7 +177,8 @@ public struct Interpreter: Sendable {
                 while j >= 0 && j > index - 5 && (w.modifiers.contains(id(j)) || tokens[j].number != nil) { j -= 1 }
                 // "the wife says I walk like an old man", "my mum thinks I should...": the person
                 // who says it, about the writer, is not who the message is about.
-                let says = index + 1 < tokens.count && Self.speechVerbs.contains(tokens[index + 1].text)
+                let says =
+                    index + 1 < tokens.count && Self.speechVerbs.contains(tokens[index + 1].text)
                     && (2...3).contains(where: { index + $0 < tokens.count && ["i", "me", "my", "im"].contains(tokens[index + $0].text) })
                 if (w.possessors.contains(id(j)) || index == 0) && !says {
                     if other == nil { other = .other(relation: relation.relation, sex: relation.sex) }
@@ -270,8 +285,9 @@ public struct Interpreter: Sendable {
                 // phrase of findings with its own "not" starts inside it ("did not know what day
                 // it was"); the subject is read as a word and that phrase is taken.
                 if length > 1, phrase.meanings.allSatisfy(Self.isPlainNegation), i + 1 < tokens.count,
-                   let (inner, innerLength) = longestPhrase(at: i + 1, in: tokens), i + 1 + innerLength > i + length,
-                   inner.meanings.contains(where: { if case .finding = $0 { true } else { false } }) {
+                    let (inner, innerLength) = longestPhrase(at: i + 1, in: tokens), i + 1 + innerLength > i + length,
+                    inner.meanings.contains(where: { if case .finding = $0 { true } else { false } })
+                {
                     items.append(.word(tokens[i]))
                     i += 1
                     continue
@@ -279,7 +295,9 @@ public struct Interpreter: Sendable {
                 if phrase.meanings.contains(Self.lasting), Self.persistenceBelongsElsewhere(at: i, length: length, tokens: tokens, items: items) {
                     items.append(.phrase(phrase.keeping { $0 != Self.lasting && !$0.isTopic }))
                 } else if phrase.meanings == [Self.nowAndThen], phrase.words.count == 1, i > 0,
-                          tokens[i - 1].isMark || ["and", "or", "but"].contains(tokens[i - 1].text), Self.placeOrTimeFollows(i + length, tokens: tokens, phrase: { longestPhrase(at: $0, in: $1) }) {
+                    tokens[i - 1].isMark || ["and", "or", "but"].contains(tokens[i - 1].text),
+                    Self.placeOrTimeFollows(i + length, tokens: tokens, phrase: { longestPhrase(at: $0, in: $1) })
+                {
                     // "right calf mostly, sometimes left", "in the evening, and sometimes at night": after
                     // one place or time, how often it is the other, not how often the cramps come.
                     items.append(.phrase(phrase.keeping { _ in false }))
@@ -308,9 +326,12 @@ public struct Interpreter: Sendable {
     /// The findings a harmless cause named in this message explains, whatever message told them
     /// ("ohh, new navy socks": the blue feet said before).
     private func explained(by reading: Reading) -> (explains: [String], unlessKnown: [String]) {
-        var found: [String] = [], unlessKnown: [String] = []
-        for pattern in lexicon.denyingPatterns where pattern.cause != 0 && reading.saidConcepts & pattern.cause == pattern.cause
-            && reading.saidConcepts & pattern.excluded == 0 {
+        var found: [String] = []
+        var unlessKnown: [String] = []
+        for pattern in lexicon.denyingPatterns
+        where pattern.cause != 0 && reading.saidConcepts & pattern.cause == pattern.cause
+            && reading.saidConcepts & pattern.excluded == 0
+        {
             for finding in pattern.explains where !found.contains(finding.description) { found.append(finding.description) }
             for finding in pattern.unlessKnown where !unlessKnown.contains(finding.description) { unlessKnown.append(finding.description) }
         }
@@ -377,14 +398,14 @@ public struct Interpreter: Sendable {
 
     private static let goingSomewhere: Set<String> = [
         "over", "to", "on", "in", "into", "out", "near", "anywhere", "up", "down", "through", "round", "around", "for",
-        "with", "back", "there", "home", "outside", "upstairs", "downstairs", "past", "by",
+        "with", "back", "there", "home", "outside", "upstairs", "downstairs", "past", "by"
     ]
     private static let personSubjects: Set<String> = ["i", "we", "you", "he", "she", "they"]
     private static let ownerLinks: Set<String> = ["that", "which", "it", "just", "still", "really", "has", "have", "is", "are"]
     /// Symptoms that go on by themselves: what "won't go away" after them speaks of.
     private static let lastingSymptoms: Set<String> = [
         "numbness", "tingling", "burning", "swelling", "redness", "warmth", "soreness_after", "twitching",
-        "restless_urge", "weakness", "dizziness", "back_pain", "visible_veins", "hard_veins", "lip_tingling",
+        "restless_urge", "weakness", "dizziness", "back_pain", "visible_veins", "hard_veins", "lip_tingling"
     ]
 
     /// The longest phrase that starts at `i`, and how many tokens it takes: a word of the
@@ -398,7 +419,9 @@ public struct Interpreter: Sendable {
             let ids = candidates[candidate].ids
             let count = ids.count
             guard i + count <= tokens.count else { continue }
-            var offset = 1, position = i + 1, inserted = 0
+            var offset = 1
+            var position = i + 1
+            var inserted = 0
             while offset < count && position < tokens.count {
                 let id = tokens[position].id
                 if id == ids[offset] {
@@ -443,7 +466,8 @@ public struct Interpreter: Sendable {
         // frusemide", "is it the statin", "are they due to my statin?"): the medicine told as
         // their trigger. Named alone ("I take simvastatin"), it is a medicine, not a trigger.
         if reading.cues.contains(.startedWith) || reading.intents.contains(.askCauses),
-           reading.findings.present.contains(where: { $0.kind == .medicine }) {
+            reading.findings.present.contains(where: { $0.kind == .medicine })
+        {
             reading.findings.present.insert(Finding(.trigger, "medication"))
         }
         // A time taken from the cramps as another thing's comes back when the message ties the
@@ -487,8 +511,9 @@ public struct Interpreter: Sendable {
         // A question: starts with a question word, or ends with "?" and either asks something
         // or tells nothing, or uses a question phrase ("what causes") and tells nothing.
         let endsWithQuestionMark = tokens.contains { $0.kind == .mark("?") }
-        let startsAsQuestion = startsWithQuestionWord(tokens, endsWithQuestionMark: endsWithQuestionMark,
-                                                      strongCue: !reading.strongAskCues.isEmpty)
+        let startsAsQuestion = startsWithQuestionWord(
+            tokens, endsWithQuestionMark: endsWithQuestionMark,
+            strongCue: !reading.strongAskCues.isEmpty)
         let isQuestion: Bool
         if startsAsQuestion {
             isQuestion = true
@@ -500,17 +525,20 @@ public struct Interpreter: Sendable {
             isQuestion = !askCues.isEmpty || !hasFindings
         } else {
             // Or is worded like a search: "relief for cramps", "cramp remedies".
-            isQuestion = !reading.strongAskCues.isEmpty
+            isQuestion =
+                !reading.strongAskCues.isEmpty
                 || (!askCues.isEmpty && !hasFindings && !speaksOfOneself && !otherCramps)
         }
-        let relevant = !askCues.isEmpty || !topics.isEmpty || hasFindings || reading.cues.contains(.cramp)
+        let relevant =
+            !askCues.isEmpty || !topics.isEmpty || hasFindings || reading.cues.contains(.cramp)
             || !reading.hypothetical.present.isEmpty
 
         var intent: Intent
         var topic: String?
         // "Why?" asks why Charley asked; "why is it always at night?" asks about the night.
         if !commands.isEmpty, !hasFindings, topics.isEmpty, askCues.isEmpty, !reading.cues.contains(.cramp),
-           reading.hypothetical.present.isEmpty, reading.unknownWords <= 2 {
+            reading.hypothetical.present.isEmpty, reading.unknownWords <= 2
+        {
             intent = Self.commandPriority.first(where: commands.contains)!
         } else if otherCramps && !(isQuestion && relevant) {
             intent = .describe
@@ -519,7 +547,9 @@ public struct Interpreter: Sendable {
             // A question about cramps outside the legs ("why are my period cramps so bad?") is
             // about those, whatever else it names.
             // What a hypothetical supposes names the topic too ("what if my ankle swells?").
-            (intent, topic) = otherCramps ? (.askCondition, "other_cramps")
+            (intent, topic) =
+                otherCramps
+                ? (.askCondition, "other_cramps")
                 : resolveQuestion(askCues: askCues, topics: topics, specific: specificTopics, findings: supposed)
         } else if hasFindings {
             intent = .describe
@@ -538,11 +568,13 @@ public struct Interpreter: Sendable {
             intent = .unrecognized
         }
 
-        let confidence = Self.confidence(intent: intent, reading: reading, topic: topic, askCues: askCues,
-                                         corrections: corrections.count)
-        var understood = Understood(intent: intent, topic: topic, findings: intent == .unrecognized ? Findings() : findings,
-                                    redFlags: redFlags, confidence: confidence,
-                                    answer: intent.isAnswer ? nil : answer, corrections: corrections)
+        let confidence = Self.confidence(
+            intent: intent, reading: reading, topic: topic, askCues: askCues,
+            corrections: corrections.count)
+        var understood = Understood(
+            intent: intent, topic: topic, findings: intent == .unrecognized ? Findings() : findings,
+            redFlags: redFlags, confidence: confidence,
+            answer: intent.isAnswer ? nil : answer, corrections: corrections)
         understood.redFlagsAsked = asked
         understood.thanks = reading.cues.contains(.thanks)
         understood.closing = reading.cues.contains(.closing)
@@ -565,7 +597,8 @@ public struct Interpreter: Sendable {
     static let safetyTopics = ["dvt", "when_to_see_doctor"]
 
     private func resolveQuestion(askCues: [Intent], topics: [String], specific named: [String], findings: Findings)
-        -> (Intent, String?) {
+        -> (Intent, String?)
+    {
         let specific = Self.safetyTopics.filter(named.contains) + named.filter { !Self.safetyTopics.contains($0) }
         // A question that names a finding with its own topic: "can dehydration cause cramps?"
         let fromFindings = findings.present.sorted { Self.topicOrder($0) < Self.topicOrder($1) }
@@ -596,13 +629,14 @@ public struct Interpreter: Sendable {
     /// Which finding names the topic of a question first: conditions and medicines are more
     /// specific than symptoms, triggers and timing.
     static func topicOrder(_ finding: Finding) -> (Int, String) {
-        let rank = switch finding.kind {
-        case .condition: 0
-        case .medicine: 1
-        case .symptom: 2
-        case .trigger: 3
-        default: 4
-        }
+        let rank =
+            switch finding.kind {
+            case .condition: 0
+            case .medicine: 1
+            case .symptom: 2
+            case .trigger: 3
+            default: 4
+            }
         return (rank, finding.value)
     }
 
@@ -610,7 +644,9 @@ public struct Interpreter: Sendable {
     /// start a description ("when I run my calf cramps", "can't sleep").
     private func startsWithQuestionWord(_ tokens: [Token], endsWithQuestionMark: Bool, strongCue: Bool) -> Bool {
         // The first two words after any filler and greeting, marks skipped (without building arrays).
-        var first: String?, firstID = WordTable.unknown, second: String?
+        var first: String?
+        var firstID = WordTable.unknown
+        var second: String?
         for token in tokens where !token.isMark {
             if first == nil {
                 if lexicon.words.isFillerWord(token.id) || token.text == "hi" || token.text == "hello" { continue }
@@ -632,15 +668,21 @@ public struct Interpreter: Sendable {
     static let auxiliaries: Set<String> = ["is", "are", "do", "does", "should", "can", "will", "would", "to"]
 
     /// Words a sentence that asks may start with, misspelt ones included.
-    static let questionStarts: Set<String> = ["what", "wht", "wat", "how", "hw", "why", "is", "are", "can", "could", "should",
-                                              "shud", "shld", "would", "will", "do", "does", "did", "any", "anything", "which"]
+    static let questionStarts: Set<String> = [
+        "what", "wht", "wat", "how", "hw", "why", "is", "are", "can", "could", "should",
+        "shud", "shld", "would", "will", "do", "does", "did", "any", "anything", "which"
+    ]
 
     /// Whether a clause after the first asks: it starts with a question word ("should i be
     /// taking electrolytes", "wht helps with these") and its sentence ends with a question mark,
     /// or the word after it is a person or "it" ("shud i stop my statin", "is it growing pains");
     /// or a sentence ends with two question marks ("salt tabs worth it or nah??").
     private func asksInASentence(_ tokens: [Token]) -> Bool {
-        var start = true, first: String?, second: String?, marks = 0, clauses = 0
+        var start = true
+        var first: String?
+        var second: String?
+        var marks = 0
+        var clauses = 0
         for token in tokens {
             if case .mark(let mark) = token.kind {
                 if mark == "?" {
@@ -649,11 +691,22 @@ public struct Interpreter: Sendable {
                     if marks >= 2 { return true }
                     continue
                 }
-                if mark == "." || mark == "!" || mark == ";" || mark == "," { start = true; marks = 0 }
-                if mark != "," { first = nil; second = nil }
+                if mark == "." || mark == "!" || mark == ";" || mark == "," {
+                    start = true
+                    marks = 0
+                }
+                if mark != "," {
+                    first = nil
+                    second = nil
+                }
                 continue
             }
-            if marks > 0 { start = true; first = nil; second = nil; marks = 0 }
+            if marks > 0 {
+                start = true
+                first = nil
+                second = nil
+                marks = 0
+            }
             if start {
                 start = false
                 clauses += 1
@@ -662,9 +715,10 @@ public struct Interpreter: Sendable {
             } else if second == nil {
                 second = token.text
                 if clauses > 1, let first, Self.questionStarts.contains(first),
-                   Self.askedAbout.contains(token.text) || Self.whWords.contains(first)
-                    || Self.invertingAuxiliaries.contains(first) && Self.determiners.contains(token.text)
-                    || first == "does" && token.text != "not" {
+                    Self.askedAbout.contains(token.text) || Self.whWords.contains(first)
+                        || Self.invertingAuxiliaries.contains(first) && Self.determiners.contains(token.text)
+                        || first == "does" && token.text != "not"
+                {
                     return true
                 }
             }
@@ -691,7 +745,8 @@ public struct Interpreter: Sendable {
         // The pair ends at most three words before the message does ("is that normal for a
         // runner"): further back it is a clause in a statement ("is that the pain is there all night").
         for index in max(3, words.count - 5)..<(words.count - 1) {
-            let word = String(words[index]), next = String(words[index + 1])
+            let word = String(words[index])
+            let next = String(words[index + 1])
             // Not an infinitive or an object ("seem to do it", "makes it"), not "do" or "does"
             // ("when I do it", "so does it"), not "there" ("the pain is there").
             if Self.tailAuxiliaries.contains(word) && Self.tailSubjects.contains(next) && words[index - 1] != "to" { return true }
@@ -709,8 +764,10 @@ public struct Interpreter: Sendable {
     /// Words after a question word that make a clause a question without a question mark: a
     /// person or thing asked about, or a determiner before one ("could the tablets be doing it",
     /// "does his medicine cause it").
-    static let askedAbout: Set<String> = ["i", "we", "it", "there", "this", "that", "these", "those", "he", "she", "they", "my", "u",
-                                          "you", "your", "me"]
+    static let askedAbout: Set<String> = [
+        "i", "we", "it", "there", "this", "that", "these", "those", "he", "she", "they", "my", "u",
+        "you", "your", "me"
+    ]
     /// After a modal or "do" (not "is" or "did": "is a bit sore", "did a 10k"), a determiner
     /// starts the thing asked about ("could the tablets be doing it", "can a lack of salt do
     /// that"); "does" asks before any word but "not" ("does liver disease cause cramps").
@@ -721,7 +778,6 @@ public struct Interpreter: Sendable {
     static let whWords: Set<String> = ["what", "wht", "wat", "how", "hw", "why", "which"]
 
     static let askPriority: [Intent] = [.askWhenDoctor, .askPrevention, .askTreatment, .askCauses, .askCondition]
-
 
     static func confidence(intent: Intent, reading: Reading, topic: String?, askCues: [Intent], corrections: Int) -> Double {
         var value: Double
@@ -738,7 +794,8 @@ public struct Interpreter: Sendable {
             let facts = reading.findings.present.count + reading.findings.absent.count
             value = facts == 0 ? 0.45 : 0.6 + 0.1 * Double(min(facts, 3)) + 0.1 * reading.coverage
         default:
-            value = 0.55 + (askCues.isEmpty ? 0 : 0.2) + (topic.map { weakTopics.contains($0) ? 0.05 : 0.15 } ?? 0)
+            value =
+                0.55 + (askCues.isEmpty ? 0 : 0.2) + (topic.map { weakTopics.contains($0) ? 0.05 : 0.15 } ?? 0)
                 + 0.05 * reading.coverage
         }
         value -= 0.05 * Double(corrections)

@@ -86,8 +86,10 @@ final class Phrase: Sendable {
 
     /// `symptomStarts`: the first words (by number) of the phrases of several words that mean
     /// symptoms alone.
-    init(words: [String], meanings: [Meaning], ids: [Int32], startsClause: Bool, endsScope: Bool = false,
-         isSingleContentWord: Bool, concepts: ConceptSet = 0, symptomStarts: Set<Int32> = []) {
+    init(
+        words: [String], meanings: [Meaning], ids: [Int32], startsClause: Bool, endsScope: Bool = false,
+        isSingleContentWord: Bool, concepts: ConceptSet = 0, symptomStarts: Set<Int32> = []
+    ) {
         self.words = words
         self.meanings = meanings
         self.ids = ids
@@ -98,14 +100,16 @@ final class Phrase: Sendable {
         holdsNegation = words.contains { $0 == "not" || $0 == "never" }
         isSymptomsOnly = Self.meansSymptomsOnly(meanings)
         namesPerson = words.contains(where: Reading.personWords.contains)
-        mayRunOn = words.count > 1 && isSymptomsOnly && !Reading.functionWords.contains(words[words.count - 1])
+        mayRunOn =
+            words.count > 1 && isSymptomsOnly && !Reading.functionWords.contains(words[words.count - 1])
             && symptomStarts.contains(ids[ids.count - 1])
     }
 
     /// The same words meaning less (the concepts stay: they are the words').
     func keeping(_ isKept: (Meaning) -> Bool) -> Phrase {
-        Phrase(words: words, meanings: meanings.filter(isKept), ids: ids, startsClause: startsClause, endsScope: endsScope,
-               isSingleContentWord: isSingleContentWord, concepts: concepts)
+        Phrase(
+            words: words, meanings: meanings.filter(isKept), ids: ids, startsClause: startsClause, endsScope: endsScope,
+            isSingleContentWord: isSingleContentWord, concepts: concepts)
     }
 
     /// Symptoms and nothing else: no cue, intent, topic, side or place.
@@ -192,10 +196,12 @@ public struct Lexicon: Sendable {
     /// checked against `knowledge`: what the daemon loads again on a reload.
     public static func load(file url: URL?, knowledge: KnowledgeModel) throws(KnowledgeError) -> Lexicon {
         guard let commonURL = Bundle.module.url(forResource: "common-words", withExtension: "txt"),
-              let common = FileManager.default.contents(atPath: commonURL.path) else {
+            let common = FileManager.default.contents(atPath: commonURL.path)
+        else {
             throw KnowledgeError(issues: [KnowledgeIssue(file: "common-words.txt", problem: "the list of common words is missing from Charley's resources")])
         }
-        let name: String, text: String
+        let name: String
+        let text: String
         if let url {
             guard let data = FileManager.default.contents(atPath: url.path) else {
                 throw KnowledgeError(issues: [KnowledgeIssue(file: url.path, problem: "cannot read the file")])
@@ -206,13 +212,15 @@ public struct Lexicon: Sendable {
             (name, text) = (url.lastPathComponent, decoded)
         } else {
             guard let bundled = Bundle.module.url(forResource: "lexicon", withExtension: "yaml"),
-                  let data = FileManager.default.contents(atPath: bundled.path) else {
+                let data = FileManager.default.contents(atPath: bundled.path)
+            else {
                 throw KnowledgeError(issues: [KnowledgeIssue(file: "lexicon.yaml", problem: "the lexicon is missing from Charley's resources")])
             }
             (name, text) = ("lexicon.yaml", String(decoding: data, as: UTF8.self))
         }
-        return try load(text: text, file: name, knowledge: knowledge,
-                        commonWords: try commonWords(String(decoding: common, as: UTF8.self), file: "common-words.txt"))
+        return try load(
+            text: text, file: name, knowledge: knowledge,
+            commonWords: try commonWords(String(decoding: common, as: UTF8.self), file: "common-words.txt"))
     }
 
     /// Reads a list of common English words that are never spell-corrected (one lowercase word
@@ -231,8 +239,10 @@ public struct Lexicon: Sendable {
             if word.allSatisfy({ (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) }) {
                 words.append(String(decoding: word, as: UTF8.self))
             } else {
-                issues.append(KnowledgeIssue(file: file, line: index + 1, entry: "'\(String(decoding: word, as: UTF8.self))'",
-                                             problem: "a common word must be one word of lowercase letters a-z"))
+                issues.append(
+                    KnowledgeIssue(
+                        file: file, line: index + 1, entry: "'\(String(decoding: word, as: UTF8.self))'",
+                        problem: "a common word must be one word of lowercase letters a-z"))
             }
         }
         guard issues.isEmpty else { throw KnowledgeError(issues: issues) }
@@ -253,11 +263,14 @@ public struct Lexicon: Sendable {
     /// Parses and validates lexicon text. Every problem is reported with the file, the line
     /// and the entry: unknown meanings, a phrase listed twice, empty phrases.
     /// `commonWords` are never spell-corrected, like the lexicon's own `keep` list.
-    public static func load(text: String, file: String, knowledge: KnowledgeModel,
-                            commonWords: [String] = []) throws(KnowledgeError) -> Lexicon {
+    public static func load(
+        text: String, file: String, knowledge: KnowledgeModel,
+        commonWords: [String] = []
+    ) throws(KnowledgeError) -> Lexicon {
         let (raw, root) = try KnowledgeLoader.decodeYAML(LexiconFile.self, text: text, file: file)
-        var builder = LexiconBuilder(file: file, root: root, knowledge: knowledge,
-                                     tokenizer: Tokenizer(contractions: raw.contractions))
+        var builder = LexiconBuilder(
+            file: file, root: root, knowledge: knowledge,
+            tokenizer: Tokenizer(contractions: raw.contractions))
         return try builder.build(raw, commonWords: commonWords)
     }
 }
@@ -359,7 +372,8 @@ private struct LexiconBuilder {
             add(list, meanings: [key], entry: key, node: root["findings"]?[key])
         }
         for (index, combination) in raw.combinations.enumerated() {
-            add(combination.phrases, meanings: combination.means, entry: "combination \(combination.means.joined(separator: " + "))",
+            add(
+                combination.phrases, meanings: combination.means, entry: "combination \(combination.means.joined(separator: " + "))",
                 node: root["combinations"]?.sequence.flatMap { index < $0.count ? $0[index] : nil })
         }
         for (key, list) in raw.intents.sorted(by: { $0.key < $1.key }) {
@@ -380,15 +394,21 @@ private struct LexiconBuilder {
         }
         var conceptBit: [String: ConceptSet] = [:]
         for (index, name) in conceptNames.prefix(ConceptSet.capacity).enumerated() { conceptBit[name] = ConceptSet(concept: index) }
-        var wordConcepts: [String: ConceptSet] = [:], phraseConcepts: [String: ConceptSet] = [:]
+        var wordConcepts: [String: ConceptSet] = [:]
+        var phraseConcepts: [String: ConceptSet] = [:]
         for name in conceptNames {
             guard let bit = conceptBit[name] else { continue }
             var several: [(member: String, words: [String])] = []
             for member in raw.concepts?[name] ?? [] {
                 let words = tokenizer.tokens(member).map(\.text)
-                if words.count == 1 { wordConcepts[words[0], default: 0] |= bit }
-                else if words.count > 1 { phraseConcepts[words.joined(separator: " "), default: 0] |= bit; several.append((member, words)) }
-                else { report(root["concepts"]?[name], entry: "concept \(name)", "'\(member)' is not a word") }
+                if words.count == 1 {
+                    wordConcepts[words[0], default: 0] |= bit
+                } else if words.count > 1 {
+                    phraseConcepts[words.joined(separator: " "), default: 0] |= bit
+                    several.append((member, words))
+                } else {
+                    report(root["concepts"]?[name], entry: "concept \(name)", "'\(member)' is not a word")
+                }
             }
             // Several concepts may share a phrase: it is added once. A concept phrase must not hold a
             // word that is a finding by itself: matched first, it would hide that finding ("pinky
@@ -398,8 +418,9 @@ private struct LexiconBuilder {
             for (member, words) in newPhrases {
                 for word in words {
                     if let found = seen[word], phrases[found.index].meanings.contains(where: { if case .finding = $0 { true } else { false } }) {
-                        report(root["concepts"]?[name], entry: "concept \(name)",
-                               "the phrase '\(member)' would hide the finding of '\(word)' (\(found.entry)); list it under that finding instead")
+                        report(
+                            root["concepts"]?[name], entry: "concept \(name)",
+                            "the phrase '\(member)' would hide the finding of '\(word)' (\(found.entry)); list it under that finding instead")
                     }
                 }
             }
@@ -409,7 +430,8 @@ private struct LexiconBuilder {
         for (index, entry) in (raw.patterns ?? []).enumerated() {
             let node = root["patterns"]?.sequence.flatMap { index < $0.count ? $0[index] : nil }
             let name = "pattern \(entry.together.joined(separator: " + "))"
-            var required: ConceptSet = 0, excluded: ConceptSet = 0
+            var required: ConceptSet = 0
+            var excluded: ConceptSet = 0
             for concept in entry.together {
                 if let bit = conceptBit[concept] { required |= bit } else { report(node, entry: name, "'\(concept)' is not a concept of this file") }
             }
@@ -417,9 +439,12 @@ private struct LexiconBuilder {
                 if let bit = conceptBit[concept] { excluded |= bit } else { report(node, entry: name, "'\(concept)' is not a concept of this file") }
             }
             if entry.together.count < 2 { report(node, entry: name, "a pattern needs two concepts or more (one is a phrase)") }
-            var findings: [Finding] = [], denies: [Finding] = [], explains: [Finding] = []
+            var findings: [Finding] = []
+            var denies: [Finding] = []
+            var explains: [Finding] = []
             for text in entry.means {
-                let denied = text.hasPrefix("not "), explained = text.hasPrefix("explained ")
+                let denied = text.hasPrefix("not ")
+                let explained = text.hasPrefix("explained ")
                 let body = denied ? String(text.dropFirst(4)) : explained ? String(text.dropFirst(10)) : text
                 if let finding = Finding(parsing: body), knowledge.knows(finding) {
                     if denied { denies.append(finding) } else if explained { explains.append(finding) } else { findings.append(finding) }
@@ -435,14 +460,19 @@ private struct LexiconBuilder {
             if entry.cause != nil && explains.isEmpty { report(node, entry: name, "a cause is for a pattern that explains a finding ('explained kind:value')") }
             var unlessKnown: [Finding] = []
             for text in entry.unlessKnown ?? [] {
-                if let finding = Finding(parsing: text), knowledge.knows(finding) { unlessKnown.append(finding) }
-                else { report(node, entry: name, "unless_known: '\(text)' is not a finding of the knowledge model (kind:value)") }
+                if let finding = Finding(parsing: text), knowledge.knows(finding) {
+                    unlessKnown.append(finding)
+                } else {
+                    report(node, entry: name, "unless_known: '\(text)' is not a finding of the knowledge model (kind:value)")
+                }
             }
             if entry.unlessKnown != nil && entry.cause == nil { report(node, entry: name, "unless_known is for a pattern with a cause") }
             let within = entry.within ?? "clause"
             if within != "clause" && within != "sentence" { report(node, entry: name, "'within' is clause or sentence, not '\(within)'") }
-            patterns.append(Pattern(required: required, excluded: excluded, findings: findings, denies: denies,
-                                    explains: explains, cause: cause, unlessKnown: unlessKnown, acrossClauses: within == "sentence"))
+            patterns.append(
+                Pattern(
+                    required: required, excluded: excluded, findings: findings, denies: denies,
+                    explains: explains, cause: cause, unlessKnown: unlessKnown, acrossClauses: within == "sentence"))
         }
         for word in raw.inserts ?? [] where word.contains(" ") || word != word.lowercased() || ["not", "no", "never", "without"].contains(word) {
             report(root["inserts"], entry: "inserts", "'\(word)' must be one lowercase word, and not a negation")
@@ -453,7 +483,9 @@ private struct LexiconBuilder {
         var standIns: [String: String] = [:]
         for (target, words) in raw.standIns ?? [:] {
             for word in words {
-                if let earlier = standIns[word] { report(root["stand_ins"]?[target], entry: "stand_ins \(target)", "'\(word)' already stands for '\(earlier)'") }
+                if let earlier = standIns[word] {
+                    report(root["stand_ins"]?[target], entry: "stand_ins \(target)", "'\(word)' already stands for '\(earlier)'")
+                }
                 standIns[word] = target
             }
         }
@@ -461,8 +493,9 @@ private struct LexiconBuilder {
         var units: [String: TimeUnit] = [:]
         for (key, words) in raw.units {
             guard let unit = TimeUnit(rawValue: key) else {
-                report(root["units"]?[key], entry: "unit \(key)",
-                       "unknown unit; known units are \(TimeUnit.allCases.map(\.rawValue).joined(separator: ", "))")
+                report(
+                    root["units"]?[key], entry: "unit \(key)",
+                    "unknown unit; known units are \(TimeUnit.allCases.map(\.rawValue).joined(separator: ", "))")
                 continue
             }
             for word in words { units[word] = unit }
@@ -498,7 +531,10 @@ private struct LexiconBuilder {
         let clauseWords = Set(phrases.filter { $0.meanings.contains(.cue(.clause)) }.map { $0.words[0] })
         let scopeEndWords = Set(phrases.filter { $0.meanings.contains(.cue(.scopeEnd)) && $0.words.count == 1 }.map { $0.words[0] })
         let questionWords = Set(phrases.filter { $0.meanings.contains(.cue(.question)) }.map { $0.words[0] })
-        let fillerWords = Set(phrases.filter { ($0.meanings.contains(.cue(.filler)) || $0.meanings.contains(.cue(.thanks)) || $0.meanings.contains(.cue(.closing))) && $0.words.count == 1 }.map { $0.words[0] })
+        let fillerWords = Set(
+            phrases.filter {
+                ($0.meanings.contains(.cue(.filler)) || $0.meanings.contains(.cue(.thanks)) || $0.meanings.contains(.cue(.closing))) && $0.words.count == 1
+            }.map { $0.words[0] })
 
         var relations: [String: Lexicon.Relation] = [:]
         for (relation, entry) in (raw.subjects ?? [:]).sorted(by: { $0.key < $1.key }) {
@@ -524,7 +560,9 @@ private struct LexiconBuilder {
         var table = WordTable()
         let contractionWords = raw.contractions.sorted { $0.key < $1.key }.flatMap { [$0.key] + $0.value }  // the same numbers on every run
         for word in vocabulary.sorted() + keep.sorted() + contractionWords + Reading.functionWords.sorted() + clauseWords.sorted()
-            + questionWords.sorted() + fillerWords.sorted() + standIns.keys.sorted() + standIns.values.sorted() + (raw.inserts ?? []) + Reading.personWords.sorted() + relations.keys.sorted() + Interpreter.subjectWords {
+            + questionWords.sorted() + fillerWords.sorted() + standIns.keys.sorted() + standIns.values.sorted() + (raw.inserts ?? [])
+            + Reading.personWords.sorted() + relations.keys.sorted() + Interpreter.subjectWords
+        {
             _ = table.add(word)
         }
         // A concept word marks the other forms of it the table holds: "droop" marks "drooping"
@@ -548,7 +586,10 @@ private struct LexiconBuilder {
                     bits |= form.bits
                 }
             }
-            if bits != 0 { table[id].concepts = bits; wordBits[word] = bits }
+            if bits != 0 {
+                table[id].concepts = bits
+                wordBits[word] = bits
+            }
         }
         // The first words of the concept phrases: a phrase without one holds none.
         let conceptPhraseStarts = Set(phraseConcepts.keys.map { String($0.prefix { $0 != " " }) })
@@ -594,7 +635,8 @@ private struct LexiconBuilder {
         // matches "where he is" and "where i is" alike.
         func ids(_ words: [String]) -> [Int32] {
             words.map { word in
-                let id = table.id(word), standIn = table.matchAs(id)
+                let id = table.id(word)
+                let standIn = table.matchAs(id)
                 return standIn == WordTable.unknown ? id : standIn
             }  // `map(table.id)` copied the table per phrase
         }
@@ -628,9 +670,13 @@ private struct LexiconBuilder {
             let node = root["own_times"]
             func parse(_ texts: [String], field: String, kinds: inout Set<FindingKind>, findings: inout Set<Finding>) {
                 for text in texts {
-                    if let kind = FindingKind(rawValue: text) { kinds.insert(kind) }
-                    else if let finding = Finding(parsing: text), knowledge.knows(finding) { findings.insert(finding) }
-                    else { report(node?[field], entry: "own_times", "\(field): '\(text)' is neither a finding kind nor a finding of the knowledge model") }
+                    if let kind = FindingKind(rawValue: text) {
+                        kinds.insert(kind)
+                    } else if let finding = Finding(parsing: text), knowledge.knows(finding) {
+                        findings.insert(finding)
+                    } else {
+                        report(node?[field], entry: "own_times", "\(field): '\(text)' is neither a finding kind nor a finding of the knowledge model")
+                    }
                 }
             }
             parse(entry.times, field: "times", kinds: &ownTimes.timeKinds, findings: &ownTimes.timeFindings)
@@ -638,14 +684,18 @@ private struct LexiconBuilder {
             var noKinds: Set<FindingKind> = []
             parse(entry.except ?? [], field: "except", kinds: &noKinds, findings: &ownTimes.exceptions)
             if !noKinds.isEmpty { report(node?["except"], entry: "own_times", "except: list findings (kind:value), not kinds") }
-            if let bit = conceptBit[entry.cramps] { ownTimes.crampConcept = bit }
-            else { report(node?["cramps"], entry: "own_times", "cramps: '\(entry.cramps)' is not a concept of this file") }
+            if let bit = conceptBit[entry.cramps] {
+                ownTimes.crampConcept = bit
+            } else {
+                report(node?["cramps"], entry: "own_times", "cramps: '\(entry.cramps)' is not a concept of this file")
+            }
         }
 
         return Lexicon(
             version: raw.version, tokenizer: tokenizer, words: table,
             spelling: SpellingIndex(words: vocabulary), commonWords: Set(commonWords), findingTopics: findingTopics,
-            patterns: patterns, denyingPatterns: patterns.filter { !$0.denies.isEmpty || !$0.explains.isEmpty }, unableConcept: conceptBit["unable"] ?? 0, briefConcept: conceptBit["brief"] ?? 0, patternConcepts: patterns.reduce(0) { $0 | $1.required }, forms: forms,
+            patterns: patterns, denyingPatterns: patterns.filter { !$0.denies.isEmpty || !$0.explains.isEmpty }, unableConcept: conceptBit["unable"] ?? 0,
+            briefConcept: conceptBit["brief"] ?? 0, patternConcepts: patterns.reduce(0) { $0 | $1.required }, forms: forms,
             relations: Dictionary(uniqueKeysWithValues: relations.map { (table.id($0.key), $0.value) }),
             subjectWords: Interpreter.SubjectWordIDs(table), ownTimes: ownTimes)
     }
@@ -673,11 +723,15 @@ private struct LexiconBuilder {
             // hide or be hidden by that one. (Under the same entry it only says it again.)
             let matched = words.map { matchedAs[$0] ?? $0 }.joined(separator: " ")
             if matched != key, let earlier = seenMatched[matched], earlier != entry {
-                report(node(), entry: entry, "the phrase '\(text)' reads as '\(matched)', which is listed under \(earlier) ('\(words.filter { matchedAs[$0] != nil }.joined(separator: "', '"))' is matched as another word: stand_ins)")
+                report(
+                    node(), entry: entry,
+                    "the phrase '\(text)' reads as '\(matched)', which is listed under \(earlier) ('\(words.filter { matchedAs[$0] != nil }.joined(separator: "', '"))' is matched as another word: stand_ins)"
+                )
                 continue
             }
             if let earlier = seen[key] {
-                let problem = earlier.entry == entry
+                let problem =
+                    earlier.entry == entry
                     ? "the phrase '\(text)' is listed twice (it reads as '\(key)')"
                     : "the phrase '\(text)' is also listed under \(earlier.entry); a phrase may have one entry (use a combination for several meanings)"
                 report(node(), entry: entry, problem)

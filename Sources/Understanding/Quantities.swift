@@ -15,16 +15,20 @@ struct QuantityReader {
 
     private static let timeWords: Set<String> = ["times", "time", "x"]
     private static let perWords: Set<String> = ["a", "per", "each", "every", "an"]
-    private static let sinceLead: Set<String> = ["for", "since", "past", "last", "about", "over", "almost", "nearly", "around", "the",
-                                                 "than", "maybe", "probably", "roughly", "approximately", "just", "only"]
+    private static let sinceLead: Set<String> = [
+        "for", "since", "past", "last", "about", "over", "almost", "nearly", "around", "the",
+        "than", "maybe", "probably", "roughly", "approximately", "just", "only"
+    ]
     private static let onsetLead: Set<String> = ["after", "within", "every", "in"]
     /// Verbs of a cramp ending: "it went after a minute", "eased within 5 minutes".
     private static let endingVerbs: Set<String> = [
         "went", "goes", "gone", "go", "eased", "eases", "easing", "stopped", "stops", "passed", "passes", "settled", "settles",
-        "released", "releases", "disappeared", "disappears", "subsided", "subsides", "calmed", "calms", "over", "better",
+        "released", "releases", "disappeared", "disappears", "subsided", "subsides", "calmed", "calms", "over", "better"
     ]
     /// Words of rough measure between a lead and its amount ("after about 10 minutes").
-    private static let hedges: Set<String> = ["about", "around", "roughly", "like", "maybe", "approx", "approximately", "nearly", "almost", "just", "only", "some"]
+    private static let hedges: Set<String> = [
+        "about", "around", "roughly", "like", "maybe", "approx", "approximately", "nearly", "almost", "just", "only", "some"
+    ]
     /// Whether `word` is a form of an activity word ("swims", "hikes", "shifts").
     static func isActivity(_ word: String) -> Bool {
         activityWords.contains(word) || activityStems.contains(WordForms.stem(word))
@@ -43,7 +47,7 @@ struct QuantityReader {
         "mowing", "mow", "mowed", "hedges", "lawn", "film", "movie", "concert", "lecture",
         "hillwalking", "hillwalk", "trek", "trekking", "rambling", "ramble", "hike", "fellwalking",
         "writing", "wrote", "typing", "typed", "studying", "revising", "reading", "knitting", "sewing", "exam", "exams",
-        "essay", "essays", "homework", "practice", "rehearsal", "wedding", "party", "bike", "biking", "cycle", "climb", "climbs",
+        "essay", "essays", "homework", "practice", "rehearsal", "wedding", "party", "bike", "biking", "cycle", "climb", "climbs"
     ]
     /// Words before an amount of time that make it the length of a cramp ("lasts 15 minutes",
     /// "cramping for an hour", "it's been 20 minutes").
@@ -51,7 +55,7 @@ struct QuantityReader {
         "last", "lasts", "lasted", "lasting", "for", "over", "about", "almost", "nearly", "been", "around",
         "cramp", "cramps", "cramping", "cramped", "spasm", "it",
         // "going on half an hour now", "it's gone on for an hour"
-        "going", "gone",
+        "going", "gone"
     ]).union(endingVerbs)
     private static let decadeLead: Set<String> = ["my", "early", "late", "mid", "their", "her", "his"]
     /// What may follow an age ("she is 80 and ...", "he is 9, and").
@@ -95,12 +99,14 @@ struct QuantityReader {
         // "the paramedics measured 40.8": a number with tenths from 38 to 43, with no unit after
         // it, is a body temperature in Celsius.
         if let exact = tokens[i].number, exact != exact.rounded(), (38...43).contains(exact), unit(i + 1) == nil,
-           !(word(i + 1).map(Self.otherMeasures.contains) ?? false) {
+            !(word(i + 1).map(Self.otherMeasures.contains) ?? false)
+        {
             return Reading(findings: [Finding(.symptom, "fever")], length: 1)
         }
         // "when she was 12", "when I was 20": the clause is the long past.
         if tokens[i].number != nil, word(i - 1) == "was" || word(i - 1) == "were", let who = word(i - 2),
-           ["i", "she", "he", "they", "we"].contains(who), word(i - 3) == "when", unit(i + 1) == nil || unit(i + 1) == .year {
+            ["i", "she", "he", "they", "we"].contains(who), word(i - 3) == "when", unit(i + 1) == nil || unit(i + 1) == .year
+        {
             return Reading(findings: [], length: unit(i + 1) == .year ? (word(i + 2) == "old" ? 3 : 2) : 1, yearsAgo: true)
         }
         if let reading = clock(n, at: i) ?? rate(n, at: i) ?? decade(n, at: i) ?? weather(n, at: i) ?? year(n, at: i) { return reading }
@@ -108,16 +114,22 @@ struct QuantityReader {
     }
 
     /// What else a number with tenths may measure.
-    private static let otherMeasures: Set<String> = ["km", "k", "kms", "miles", "mile", "mi", "kg", "kgs", "kilos", "lbs", "pounds", "weeks", "percent", "mg", "mmol", "litres", "liters", "l"]
+    private static let otherMeasures: Set<String> = [
+        "km", "k", "kms", "miles", "mile", "mi", "kg", "kgs", "kilos", "lbs", "pounds", "weeks", "percent", "mg", "mmol", "litres", "liters", "l"
+    ]
 
-    private static let degreeWords: Set<String> = ["degrees", "degree", "c", "celsius", "centigrade", "f", "fahrenheit", "grados", "degres", "stopni", "graden", "grad"]
+    private static let degreeWords: Set<String> = [
+        "degrees", "degree", "c", "celsius", "centigrade", "f", "fahrenheit", "grados", "degres", "stopni", "graden", "grad"
+    ]
 
     /// "in 2015", "back in 1998": a year named is the long past (people say "in March", not the
     /// year, for what is recent), so the clause's warning signs are history.
     private func year(_ n: Double, at i: Int) -> Reading? {
         guard n >= 1900, n <= 2100, n == n.rounded(), let lead = word(i - 1) else { return nil }
         // "she thinks it's 1985", "he thought it was 1990": not knowing the year is confusion.
-        if lead == "is" || lead == "was", word(i - 2) == "it", let verb = word(i - 3), verb == "thought" || verb == "convinced" || Self.thinkStems.contains(WordForms.stem(verb)) {
+        if lead == "is" || lead == "was", word(i - 2) == "it", let verb = word(i - 3),
+            verb == "thought" || verb == "convinced" || Self.thinkStems.contains(WordForms.stem(verb))
+        {
             return Reading(findings: [Finding(.symptom, "confusion")], length: 1)
         }
         guard lead == "in" || lead == "since" || lead == "around" else { return nil }
@@ -137,7 +149,8 @@ struct QuantityReader {
         // "its 38 out", "it was 40 outside": a temperature of the day, without its unit.
         // "39 out", "all arvo, 39 out": a number of heat with "out" after it (not "3 out of 10").
         if let next = word(i + 1), next == "out" || next == "outside", word(i + 2) != "of",
-           ["its", "is", "was", "it", "s"].contains(word(i - 1) ?? "") || (28...55).contains(n) || (86...125).contains(n) {
+            ["its", "is", "was", "it", "s"].contains(word(i - 1) ?? "") || (28...55).contains(n) || (86...125).contains(n)
+        {
             return Reading(findings: (28...55).contains(n) || (86...125).contains(n) ? [Finding(.trigger, "heat")] : [], length: 2)
         }
         // Not "a c-section": an article is no number of degrees.
@@ -154,7 +167,8 @@ struct QuantityReader {
         // "once or twice a month", "1 or 2 times a week": the range's top counts.
         var n = n
         if let link = word(j), link == "or" || link == "to", let top = value(j + 1) ?? (word(j + 1) == "twice" ? 2 : nil),
-           word(j + 2).map { Self.timeWords.contains($0) || Self.perWords.contains($0) } == true {
+            word(j + 2).map { Self.timeWords.contains($0) || Self.perWords.contains($0) } == true
+        {
             n = max(n, top)
             j += 2
         }
@@ -164,11 +178,17 @@ struct QuantityReader {
         // ("a couple a week", "2 a night").
         if let w = word(j), Self.timeWords.contains(w) {
             j += 1
-            if let w = word(j), Self.perWords.contains(w) { j += 1 }
+            if let w = word(j), Self.perWords.contains(w) {
+                j += 1
+            }
             // "2 or 3 time in month", "3 times in a week"
-            else if word(j) == "in" { j += 1; if let w = word(j), w == "a" || w == "the" { j += 1 } }
+            else if word(j) == "in" {
+                j += 1
+                if let w = word(j), w == "a" || w == "the" { j += 1 }
+            }
         } else if let counted = unit(j), counted == .night || counted == .day, let w = word(j + 1), Self.perWords.contains(w),
-                  let per = unit(j + 2), [.week, .month, .year].contains(per) {
+            let per = unit(j + 2), [.week, .month, .year].contains(per)
+        {
             // "3 nights a week", "4 or 5 days a month": so many of the days or nights in each.
             j += 2
         } else if text == "once" || text == "twice" {
@@ -204,8 +224,9 @@ struct QuantityReader {
         if isRateOfAnActivity(before: i) { return Reading(findings: [], length: j - i + 1) }
         // "3 nights a week": at night, too.
         let atNight = (i + 1...j).contains { self.unit($0) == .night }
-        return Reading(findings: [Finding(.frequency, perWeek >= 3 ? "frequent" : "occasional")] + (atNight ? [Finding(.timing, "night")] : []),
-                       length: j - i + 1)
+        return Reading(
+            findings: [Finding(.frequency, perWeek >= 3 ? "frequent" : "occasional")] + (atNight ? [Finding(.timing, "night")] : []),
+            length: j - i + 1)
     }
 
     /// An activity someone does ("I swim", "been swimming", "play football") stands before the
@@ -235,11 +256,11 @@ struct QuantityReader {
     private static let habits: Set<String> = [
         "smoke", "smokes", "smoking", "cigarettes", "cigs", "roll", "rollies", "vape", "inhaler", "inhalers", "puffs", "puff",
         "tablet", "tablets", "pill", "pills", "take", "takes", "taking", "dose", "doses", "coffee", "coffees", "tea", "teas",
-        "cups", "cans", "pints", "drinks", "units",
+        "cups", "cans", "pints", "drinks", "units"
     ]
     private static let crampWords: Set<String> = ["cramp", "cramps", "cramping", "cramped", "spasm", "spasms", "happens", "happen", "get", "gets"]
     private static let doers: Set<String> = [
-        "i", "we", "he", "she", "they", "been", "go", "goes", "went", "do", "does", "play", "plays",
+        "i", "we", "he", "she", "they", "been", "go", "goes", "went", "do", "does", "play", "plays"
     ]
 
     /// "every 2 days", "every other night".
@@ -247,9 +268,17 @@ struct QuantityReader {
         guard word(i) == "every" else { return nil }
         var j = i + 1
         var n = 1.0
-        if word(j) == "other" { n = 2; j += 1 } else if let v = value(j), tokens[j].text != "a" { n = v; j += 1 }
-        else if word(j) == "fortnight" { return Reading(findings: [Finding(.frequency, "occasional")], length: 2) }
-        else { return nil }
+        if word(j) == "other" {
+            n = 2
+            j += 1
+        } else if let v = value(j), tokens[j].text != "a" {
+            n = v
+            j += 1
+        } else if word(j) == "fortnight" {
+            return Reading(findings: [Finding(.frequency, "occasional")], length: 2)
+        } else {
+            return nil
+        }
         // "every couple of days"
         if word(j) == "of", unit(j + 1) != nil { j += 1 }
         guard let unit = unit(j) else { return nil }
@@ -269,7 +298,7 @@ struct QuantityReader {
     private static let temperatureWords: Set<String> = ["temp", "temperature", "fever", "thermometer"]
     private static let temperatureLinks: Set<String> = [
         "is", "of", "was", "at", "over", "above", "around", "about", "nearly", "almost", "says", "said", "reads", "read", "shows",
-        "showed", "showing", "reading", "on",
+        "showed", "showing", "reading", "on"
     ]
 
     /// "temp 40.5", "a temperature of 39", "fever is 104F": a fever from 38 C or 100.4 F up (up to
@@ -277,7 +306,8 @@ struct QuantityReader {
     private func temperature(at i: Int) -> Reading? {
         // Most tokens are no temperature word: the first letter says so without hashing the word.
         guard i < tokens.count, let first = tokens[i].text.utf8.first, first == UInt8(ascii: "t") || first == UInt8(ascii: "f"),
-              let w = word(i), Self.temperatureWords.contains(w) else { return nil }
+            let w = word(i), Self.temperatureWords.contains(w)
+        else { return nil }
         var j = i + 1
         while j < i + 3, let link = word(j), Self.temperatureLinks.contains(link) || Self.readingVerbs.contains(WordForms.stem(link)) { j += 1 }
         guard j < tokens.count, let n = tokens[j].number else { return nil }
@@ -293,41 +323,48 @@ struct QuantityReader {
         var years: Double?
         var length = 0
         if word(i) == "i", word(i + 1) == "am", let n = tokens.indices.contains(i + 2) && tokens[i + 2].text != "one" ? ageValue(i + 2) : nil,
-           unit(i + 3) == nil || (unit(i + 3) == .year && word(i + 4) == "old"),
-           !(word(i + 3).map { Self.heights.contains($0) || Self.otherMeasures.contains($0) } ?? false) {
+            unit(i + 3) == nil || (unit(i + 3) == .year && word(i + 4) == "old"),
+            !(word(i + 3).map { Self.heights.contains($0) || Self.otherMeasures.contains($0) } ?? false)
+        {
             // "I'm 72", "I'm forty two" (the tens: the group is the same).
             years = n
             length = unit(i + 3) == .year ? 5 : 3
         } else if word(i) == "he" || word(i) == "she" || isRelation(i), word(i + 1) == "is", ageValue(i + 2) != nil,
-                  unit(i + 3) == .month || unit(i + 3) == .week, word(i + 4) != "pregnant" {
+            unit(i + 3) == .month || unit(i + 3) == .week, word(i + 4) != "pregnant"
+        {
             // "my baby is 8 months (old)": under a year (not "she is 8 months pregnant").
             return Reading(findings: [Finding(.ageGroup, "child")], length: word(i + 4) == "old" ? 5 : 4)
         } else if word(i) == "he" || word(i) == "she" || isRelation(i), word(i + 1) == "is",
-                  let hedge = word(i + 2), ["only", "just", "nearly", "almost"].contains(hedge), let n = ageValue(i + 3),
-                  word(i + 4).map(Self.afterAge.contains) ?? true || (unit(i + 4) == .year && word(i + 5) == "old") {
+            let hedge = word(i + 2), ["only", "just", "nearly", "almost"].contains(hedge), let n = ageValue(i + 3),
+            word(i + 4).map(Self.afterAge.contains) ?? true || (unit(i + 4) == .year && word(i + 5) == "old")
+        {
             // "she's only 6", "he is nearly 80".
             years = n
             length = unit(i + 4) == .year ? 6 : 4
         } else if word(i) == "he" || word(i) == "she" || isRelation(i),
-                  word(i + 1) == "is", let n = ageValue(i + 2),
-                  word(i + 3).map(Self.afterAge.contains) ?? true
-                    || (unit(i + 3) == .year && (word(i + 4) == "old" || word(i + 4).map(Self.afterAge.contains) ?? true)) {
+            word(i + 1) == "is", let n = ageValue(i + 2),
+            word(i + 3).map(Self.afterAge.contains) ?? true
+                || (unit(i + 3) == .year && (word(i + 4) == "old" || word(i + 4).map(Self.afterAge.contains) ?? true))
+        {
             // Someone writing for another: "my son is 28", "she is 80 and ...", "she is 70 years,
             // also ...", not "he is 5 foot".
             years = n
             length = unit(i + 3) == .year ? (word(i + 4) == "old" ? 5 : 4) : 3
         } else if let person = word(i), person == "he" || person == "she" || isRelation(i),
-                  let n = ageValue(i + 1) ?? (tokens.indices.contains(i + 2) && Self.beforeAge.contains(tokens[i + 1].text) ? ageValue(i + 2) : nil),
-                  n < 18 || person == "he" || person == "she" || tokens[i + 1].text == "("
-                    || endsAge(at: Self.beforeAge.contains(tokens[i + 1].text) ? i + 3 : i + 2) {
+            let n = ageValue(i + 1) ?? (tokens.indices.contains(i + 2) && Self.beforeAge.contains(tokens[i + 1].text) ? ageValue(i + 2) : nil),
+            n < 18 || person == "he" || person == "she" || tokens[i + 1].text == "("
+                || endsAge(at: Self.beforeAge.contains(tokens[i + 1].text) ? i + 3 : i + 2)
+        {
             // "son 6 leg pain", "my son (10) is hot", "my dad, 76, gets them", "mum's 84" (the
             // possessive read as "mum 84"), "she's three" (read as "she three"): an age just
             // after the person, not "she 2 days ago" or "he 5 foot"; an adult's only where
             // nothing follows the number but a mark or "and" ("my husband 5 times a week" is not).
             let after = Self.beforeAge.contains(tokens[i + 1].text) ? i + 3 : i + 2
-            guard unit(after) == nil && !(word(after).map { Self.otherMeasures.contains($0) || Self.counts.contains($0) } ?? false)
+            guard
+                unit(after) == nil && !(word(after).map { Self.otherMeasures.contains($0) || Self.counts.contains($0) } ?? false)
                     && !(word(after).map(Self.heights.contains) ?? false)
-                    || (unit(after) == .year && word(after + 1) == "old") else { return nil }
+                    || (unit(after) == .year && word(after + 1) == "old")
+            else { return nil }
             years = n
             length = after - i
         } else if word(i) == "aged" || word(i) == "age", let n = tokens.indices.contains(i + 1) ? tokens[i + 1].number : nil {
@@ -338,8 +375,13 @@ struct QuantityReader {
             if unit(i + 1) == .month || unit(i + 1) == .week, word(i + 2) == "old", n < 24 {
                 return Reading(findings: [Finding(.ageGroup, "child")], length: 3)
             }
-            if unit(i + 1) == .year, word(i + 2) == "old" { years = n; length = 3 }
-            else if word(i + 1) == "yo" || word(i + 1) == "yrs" && word(i + 2) == "old" { years = n; length = word(i + 1) == "yo" ? 2 : 3 }
+            if unit(i + 1) == .year, word(i + 2) == "old" {
+                years = n
+                length = 3
+            } else if word(i + 1) == "yo" || word(i + 1) == "yrs" && word(i + 2) == "old" {
+                years = n
+                length = word(i + 1) == "yo" ? 2 : 3
+            }
         }
         guard let years, years >= 1, years <= 115, years == years.rounded() else { return nil }
         return Reading(findings: [Finding(.ageGroup, Self.ageGroup(years))], length: length)
@@ -357,7 +399,8 @@ struct QuantityReader {
     /// "in my 60s", "early 70s".
     private func decade(_ n: Double, at i: Int) -> Reading? {
         guard word(i + 1) == "s", n >= 20, n <= 100, n.truncatingRemainder(dividingBy: 10) == 0,
-              let lead = word(i - 1), Self.decadeLead.contains(lead) else { return nil }
+            let lead = word(i - 1), Self.decadeLead.contains(lead)
+        else { return nil }
         return Reading(findings: [Finding(.ageGroup, Self.ageGroup(n))], length: 2)
     }
 
@@ -408,12 +451,12 @@ struct QuantityReader {
     }
 
     private static let endedVerbs: Set<String> = [
-        "let", "eased", "stopped", "released", "relaxed", "passed", "settled", "subsided", "calmed", "went", "finally", "loosened",
+        "let", "eased", "stopped", "released", "relaxed", "passed", "settled", "subsided", "calmed", "went", "finally", "loosened"
     ]
 
     /// The leads that say an amount of time is how long something went on, whatever follows it.
     private static let lastingLead: Set<String> = Set([
-        "last", "lasts", "lasted", "lasting", "for", "been", "going", "gone",
+        "last", "lasts", "lasted", "lasting", "for", "been", "going", "gone"
     ]).union(endingVerbs)
 
     private func hasDurationLead(before i: Int) -> Bool {
@@ -427,7 +470,10 @@ struct QuantityReader {
         // "the last 20 mins of the match", "in the first 10 minutes": a part of an event. Not
         // "for the last 20 minutes", which is how long something has gone on.
         if let lead = word(i - 1), lead == "last" || lead == "first" || lead == "final", word(i - 2) == "the",
-           word(i - 3) != "for" && word(i - 3) != "over" && word(i - 3) != "since" { return true }
+            word(i - 3) != "for" && word(i - 3) != "over" && word(i - 3) != "since"
+        {
+            return true
+        }
         if word(after) == "into" || word(after) == "in" { return true }
         // "one bottle for 4 hours", "a litre over 3 hours": how much was drunk in that time.
         if (max(0, i - 4)..<i).contains(where: { word($0).map(Self.amountWords.contains) ?? false }) { return true }
@@ -451,12 +497,12 @@ struct QuantityReader {
     private static let travelled: Set<String> = ["drove", "driven", "flew", "flown", "travelled", "traveled"]
 
     private static let amountWords: Set<String> = [
-        "bottle", "bottles", "litre", "litres", "liter", "liters", "pint", "pints", "glass", "glasses", "cup", "cups", "ml", "sip", "sips",
+        "bottle", "bottles", "litre", "litres", "liter", "liters", "pint", "pints", "glass", "glasses", "cup", "cups", "ml", "sip", "sips"
     ]
 
     /// Words that make the time after them a cramp's length, whatever came before.
     private static let crampLead: Set<String> = [
-        "last", "lasts", "lasted", "lasting", "cramp", "cramps", "cramping", "cramped", "spasm", "spasms", "it", "been",
+        "last", "lasts", "lasted", "lasting", "cramp", "cramps", "cramping", "cramped", "spasm", "spasms", "it", "been"
     ]
 
     /// "I am 24 weeks", "she's nearly 30 wks (along)", "pregnant 30 weeks": so many weeks of a
@@ -472,14 +518,18 @@ struct QuantityReader {
         if word(lead) == "pregnant" { return true }
         // "19 weeks with twins", "30 weeks with my first", "24 weeks with a baby girl"
         if word(after) == "with", let next = word(after + 1), ["twins", "triplets", "baby", "my", "a", "bump"].contains(next),
-           n >= 8 { return true }
+            n >= 8
+        {
+            return true
+        }
         guard word(lead) == "am" || word(lead) == "is" else { return false }
         let person = lead - 1
         if word(person) == "i" { return true }
         let along = word(after).map { ["along", "gone", "pregnant"].contains($0) } == true
         if word(person) == "she" { return n >= 12 || along }
         guard isRelation(person), let relation = lexicon.relations[tokens[person].id],
-              relation.relation != "child", relation.sex != "male" else { return false }
+            relation.relation != "child", relation.sex != "male"
+        else { return false }
         return n >= 12 || along
     }
 
@@ -491,7 +541,7 @@ struct QuantityReader {
 
     private static let ownDurations: Set<String> = [
         "diabetic", "diabetes", "smoke", "smoked", "smoking", "smoker", "underactive", "overactive", "hypothyroid", "menopausal",
-        "caring", "carer", "married", "retired", "vegan", "vegetarian", "sober", "insulin", "metformin", "dialysis",
+        "caring", "carer", "married", "retired", "vegan", "vegetarian", "sober", "insulin", "metformin", "dialysis"
     ]
 
     /// "pregnant, 7 months", "she is expecting, seven months", "seven months gone".
@@ -502,7 +552,7 @@ struct QuantityReader {
 
     private static let notGestation: Set<String> = [
         "ago", "old", "post", "postop", "postpartum", "postnatal", "into", "out", "after", "since", "of", "from", "in",
-        "clean", "sober", "off",
+        "clean", "sober", "off"
     ]
 
     /// "5 minutes", "2 hrs", "for 3 weeks", "2 months ago", "an hour".
@@ -518,7 +568,8 @@ struct QuantityReader {
         // an answer that starts with it ("a year or so", "more than a month").
         let startsAnswer = i == 0 && [.week, .month, .year].contains(unit)
         if isArticle, [.day, .night, .week, .month, .year].contains(unit), !startsAnswer,
-           !(lead.map(Self.sinceLead.contains) ?? false), word(after) != "ago" {
+            !(lead.map(Self.sinceLead.contains) ?? false), word(after) != "ago"
+        {
             return nil
         }
         if word(after) == "pregnant" { return Reading(findings: [], length: after - i) }
@@ -532,7 +583,8 @@ struct QuantityReader {
         // but "it went after a minute", "gone in about a minute": when it ended, so how long.
         let leadAt = lead.map { Self.hedges.contains($0) } == true ? i - 2 : i - 1
         if let lead = word(leadAt), Self.onsetLead.contains(lead) {
-            guard let ending = word(leadAt - 1), Self.endingVerbs.contains(ending) || (ending == "away" && word(leadAt - 2).map(Self.endingVerbs.contains) == true)
+            guard let ending = word(leadAt - 1),
+                Self.endingVerbs.contains(ending) || (ending == "away" && word(leadAt - 2).map(Self.endingVerbs.contains) == true)
             else { return Reading(findings: [], length: after - i) }
         }
         let ago = word(after) == "ago"
@@ -542,7 +594,8 @@ struct QuantityReader {
         if [.second, .minute, .hour].contains(unit), let next = word(after), Self.pointInTime.contains(next) {
             // "still bunched up like a fist 20 minutes later": still going after that long.
             if next == "later", unit != .second, n >= 10 || unit == .hour,
-               (max(0, i - 8)..<i).contains(where: { word($0) == "still" }) {
+                (max(0, i - 8)..<i).contains(where: { word($0) == "still" })
+            {
                 return Reading(findings: [Finding(.duration, "long")], length: length + 1)
             }
             return Reading(findings: [], length: length + 1)
@@ -553,8 +606,10 @@ struct QuantityReader {
             return Reading(findings: [Finding(.duration, n >= 60 ? "minutes" : "seconds")], length: length)
         case .minute:
             if ago { return Reading(findings: [Finding(.since, "today")], length: length) }
-            if n >= 10 && (!hasDurationLead(before: i) && !startsTheMessage(i, after: after) || word(after).map(Self.isActivity) == true
-                || isPartOfAnActivity(at: i, after: after) || isDelay(at: i, after: after)) {
+            if n >= 10
+                && (!hasDurationLead(before: i) && !startsTheMessage(i, after: after) || word(after).map(Self.isActivity) == true
+                    || isPartOfAnActivity(at: i, after: after) || isDelay(at: i, after: after))
+            {
                 return Reading(findings: [], length: length)
             }
             // "5 or 10 mins", "5-10 minutes": a range up to ten minutes is minutes, not a cramp that
@@ -571,7 +626,8 @@ struct QuantityReader {
             // "drove for 3 hours" is how long the activity lasted, not the cramp.
             if (max(0, i - 3)..<i).contains(where: { word($0).map(Self.isActivity) ?? false })
                 || word(after).map(Self.isActivity) == true || !hasDurationLead(before: i) && !startsTheMessage(i, after: after)
-                || isPartOfAnActivity(at: i, after: after) || isDelay(at: i, after: after) {
+                || isPartOfAnActivity(at: i, after: after) || isDelay(at: i, after: after)
+            {
                 return Reading(findings: [], length: length)
             }
             return Reading(findings: [Finding(.duration, "long")], length: length)

@@ -30,7 +30,7 @@ struct Reading {
         "she", "he", "they", "we", "her", "his", "their", "our", "your", "you", "them", "him", "us", "what",
         "which", "who", "whom", "how", "why", "where", "can", "could", "would", "should", "will", "shall", "may",
         "might", "must", "just", "like", "feel", "feels", "felt", "bit", "little", "kind", "sort", "lot", "much",
-        "more", "most", "all", "both", "each", "other", "one", "ones", "thing", "things", "think", "know",
+        "more", "most", "all", "both", "each", "other", "one", "ones", "thing", "things", "think", "know"
     ]
 
     /// Findings said inside a hypothetical ("what if my ankle gets puffy?"): asked about, not told.
@@ -77,14 +77,18 @@ struct Reading {
     }
 
     /// Words after which "my" or "her" goes on the same clause ("no swelling in my leg").
-    static let prepositions: Set<String> = ["in", "on", "of", "at", "to", "from", "with", "around", "under", "over",
-                                            "behind", "down", "up", "across", "into", "about", "near", "below", "above"]
+    static let prepositions: Set<String> = [
+        "in", "on", "of", "at", "to", "from", "with", "around", "under", "over",
+        "behind", "down", "up", "across", "into", "about", "near", "below", "above"
+    ]
 
     /// `historyFindings`: the findings that matter only for warning signs, which a clause about
     /// the long past, and a sentence before a resolution ("it's healed up fine now"), do not keep.
     /// `passedStillCounts`: signs that count even when told as over ("it's been normal since").
-    mutating func read(_ items: [Interpreter.Item], lexicon: Lexicon, historyFindings: FindingSet = FindingSet([]),
-                       passedStillCounts: FindingSet = FindingSet([])) {
+    mutating func read(
+        _ items: [Interpreter.Item], lexicon: Lexicon, historyFindings: FindingSet = FindingSet([]),
+        passedStillCounts: FindingSet = FindingSet([])
+    ) {
         history = historyFindings
         self.passedStillCounts = passedStillCounts
         ownTimes = lexicon.ownTimes
@@ -106,7 +110,8 @@ struct Reading {
         }
         /// Whether the clause from `index` says "like this", "like that", "this bad".
         func saysLikeThis(after index: Int) -> Bool {
-            var j = index + 1, previous = ""
+            var j = index + 1
+            var previous = ""
             while j < items.count {
                 let word: String
                 switch items[j] {
@@ -146,7 +151,8 @@ struct Reading {
         /// its own clause, and "and he's gone drowsy" after it is told.
         var genericIf = false
         let words = lexicon.words
-        var clause = Clause(), sentence = Clause()
+        var clause = Clause()
+        var sentence = Clause()
         let tracksConcepts = !lexicon.patterns.isEmpty
         /// The negation was a bare "no" (an answer): a new subject after it ends it ("no i can't move it").
         var negationIsAnswer = false
@@ -232,13 +238,21 @@ struct Reading {
             if index > questionSentence.end {
                 // A question mark, or "would" or "ever" later in the sentence ("if my calf ever
                 // swelled up on one side would that be a worry").
-                var end = items.count, isQuestion = false
+                var end = items.count
+                var isQuestion = false
                 for position in index..<items.count {
-                    if case .mark(let mark) = items[position], mark != "," && mark != ":" { end = position; isQuestion = isQuestion || mark == "?"; break }
+                    if case .mark(let mark) = items[position], mark != "," && mark != ":" {
+                        end = position
+                        isQuestion = isQuestion || mark == "?"
+                        break
+                    }
                     guard let word = firstWord(position) else { continue }
                     if word == "would" || word == "ever" { isQuestion = true }
                     // "... if it's the tablets, but I'd hit my head": the "if" ends at a turn.
-                    if position > index, Self.turnWords.contains(word) { end = position; break }
+                    if position > index, Self.turnWords.contains(word) {
+                        end = position
+                        break
+                    }
                 }
                 questionSentence = (end, isQuestion)
             }
@@ -252,13 +266,15 @@ struct Reading {
         let onlyAsks = items.contains { item in
             if case .phrase(let phrase) = item { phrase.meanings.contains(.cue(.curious)) } else { false }
         }
-        let namesPerson = !onlyAsks && items.contains { item in
-            switch item {
-            case .word(let token): words.isPersonWord(token.id)
-            case .phrase(let phrase): phrase.namesPerson
-            default: false
+        let namesPerson =
+            !onlyAsks
+            && items.contains { item in
+                switch item {
+                case .word(let token): words.isPersonWord(token.id)
+                case .phrase(let phrase): phrase.namesPerson
+                default: false
+                }
             }
-        }
         // The item before ended a time in the long past ("she passed five years ago"): a new
         // subject after it starts a clause of its own even without a comma ("... years ago he's
         // just not with it"), so the past dates only what it was said with.
@@ -314,17 +330,20 @@ struct Reading {
                 let word = token.text
                 previousWasNegation = false
                 if negating {
-                    if Self.doingVerbs.contains(word) { negatedDoing = true }
-                    else if negatedDoing && Self.adjunctStarts.contains(word) { negating = false }
+                    if Self.doingVerbs.contains(word) { negatedDoing = true } else if negatedDoing && Self.adjunctStarts.contains(word) { negating = false }
                 }
                 addConcepts(words.concepts(token.id), at: index)
                 // "once years ago": "ago" left after an amount of time the quantity reader took otherwise.
-                if word == "ago", index > 0, case .quantity = items[index - 1] { clause.past = true; clause.longAgo = true }
+                if word == "ago", index > 0, case .quantity = items[index - 1] {
+                    clause.past = true
+                    clause.longAgo = true
+                }
                 if words.isFunctionWord(token.id) {
                     // "no tingling or his legs going weak": in a denial, "or" lists what is denied.
                     // "... cramped and now I can't move it": "now" before a new subject is no part of it.
                     if (word == "and" || (word == "or" && !negating))
-                        && (startsClause(index + 1) || isWord(index + 1, "now") && startsClause(index + 2)) {
+                        && (startsClause(index + 1) || isWord(index + 1, "now") && startsClause(index + 2))
+                    {
                         negating = false
                         closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical)
                         if genericIf && word == "and" && !Self.isIf(items[index + 1]) {
@@ -348,7 +367,10 @@ struct Reading {
 
             case .quantity(let found, let yearsAgo):
                 // "20 years ago": the clause is the long past.
-                if yearsAgo { clause.past = true; clause.longAgo = true }
+                if yearsAgo {
+                    clause.past = true
+                    clause.longAgo = true
+                }
                 knownWords += 1
                 sawMeaningful = true
                 for finding in found { record(finding, negated: negating, hypothetical: inHypothetical) }
@@ -374,7 +396,9 @@ struct Reading {
                     negating = false
                 }
                 addConcepts(phrase.concepts, at: index)
-                let isFiller = phrase.meanings.allSatisfy { $0 == .cue(.filler) || $0 == .cue(.thanks) || $0 == .cue(.closing) || $0 == .intent(.greet) || $0 == .cue(.ignore) }
+                let isFiller = phrase.meanings.allSatisfy {
+                    $0 == .cue(.filler) || $0 == .cue(.thanks) || $0 == .cue(.closing) || $0 == .intent(.greet) || $0 == .cue(.ignore)
+                }
                 var isNegation = false
                 for meaning in phrase.meanings {
                     switch meaning {
@@ -395,12 +419,15 @@ struct Reading {
                         if intent == .affirm, ["i", "it"].contains(phrase.words[0]), !Self.endsClause(items, index + 1) { continue }
                         // "if I stop and stand it goes", "when I finish": a verb in a sentence, not the
                         // command "stop".
-                        if intent.isCommand, phrase.words.count == 1, index > 0, let before = lastWord(index - 1), Self.beforeAVerb.contains(before) { continue }
+                        if intent.isCommand, phrase.words.count == 1, index > 0, let before = lastWord(index - 1), Self.beforeAVerb.contains(before) {
+                            continue
+                        }
                         intents.append(intent)
                         if intent.isQuestion && phrase.words.count >= 2 { strongAskCues.append(intent) }
                         // "no, ..." or "yes" is an answer; "I am diabetic" is not a yes.
                         if !sawMeaningful && intent.isAnswer
-                            && (Self.endsClause(items, index + 1) || phrase.isSingleContentWord) {
+                            && (Self.endsClause(items, index + 1) || phrase.isSingleContentWord)
+                        {
                             leadingAnswer = true
                         }
                     case .topic(let topic):
@@ -427,9 +454,11 @@ struct Reading {
                 // "can't", "haven't been able to": someone cannot do something.
                 // Not "don't have", "didn't get": a denial of having it ("I don't have chest pain or
                 // trouble breathing" denies the trouble too).
-                let inability = isNegation && (Self.saysInability(phrase.words)
-                    || (phrase.words.first == "not" && notOfInability(index))
-                    || (phrase.words.last == "not" && followedByAble(index)))
+                let inability =
+                    isNegation
+                    && (Self.saysInability(phrase.words)
+                        || (phrase.words.first == "not" && notOfInability(index))
+                        || (phrase.words.last == "not" && followedByAble(index)))
                     && !(firstWord(index + 1).map(Self.havingVerbs.contains) ?? false)
                 if inability, let next = firstWord(index + 1), Self.goesOn.contains(next) {
                     // "can't stop throwing up", "couldn't help": what follows goes on; no negation at all.
@@ -462,20 +491,21 @@ struct Reading {
             }
         }
         closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical)
-        closeClause(&sentence, lexicon: lexicon, hypothetical: inHypothetical, sentence: true,
-                    hypotheticalSince: inHypothetical ? hypotheticalSince : .max)
+        closeClause(
+            &sentence, lexicon: lexicon, hypothetical: inHypothetical, sentence: true,
+            hypotheticalSince: inHypothetical ? hypotheticalSince : .max)
     }
 
     /// Verbs of doing that a negation denies themselves (`negatedDoing`), and the words that
     /// start when or where they are done.
     static let beforeAVerb: Set<String> = [
         "i", "you", "he", "she", "we", "they", "it", "to", "if", "when", "not", "will", "would", "should", "could", "can", "then",
-        "and", "once", "until", "till", "never", "dont", "cant", "must", "might", "cramps", "cramp", "they", "that",
+        "and", "once", "until", "till", "never", "dont", "cant", "must", "might", "cramps", "cramp", "they", "that"
     ]
     static let beforeNow: Set<String> = ["before", "till", "until", "previously"]
     static let doingVerbs: Set<String> = [
         "drink", "drank", "drinking", "eat", "ate", "eating", "stretch", "stretched", "stretching", "bring", "brought",
-        "carry", "carried", "warm", "rest", "rested", "stop", "stopped", "sip", "refuel", "hydrate",
+        "carry", "carried", "warm", "rest", "rested", "stop", "stopped", "sip", "refuel", "hydrate"
     ]
     static let adjunctStarts: Set<String> = ["during", "while", "when", "whenever", "after", "before", "on", "at", "in", "mid"]
 
@@ -487,7 +517,7 @@ struct Reading {
         "lad", "toddler", "niece", "nephew", "infant", "newborn",
         "i", "my", "me", "mine", "myself", "we", "our", "us", "she", "her", "hers", "herself", "he", "his", "him", "himself",
         "they", "their", "them", "grandad", "granddad", "baby", "boyfriend", "girlfriend", "mate", "grandson", "granddaughter",
-        "woman", "man", "lady", "gentleman", "female", "male", "patient",
+        "woman", "man", "lady", "gentleman", "female", "male", "patient"
     ]
     /// Words a question may start with before its question word.
     static let leadingConjunctions: Set<String> = ["and", "also", "but", "or", "plus"]
@@ -501,7 +531,9 @@ struct Reading {
     /// "won't", which tell; and a question mark or a word that asks). Asked only of a message
     /// that names no person.
     static func isImpersonalQuestion(_ items: [Interpreter.Item], from index: Int, words: WordTable) -> Bool {
-        var first: String?, firstIsQuestion = false, position = index
+        var first: String?
+        var firstIsQuestion = false
+        var position = index
         while position < items.count {
             if first != nil && position == index + 1 {
                 // "can't speak properly", "won't stop": a description with its subject left out.
@@ -531,7 +563,8 @@ struct Reading {
                     firstIsQuestion = true
                 } else if first == nil && !isFiller {
                     first = phrase.words[0]
-                    firstIsQuestion = words.isQuestionWord(phrase.ids[0]) || phrase.meanings.contains(.cue(.question))
+                    firstIsQuestion =
+                        words.isQuestionWord(phrase.ids[0]) || phrase.meanings.contains(.cue(.question))
                         || phrase.meanings.contains(where: { if case .intent(let intent) = $0 { intent.isQuestion } else { false } })
                 }
             case .quantity:
@@ -616,7 +649,8 @@ struct Reading {
         func span(_ required: ConceptSet) -> (low: Int, high: Int)? {
             var best: (low: Int, high: Int)?
             for end in seen.indices.reversed() where seen[end].bits & required != 0 {
-                var remaining = required & ~seen[end].bits, low = seen[end].at
+                var remaining = required & ~seen[end].bits
+                var low = seen[end].at
                 var start = end
                 while remaining != 0 && start > 0 {
                     start -= 1
@@ -639,7 +673,8 @@ struct Reading {
             guard bits & excluded != 0, let (low, high) = span(required) else { return false }
             // The negations the pattern's own concepts stand under: an exception under one of
             // them is not denied ("didn't respond to clonazepam" is about the medicine).
-            var own: [Int] = [], remaining = required
+            var own: [Int] = []
+            var remaining = required
             for entry in seen.reversed() where entry.bits & remaining != 0 {
                 remaining &= ~entry.bits
                 if entry.negation != 0 { own.append(entry.negation) }
@@ -654,8 +689,10 @@ struct Reading {
 
     /// At the end of a clause (or, for patterns that may cross clauses, of a sentence): the
     /// findings of the patterns it holds. A clause of the past keeps none of its warning signs.
-    private mutating func closeClause(_ clause: inout Clause, lexicon: Lexicon, hypothetical: Bool, sentence: Bool = false,
-                                      hypotheticalSince: Int = .max) {
+    private mutating func closeClause(
+        _ clause: inout Clause, lexicon: Lexicon, hypothetical: Bool, sentence: Bool = false,
+        hypotheticalSince: Int = .max
+    ) {
         if !sentence { settleTimes(of: clause) }
         defer {
             clause.reset()
@@ -663,7 +700,10 @@ struct Reading {
                 sentenceRecorded.removeAll(keepingCapacity: true)
                 // The sentence is over: what it held is told.
                 for held in [heldSentence, heldPrevious, heldClause] {
-                    for finding in held { findings.absent.remove(finding); findings.present.insert(finding) }
+                    for finding in held {
+                        findings.absent.remove(finding)
+                        findings.present.insert(finding)
+                    }
                 }
                 heldSentence.removeAll(keepingCapacity: true)
                 heldPrevious.removeAll(keepingCapacity: true)
@@ -688,7 +728,8 @@ struct Reading {
             && clause.bits & pattern.required == pattern.required
             && clause.near(pattern.required, window: sentence ? Pattern.sentenceWindow : Pattern.window)
             && !clause.excludes(pattern.excluded, near: pattern.required, margin: Pattern.window)
-            && (pattern.findings.contains(where: passedStillCounts.contains) || !clause.allBefore(clause.resolvedBefore, pattern.required)) {
+            && (pattern.findings.contains(where: passedStillCounts.contains) || !clause.allBefore(clause.resolvedBefore, pattern.required))
+        {
             // "can't move my leg": under a negation of inability, a pattern of `unable` holds.
             let negatedBits = pattern.required & lexicon.unableConcept != 0 ? clause.negatedBits & ~clause.inabilityBits : clause.negatedBits
             let negated = pattern.required & negatedBits & ~clause.plainBits != 0
@@ -714,7 +755,8 @@ struct Reading {
             // puffing like I'd run a marathon" nothing went, so nothing explains the puffing.
             && pattern.required & clause.negatedBits & ~clause.plainBits == 0
             // A harmless cause denied explains nothing: "like cola, I haven't eaten beetroot".
-            && !(pattern.cause != 0 && pattern.cause & clause.negatedBits & ~clause.plainBits == pattern.cause) {
+            && !(pattern.cause != 0 && pattern.cause & clause.negatedBits & ~clause.plainBits == pattern.cause)
+        {
             for finding in pattern.denies { record(finding, negated: true) }
             for finding in pattern.explains { takeBack(finding) }
         }
@@ -747,7 +789,6 @@ struct Reading {
         return false
     }
 
-
     /// At the end of a clause: its times and rates are something else's when the clause tells
     /// an owner of them (a condition, a medicine, another symptom, an activity) and does not
     /// name the cramps. They are kept apart (`ownedTimes`), in case the message links the cramps
@@ -755,7 +796,8 @@ struct Reading {
     private mutating func settleTimes(of clause: Clause) {
         defer { clauseTimes.removeAll(keepingCapacity: true) }
         guard !clauseTimes.isEmpty, clause.bits & ownTimes.crampConcept == 0,
-              clauseRecorded.contains(where: ownTimes.isOwner) else { return }
+            clauseRecorded.contains(where: ownTimes.isOwner)
+        else { return }
         for finding in clauseTimes {
             findings.present.remove(finding)
             ownedTimes.append(finding)
@@ -807,7 +849,7 @@ struct Reading {
         (.frequency, ["frequent", "occasional", "once"]),
         (.since, ["years", "months", "weeks", "days", "today"]),
         (.side, ["both", "left", "right"]),
-        (.ageGroup, ["older", "adult", "teen", "child"]),
+        (.ageGroup, ["older", "adult", "teen", "child"])
     ]
 
     private static let preferred: [(FindingKind, [Finding])] = preference.map { kind, order in (kind, order.map { Finding(kind, $0) }) }
@@ -819,7 +861,8 @@ struct Reading {
         if findings.present.contains(Self.left) && findings.present.contains(Self.right) {
             findings.present.insert(Self.both)
         }
-        var seen: UInt16 = 0, repeated: UInt16 = 0
+        var seen: UInt16 = 0
+        var repeated: UInt16 = 0
         for finding in findings.present {
             let bit: UInt16 = 1 << finding.kind.index
             if seen & bit != 0 { repeated |= bit } else { seen |= bit }

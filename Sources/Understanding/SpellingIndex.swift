@@ -90,7 +90,8 @@ struct SpellingIndex: Sendable {
                 tried.append(owner)
                 let candidate = candidates[Int(owner)]
                 guard candidate.first == word.first,
-                      let distance = EditDistance.distance(candidate, word, limit: min(edits, Self.allowedEdits(candidate.count))) else { continue }
+                    let distance = EditDistance.distance(candidate, word, limit: min(edits, Self.allowedEdits(candidate.count)))
+                else { continue }
                 if best == nil || (distance, -candidate.count, candidate) < (best!.distance, -best!.word.count, best!.word) {
                     best = (distance, candidate)
                 }

@@ -171,7 +171,9 @@ struct Tokenizer: Sendable {
             }
             var text = String(decoding: word, as: UTF8.self)
             word.removeAll(keepingCapacity: true)
-            let hadApostrophe = hasApostrophe, hadLetter = hasLetter, hadDigit = hasDigit
+            let hadApostrophe = hasApostrophe
+            let hadLetter = hasLetter
+            let hadDigit = hasDigit
             hasLetter = false
             hasDigit = false
             hasApostrophe = false
@@ -230,7 +232,10 @@ struct Tokenizer: Sendable {
             var runIsDigit = false
             for ch in text {
                 let isDigit = ch.isNumber || (ch == "." && runIsDigit)
-                if !run.isEmpty && isDigit != runIsDigit { emit(run, isDigit: runIsDigit); run = "" }
+                if !run.isEmpty && isDigit != runIsDigit {
+                    emit(run, isDigit: runIsDigit)
+                    run = ""
+                }
                 runIsDigit = isDigit
                 run.append(ch)
             }

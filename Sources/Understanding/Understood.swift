@@ -123,8 +123,10 @@ public struct Slots: Sendable, Equatable, Codable {
     /// The findings the slots name.
     public var findings: FindingSet {
         var present = FindingSet()
-        for (kind, value) in [(FindingKind.timing, timing), (.duration, duration), (.frequency, frequency), (.since, since),
-                              (.side, side), (.ageGroup, ageGroup)] {
+        for (kind, value) in [
+            (FindingKind.timing, timing), (.duration, duration), (.frequency, frequency), (.since, since),
+            (.side, side), (.ageGroup, ageGroup)
+        ] {
             if let value { present.insert(Finding(kind, value)) }
         }
         for value in location ?? [] { present.insert(Finding(.location, value)) }
@@ -192,8 +194,9 @@ public struct Understood: Sendable, Equatable, Codable {
     public var conditions: [String] { presentFields.others.conditions }
     /// Symptoms said to be there and said not to be, each sorted.
     public var symptoms: SymptomLists {
-        SymptomLists(present: presentFields.others.symptoms,
-                     absent: findings.absent.sorted().filter { $0.kind == .symptom }.map(\.value))
+        SymptomLists(
+            present: presentFields.others.symptoms,
+            absent: findings.absent.sorted().filter { $0.kind == .symptom }.map(\.value))
     }
     /// Every finding the person denied, as kind:value (symptoms.absent lists the symptoms again).
     public var denied: [String] { findings.absent.sorted().map(\.description) }
@@ -207,8 +210,10 @@ public struct Understood: Sendable, Equatable, Codable {
     }
 
     /// The findings that the contract's fields name (for an `Understood` read from JSON).
-    private static func findings(slots: Slots, triggers: [String], conditions: [String], symptoms: SymptomLists,
-                                 context: [String], denied: [String]) -> Findings {
+    private static func findings(
+        slots: Slots, triggers: [String], conditions: [String], symptoms: SymptomLists,
+        context: [String], denied: [String]
+    ) -> Findings {
         var present = slots.findings
         for value in context { present.insert(Finding(.context, value)) }
         for value in triggers { present.insert(Finding(.trigger, value)) }
@@ -225,8 +230,10 @@ public struct Understood: Sendable, Equatable, Codable {
         case explainsUnlessKnown = "explains_unless_known"
     }
 
-    public init(intent: Intent, topic: String? = nil, findings: Findings = Findings(), redFlags: [String] = [],
-                confidence: Double, answer: Intent? = nil, corrections: [String: String] = [:]) {
+    public init(
+        intent: Intent, topic: String? = nil, findings: Findings = Findings(), redFlags: [String] = [],
+        confidence: Double, answer: Intent? = nil, corrections: [String: String] = [:]
+    ) {
         self.intent = intent
         self.topic = topic
         // What the person said; a context finding ("nothing seems to bring them on") is kept for
@@ -275,11 +282,12 @@ public struct Understood: Sendable, Equatable, Codable {
         closing = try c.decodeIfPresent(Bool.self, forKey: .closing) ?? false
         explains = try c.decodeIfPresent([String].self, forKey: .explains) ?? []
         explainsUnlessKnown = try c.decodeIfPresent([String].self, forKey: .explainsUnlessKnown) ?? []
-        findings = Self.findings(slots: try c.decode(Slots.self, forKey: .slots), triggers: try c.decode([String].self, forKey: .triggers),
-                                 conditions: try c.decode([String].self, forKey: .conditions),
-                                 symptoms: try c.decode(SymptomLists.self, forKey: .symptoms),
-                                 context: try c.decodeIfPresent([String].self, forKey: .context) ?? [],
-                                 denied: try c.decodeIfPresent([String].self, forKey: .denied) ?? [])
+        findings = Self.findings(
+            slots: try c.decode(Slots.self, forKey: .slots), triggers: try c.decode([String].self, forKey: .triggers),
+            conditions: try c.decode([String].self, forKey: .conditions),
+            symptoms: try c.decode(SymptomLists.self, forKey: .symptoms),
+            context: try c.decodeIfPresent([String].self, forKey: .context) ?? [],
+            denied: try c.decodeIfPresent([String].self, forKey: .denied) ?? [])
     }
 }
 
@@ -287,14 +295,38 @@ extension Slots {
     /// Contract JSON, sorted keys, absent values left out (as `ContractJSON` writes it).
     public func write(to out: inout JSONWriter) {
         out.beginObject()
-        if let ageGroup { out.key("age_group"); out.string(ageGroup) }
-        if let duration { out.key("duration"); out.string(duration) }
-        if let frequency { out.key("frequency"); out.string(frequency) }
-        if let location { out.key("location"); out.strings(location) }
-        if let medicines { out.key("medicines"); out.strings(medicines) }
-        if let side { out.key("side"); out.string(side) }
-        if let since { out.key("since"); out.string(since) }
-        if let timing { out.key("timing"); out.string(timing) }
+        if let ageGroup {
+            out.key("age_group")
+            out.string(ageGroup)
+        }
+        if let duration {
+            out.key("duration")
+            out.string(duration)
+        }
+        if let frequency {
+            out.key("frequency")
+            out.string(frequency)
+        }
+        if let location {
+            out.key("location")
+            out.strings(location)
+        }
+        if let medicines {
+            out.key("medicines")
+            out.strings(medicines)
+        }
+        if let side {
+            out.key("side")
+            out.string(side)
+        }
+        if let since {
+            out.key("since")
+            out.string(since)
+        }
+        if let timing {
+            out.key("timing")
+            out.string(timing)
+        }
         out.endObject()
     }
 }
@@ -307,16 +339,30 @@ extension Understood {
         let (slots, found) = presentFields
         let denied = findings.absent.sorted()
         out.beginObject()
-        if let answer { out.key("answer"); out.string(answer.rawValue) }
-        if closing { out.key("closing"); out.bool(true) }
-        out.key("conditions"); out.strings(found.conditions)
-        out.key("confidence"); out.double(confidence)
+        if let answer {
+            out.key("answer")
+            out.string(answer.rawValue)
+        }
+        if closing {
+            out.key("closing")
+            out.bool(true)
+        }
+        out.key("conditions")
+        out.strings(found.conditions)
+        out.key("confidence")
+        out.double(confidence)
         let context = context
-        if !context.isEmpty { out.key("context"); out.strings(context) }
+        if !context.isEmpty {
+            out.key("context")
+            out.strings(context)
+        }
         if !corrections.isEmpty {
             out.key("corrections")
             out.beginObject()
-            for (word, correction) in corrections.sorted(by: { $0.key < $1.key }) { out.key(text: word); out.string(correction) }
+            for (word, correction) in corrections.sorted(by: { $0.key < $1.key }) {
+                out.key(text: word)
+                out.string(correction)
+            }
             out.endObject()
         }
         if !denied.isEmpty {
@@ -325,24 +371,45 @@ extension Understood {
             for finding in denied { out.finding(finding) }
             out.endArray()
         }
-        if !explains.isEmpty { out.key("explains"); out.strings(explains) }
-        if !explainsUnlessKnown.isEmpty { out.key("explains_unless_known"); out.strings(explainsUnlessKnown) }
-        out.key("intent"); out.string(intent.rawValue)
-        out.key("red_flags"); out.strings(redFlags)
-        if !redFlagsAsked.isEmpty { out.key("red_flags_asked"); out.strings(redFlagsAsked) }
-        out.key("slots"); slots.write(to: &out)
-        if let subject { out.key("subject"); subject.write(to: &out) }
+        if !explains.isEmpty {
+            out.key("explains")
+            out.strings(explains)
+        }
+        if !explainsUnlessKnown.isEmpty {
+            out.key("explains_unless_known")
+            out.strings(explainsUnlessKnown)
+        }
+        out.key("intent")
+        out.string(intent.rawValue)
+        out.key("red_flags")
+        out.strings(redFlags)
+        if !redFlagsAsked.isEmpty {
+            out.key("red_flags_asked")
+            out.strings(redFlagsAsked)
+        }
+        out.key("slots")
+        slots.write(to: &out)
+        if let subject {
+            out.key("subject")
+            subject.write(to: &out)
+        }
         out.key("symptoms")
         out.beginObject()
         out.key("absent")
         out.beginArray()
         for finding in denied where finding.kind == .symptom { out.string(finding.value) }
         out.endArray()
-        out.key("present"); out.strings(found.symptoms)
+        out.key("present")
+        out.strings(found.symptoms)
         out.endObject()
-        if thanks { out.key("thanks"); out.bool(true) }
-        out.key("topic"); out.string(orNull: topic)
-        out.key("triggers"); out.strings(found.triggers)
+        if thanks {
+            out.key("thanks")
+            out.bool(true)
+        }
+        out.key("topic")
+        out.string(orNull: topic)
+        out.key("triggers")
+        out.strings(found.triggers)
         out.endObject()
     }
 }

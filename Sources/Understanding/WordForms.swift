@@ -10,7 +10,7 @@ enum WordForms {
     /// Endings stripped, longest first; the stem that is left must keep three letters.
     private static let endings: [(ending: [UInt8], replacement: [UInt8])] = [
         ("iness", "y"), ("ness", ""), ("ily", "y"), ("iest", "y"), ("ier", "y"), ("ies", "y"), ("ied", "y"),
-        ("ingly", ""), ("edly", ""), ("ing", ""), ("ed", ""), ("ly", ""), ("es", ""), ("s", ""),
+        ("ingly", ""), ("edly", ""), ("ing", ""), ("ed", ""), ("ly", ""), ("es", ""), ("s", "")
     ].map { (Array($0.0.utf8), Array($0.1.utf8)) }
     // Not "-er" or "-est": "liver" is no form of "live", nor "shoulder" of "should". Comparatives
     // that matter ("bigger", "weaker") are listed in the lexicon.
@@ -31,7 +31,8 @@ enum WordForms {
         if bytes.count > 3 && bytes.last == UInt8(ascii: "y") { bytes.removeLast() }
         // "sagg" -> "sag", "bigg" -> "big"; "swell" and "stiff" keep theirs.
         if bytes.count > 3, bytes[bytes.count - 1] == bytes[bytes.count - 2],
-           Self.doubled.contains(bytes[bytes.count - 1]) {
+            Self.doubled.contains(bytes[bytes.count - 1])
+        {
             bytes.removeLast()
         }
         // "droope"... and "pale"/"paled"/"paler" -> "pal"

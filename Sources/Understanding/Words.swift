@@ -9,7 +9,10 @@ public enum Words {
         }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
-        _ = normalisedBytes(ofASCII: text) { bytes.append($0); return true }
+        _ = normalisedBytes(ofASCII: text) {
+            bytes.append($0)
+            return true
+        }
         return String(decoding: bytes, as: UTF8.self)
     }
 
@@ -30,7 +33,8 @@ public enum Words {
     /// Hands `body` the bytes of `normalised(text)` one by one, for ASCII text; stops, and
     /// returns false, as soon as `body` does.
     private static func normalisedBytes(ofASCII text: String, _ body: (UInt8) -> Bool) -> Bool {
-        var pendingSpace = false, started = false
+        var pendingSpace = false
+        var started = false
         for byte in text.utf8 {
             guard let letter = lowerLetterOrDigit(byte) else {
                 pendingSpace = started

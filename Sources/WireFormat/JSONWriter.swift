@@ -61,10 +61,24 @@ public struct JSONWriter: ~Copyable {
         count += buffer.count
     }
 
-    public mutating func beginObject() { element(); append(UInt8(ascii: "{")); open() }
-    public mutating func endObject() { append(UInt8(ascii: "}")); close() }
-    public mutating func beginArray() { element(); append(UInt8(ascii: "[")); open() }
-    public mutating func endArray() { append(UInt8(ascii: "]")); close() }
+    public mutating func beginObject() {
+        element()
+        append(UInt8(ascii: "{"))
+        open()
+    }
+    public mutating func endObject() {
+        append(UInt8(ascii: "}"))
+        close()
+    }
+    public mutating func beginArray() {
+        element()
+        append(UInt8(ascii: "["))
+        open()
+    }
+    public mutating func endArray() {
+        append(UInt8(ascii: "]"))
+        close()
+    }
 
     private mutating func open() {
         first = first << 1 | 1
@@ -98,7 +112,10 @@ public struct JSONWriter: ~Copyable {
         pendingValue = true
     }
 
-    public mutating func string(_ text: String) { element(); quoted(text) }
+    public mutating func string(_ text: String) {
+        element()
+        quoted(text)
+    }
 
     public mutating func string(orNull text: String?) {
         if let text { string(text) } else { null() }
@@ -125,7 +142,10 @@ public struct JSONWriter: ~Copyable {
         literal(value ? "true" : "false")
     }
 
-    public mutating func null() { element(); literal("null") }
+    public mutating func null() {
+        element()
+        literal("null")
+    }
 
     /// Appends a literal's bytes (an array literal here would be allocated on every call).
     private mutating func literal(_ text: StaticString) {
@@ -205,7 +225,8 @@ public struct JSONWriter: ~Copyable {
         let length = utf8.count
         reserve(length + 2)
         // Runs that need no escaping are copied whole; they are found eight bytes at a time.
-        var run = 0, index = 0
+        var run = 0
+        var index = 0
         while index < length {
             while index + 8 <= length, !Self.mayNeedEscape(UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)) {
                 index += 8
@@ -227,7 +248,8 @@ public struct JSONWriter: ~Copyable {
     /// the rest of UTF-8, never do).
     @inline(__always)
     private static func mayNeedEscape(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
         func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
         let below20 = (word &- ones &* 0x20) & ~word & highs != 0
         return below20 || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5c))

@@ -41,7 +41,7 @@ enum AdversarialInput {
             // Characters are what the limit counts: one letter with a run of accents is one.
             ("combining accents", String(repeating: "e" + String(repeating: "\u{301}", count: 7), count: length / 4)),
             ("random printable", String(scattered(printable))),
-            ("misspellings", repeated("crampz numbnes tingeling swolen ")),
+            ("misspellings", repeated("crampz numbnes tingeling swolen "))
         ]
     }
 

@@ -47,24 +47,36 @@ struct BenchAdversarialCommand: ParsableCommand {
         var asked = SessionState()
         _ = conversation.respond(to: "my calf cramps", state: &asked)
         func measure(_ text: String) -> (interpret: Double, turn: Double) {
-            (median { interpreter.interpret(text).findings.present.count },
-             median { var state = asked; return conversation.respond(to: text, state: &state).reply.count })
+            (
+                median { interpreter.interpret(text).findings.present.count },
+                median {
+                    var state = asked
+                    return conversation.respond(to: text, state: &state).reply.count
+                }
+            )
         }
         let short = measure(AdversarialInput.twentyWords)
         let ordinary = measure(AdversarialInput.ordinary(length: length))
         let kinds = AdversarialInput.all(length: length).map { (name: $0.name, times: measure($0.text)) }
             .sorted { $0.times.turn > $1.times.turn }
-        print(String(format: "adversarial: %d kinds of %d characters, %d rounds (p50). Ordinary text of that length: interpret %.1f µs, turn %.1f µs; an ordinary 20-word message: interpret %.2f µs, turn %.2f µs",
-                     kinds.count, length, rounds, ordinary.interpret, ordinary.turn, short.interpret, short.turn))
+        print(
+            String(
+                format:
+                    "adversarial: %d kinds of %d characters, %d rounds (p50). Ordinary text of that length: interpret %.1f µs, turn %.1f µs; an ordinary 20-word message: interpret %.2f µs, turn %.2f µs",
+                kinds.count, length, rounds, ordinary.interpret, ordinary.turn, short.interpret, short.turn))
         print("  interpret µs (x ordinary of its length, x 20 words) | turn µs (x ordinary of its length, x 20 words) | kind")
         for kind in kinds {
-            print(String(format: "  %8.1f (%4.2fx, %5.1fx) | %8.1f (%4.2fx, %5.1fx) | %@",
-                         kind.times.interpret, kind.times.interpret / ordinary.interpret, kind.times.interpret / short.interpret,
-                         kind.times.turn, kind.times.turn / ordinary.turn, kind.times.turn / short.turn, kind.name))
+            print(
+                String(
+                    format: "  %8.1f (%4.2fx, %5.1fx) | %8.1f (%4.2fx, %5.1fx) | %@",
+                    kind.times.interpret, kind.times.interpret / ordinary.interpret, kind.times.interpret / short.interpret,
+                    kind.times.turn, kind.times.turn / ordinary.turn, kind.times.turn / short.turn, kind.name))
         }
         if let worstInterpret = kinds.max(by: { $0.times.interpret < $1.times.interpret }), let worstTurn = kinds.first {
-            print(String(format: "  slowest to interpret: %@, %.1fx the 20-word message; slowest turn: %@, %.1fx (bar: 100x)",
-                         worstInterpret.name, worstInterpret.times.interpret / short.interpret, worstTurn.name, worstTurn.times.turn / short.turn))
+            print(
+                String(
+                    format: "  slowest to interpret: %@, %.1fx the 20-word message; slowest turn: %@, %.1fx (bar: 100x)",
+                    worstInterpret.name, worstInterpret.times.interpret / short.interpret, worstTurn.name, worstTurn.times.turn / short.turn))
         }
         if sink == Int.min { print(sink) }
     }

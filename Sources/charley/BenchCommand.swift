@@ -14,7 +14,10 @@ struct BenchCommand: ParsableCommand {
             left out of `charley --help` and the manual page.
             """,
         shouldDisplay: false,
-        subcommands: [Interpret.self, Turn.self, BenchAdversarialCommand.self, BenchSocketCommand.self, BenchStoreCommand.self, BenchMetricsCommand.self, BenchReportCommand.self])
+        subcommands: [
+            Interpret.self, Turn.self, BenchAdversarialCommand.self, BenchSocketCommand.self, BenchStoreCommand.self, BenchMetricsCommand.self,
+            BenchReportCommand.self
+        ])
 
     struct Turn: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -58,11 +61,15 @@ struct BenchCommand: ParsableCommand {
             samples.sort()
             let total = samples.reduce(Duration.zero, +)
             print("turn: \(samples.count) turns from \(scripts.count) dialogues x \(rounds) rounds")
-            print(String(format: "  mean %.1f µs, p50 %.1f µs, p99 %.1f µs", micros(total) / Double(samples.count),
-                         micros(samples[samples.count / 2]), micros(samples[Int(Double(samples.count) * 0.99)])))
+            print(
+                String(
+                    format: "  mean %.1f µs, p50 %.1f µs, p99 %.1f µs", micros(total) / Double(samples.count),
+                    micros(samples[samples.count / 2]), micros(samples[Int(Double(samples.count) * 0.99)])))
             for kind in bySlowestMedian(byKind).prefix(slowest) {
-                print(String(format: "  %@: p50 %.1f µs (%.1f%% of turns)", kind.name, micros(kind.median),
-                             100 * Double(kind.count) / Double(samples.count)))
+                print(
+                    String(
+                        format: "  %@: p50 %.1f µs (%.1f%% of turns)", kind.name, micros(kind.median),
+                        100 * Double(kind.count) / Double(samples.count)))
             }
             for line in bySlowestMedian(byLine).prefix(slowest) {
                 print(String(format: "  %.1f µs: %@", micros(line.median), String(line.name.prefix(100))))
@@ -80,8 +87,10 @@ struct BenchCommand: ParsableCommand {
                 held["tg:\(index)"] = state
             }
             let after = Self.residentBytes()
-            print(String(format: "  memory: %d idle sessions (three answers each) take %.0f bytes each (resident set %.1f -> %.1f MB)",
-                         held.count, Double(after - before) / Double(sessions), Double(before) / 1e6, Double(after) / 1e6))
+            print(
+                String(
+                    format: "  memory: %d idle sessions (three answers each) take %.0f bytes each (resident set %.1f -> %.1f MB)",
+                    held.count, Double(after - before) / Double(sessions), Double(before) / 1e6, Double(after) / 1e6))
         }
 
         static func residentBytes() -> Int {
@@ -102,9 +111,11 @@ struct BenchCommand: ParsableCommand {
         var rounds = 200
 
         func run() throws {
-            let loadStart = ContinuousClock.now, cpuStart = processCPUTime()
+            let loadStart = ContinuousClock.now
+            let cpuStart = processCPUTime()
             let interpreter = try loadInterpreterOrExit()
-            let loadTime = ContinuousClock.now - loadStart, loadCPU = processCPUTime() - cpuStart
+            let loadTime = ContinuousClock.now - loadStart
+            let loadCPU = processCPUTime() - cpuStart
 
             let utterances = try corpus.map(Self.read) ?? Self.sample
             guard !utterances.isEmpty else { throw ValidationError("the corpus has no utterances") }
@@ -127,14 +138,18 @@ struct BenchCommand: ParsableCommand {
             samples.sort()
             let count = Double(samples.count)
             print("interpret: \(utterances.count) utterances x \(rounds) rounds = \(samples.count) calls")
-            print(String(format: "  mean %.2f µs, p50 %.2f µs, p99 %.2f µs, max %.1f µs",
-                         micros(total) / count, micros(samples[samples.count / 2]),
-                         micros(samples[min(samples.count - 1, Int(count * 0.99))]), micros(samples.last!)))
+            print(
+                String(
+                    format: "  mean %.2f µs, p50 %.2f µs, p99 %.2f µs, max %.1f µs",
+                    micros(total) / count, micros(samples[samples.count / 2]),
+                    micros(samples[min(samples.count - 1, Int(count * 0.99))]), micros(samples.last!)))
             print(String(format: "  %.0f utterances/s on one core", count / (micros(total) / 1e6)))
             // CPU time as well: on a shared virtual machine the wall clock also counts time the
             // process waited for a core.
-            print(String(format: "  loading and validating the knowledge model and lexicon: %.1f ms (CPU %.1f ms)",
-                         micros(loadTime) / 1000, loadCPU * 1000))
+            print(
+                String(
+                    format: "  loading and validating the knowledge model and lexicon: %.1f ms (CPU %.1f ms)",
+                    micros(loadTime) / 1000, loadCPU * 1000))
             if sink == Int.min { print(sink) }  // keep the work observable
         }
 
@@ -155,7 +170,7 @@ struct BenchCommand: ParsableCommand {
             "my calf is swollen, red and warm", "cramps last about 2 hrs", "3 times a week for 2 months",
             "I'm 72 and get charley horses", "how can I stop them coming back?",
             "I stand all day at work and my legs ache with bulging veins", "not sure", "restart",
-            "So i was sleeping and out of nowhere i get this super painful muscle cramp at 4:00 am and now my foot hurts",
+            "So i was sleeping and out of nowhere i get this super painful muscle cramp at 4:00 am and now my foot hurts"
         ]
     }
 }

@@ -29,8 +29,9 @@ struct BenchMetricsCommand: ParsableCommand {
         // Sessions interleaved as a daemon's many bridges send them: turn k of every session, then turn k + 1.
         let longest = scripts.map(\.count).max() ?? 0
         func once(metrics: DaemonMetrics?, round: Int) -> (nanoseconds: UInt64, turns: Int) {
-            let registry = SessionRegistry(conversation: conversation, store: MemorySessionStore(maximumSessions: 1_000_000),
-                                           idleExpiry: .seconds(86400), metrics: metrics)
+            let registry = SessionRegistry(
+                conversation: conversation, store: MemorySessionStore(maximumSessions: 1_000_000),
+                idleExpiry: .seconds(86400), metrics: metrics)
             var turns = 0
             let start = DispatchTime.now().uptimeNanoseconds
             for step in 0..<longest {
@@ -44,11 +45,13 @@ struct BenchMetricsCommand: ParsableCommand {
             return (DispatchTime.now().uptimeNanoseconds - start, turns)
         }
         func fresh() -> DaemonMetrics {
-            DaemonMetrics(codes: [], stages: Stage.allCases.map(\.rawValue), levels: TriageLevel.allCases.map(\.rawValue),
-                          rules: conversation.knowledge.triageRules.map(\.id))
+            DaemonMetrics(
+                codes: [], stages: Stage.allCases.map(\.rawValue), levels: TriageLevel.allCases.map(\.rawValue),
+                rules: conversation.knowledge.triageRules.map(\.id))
         }
         _ = once(metrics: fresh(), round: -1)  // warm-up
-        var with: [Double] = [], without: [Double] = []
+        var with: [Double] = []
+        var without: [Double] = []
         for round in 0..<rounds {
             let order = round % 2 == 0 ? [true, false] : [false, true]
             for measured in order {
@@ -58,7 +61,10 @@ struct BenchMetricsCommand: ParsableCommand {
         }
         func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
         let difference = zip(with, without).map { $0 - $1 }
-        print(String(format: "metrics: %d rounds of each, alternated; a turn through the registry: with metrics %.2f µs, without %.2f µs (medians); the metrics' cost %.0f ns a turn (median of the rounds' differences)",
-                     rounds, median(with) / 1000, median(without) / 1000, median(difference)))
+        print(
+            String(
+                format:
+                    "metrics: %d rounds of each, alternated; a turn through the registry: with metrics %.2f µs, without %.2f µs (medians); the metrics' cost %.0f ns a turn (median of the rounds' differences)",
+                rounds, median(with) / 1000, median(without) / 1000, median(difference)))
     }
 }

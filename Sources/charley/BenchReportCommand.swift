@@ -51,10 +51,12 @@ struct BenchReportCommand: ParsableCommand {
             }
             samples.sort()
             let total = samples.reduce(Duration.zero, +)
-            print(String(format: "  %@: mean %.1f µs, p50 %.1f µs, p99 %.1f µs, max %.1f µs (%.1f kB each)", format.rawValue,
-                         micros(total) / Double(samples.count), micros(samples[samples.count / 2]),
-                         micros(samples[min(samples.count - 1, Int(Double(samples.count) * 0.99))]), micros(samples.last!),
-                         Double(bytes) / Double(samples.count) / 1000))
+            print(
+                String(
+                    format: "  %@: mean %.1f µs, p50 %.1f µs, p99 %.1f µs, max %.1f µs (%.1f kB each)", format.rawValue,
+                    micros(total) / Double(samples.count), micros(samples[samples.count / 2]),
+                    micros(samples[min(samples.count - 1, Int(Double(samples.count) * 0.99))]), micros(samples.last!),
+                    Double(bytes) / Double(samples.count) / 1000))
             sink &+= bytes
         }
         if sink == Int.min { print(sink) }  // keep the work observable

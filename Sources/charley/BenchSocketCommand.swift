@@ -1,8 +1,8 @@
 import ArgumentParser
+import CEpoll
 import Dispatch
 import Foundation
 import SocketServer
-import CEpoll
 
 struct BenchSocketCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,17 +34,23 @@ struct BenchSocketCommand: ParsableCommand {
     @Option(help: "Messages in flight on each connection at once (at most SESSIONS, so each is a different session's).")
     var window = 1
 
-    @Option(help: "Also open this many hostile connections, each sending generated worst-case messages (charley bench adversarial) flat out and reading their replies, while the others are measured.")
+    @Option(
+        help:
+            "Also open this many hostile connections, each sending generated worst-case messages (charley bench adversarial) flat out and reading their replies, while the others are measured."
+    )
     var hostile = 0
 
     @Option(help: "The length of the hostile messages, in characters (at most 4,000, the daemon's limit).")
     var hostileLength = AdversarialInput.characters
 
-    @Flag(help: "Poll without sleeping (busy-wait), so the client's own wake-up is not part of the round trip. Takes a whole core; for one connection's latency.")
+    @Flag(
+        help: "Poll without sleeping (busy-wait), so the client's own wake-up is not part of the round trip. Takes a whole core; for one connection's latency.")
     var spin = false
 
-    static let texts = ["my calf cramps at night", "left", "a few seconds", "most nights", "years", "no", "no", "65",
-                        "is quinine safe?", "what causes cramps?"]
+    static let texts = [
+        "my calf cramps at night", "left", "a few seconds", "most nights", "years", "no", "no", "65",
+        "is quinine safe?", "what causes cramps?"
+    ]
 
     /// One connection of the load: its socket and where it is in its script.
     struct Connection {
@@ -112,7 +118,10 @@ struct BenchSocketCommand: ParsableCommand {
                 ready = epoll_wait(epoll, &events, Int32(events.count), 10_000)
             }
             if ready < 0 && errno == EINTR { continue }
-            guard ready > 0 else { failures += active; break }
+            guard ready > 0 else {
+                failures += active
+                break
+            }
             for event in events[..<Int(ready)] {
                 let index = Int(event.data.u64)
                 let count = read(load[index].client.descriptor, &chunk, chunk.count)
@@ -142,9 +151,13 @@ struct BenchSocketCommand: ParsableCommand {
         latencies.sort()
         func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
         let hostileNote = hostile > 0 ? "; \(hostile) hostile connections sent \(flood.sent) worst-case messages meanwhile" : ""
-        print("socket: \(socket.count > 1 ? "\(socket.count) daemons, " : "")\(connections) connections x \(messages) messages (\(sessions) sessions each\(window > 1 ? ", \(window) in flight" : "")), \(failures) failed\(hostileNote)")
-        print(String(format: "  %.0f messages/s; round trip p50 %.1f µs, p99 %.1f µs, max %.1f µs",
-                     Double(latencies.count) / seconds, percentile(0.5), percentile(0.99), latencies.last!))
+        print(
+            "socket: \(socket.count > 1 ? "\(socket.count) daemons, " : "")\(connections) connections x \(messages) messages (\(sessions) sessions each\(window > 1 ? ", \(window) in flight" : "")), \(failures) failed\(hostileNote)"
+        )
+        print(
+            String(
+                format: "  %.0f messages/s; round trip p50 %.1f µs, p99 %.1f µs, max %.1f µs",
+                Double(latencies.count) / seconds, percentile(0.5), percentile(0.99), latencies.last!))
         // A run that lost replies is not a measurement (and fails CI's smoke run).
         if failures > 0 { throw ExitCode.failure }
     }

@@ -54,14 +54,15 @@ struct BenchStoreCommand: AsyncParsableCommand {
             func laterTurn(_ round: Int, historyUnchanged: Bool) throws -> Double {
                 let start = clock.now
                 for first in stride(from: 0, to: sessions, by: batch) {
-                    try store.commit((first..<min(first + batch, sessions)).map {
-                        var state = states[$0]
-                        state.turns += round - 2
-                        var write = SessionWrite(id: "s\($0)", change: .save(state), time: Double(round), knowledge: conversation.knowledge.version)
-                        write.undoUnchanged = historyUnchanged
-                        write.encodeState()
-                        return write
-                    })
+                    try store.commit(
+                        (first..<min(first + batch, sessions)).map {
+                            var state = states[$0]
+                            state.turns += round - 2
+                            var write = SessionWrite(id: "s\($0)", change: .save(state), time: Double(round), knowledge: conversation.knowledge.version)
+                            write.undoUnchanged = historyUnchanged
+                            write.encodeState()
+                            return write
+                        })
                 }
                 return micros(clock.now - start) / Double(sessions)
             }
@@ -95,12 +96,20 @@ struct BenchStoreCommand: AsyncParsableCommand {
             }
             let concurrent = micros(clock.now - start) / Double(sessions / 64 * 64)
             let statistics = registry.commitStatistics
-            print(String(format: "  %@: turns through the registry: one at a time %.1f µs a turn, 64 at once %.1f µs a turn (%d transactions for %d writes)",
-                         durability.rawValue, turn, concurrent, statistics?.transactions ?? 0, statistics?.writes ?? 0))
-            print(String(format: "  %@: commit alone %.1f µs a write; in groups of %d %.1f µs a write; load from disk %.1f µs, from cache %.2f µs; %d bytes on disk after a checkpoint (%.0f a session)",
-                         durability.rawValue, single, batch, grouped, load, cached, size, Double(size) / Double(sessions)))
-            print(String(format: "  %@: a turn that leaves the undo history as it was, encoded and committed in groups of %d: %.1f µs with the history written again, %.1f µs with the state alone",
-                         durability.rawValue, batch, historyAgain, stateAlone))
+            print(
+                String(
+                    format: "  %@: turns through the registry: one at a time %.1f µs a turn, 64 at once %.1f µs a turn (%d transactions for %d writes)",
+                    durability.rawValue, turn, concurrent, statistics?.transactions ?? 0, statistics?.writes ?? 0))
+            print(
+                String(
+                    format:
+                        "  %@: commit alone %.1f µs a write; in groups of %d %.1f µs a write; load from disk %.1f µs, from cache %.2f µs; %d bytes on disk after a checkpoint (%.0f a session)",
+                    durability.rawValue, single, batch, grouped, load, cached, size, Double(size) / Double(sessions)))
+            print(
+                String(
+                    format:
+                        "  %@: a turn that leaves the undo history as it was, encoded and committed in groups of %d: %.1f µs with the history written again, %.1f µs with the state alone",
+                    durability.rawValue, batch, historyAgain, stateAlone))
         }
     }
 }

@@ -41,7 +41,10 @@ struct Charley: AsyncParsableCommand {
             for a usage error.
             """,
         version: version,
-        subcommands: [ChatCommand.self, AskCommand.self, ServeCommand.self, ConnectCommand.self, StatsCommand.self, InterpretCommand.self, TestCommand.self, KnowledgeCommand.self, SessionsCommand.self, ReportCommand.self, BenchCommand.self],
+        subcommands: [
+            ChatCommand.self, AskCommand.self, ServeCommand.self, ConnectCommand.self, StatsCommand.self, InterpretCommand.self, TestCommand.self,
+            KnowledgeCommand.self, SessionsCommand.self, ReportCommand.self, BenchCommand.self
+        ],
         defaultSubcommand: ChatCommand.self
     )
 }

@@ -56,8 +56,11 @@ struct ChatCommand: ParsableCommand {
 
     func run() throws {
         let conversation = try loadConversationOrExit()
-        let stored = resume ? StoredConversation(conversation: conversation, store: try storage.open(),
-                                                 idleExpiry: Double(idleMinutes * 60)) : nil
+        let stored =
+            resume
+            ? StoredConversation(
+                conversation: conversation, store: try storage.open(),
+                idleExpiry: Double(idleMinutes * 60)) : nil
         let id = session ?? "terminal:\(NSUserName())"
         var current = Conversation.Resumed(state: SessionState())
         if let stored {

@@ -30,8 +30,9 @@ struct ConnectCommand: ParsableCommand {
         let engine: REPL.Engine = { text in
             let request = ["session": session, "text": text]
             guard let data = try? JSONSerialization.data(withJSONObject: request),
-                  (try? client.send(String(decoding: data, as: UTF8.self))) != nil,
-                  let line = client.readLine() else { return nil }
+                (try? client.send(String(decoding: data, as: UTF8.self))) != nil,
+                let line = client.readLine()
+            else { return nil }
             if let reply = try? decoder.decode(Reply.self, from: Data(line.utf8)) { return reply }
             return nil
         }
@@ -40,8 +41,9 @@ struct ConnectCommand: ParsableCommand {
         let report = PromptReport(wording: wording) { format in
             let request = ["type": "report", "session": session, "format": format.rawValue]
             guard let data = try? JSONSerialization.data(withJSONObject: request),
-                  (try? client.send(String(decoding: data, as: UTF8.self))) != nil,
-                  let line = client.readLine() else { return .failure(ReportUnavailable("the daemon closed the connection")) }
+                (try? client.send(String(decoding: data, as: UTF8.self))) != nil,
+                let line = client.readLine()
+            else { return .failure(ReportUnavailable("the daemon closed the connection")) }
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
                 return .failure(ReportUnavailable("the daemon's reply could not be read"))
             }

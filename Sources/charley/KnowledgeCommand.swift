@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import Conversation
+import Foundation
 import Knowledge
 import Report
 import Understanding
@@ -56,7 +56,8 @@ struct KnowledgeCommand: ParsableCommand {
 
         func run() throws {
             let model = try loadOrExit { () throws(KnowledgeError) in
-                var model = KnowledgeModel?.none, corpus = WarningSignCorpus?.none
+                var model = KnowledgeModel?.none
+                var corpus = WarningSignCorpus?.none
                 if let path {
                     var isDirectory: ObjCBool = false
                     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -87,15 +88,17 @@ struct KnowledgeCommand: ParsableCommand {
                 let phrasings: WarningSignCorpus
                 if let corpus { phrasings = corpus } else { phrasings = try WarningSignCorpus.loadBundled() }
                 // And every id the code names, in whichever model is checked.
-                let issues = phrasings.issues(against: checked)
+                let issues =
+                    phrasings.issues(against: checked)
                     + [CodeNames.understanding, .conversation, .report].flatMap { $0.issues(in: checked) }
                 guard issues.isEmpty else { throw KnowledgeError(issues: issues) }
                 // The shipped model: with the lexicon, the interview and the replies that read it.
                 if path == nil { _ = try Conversation.bundled() }
                 return checked
             }
-            print("ok: knowledge model \(model.version): \(model.causes.count) causes, "
-                + "\(model.triageRules.count) triage rules, \(model.topics.count) topics")
+            print(
+                "ok: knowledge model \(model.version): \(model.causes.count) causes, "
+                    + "\(model.triageRules.count) triage rules, \(model.topics.count) topics")
         }
     }
 }

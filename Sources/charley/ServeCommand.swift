@@ -1,11 +1,11 @@
 import ArgumentParser
+import Conversation
 import Foundation
 import Knowledge
 import Logging
-import ServiceLifecycle
-import Conversation
 import PostgresStorage
 import Report
+import ServiceLifecycle
 import SocketServer
 import Systemd
 
@@ -69,7 +69,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The most connections at once.")
     var maxConnections = 1024
 
-    @Option(help: "Close a connection that starts a line and does not finish it within this many seconds (it gets a line_timeout error first). A quiet connection between lines is left open.")
+    @Option(
+        help:
+            "Close a connection that starts a line and does not finish it within this many seconds (it gets a line_timeout error first). A quiet connection between lines is left open."
+    )
     var lineTimeout = 60
 
     @Option(help: "Close a connection that leaves its replies unread for this many seconds while more wait (it is not read from meanwhile).")
@@ -104,7 +107,8 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         if socketMode.bits & 0o007 != 0 { throw ValidationError("--socket-mode must not give access to everyone (o+rwx); use a group") }
         guard maxLineBytes >= 256, maxSessions >= 1, idleMinutes >= 1, maxConnections >= 1, lineTimeout >= 1, writeTimeout >= 1,
-              timeSlice >= 1, threads >= 0 else {
+            timeSlice >= 1, threads >= 0
+        else {
             throw ValidationError("limits must be positive (and --max-line-bytes at least 256)")
         }
         var isFolder: ObjCBool = false
@@ -154,20 +158,29 @@ struct ServeCommand: AsyncParsableCommand {
         if storage.isPostgres {
             let store = try storage.openShared()
             logger.info("session store", metadata: ["store": "\(store.location)", "transcripts": "\(keepTranscripts)"])
-            let server = CharleyServer(configuration: configuration, conversation: conversation, sharedStore: store,
-                                       version: Charley.version, logger: logger)
+            let server = CharleyServer(
+                configuration: configuration, conversation: conversation, sharedStore: store,
+                version: Charley.version, logger: logger)
             // The pool first: the group stops services in reverse order, so the daemon finishes
             // its replies before the pool closes.
             services = [store.client, server]
         } else {
             let store = try storage.open(cacheLimit: maxSessions, memoryLimit: maxSessions)
-            logger.info("session store", metadata: ["store": "\(storage.isMemory ? "memory" : storage.path)",
-                                                    "transcripts": "\(keepTranscripts)"])
-            services = [CharleyServer(configuration: configuration, conversation: conversation, store: store,
-                                      version: Charley.version, logger: logger)]
+            logger.info(
+                "session store",
+                metadata: [
+                    "store": "\(storage.isMemory ? "memory" : storage.path)",
+                    "transcripts": "\(keepTranscripts)"
+                ])
+            services = [
+                CharleyServer(
+                    configuration: configuration, conversation: conversation, store: store,
+                    version: Charley.version, logger: logger)
+            ]
         }
-        let group = ServiceGroup(configuration: .init(
-            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch let error as ServerStartError {

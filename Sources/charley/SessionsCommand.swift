@@ -132,11 +132,12 @@ struct SessionsCommand: AsyncParsableCommand {
             let width = max(sessions.map(\.id.count).max() ?? 0, 2)
             print("ID".padding(toLength: width, withPad: " ", startingAt: 0) + "  STAGE      TURNS  TRIAGE      LAST USED             KNOWLEDGE")
             for session in sessions {
-                print(session.id.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
-                      + session.stage.padding(toLength: 10, withPad: " ", startingAt: 0) + " "
-                      + String(session.turns).padding(toLength: 6, withPad: " ", startingAt: 0) + " "
-                      + (session.triage ?? "-").padding(toLength: 11, withPad: " ", startingAt: 0) + " "
-                      + SessionsCommand.date(session.updated) + "  " + session.knowledge)
+                print(
+                    session.id.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                        + session.stage.padding(toLength: 10, withPad: " ", startingAt: 0) + " "
+                        + String(session.turns).padding(toLength: 6, withPad: " ", startingAt: 0) + " "
+                        + (session.triage ?? "-").padding(toLength: 11, withPad: " ", startingAt: 0) + " "
+                        + SessionsCommand.date(session.updated) + "  " + session.knowledge)
             }
             if total > sessions.count { print("(\(total - sessions.count) more; use --limit)") }
         }

@@ -35,7 +35,8 @@ struct StatsCommand: ParsableCommand {
             throw ExitCode(1)
         }
         guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-              object["type"] as? String == "stats", let metrics = object["metrics"], let text = object["prometheus"] as? String else {
+            object["type"] as? String == "stats", let metrics = object["metrics"], let text = object["prometheus"] as? String
+        else {
             FileHandle.standardError.write(Data("charley stats: the daemon at \(path) did not answer with stats: \(line.prefix(300))\n".utf8))
             throw ExitCode(1)
         }

@@ -28,19 +28,26 @@ enum StoreLocation: ExpressibleByArgument, Equatable {
 
 /// The session-store flags shared by `serve`, `chat --resume`, `sessions` and `report`.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .customLong("store"), help: ArgumentHelp(
-        "The session store: a SQLite file, 'memory' (nothing kept after exit), or a PostgreSQL URL that several daemons share (postgres://USER:PASSWORD@HOST:PORT/DATABASE, or postgres://USER@/DATABASE?host=/SOCKET/FOLDER). Or CHARLEY_STORE.",
-        discussion: "Default: $XDG_STATE_HOME/charley/sessions.sqlite, else ~/.local/state/charley/sessions.sqlite.",
-        valueName: "path|memory|url"))
+    @Option(
+        name: .customLong("store"),
+        help: ArgumentHelp(
+            "The session store: a SQLite file, 'memory' (nothing kept after exit), or a PostgreSQL URL that several daemons share (postgres://USER:PASSWORD@HOST:PORT/DATABASE, or postgres://USER@/DATABASE?host=/SOCKET/FOLDER). Or CHARLEY_STORE.",
+            discussion: "Default: $XDG_STATE_HOME/charley/sessions.sqlite, else ~/.local/state/charley/sessions.sqlite.",
+            valueName: "path|memory|url"))
     var storeOption: StoreLocation?
 
     @Option(help: "With a PostgreSQL store: the most connections this process opens to it.")
     var storeConnections = 10
 
-    @Flag(help: "If the store file cannot be used (corrupt, not a database, from a newer Charley), move it aside to PATH.unusable-TIME and start with an empty one.")
+    @Flag(
+        help:
+            "If the store file cannot be used (corrupt, not a database, from a newer Charley), move it aside to PATH.unusable-TIME and start with an empty one."
+    )
     var storeRecover = false
 
-    @Option(help: "full: every commit is on disk before the reply (survives a power cut); normal: survives a crash of Charley, a power cut may lose the last turns.")
+    @Option(
+        help: "full: every commit is on disk before the reply (survives a power cut); normal: survives a crash of Charley, a power cut may lose the last turns."
+    )
     var durability: SQLiteSessionStore.Durability = .full
 
     /// The store given with --store, else in CHARLEY_STORE, else nil (the default file).
@@ -80,7 +87,8 @@ struct StoreOptions: ParsableArguments {
         let path: String
         switch store {
         case .postgres:
-            FileHandle.standardError.write(Data("charley: a PostgreSQL store is for `charley serve` and `charley sessions`; give a SQLite file or memory here\n".utf8))
+            FileHandle.standardError.write(
+                Data("charley: a PostgreSQL store is for `charley serve` and `charley sessions`; give a SQLite file or memory here\n".utf8))
             throw ExitCode(1)
         case .memory:
             return MemorySessionStore(maximumSessions: memoryLimit)
@@ -90,8 +98,9 @@ struct StoreOptions: ParsableArguments {
             path = StateFolder.sessionStore()
         }
         do {
-            let store = try SQLiteSessionStore(path: path, cacheLimit: cacheLimit, createFolder: store == nil,
-                                               recover: storeRecover, durability: durability)
+            let store = try SQLiteSessionStore(
+                path: path, cacheLimit: cacheLimit, createFolder: store == nil,
+                recover: storeRecover, durability: durability)
             if let aside = store.recoveredTo {
                 FileHandle.standardError.write(Data("charley: the unusable session store was moved to \(aside); starting with an empty one\n".utf8))
             }

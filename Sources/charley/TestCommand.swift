@@ -21,8 +21,9 @@ struct TestCommand: ParsableCommand {
     @Argument(help: "Dialogue files or folders.", completion: .file(extensions: ["dialogue"]))
     var paths: [String] = ["Dialogues"]
 
-    @Option(name: .long, help: ArgumentHelp("A labelled message file to score (repeatable).", valueName: "file"),
-            completion: .file(extensions: ["txt"]))
+    @Option(
+        name: .long, help: ArgumentHelp("A labelled message file to score (repeatable).", valueName: "file"),
+        completion: .file(extensions: ["txt"]))
     var labels: [String] = []
 
     @Option(help: "With --labels: the lowest precision, recall or accuracy allowed, from 0 to 1.")
@@ -34,7 +35,8 @@ struct TestCommand: ParsableCommand {
     func run() throws {
         guard labels.isEmpty else { return try score() }
         let runner = DialogueRunner(conversation: try loadConversationOrExit())
-        var failed = 0, passed = 0
+        var failed = 0
+        var passed = 0
         for url in try DialogueRunner.files(at: paths) {
             let script = try DialogueScript.parse(String(contentsOf: url, encoding: .utf8), file: url.path)
             let failures = runner.run(script)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `charley knowledge check`, the command editors run before an edit ships (and CI on the shipped
 /// files): it must check the lexicon too, not only the knowledge model's files.
@@ -59,7 +59,8 @@ struct KnowledgeCheckTests {
         try edited.write(to: file, atomically: true, encoding: .utf8)
         let result = try CharleyProcess.run(["knowledge", "check", file.path], mergingErrors: true)
         #expect(result.status == 1)
-        #expect(result.output.contains("topics.yaml: topic 'other_cramps': missing: the code of Understanding names it (Interpreter.swift:"), "\(result.output)")
+        #expect(
+            result.output.contains("topics.yaml: topic 'other_cramps': missing: the code of Understanding names it (Interpreter.swift:"), "\(result.output)")
         #expect(result.output.contains("topics.yaml: topic 'other_cramps': missing: the code of Conversation names it (Turn.swift:"), "\(result.output)")
     }
 }

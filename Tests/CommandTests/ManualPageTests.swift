@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// docs/man/man1/charley.1 is generated from the command definitions (`scripts/manual`, checked
 /// byte for byte in CI by `scripts/manual --check`). Here the built binary's own description of
@@ -21,8 +21,10 @@ struct ManualPageTests {
                 .flatMap { ($0["names"] as? [[String: String]] ?? []).filter { $0["kind"] == "long" }.compactMap { $0["name"] } }
                 .filter { $0 != "help" && $0 != "version" }
             found.append((path, options))
-            for sub in command["subcommands"] as? [[String: Any]] ?? [] where sub["commandName"] as? String != "help"
-                && sub["shouldDisplay"] as? Bool != false {
+            for sub in command["subcommands"] as? [[String: Any]] ?? []
+            where sub["commandName"] as? String != "help"
+                && sub["shouldDisplay"] as? Bool != false
+            {
                 walk(sub, path: path + " " + (sub["commandName"] as? String ?? "?"))
             }
         }

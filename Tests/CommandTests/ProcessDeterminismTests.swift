@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Swift seeds its hashing afresh in every process, so a reply that depends on the order of a
 /// `Set` or `Dictionary` differs between two runs of charley, never between two runs inside one
@@ -8,17 +8,22 @@ import TestSupport
 @Suite("The same conversation in two processes")
 struct ProcessDeterminismTests {
     static let conversations: [[String]] = [
-        ["my calf cramps at night", "both", "a few minutes", "most nights", "years", "nothing", "no", "65", "no",
-         "what causes them?", "is quinine safe?", "should I see a doctor?"],
-        ["I get cramps at night after exercise, with some numbness, and I have diabetes", "left", "a few seconds",
-         "once or twice a week", "months", "what is the most likely cause?", "how do I stop one?"],
-        ["my mum's calf is swollen and red and warm", "left", "summary", "back", "why"],
+        [
+            "my calf cramps at night", "both", "a few minutes", "most nights", "years", "nothing", "no", "65", "no",
+            "what causes them?", "is quinine safe?", "should I see a doctor?"
+        ],
+        [
+            "I get cramps at night after exercise, with some numbness, and I have diabetes", "left", "a few seconds",
+            "once or twice a week", "months", "what is the most likely cause?", "how do I stop one?"
+        ],
+        ["my mum's calf is swollen and red and warm", "left", "summary", "back", "why"]
     ]
 
     @Test("two runs of charley, each with its own hash seed, give the same replies, rankings and assessments")
     func twoProcesses() throws {
-        #expect(ProcessInfo.processInfo.environment["SWIFT_DETERMINISTIC_HASHING"] == nil,
-                "with deterministic hashing both processes would hash alike and the test could not fail")
+        #expect(
+            ProcessInfo.processInfo.environment["SWIFT_DETERMINISTIC_HASHING"] == nil,
+            "with deterministic hashing both processes would hash alike and the test could not fail")
         var ranked = 0
         for lines in Self.conversations {
             let input = lines.joined(separator: "\n") + "\n"

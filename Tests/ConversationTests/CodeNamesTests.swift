@@ -1,7 +1,8 @@
 import Foundation
 import Knowledge
-import Testing
 import TestSupport
+import Testing
+
 @testable import Conversation
 
 /// The ids the code of Conversation names (`CodeNames.conversation`) are checked when the
@@ -47,8 +48,11 @@ struct CodeNamesTests {
             _ = try Interview.load(text: text, file: "interview.yaml", knowledge: model)
             Issue.record("the interview loaded without a treatment its code names")
         } catch {
-            #expect(error.issues.contains { $0.file == "care.yaml" && $0.entry == "treatment 'massage'"
-                && $0.problem == "missing: the code of Conversation names it (Conversation.swift: the general care of every assessment)" }, "\(error)")
+            #expect(
+                error.issues.contains {
+                    $0.file == "care.yaml" && $0.entry == "treatment 'massage'"
+                        && $0.problem == "missing: the code of Conversation names it (Conversation.swift: the general care of every assessment)"
+                }, "\(error)")
         }
     }
 

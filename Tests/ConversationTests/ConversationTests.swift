@@ -2,6 +2,7 @@ import DialogueTesting
 import Foundation
 import Knowledge
 import Testing
+
 @testable import Conversation
 
 @Suite("The conversation engine")
@@ -28,8 +29,9 @@ struct ConversationTests {
                 // Read back (as `charley connect` does), it says the same: the contract fields
                 // worked out from the findings match what was written.
                 let decoded = try JSONDecoder().decode(Reply.self, from: Data(reply.json()))
-                #expect(decoded.understood == reply.understood && decoded.slots == reply.slots && decoded.reply == reply.reply,
-                        "\(name):\(turn.line)")
+                #expect(
+                    decoded.understood == reply.understood && decoded.slots == reply.slots && decoded.reply == reply.reply,
+                    "\(name):\(turn.line)")
                 #expect(String(decoding: decoded.json(), as: UTF8.self) == expected, "\(name):\(turn.line) written again")
                 checked += 1
             }
@@ -40,8 +42,10 @@ struct ConversationTests {
     @Test("the session state round-trips through JSON at every step")
     func stateCodable() throws {
         var state = SessionState()
-        for line in ["hi", "my calf cramps at night", "left", "a few seconds", "most nights", "years", "no", "no", "72", "no", "no",
-                     "is quinine safe?", "my calf is swollen and red"] {
+        for line in [
+            "hi", "my calf cramps at night", "left", "a few seconds", "most nights", "years", "no", "no", "72", "no", "no",
+            "is quinine safe?", "my calf is swollen and red"
+        ] {
             _ = conversation.respond(to: line, state: &state)
             let data = try JSONEncoder().encode(state)
             #expect(try JSONDecoder().decode(SessionState.self, from: data) == state)
@@ -52,8 +56,10 @@ struct ConversationTests {
 
     @Test("back walks every answer back, also after the state went through storage")
     func undoWalksBack() throws {
-        let lines = ["my left calf cramps at night", "a few minutes", "most nights", "years", "sitting a long time",
-                     "no numbness but some swelling", "no", "yes", "72", "no"]
+        let lines = [
+            "my left calf cramps at night", "a few minutes", "most nights", "years", "sitting a long time",
+            "no numbness but some swelling", "no", "yes", "72", "no"
+        ]
         var state = SessionState()
         var history: [(Findings, [String], String?)] = [(state.findings, state.asked, state.pending)]
         for line in lines {
@@ -174,8 +180,11 @@ struct ConversationTests {
         let (_, replies) = run(["my left calf cramps at night"])
         let object = try JSONSerialization.jsonObject(with: ContractJSON.data(replies[0])) as! [String: Any]
         // The contract's keys, and what Charley adds: everything known so far and the question waiting.
-        #expect(Set(object.keys) == ["reply", "stage", "understood", "slots", "triage", "red_flags", "causes", "suggestions", "done",
-                                     "known", "question", "subject"])
+        #expect(
+            Set(object.keys) == [
+                "reply", "stage", "understood", "slots", "triage", "red_flags", "causes", "suggestions", "done",
+                "known", "question", "subject"
+            ])
         #expect((object["subject"] as? [String: Any])?["who"] as? String == "self", "\"my left calf\": the writer's own")
         #expect(object["question"] as? String == "duration")
         let known = try #require(object["known"] as? [String: Any])
@@ -193,12 +202,19 @@ struct RepliesFileTests {
         let text = try String(contentsOf: url, encoding: .utf8)
         _ = try Replies.load(text: text, file: "replies.yaml")
         func problems(_ edited: String) -> [String] {
-            do { _ = try Replies.load(text: edited, file: "replies.yaml"); return [] } catch { return error.issues.map { "\($0.entry ?? ""): \($0.problem)" } }
+            do {
+                _ = try Replies.load(text: edited, file: "replies.yaml")
+                return []
+            } catch { return error.issues.map { "\($0.entry ?? ""): \($0.problem)" } }
         }
         #expect(problems(text.replacingOccurrences(of: "  move_on:", with: "  move_onn:")).contains("reply 'move_on': missing: the conversation says it"))
         #expect(problems(text.replacingOccurrences(of: "  move_on:", with: "  move_onn:")).contains("reply 'move_onn': no reply has this id (a misspelt one?)"))
-        #expect(problems(text.replacingOccurrences(of: "If {your} cramps", with: "If {yuor} cramps")).contains("reply 'farewell': '{yuor}' is not a placeholder Charley knows"))
-        #expect(problems(text.replacingOccurrences(of: "get medical help: <message>", with: "get medical help.")).contains("reply 'get_help_first': it must say <message> where Charley puts the message"))
+        #expect(
+            problems(text.replacingOccurrences(of: "If {your} cramps", with: "If {yuor} cramps")).contains(
+                "reply 'farewell': '{yuor}' is not a placeholder Charley knows"))
+        #expect(
+            problems(text.replacingOccurrences(of: "get medical help: <message>", with: "get medical help.")).contains(
+                "reply 'get_help_first': it must say <message> where Charley puts the message"))
     }
 
     static let shippedURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -1,6 +1,7 @@
 import Foundation
 import Knowledge
 import Testing
+
 @testable import Conversation
 
 /// A misspelt field in the interview or the replies is an error naming the file, the line, the

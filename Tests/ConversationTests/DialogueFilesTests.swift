@@ -1,6 +1,7 @@
 import DialogueTesting
 import Foundation
 import Testing
+
 @testable import Conversation
 
 let sharedConversation: Conversation = {

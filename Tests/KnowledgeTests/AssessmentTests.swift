@@ -1,5 +1,6 @@
-import Testing
 import TestSupport
+import Testing
+
 @testable import Knowledge
 
 @Suite("Ranking causes and matching triage rules")
@@ -30,7 +31,8 @@ struct AssessmentTests {
     @Test("a denied symptom counts against, an unknown one does not")
     func deniedSymptom() throws {
         let unknown = try #require(model.rankCauses(for: findings(["condition:diabetes"])).first { $0.id == "peripheral_neuropathy" })
-        let denied = try #require(model.rankCauses(for: findings(["condition:diabetes"], absent: ["symptom:numbness"])).first { $0.id == "peripheral_neuropathy" })
+        let denied = try #require(
+            model.rankCauses(for: findings(["condition:diabetes"], absent: ["symptom:numbness"])).first { $0.id == "peripheral_neuropathy" })
         #expect(denied.score < unknown.score)
         #expect(denied.against.map { Wording.render($0, for: nil) } == ["you have no numbness"])
         #expect(denied.against.map { Wording.render($0, for: .other(relation: "mother", sex: "female")) } == ["she has no numbness"])
@@ -42,27 +44,29 @@ struct AssessmentTests {
     }
 
     /// For every cause, the findings that most typically point to it make it the top cause.
-    @Test("every cause can be the top cause", arguments: [
-        ("overexertion", ["trigger:exercise", "timing:exercise"]),
-        ("dehydration", ["trigger:dehydration", "trigger:heat"]),
-        ("electrolyte_imbalance", ["medicine:diuretic", "symptom:twitching", "age_group:older", "condition:postmenopausal"]),
-        ("cold_exposure", ["trigger:cold", "location:foot"]),
-        ("prolonged_posture", ["trigger:prolonged_sitting", "trigger:tight_clothing"]),
-        ("idiopathic_nocturnal", ["timing:night", "location:calf"]),
-        ("pregnancy", ["condition:pregnancy", "timing:night"]),
-        ("medication_side_effect", ["trigger:medication", "medicine:statin"]),
-        ("alcohol_tobacco", ["trigger:alcohol", "trigger:smoking"]),
-        ("muscle_injury", ["trigger:injury"]),
-        ("infection", ["symptom:fever"]),
-        ("varicose_veins", ["symptom:visible_veins", "trigger:prolonged_standing"]),
-        ("peripheral_artery_disease", ["symptom:eases_with_rest", "timing:exercise", "trigger:smoking"]),
-        ("peripheral_neuropathy", ["condition:diabetes", "symptom:numbness", "symptom:tingling"]),
-        ("lumbar_disc_or_stenosis", ["symptom:back_pain", "symptom:numbness", "location:thigh"]),
-        ("kidney_disease", ["condition:kidney_disease"]),
-        ("liver_disease", ["condition:liver_disease"]),
-        ("thyroid_disease", ["condition:thyroid_disease"]),
-        ("cramp_fasciculation_syndrome", ["symptom:twitching", "frequency:frequent"]),
-    ])
+    @Test(
+        "every cause can be the top cause",
+        arguments: [
+            ("overexertion", ["trigger:exercise", "timing:exercise"]),
+            ("dehydration", ["trigger:dehydration", "trigger:heat"]),
+            ("electrolyte_imbalance", ["medicine:diuretic", "symptom:twitching", "age_group:older", "condition:postmenopausal"]),
+            ("cold_exposure", ["trigger:cold", "location:foot"]),
+            ("prolonged_posture", ["trigger:prolonged_sitting", "trigger:tight_clothing"]),
+            ("idiopathic_nocturnal", ["timing:night", "location:calf"]),
+            ("pregnancy", ["condition:pregnancy", "timing:night"]),
+            ("medication_side_effect", ["trigger:medication", "medicine:statin"]),
+            ("alcohol_tobacco", ["trigger:alcohol", "trigger:smoking"]),
+            ("muscle_injury", ["trigger:injury"]),
+            ("infection", ["symptom:fever"]),
+            ("varicose_veins", ["symptom:visible_veins", "trigger:prolonged_standing"]),
+            ("peripheral_artery_disease", ["symptom:eases_with_rest", "timing:exercise", "trigger:smoking"]),
+            ("peripheral_neuropathy", ["condition:diabetes", "symptom:numbness", "symptom:tingling"]),
+            ("lumbar_disc_or_stenosis", ["symptom:back_pain", "symptom:numbness", "location:thigh"]),
+            ("kidney_disease", ["condition:kidney_disease"]),
+            ("liver_disease", ["condition:liver_disease"]),
+            ("thyroid_disease", ["condition:thyroid_disease"]),
+            ("cramp_fasciculation_syndrome", ["symptom:twitching", "frequency:frequent"])
+        ])
     func reachable(cause: String, present: [String]) {
         #expect(model.rankCauses(for: findings(present)).first?.id == cause)
     }
@@ -121,7 +125,8 @@ struct AssessmentTests {
     @Test("the indexes rank causes and match rules exactly as the model does (seeded random findings)")
     func indexesAgreeWithTheModel() {
         let all = model.vocabulary.flatMap { kind, terms in terms.map { Finding(kind, $0.id) } }.sorted()
-        let causes = CauseIndex(model), rules = RuleIndex(model.triageRules)
+        let causes = CauseIndex(model)
+        let rules = RuleIndex(model.triageRules)
         var random = SeededRandom(seed: 11)
         var matchedSome = 0
         for round in 0..<2_000 {
@@ -161,13 +166,16 @@ struct AssessmentTests {
         let rules = (0..<40).map { index in
             from = index % 2 == 0 ? low : pool
             return
-            TriageRule(id: "r\(index)", level: TriageLevel.allCases.randomElement(using: &random)!, title: "t", message: "m", why: "w",
-                       match: RuleMatch(all: tests(Int.random(in: 0...2, using: &random)), any: tests(Int.random(in: 0...4, using: &random)),
-                                        atLeast: Int.random(in: 1...2, using: &random), none: tests(Int.random(in: 0...1, using: &random)).map(\.finding)),
-                       sources: [])
+                TriageRule(
+                    id: "r\(index)", level: TriageLevel.allCases.randomElement(using: &random)!, title: "t", message: "m", why: "w",
+                    match: RuleMatch(
+                        all: tests(Int.random(in: 0...2, using: &random)), any: tests(Int.random(in: 0...4, using: &random)),
+                        atLeast: Int.random(in: 1...2, using: &random), none: tests(Int.random(in: 0...1, using: &random)).map(\.finding)),
+                    sources: [])
         }
         #expect(pool.last!.id >= 256)
-        let index = RuleIndex(rules), general = RuleIndex(rules, words: false)
+        let index = RuleIndex(rules)
+        let general = RuleIndex(rules, words: false)
         var held = 0
         for _ in 0..<2_000 {
             var findings = Findings()

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import TestSupport
-@testable import Knowledge
+import Testing
 import WireFormat
+
+@testable import Knowledge
 
 @Suite("Findings as numbers and sets of them as bits")
 struct FindingSetTests {
@@ -34,8 +35,10 @@ struct FindingSetTests {
             return Bool.random(using: &random) ? set.filter { $0.id < 256 } : set
         }
         for _ in 0..<2_000 {
-            let a = draw(), b = draw()
-            let x = FindingSet(a), y = FindingSet(b)
+            let a = draw()
+            let b = draw()
+            let x = FindingSet(a)
+            let y = FindingSet(b)
             #expect(Set(x) == a && x.count == a.count && x.isEmpty == a.isEmpty)
             #expect(Set(x.union(y)) == a.union(b))
             #expect(Set(x.intersection(y)) == a.intersection(b))
@@ -47,7 +50,9 @@ struct FindingSetTests {
             #expect(x.subtracting(y).union(x.intersection(y)) == x, "equal sets are equal values, trailing words or not")
             let probe = pool.randomElement(using: &random)!
             #expect(x.contains(probe) == a.contains(probe))
-            var inserted = x, removed = x, set = a
+            var inserted = x
+            var removed = x
+            var set = a
             #expect(inserted.insert(probe).inserted == set.insert(probe).inserted)
             #expect(Set(inserted) == set)
             #expect((removed.remove(probe) != nil) == a.contains(probe))
@@ -64,8 +69,11 @@ struct FindingSetTests {
         var out = JSONWriter()
         out.findings(set)
         let json = out.withBytes { String(decoding: $0, as: UTF8.self) }
-        let expected = set.sorted { $0.id < $1.id }.map { "\"" + $0.description.replacingOccurrences(of: "\\", with: "\\\\")
-            .replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+        let expected = set.sorted { $0.id < $1.id }.map {
+            "\""
+                + $0.description.replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
         #expect(json == "[" + expected.joined(separator: ",") + "]", "in number order, escaped")
         #expect(json.contains(#""symptom:finding_set_test_300""#) && json.contains(#"test_\"quoted\"\\""#), "\(json)")
         #expect(try JSONDecoder().decode(FindingSet.self, from: Data(json.utf8)) == set)

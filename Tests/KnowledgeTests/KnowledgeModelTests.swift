@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+
 @testable import Knowledge
 
 /// The shipped model, loaded once for all tests.
@@ -63,7 +65,7 @@ struct KnowledgeModelTests {
             "weakness_or_wasting": .seeDoctor, "no_obvious_cause": .seeDoctor, "possible_dvt": .urgent,
             "chest_pain_or_breathlessness": .emergency, "stroke_signs": .emergency,
             "fluid_loss_with_dizziness": .urgent, "cramps_beyond_legs": .urgent, "claudication": .seeDoctor,
-            "statin_muscle_damage": .urgent, "medicine_link": .seeDoctor, "restless_legs_lookalike": .seeDoctor,
+            "statin_muscle_damage": .urgent, "medicine_link": .seeDoctor, "restless_legs_lookalike": .seeDoctor
         ]
         for (id, level) in expected {
             #expect(model.rule(id)?.level == level, "\(id)")
@@ -118,5 +120,3 @@ func allProse(_ model: KnowledgeModel) -> [String] {
     for topic in model.topics { texts.append(topic.answer) }
     return texts
 }
-
-import Foundation

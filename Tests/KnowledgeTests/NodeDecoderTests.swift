@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Yams
+
 @testable import Knowledge
 
 /// `NodeDecoder` stands in for Yams' `YAMLDecoder` when loading data files: the values and,
@@ -71,17 +72,19 @@ struct NodeDecoderTests {
         #expect(value.inner.last?.weight == nil && value.byKind?[FindingKind.symptom] == ["numbness"] && value.tags == ["a", "b c", "d"])
     }
 
-    @Test("the same problem, line included, from broken documents", arguments: [
-        ("count: 3", "count: three"),            // a number expected
-        ("on: true", "on: maybe"),               // true or false expected
-        ("colour: green", "colour: blue"),       // not one of the cases
-        ("id: x1\n", ""),                        // a field missing
-        ("tags: [a, \"b c\", 'd']", "tags: a"),  // a list expected
-        ("  - name: two", "  - weight: 2"),      // a nested field missing
-        ("finding: symptom:numbness", "finding: numbness"),  // not kind:value
-        ("byKind:\n  symptom: [numbness]", "byKind:\n  smell: [roses]"),  // an unknown kind as a key
-        ("inner:", "inner: 7\nold_inner:"),      // a list expected, found a number
-    ])
+    @Test(
+        "the same problem, line included, from broken documents",
+        arguments: [
+            ("count: 3", "count: three"),  // a number expected
+            ("on: true", "on: maybe"),  // true or false expected
+            ("colour: green", "colour: blue"),  // not one of the cases
+            ("id: x1\n", ""),  // a field missing
+            ("tags: [a, \"b c\", 'd']", "tags: a"),  // a list expected
+            ("  - name: two", "  - weight: 2"),  // a nested field missing
+            ("finding: symptom:numbness", "finding: numbness"),  // not kind:value
+            ("byKind:\n  symptom: [numbness]", "byKind:\n  smell: [roses]"),  // an unknown kind as a key
+            ("inner:", "inner: 7\nold_inner:")  // a list expected, found a number
+        ])
     func sameProblem(_ edit: (String, String)) throws {
         precondition(Self.good.contains(edit.0), "test setup: \(edit.0)")
         let broken = Self.good.replacingOccurrences(of: edit.0, with: edit.1)
@@ -105,8 +108,14 @@ struct NodeDecoderTests {
 
 @Suite("NodeDecoder refuses fields no type reads")
 struct NodeDecoderFieldTests {
-    struct Entry: Decodable { var id: String; var note: String? }
-    struct File: Decodable { var entries: [Entry]; var byName: [String: Int]? }
+    struct Entry: Decodable {
+        var id: String
+        var note: String?
+    }
+    struct File: Decodable {
+        var entries: [Entry]
+        var byName: [String: Int]?
+    }
 
     static func decode(_ yaml: String) throws -> File {
         let root = try #require(try Yams.compose(yaml: yaml))

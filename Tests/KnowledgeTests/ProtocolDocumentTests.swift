@@ -1,7 +1,7 @@
 import Foundation
 import Knowledge
-import Testing
 import TestSupport
+import Testing
 
 /// docs/PROTOCOL.md is where bridge authors read the ids Charley promises: its table of canonical
 /// ids must be the contract the validator enforces, and the shipped knowledge model (as the
@@ -25,14 +25,14 @@ struct ProtocolDocumentTests {
             }
             table[cells[0].trimmingCharacters(in: CharacterSet(charactersIn: "`"))] =
                 ids.split(separator: "`", omittingEmptySubsequences: false).enumerated()
-                    .filter { $0.offset % 2 == 1 }.map { String($0.element) }
+                .filter { $0.offset % 2 == 1 }.map { String($0.element) }
         }
         return table
     }
 
     static let vocabularyFields: [String: FindingKind] = [
         "timing": .timing, "duration": .duration, "frequency": .frequency, "since": .since, "location": .location,
-        "side": .side, "triggers": .trigger, "symptoms": .symptom, "conditions": .condition,
+        "side": .side, "triggers": .trigger, "symptoms": .symptom, "conditions": .condition
     ]
 
     @Test("the table lists exactly the contract the validator keeps")

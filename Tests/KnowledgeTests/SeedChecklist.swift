@@ -138,12 +138,12 @@ let seedChecklist: [ChecklistItem] = [
     item(s004, "gentle stretching", treatment: "stretch"),
     item(s004, "warm shower or bath", treatment: "heat_or_cold"),
     item(s004, "walking or standing on the leg", treatment: "walk_it_off"),
-    item(s004, "paracetamol and NSAIDs for residual soreness", treatment: "painkillers_after"),
+    item(s004, "paracetamol and NSAIDs for residual soreness", treatment: "painkillers_after")
 ]
 
 /// Foods the seeds name as mineral sources; each must appear in the prevention tip's foods.
 let seedFoods: [(seed: String, food: String)] = [
     (s001, "milk"), (s001, "tofu"), (s001, "shrimp"), (s001, "leafy green"),
     (s002, "leafy greens"), (s002, "nuts"), (s002, "whole grains"), (s002, "beans"),
-    (s002, "bananas"), (s002, "oranges"), (s002, "avocados"), (s002, "tomatoes"),
+    (s002, "bananas"), (s002, "oranges"), (s002, "avocados"), (s002, "tomatoes")
 ]

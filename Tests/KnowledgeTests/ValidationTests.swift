@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Knowledge
 
 /// Broken files must fail with a message naming the file, the entry and the problem.
@@ -37,14 +38,16 @@ struct ValidationTests {
 
     @Test("a duplicate id names both places")
     func duplicateID() throws {
-        let extra = KnowledgeDocument(name: "zz-extra.yaml", text: """
-            topics:
-              - id: quinine
-                kind: treatment
-                title: Again
-                answer: Something.
-                sources: [nhs-leg-cramps]
-            """)
+        let extra = KnowledgeDocument(
+            name: "zz-extra.yaml",
+            text: """
+                topics:
+                  - id: quinine
+                    kind: treatment
+                    title: Again
+                    answer: Something.
+                    sources: [nhs-leg-cramps]
+                """)
         let found = try #require(issues(adding: extra).first)
         #expect(found.file == "zz-extra.yaml")
         #expect(found.line == 2)
@@ -55,34 +58,38 @@ struct ValidationTests {
 
     @Test("a rule naming a missing finding is reported with a suggestion")
     func unknownFinding() throws {
-        let extra = KnowledgeDocument(name: "extra.yaml", text: """
-            triage_rules:
-              - id: test_rule
-                level: urgent
-                title: Test
-                message: Go.
-                why: Because.
-                match:
-                  any: ["symptom:sweling"]
-                sources: [nhs-dvt]
-            """)
+        let extra = KnowledgeDocument(
+            name: "extra.yaml",
+            text: """
+                triage_rules:
+                  - id: test_rule
+                    level: urgent
+                    title: Test
+                    message: Go.
+                    why: Because.
+                    match:
+                      any: ["symptom:sweling"]
+                    sources: [nhs-dvt]
+                """)
         let found = try #require(issues(adding: extra).first)
         #expect(found.description == "extra.yaml:2: triage rule 'test_rule': names the unknown finding 'symptom:sweling' (did you mean symptom:swelling?)")
     }
 
     @Test("an entry without a citation, or citing an unknown source, is rejected")
     func citations() {
-        let extra = KnowledgeDocument(name: "extra.yaml", text: """
-            prevention:
-              - id: uncited
-                name: Uncited
-                advice: Something.
-                sources: []
-              - id: badly_cited
-                name: Badly cited
-                advice: Something.
-                sources: [my-blog]
-            """)
+        let extra = KnowledgeDocument(
+            name: "extra.yaml",
+            text: """
+                prevention:
+                  - id: uncited
+                    name: Uncited
+                    advice: Something.
+                    sources: []
+                  - id: badly_cited
+                    name: Badly cited
+                    advice: Something.
+                    sources: [my-blog]
+                """)
         let found = issues(adding: extra).map(\.description)
         #expect(found.contains("extra.yaml:2: prevention tip 'uncited': no sources: every entry cites a seed file or a reference"))
         #expect(found.contains("extra.yaml:6: prevention tip 'badly_cited': cites the unknown source 'my-blog'"))
@@ -90,21 +97,25 @@ struct ValidationTests {
 
     @Test("an empty answer is rejected")
     func emptyAnswer() {
-        let extra = KnowledgeDocument(name: "extra.yaml", text: """
-            topics:
-              - id: empty
-                kind: causes
-                title: Empty
-                answer: "  "
-                sources: [nhs-leg-cramps]
-            """)
+        let extra = KnowledgeDocument(
+            name: "extra.yaml",
+            text: """
+                topics:
+                  - id: empty
+                    kind: causes
+                    title: Empty
+                    answer: "  "
+                    sources: [nhs-leg-cramps]
+                """)
         #expect(issues(adding: extra).map(\.description) == ["extra.yaml:2: topic 'empty': 'answer' is empty"])
     }
 
     @Test("a dose anywhere in the prose is rejected")
     func dose() {
-        let found = issues(editing: edit("care.yaml", replacing: "Rub the tight muscle firmly",
-                                         with: "Take 400mg of magnesium and rub the tight muscle firmly"))
+        let found = issues(
+            editing: edit(
+                "care.yaml", replacing: "Rub the tight muscle firmly",
+                with: "Take 400mg of magnesium and rub the tight muscle firmly"))
         #expect(found.count == 1)
         #expect(found.first?.entry == "treatment 'massage'")
         #expect(found.first?.problem.contains("gives a dose ('400mg')") == true)
@@ -130,13 +141,15 @@ struct ValidationTests {
 
     @Test("a missing required field is named")
     func missingField() throws {
-        let extra = KnowledgeDocument(name: "extra.yaml", text: """
-            topics:
-              - id: no_answer
-                kind: causes
-                title: No answer
-                sources: [nhs-leg-cramps]
-            """)
+        let extra = KnowledgeDocument(
+            name: "extra.yaml",
+            text: """
+                topics:
+                  - id: no_answer
+                    kind: causes
+                    title: No answer
+                    sources: [nhs-leg-cramps]
+                """)
         let found = try #require(issues(adding: extra).first)
         #expect(found.entry == "topic 'no_answer'")
         #expect(found.problem == "the field 'answer' is missing")
@@ -145,8 +158,12 @@ struct ValidationTests {
 
     @Test("a misspelt field is caught instead of silently ignored")
     func misspeltField() throws {
-        let found = try #require(issues(editing: edit("care.yaml", replacing: "    caution: >\n      Do not take quinine",
-                                                      with: "    cuation: >\n      Do not take quinine")).first)
+        let found = try #require(
+            issues(
+                editing: edit(
+                    "care.yaml", replacing: "    caution: >\n      Do not take quinine",
+                    with: "    cuation: >\n      Do not take quinine")
+            ).first)
         #expect(found.entry == "treatment 'quinine'")
         #expect(found.problem.hasPrefix("unknown field 'cuation'"))
     }
@@ -181,8 +198,10 @@ struct ValidationTests {
 
     @Test("a rule's at_least must fit its any list")
     func atLeast() {
-        let found = issues(editing: edit("triage.yaml", replacing: "any: [\"symptom:eases_with_rest\"]",
-                                         with: "any: [\"symptom:eases_with_rest\"]\n      at_least: 2"))
+        let found = issues(
+            editing: edit(
+                "triage.yaml", replacing: "any: [\"symptom:eases_with_rest\"]",
+                with: "any: [\"symptom:eases_with_rest\"]\n      at_least: 2"))
         #expect(found.map(\.entry) == ["triage rule 'claudication'"])
     }
 

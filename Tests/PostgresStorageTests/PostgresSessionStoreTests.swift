@@ -5,6 +5,7 @@ import Logging
 import PostgresNIO
 import PostgresTestSupport
 import Testing
+
 @testable import Conversation
 @testable import PostgresStorage
 @testable import SocketServer
@@ -14,8 +15,10 @@ let conversation: Conversation = {
 }()
 
 /// Runs `body` with a store on a fresh database, its pool running meanwhile.
-func withStore<T: Sendable>(_ label: String, url given: String? = nil, prepare: Bool = true,
-                            _ body: @Sendable (PostgresSessionStore, String) async throws -> T) async throws -> T {
+func withStore<T: Sendable>(
+    _ label: String, url given: String? = nil, prepare: Bool = true,
+    _ body: @Sendable (PostgresSessionStore, String) async throws -> T
+) async throws -> T {
     let url: String
     if let given { url = given } else { url = try await PostgresTestServer.freshDatabase(label) }
     // A long lease bound: the whole test suite runs in one process on two cores, and a busy
@@ -35,8 +38,9 @@ func save(_ store: PostgresSessionStore, _ writes: [SessionWrite], replies: [Rem
 }
 
 func write(_ id: String, _ state: SessionState, at time: Double = 1_800_000_000, said: String? = nil) -> SessionWrite {
-    SessionWrite(id: id, change: .save(state), time: time, knowledge: conversation.knowledge.version,
-                 transcript: said.map { TranscriptEntry(turn: state.turns, said: $0, reply: "ok", at: time) })
+    SessionWrite(
+        id: id, change: .save(state), time: time, knowledge: conversation.knowledge.version,
+        transcript: said.map { TranscriptEntry(turn: state.turns, said: $0, reply: "ok", at: time) })
 }
 
 @Suite("A PostgreSQL URL")
@@ -56,9 +60,11 @@ struct PostgresLocationTests {
 
     @Test("bad URLs are refused with what to write instead, never echoing a password")
     func badURLs() {
-        for (url, expected) in [("postgres:///nohost", "names no server"), ("postgres://u:pw@h:99999/d", "not a port"),
-                                ("postgres://u:pw@h/d?sslmode=allow", "sslmode"), ("postgres://u:pw@h/d?timeout=3", "unknown parameter"),
-                                ("postgres://u@/d?host=/tmp&sslmode=require", "Unix socket")] {
+        for (url, expected) in [
+            ("postgres:///nohost", "names no server"), ("postgres://u:pw@h:99999/d", "not a port"),
+            ("postgres://u:pw@h/d?sslmode=allow", "sslmode"), ("postgres://u:pw@h/d?timeout=3", "unknown parameter"),
+            ("postgres://u@/d?host=/tmp&sslmode=require", "Unix socket")
+        ] {
             do {
                 _ = try PostgresLocation(url: url)
                 Issue.record("\(url) was accepted")
@@ -113,11 +119,14 @@ struct PostgresSessionStoreTests {
         let store = try PostgresSessionStore(url: url)
         let logger = Logger(label: "test")
         let place = try PostgresLocation(url: url)
-        let connection = try await PostgresConnection.connect(configuration: try place.connectionConfiguration(connectTimeout: .seconds(5)),
-                                                              id: 9, logger: logger)
+        let connection = try await PostgresConnection.connect(
+            configuration: try place.connectionConfiguration(connectTimeout: .seconds(5)),
+            id: 9, logger: logger)
         #expect(try await PostgresSessionStore.migrate(connection, upTo: 1, logger: logger) == ["v1-sessions-transcripts"])
         try await connection.close()
-        try await PostgresTestServer.execute(url, """
+        try await PostgresTestServer.execute(
+            url,
+            """
             INSERT INTO session (id, state, undo, updated, format, knowledge, stage, turns, triage)
             VALUES ('old', '\(json)', '\(undo)', 1800000000, 2, 'k1', '\(state.stage.rawValue)', \(state.turns), NULL)
             """)
@@ -125,7 +134,10 @@ struct PostgresSessionStoreTests {
         let expected = state
         try await withStore("first", url: url, prepare: false) { store, _ in
             #expect(try await store.prepare() == ["v1-sessions-transcripts", "v2-request-replies", "v3-lock-and-read"])
-            guard case .session(let loaded) = try await store.load("old") else { Issue.record("the old session is gone"); return }
+            guard case .session(let loaded) = try await store.load("old") else {
+                Issue.record("the old session is gone")
+                return
+            }
             #expect(loaded.state == expected && loaded.knowledge == "k1")
         }
     }
@@ -180,7 +192,8 @@ struct PostgresSessionStoreTests {
                     guard state.stage != .ended else { break }
                     try await save(store, [write(file.lastPathComponent, state)])
                     guard case .session(let loaded) = try await store.load(file.lastPathComponent) else {
-                        Issue.record("\(file.lastPathComponent): not stored"); return
+                        Issue.record("\(file.lastPathComponent): not stored")
+                        return
                     }
                     #expect(loaded.state == state, "\(file.lastPathComponent) turn \(state.turns)")
                     stages.insert(state.stage)
@@ -197,9 +210,12 @@ struct PostgresSessionStoreTests {
             var state = SessionState()
             _ = conversation.respond(to: "my calf cramps", state: &state)
             try await save(store, [write("old", state, at: 1000, said: "my calf cramps"), write("quiet", state, at: 2000)])
-            try await save(store, [write("new", state, at: 5000, said: "hello")],
-                           replies: [RememberedReply(key: RequestKey(session: "old", id: "r1"), reply: Array("{}\n".utf8), at: 1000),
-                                     RememberedReply(key: RequestKey(session: "new", id: "r2"), reply: Array("{}\n".utf8), at: 5000)])
+            try await save(
+                store, [write("new", state, at: 5000, said: "hello")],
+                replies: [
+                    RememberedReply(key: RequestKey(session: "old", id: "r1"), reply: Array("{}\n".utf8), at: 1000),
+                    RememberedReply(key: RequestKey(session: "new", id: "r2"), reply: Array("{}\n".utf8), at: 5000)
+                ])
             #expect(try await store.transcript("old").map(\.said) == ["my calf cramps"])
             #expect(try await store.transcript("quiet").isEmpty)
             #expect(try await store.list(limit: 10).map(\.id) == ["new", "quiet", "old"])
@@ -227,9 +243,16 @@ struct PostgresSessionStoreTests {
             _ = conversation.respond(to: "my calf cramps", state: &state)
             let first = state
             _ = conversation.respond(to: "at night", state: &state)
-            try await save(store, [write("a", first, said: "one"), write("a", state, said: "two"), write("b", first),
-                                   SessionWrite(id: "b", change: .delete, time: 1_800_000_000, knowledge: "k")])
-            guard case .session(let loaded) = try await store.load("a") else { Issue.record("a is not stored"); return }
+            try await save(
+                store,
+                [
+                    write("a", first, said: "one"), write("a", state, said: "two"), write("b", first),
+                    SessionWrite(id: "b", change: .delete, time: 1_800_000_000, knowledge: "k")
+                ])
+            guard case .session(let loaded) = try await store.load("a") else {
+                Issue.record("a is not stored")
+                return
+            }
             #expect(loaded.state == state)
             #expect(try await store.transcript("a").map(\.said) == ["one", "two"])
             #expect(try await store.load("b") == nil)

@@ -32,9 +32,11 @@ public enum PostgresTestServer {
     /// folder that does not exist), a refused port, and no such database on the test server.
     /// Each has the password "pw", which no error may show.
     public static var unusableStores: [(url: String, expected: String)] {
-        [("postgres://postgres:pw@/charley?host=/nonexistent-charley", "cannot connect"),
-         ("postgres://postgres:pw@127.0.0.1:1/charley", "cannot connect"),
-         ("postgres://postgres:pw@/no_such_db?host=\(socketFolder ?? "/nonexistent-charley")", "does not exist")]
+        [
+            ("postgres://postgres:pw@/charley?host=/nonexistent-charley", "cannot connect"),
+            ("postgres://postgres:pw@127.0.0.1:1/charley", "cannot connect"),
+            ("postgres://postgres:pw@/no_such_db?host=\(socketFolder ?? "/nonexistent-charley")", "does not exist")
+        ]
     }
 
     /// Makes an empty database of its own for one test and returns its URL: tests run in
@@ -115,7 +117,10 @@ public enum PostgresTestServer {
             return text
         }
 
-        public struct Failed: Error { public var command: String; public var status: Int32 }
+        public struct Failed: Error {
+            public var command: String
+            public var status: Int32
+        }
 
         deinit {
             _ = try? run("stop")
@@ -125,13 +130,15 @@ public enum PostgresTestServer {
 
     static func admin(_ url: String, _ body: (PostgresConnection, Logger) async throws -> Void) async throws {
         guard let components = URLComponents(string: url),
-              let folder = components.queryItems?.first(where: { $0.name == "host" })?.value else { throw Missing() }
+            let folder = components.queryItems?.first(where: { $0.name == "host" })?.value
+        else { throw Missing() }
         let database = String(components.path.dropFirst())
         let port = components.queryItems?.first(where: { $0.name == "port" })?.value ?? "5432"
         let logger = Logger(label: "charley.tests.postgres")
-        let configuration = PostgresConnection.Configuration(unixSocketPath: folder + "/.s.PGSQL.\(port)",
-                                                             username: components.user ?? "postgres", password: nil,
-                                                             database: database.isEmpty ? "charley" : database)
+        let configuration = PostgresConnection.Configuration(
+            unixSocketPath: folder + "/.s.PGSQL.\(port)",
+            username: components.user ?? "postgres", password: nil,
+            database: database.isEmpty ? "charley" : database)
         let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
         do {
             try await body(connection, logger)

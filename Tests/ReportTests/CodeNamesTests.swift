@@ -1,8 +1,9 @@
 import Conversation
 import Foundation
 import Knowledge
-import Testing
 import TestSupport
+import Testing
+
 @testable import Report
 
 /// The ids the report's code names (`CodeNames.report`) are checked when its wording loads with
@@ -38,9 +39,11 @@ struct CodeNamesTests {
 
     @Test("every finding, text and reply the sources name is in its table")
     func sourcesNameOnlyListedIDs() throws {
-        let found = try NamedIDScan.scan(target: "Report", calls: [
-            "text": ["wording[", "wording.fill("], "reply": ["replies["], "symptom": ["symptom("],
-        ])
+        let found = try NamedIDScan.scan(
+            target: "Report",
+            calls: [
+                "text": ["wording[", "wording.fill("], "reply": ["replies["], "symptom": ["symptom("]
+            ])
         #expect(found.filter { $0.section == "text" }.count > 30, "the scan finds the texts: \(found)")
         #expect(found.contains { $0.section == "symptom" }, "the scan finds the symptoms: \(found)")
         for item in found {

@@ -2,6 +2,7 @@ import Conversation
 import Foundation
 import Knowledge
 import Testing
+
 @testable import Report
 
 /// The picture rendered by a real SVG renderer (librsvg's rsvg-convert, Debian librsvg2-bin):
@@ -27,7 +28,8 @@ struct PictureTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("charley-picture-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let svgFile = folder.appendingPathComponent("legs.svg"), pngFile = folder.appendingPathComponent("legs.png")
+        let svgFile = folder.appendingPathComponent("legs.svg")
+        let pngFile = folder.appendingPathComponent("legs.png")
         try svg.write(to: svgFile, atomically: true, encoding: .utf8)
         let convert = Process()
         convert.executableURL = URL(fileURLWithPath: renderer)
@@ -37,9 +39,11 @@ struct PictureTests {
         #expect(convert.terminationStatus == 0, "rsvg-convert renders the picture")
         let png = try Data(contentsOf: pngFile)
         #expect(png.count > 1000, "the PNG is not empty")
-        let read = Process(), out = Pipe()
+        let read = Process()
+        let out = Pipe()
         read.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        read.arguments = ["python3", testsFolder.appendingPathComponent("Scripts/png_pixels.py").path, pngFile.path]
+        read.arguments =
+            ["python3", testsFolder.appendingPathComponent("Scripts/png_pixels.py").path, pngFile.path]
             + points.map { "\(Int($0.x)),\(Int($0.y))" }
         read.standardOutput = out
         try read.run()
@@ -60,8 +64,10 @@ struct PictureTests {
     @Test("a left calf: the back view's left calf is dark, the right calf and the front view's shins are not")
     func leftCalf() throws {
         let legs = diagram(["my left calf cramps at night"])
-        let points = [LegDiagram.centre(of: .calf, view: .back, leg: .left), LegDiagram.centre(of: .calf, view: .back, leg: .right),
-                      LegDiagram.centre(of: .shin, view: .front, leg: .left), LegDiagram.centre(of: .shin, view: .front, leg: .right)]
+        let points = [
+            LegDiagram.centre(of: .calf, view: .back, leg: .left), LegDiagram.centre(of: .calf, view: .back, leg: .right),
+            LegDiagram.centre(of: .shin, view: .front, leg: .left), LegDiagram.centre(of: .shin, view: .front, leg: .right)
+        ]
         guard let (size, greys) = try render(legs.svgDocument(), at: points) else { return }
         #expect(size == (Int(LegDiagram.width), Int(LegDiagram.height)))
         #expect(greys[0] < 110, "the left calf is shaded: \(greys)")
@@ -86,8 +92,10 @@ struct PictureTests {
         let legs = diagram(["my calf cramps at night"])
         #expect(!legs.sideGiven)
         #expect(legs.description.contains("the side was not given"))
-        let points = [LegDiagram.centre(of: .calf, view: .back, leg: .left), LegDiagram.centre(of: .calf, view: .back, leg: .right),
-                      LegDiagram.centre(of: .knee, view: .back, leg: .left)]
+        let points = [
+            LegDiagram.centre(of: .calf, view: .back, leg: .left), LegDiagram.centre(of: .calf, view: .back, leg: .right),
+            LegDiagram.centre(of: .knee, view: .back, leg: .left)
+        ]
         guard let (_, greys) = try render(legs.svg(), at: points) else { return }
         #expect(greys[0] < 225 && greys[1] < 225, "both shaded: \(greys)")
         #expect(greys[0] > 130 && greys[1] > 130, "lightly: \(greys)")

@@ -1,12 +1,14 @@
 import Conversation
 import DialogueTesting
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Knowledge
 import Testing
+
 @testable import Report
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 let conversation: Conversation = {
     do { return try Conversation.bundled() } catch { fatalError("\(error)") }
@@ -43,16 +45,18 @@ let snapshotCases: [(dialogue: String, turns: Int?)] = [
     ("31-cause-night-cramps.dialogue", nil),
     ("143-growing-pains.dialogue", nil),
     ("104-both-ankles-swollen.dialogue", nil),
-    ("01-greeting-then-interview.dialogue", 3),
+    ("01-greeting-then-interview.dialogue", 3)
 ]
 
 @Suite("The report to take to the doctor")
 struct ReportTests {
-    @Test("the text report of each dialogue's end state is its snapshot (CHARLEY_UPDATE_SNAPSHOTS=1 writes them)",
-          arguments: snapshotCases.map { "\($0.dialogue)|\($0.turns.map(String.init) ?? "")" })
+    @Test(
+        "the text report of each dialogue's end state is its snapshot (CHARLEY_UPDATE_SNAPSHOTS=1 writes them)",
+        arguments: snapshotCases.map { "\($0.dialogue)|\($0.turns.map(String.init) ?? "")" })
     func textSnapshot(_ key: String) throws {
         let parts = key.split(separator: "|", omittingEmptySubsequences: false)
-        let name = String(parts[0]), turns = Int(parts[1])
+        let name = String(parts[0])
+        let turns = Int(parts[1])
         let text = try report(name, turns: turns).text()
         let file = testsFolder.appendingPathComponent("Snapshots")
             .appendingPathComponent(name.replacingOccurrences(of: ".dialogue", with: turns.map { "-\($0)-turns" } ?? "") + ".txt")
@@ -68,7 +72,8 @@ struct ReportTests {
             let got = text.split(separator: "\n", omittingEmptySubsequences: false)
             let want = expected.split(separator: "\n", omittingEmptySubsequences: false)
             let line = Array(zip(got, want)).firstIndex { $0 != $1 } ?? min(got.count, want.count)
-            Issue.record("""
+            Issue.record(
+                """
                 the report of \(name) differs from Snapshots/\(file.lastPathComponent) at line \(line + 1):
                   expected: \(line < want.count ? String(want[line]) : "(end)")
                   actual:   \(line < got.count ? String(got[line]) : "(end)")
@@ -113,12 +118,14 @@ struct ReportTests {
         #expect(names.count > 100)
         for name in names {
             let made = try report(name)
-            let text = made.text(), html = made.html()
+            let text = made.text()
+            let html = made.html()
             #expect(DoseDetector.firstDose(in: text) == nil, "\(name): no dose")
             #expect(text.contains("not a diagnosis"), "\(name)")
             #expect(text.contains("2026.12") && text.contains("2026-12-05"), "\(name): the version and the date")
-            #expect(!html.contains("<script") && !html.contains("url(http") && !html.contains("src=\"http") && !html.contains("href=\""),
-                    "\(name): nothing fetched, nothing to run")
+            #expect(
+                !html.contains("<script") && !html.contains("url(http") && !html.contains("src=\"http") && !html.contains("href=\""),
+                "\(name): nothing fetched, nothing to run")
             #expect(!text.lowercased().contains("stop taking"), "\(name): never tells anyone to stop a medicine")
             #expect(!text.contains("{") && !text.contains("<"), "\(name): every placeholder is filled")
         }
@@ -201,23 +208,26 @@ struct ReportDataTests {
     func questionValidation() throws {
         let folder = try #require(KnowledgeLoader.bundledDirectory)
         var documents = try KnowledgeLoader.readDocuments(in: folder).filter { $0.name != "doctor-questions.yaml" }
-        documents.append(KnowledgeDocument(name: "doctor-questions.yaml", text: """
-            doctor_questions:
-              - id: bad_cause
-                question: "Is it this?"
-                causes: [not_a_cause]
-                sources: [nhs-leg-cramps]
-              - id: bad_finding
-                question: "Is it that?"
-                findings: [symptom:swellng]
-                sources: [nhs-leg-cramps]
-              - id: a_dose
-                question: "Should {you} take 200 mg?"
-                sources: [nhs-leg-cramps]
-              - id: misspelt
-                question: "And this?"
-                sorces: [nhs-leg-cramps]
-            """))
+        documents.append(
+            KnowledgeDocument(
+                name: "doctor-questions.yaml",
+                text: """
+                    doctor_questions:
+                      - id: bad_cause
+                        question: "Is it this?"
+                        causes: [not_a_cause]
+                        sources: [nhs-leg-cramps]
+                      - id: bad_finding
+                        question: "Is it that?"
+                        findings: [symptom:swellng]
+                        sources: [nhs-leg-cramps]
+                      - id: a_dose
+                        question: "Should {you} take 200 mg?"
+                        sources: [nhs-leg-cramps]
+                      - id: misspelt
+                        question: "And this?"
+                        sorces: [nhs-leg-cramps]
+                    """))
         do {
             _ = try KnowledgeLoader.load(documents: documents)
             Issue.record("broken doctor questions loaded")
@@ -227,20 +237,23 @@ struct ReportDataTests {
             #expect(text.contains("unknown field 'sorces'"), "\(text)")
         }
         documents.removeLast()
-        documents.append(KnowledgeDocument(name: "doctor-questions.yaml", text: """
-            doctor_questions:
-              - id: bad_cause
-                question: "Is it this?"
-                causes: [not_a_cause]
-                sources: [nhs-leg-cramps]
-              - id: bad_finding
-                question: "Is it that?"
-                findings: [symptom:swellng]
-                sources: [nhs-leg-cramps]
-              - id: a_dose
-                question: "Should {you} take 200 mg?"
-                sources: [nhs-leg-cramps, no-such-source]
-            """))
+        documents.append(
+            KnowledgeDocument(
+                name: "doctor-questions.yaml",
+                text: """
+                    doctor_questions:
+                      - id: bad_cause
+                        question: "Is it this?"
+                        causes: [not_a_cause]
+                        sources: [nhs-leg-cramps]
+                      - id: bad_finding
+                        question: "Is it that?"
+                        findings: [symptom:swellng]
+                        sources: [nhs-leg-cramps]
+                      - id: a_dose
+                        question: "Should {you} take 200 mg?"
+                        sources: [nhs-leg-cramps, no-such-source]
+                    """))
         do {
             _ = try KnowledgeLoader.load(documents: documents)
             Issue.record("broken doctor questions loaded")

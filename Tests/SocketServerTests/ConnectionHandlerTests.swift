@@ -3,8 +3,9 @@ import Foundation
 import Logging
 import NIOCore
 import NIOEmbedded
-import Testing
 import TestSupport
+import Testing
+
 @testable import SocketServer
 
 /// The connection's handlers on an `EmbeddedChannel`: bytes in, reply lines out, no socket and no
@@ -23,13 +24,14 @@ struct ConnectionHandlerTests {
         configuration.maximumLineBytes = maximumLineBytes
         configuration.echo = echo
         configuration.metrics = false
-        let server = CharleyServer(configuration: configuration, conversation: conversation, version: "test",
-                                   logger: Logger(label: "test"))
+        let server = CharleyServer(
+            configuration: configuration, conversation: conversation, version: "test",
+            logger: Logger(label: "test"))
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandlers([
             UnfinishedLineWatch(timeout: configuration.lineTimeout),
             ByteToMessageHandler(LineFramer(maximumLength: maximumLineBytes)),
-            ConnectionHandler(server: server, admitted: admitted),
+            ConnectionHandler(server: server, admitted: admitted)
         ])
         try channel.connect(to: SocketAddress(unixDomainSocketPath: "/nonexistent/c.sock")).wait()
         return channel
@@ -67,7 +69,8 @@ struct ConnectionHandlerTests {
         #expect(pong.count == 1)
         #expect(pong.first?["type"] as? String == "pong")
         #expect(pong.first?["session"] as? String == "p")
-        try Self.send(channel, Array(#"{"session":"a","text":"one"}"#.utf8) + [0x0d, 0x0a] + Array("{\"session\":\"b\",\"text\":\"two\"}\n{\"type\":\"hello\"}\n".utf8))
+        try Self.send(
+            channel, Array(#"{"session":"a","text":"one"}"#.utf8) + [0x0d, 0x0a] + Array("{\"session\":\"b\",\"text\":\"two\"}\n{\"type\":\"hello\"}\n".utf8))
         let replies = try Self.replies(channel)
         #expect(replies.map { $0["session"] as? String } == ["a", "b", nil])
         #expect(replies.prefix(2).map { $0["echo"] as? String } == ["one", "two"])
@@ -91,8 +94,10 @@ struct ConnectionHandlerTests {
     @Test("malformed JSON, an overlong line, binary junk and an empty line: each an error reply, and the connection goes on")
     func badLines() throws {
         let channel = try Self.channel(maximumLineBytes: 256)
-        for line in ["{not json", #"{"session":"x","text":"unterminated}"#, "[1,2]", #"{"session":"x","text":"a"} trailing"#,
-                     #"{"session":1,"text":"a"}"#] {
+        for line in [
+            "{not json", #"{"session":"x","text":"unterminated}"#, "[1,2]", #"{"session":"x","text":"a"} trailing"#,
+            #"{"session":1,"text":"a"}"#
+        ] {
             try Self.send(channel, line: line)
             let replies = try Self.replies(channel)
             #expect(replies.count == 1, "\(line)")
@@ -111,9 +116,11 @@ struct ConnectionHandlerTests {
         #expect(try Self.replies(channel).map(Self.code) == ["line_too_long"])
 
         // Not UTF-8: in a string, outside one, and in a line that is not JSON either.
-        for bytes: [UInt8] in [Array(#"{"session":"x","text":""#.utf8) + [0xff, 0xfe] + Array(#""}"#.utf8),
-                               Array(#"{"session":"x"}"#.utf8) + [0xc3],
-                               [0xff, 0xfe, 0x22]] {
+        for bytes: [UInt8] in [
+            Array(#"{"session":"x","text":""#.utf8) + [0xff, 0xfe] + Array(#""}"#.utf8),
+            Array(#"{"session":"x"}"#.utf8) + [0xc3],
+            [0xff, 0xfe, 0x22]
+        ] {
             try Self.send(channel, bytes + [0x0a])
             #expect(try Self.replies(channel).map(Self.code) == ["invalid_utf8"], "\(bytes)")
         }
@@ -131,7 +138,9 @@ struct ConnectionHandlerTests {
         try Self.send(channel, line: #"{"session":"x","type":"dance"}"#)
         let unknown = try Self.replies(channel).first
         #expect(Self.code(unknown) == "unknown_type")
-        #expect((unknown?["error"] as? [String: Any])?["message"] as? String == "unknown type 'dance'; use message, reset, end, state, report, hello, ping or stats")
+        #expect(
+            (unknown?["error"] as? [String: Any])?["message"] as? String == "unknown type 'dance'; use message, reset, end, state, report, hello, ping or stats"
+        )
         try Self.send(channel, line: #"{"text":"no session"}"#)
         #expect(Self.code(try Self.replies(channel).first) == "missing_field")
         try Self.send(channel, line: #"{"session":"x","text":"still here"}"#)

@@ -74,7 +74,10 @@ final class Daemon {
     var keepsFolder = false
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
         if !keepsFolder { try? FileManager.default.removeItem(at: folder) }
     }
 }

@@ -1,15 +1,20 @@
-import Testing
 import TestSupport
+import Testing
 import WireFormat
 
 @Suite("Splitting a client's stream into lines")
 struct LineSplitterTests {
-    enum Piece: Equatable { case line([UInt8]), tooLong }
+    enum Piece: Equatable {
+        case line([UInt8])
+        case tooLong
+    }
 
     /// Every piece the splitter gives for `stream` fed in chunks of the sizes `sizes` gives.
     func split(_ stream: [UInt8], maximum: Int, sizes: () -> Int) -> [Piece] {
         var splitter = LineSplitter(maximumLength: maximum)
-        var unread: [UInt8] = [], pieces: [Piece] = [], position = 0
+        var unread: [UInt8] = []
+        var pieces: [Piece] = []
+        var position = 0
         while position < stream.count {
             let end = min(stream.count, position + sizes())
             unread += stream[position..<end]
@@ -60,7 +65,10 @@ struct LineSplitterTests {
             var endIndex: Int { bytes.count }
             func index(after i: Int) -> Int { i + 1 }
             func index(before i: Int) -> Int { i - 1 }
-            subscript(i: Int) -> UInt8 { looked.count += 1; return bytes[i] }
+            subscript(i: Int) -> UInt8 {
+                looked.count += 1
+                return bytes[i]
+            }
         }
         final class Box { var count = 0 }
         let looked = Box()

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import TestSupport
-@testable import SocketServer
+import Testing
 import WireFormat
+
+@testable import SocketServer
 
 @Suite("Reading a client's line")
 struct MessageParserTests {
@@ -51,7 +52,7 @@ struct MessageParserTests {
         #"{"session":"x","n":1e}"#, #"{"session":"x","n":.5}"#, #"{"session":"x","v":tru}"#, #"{"session":"x","v":nul}"#,
         #"{"session":5}"#, #"{"text":["a"]}"#, #"{"type":{"a":1}}"#, #"{"session":"x""text":"y"}"#, #"{,}"#, #"{"a":1,,"b":2}"#,
         "{\"session\":\"tab\there\"}", "{\"session\":\"x\"}\u{0}", #"{"session":"x","a":[1,]}"#, #"{"session":"x","a":{"b":1,}}"#,
-        #"{"session":"x","big":-3e910}"#, #"{"session":"x","big":1e308}"#, #"{"session":"\u12"}"#, #"{"session":"\u12G4"}"#, "", " ", "{", "}", #"{"a":"#,
+        #"{"session":"x","big":-3e910}"#, #"{"session":"x","big":1e308}"#, #"{"session":"\u12"}"#, #"{"session":"\u12G4"}"#, "", " ", "{", "}", #"{"a":"#
     ]
 
     @Test("agrees with Foundation's JSONSerialization on valid and broken lines", arguments: lines)
@@ -61,7 +62,7 @@ struct MessageParserTests {
 
     @Test("agrees with Foundation's JSONSerialization on 5,000 randomly damaged lines")
     func damaged() {
-        var generator = SeededRandom(seed: 20261122)
+        var generator = SeededRandom(seed: 20_261_122)
         let alphabet = Array(#"{}[]:,"\ ntrufalse0123456789.-+eEu"#.utf8)
         var disagreements: [String] = []
         for _ in 0..<5000 {
@@ -106,7 +107,8 @@ struct MessageParserTests {
                 return error
             }
         }
-        let open = Array(#"{"session":"x","text":""#.utf8), close = Array(#""}"#.utf8)
+        let open = Array(#"{"session":"x","text":""#.utf8)
+        let close = Array(#""}"#.utf8)
         // Not UTF-8: in a member's string, in a skipped one, after an escape, in a key, outside
         // any string, and in a line broken anyway.
         var broken: [[UInt8]] = [open + [0xff] + close, open + [0xc3] + close, open + [0xed, 0xa0, 0x80] + close]

@@ -8,7 +8,7 @@ import Testing
 struct PersistenceTests {
     static let script = [
         "my left calf cramps at night", "a few minutes", "most nights", "years", "nothing I can think of",
-        "none of these", "45", "no", "no", "what causes cramps?", "how do I stop a cramp?", "is quinine safe?",
+        "none of these", "45", "no", "no", "what causes cramps?", "how do I stop a cramp?", "is quinine safe?"
     ]
 
     /// What one client knows of its sessions: turns sent, turns whose reply came back, and the
@@ -32,7 +32,8 @@ struct PersistenceTests {
         // would be lost, so that this test catches it.
         let daemon = try Daemon(["--test-commit-delay-ms", "20"])
         daemon.keepsFolder = true
-        let clients = 8, sessionsPerClient = 12
+        let clients = 8
+        let sessionsPerClient = 12
         let ledgers = (0..<clients).map { _ in Ledger() }
         let counter = Counter()
         let socketPath = daemon.socketPath
@@ -54,7 +55,8 @@ struct PersistenceTests {
                     }
                     for _ in ids {
                         guard let reply = connection.readJSON(timeout: 5), let id = reply["session"] as? String,
-                              reply["error"] == nil else { return }
+                            reply["error"] == nil
+                        else { return }
                         ledger.acknowledged[id, default: 0] += 1
                         ledger.slots[id] = reply["slots"] as? NSDictionary
                         counter.add()
@@ -71,7 +73,8 @@ struct PersistenceTests {
 
         let restarted = try Daemon(folder: daemon.folder)
         let checker = try LineClient(path: restarted.socketPath)
-        var checked = 0, inFlightKept = 0
+        var checked = 0
+        var inFlightKept = 0
         for ledger in ledgers {
             for (id, sent) in ledger.sent {
                 let acknowledged = ledger.acknowledged[id] ?? 0
@@ -125,8 +128,9 @@ struct PersistenceTests {
         let store = folder.appendingPathComponent("charley/sessions.sqlite")
         try Data(repeating: 0x5a, count: 4096).write(to: store)
 
-        let (status, message) = try charley(["serve", "--socket", folder.appendingPathComponent("c.sock").path],
-                                            environment: ["XDG_STATE_HOME": folder.path])
+        let (status, message) = try charley(
+            ["serve", "--socket", folder.appendingPathComponent("c.sock").path],
+            environment: ["XDG_STATE_HOME": folder.path])
         #expect(status == 1)
         #expect(message.contains(store.path))
         #expect(message.contains("--store-recover"))
@@ -201,10 +205,11 @@ struct PersistenceTests {
         #expect(client.readJSON()?["stage"] != nil)
         // Another connection to the file makes every write of one session fail, as a full disk would.
         try DatabaseQueue(path: daemon.storePath).write {
-            try $0.execute(sql: """
-                CREATE TRIGGER refuse_insert BEFORE INSERT ON session WHEN NEW.id = 'doomed' BEGIN SELECT RAISE(ABORT, 'disk full'); END;
-                CREATE TRIGGER refuse_update BEFORE UPDATE ON session WHEN NEW.id = 'doomed' BEGIN SELECT RAISE(ABORT, 'disk full'); END;
-                """)
+            try $0.execute(
+                sql: """
+                    CREATE TRIGGER refuse_insert BEFORE INSERT ON session WHEN NEW.id = 'doomed' BEGIN SELECT RAISE(ABORT, 'disk full'); END;
+                    CREATE TRIGGER refuse_update BEFORE UPDATE ON session WHEN NEW.id = 'doomed' BEGIN SELECT RAISE(ABORT, 'disk full'); END;
+                    """)
         }
         client.send(json: ["session": "doomed", "text": "my foot cramps"])
         let failed = try #require(client.readJSON())
@@ -245,10 +250,11 @@ struct PersistenceTests {
         _ = client.readJSON()
         #expect(first.stop() == 0)
         try DatabaseQueue(path: first.storePath).write {
-            try $0.execute(sql: """
-                UPDATE session SET knowledge = '2020.01.01-1',
-                    state = replace(state, '"location:calf"', '"condition:a_removed_condition"') WHERE id = 'old'
-                """)
+            try $0.execute(
+                sql: """
+                    UPDATE session SET knowledge = '2020.01.01-1',
+                        state = replace(state, '"location:calf"', '"condition:a_removed_condition"') WHERE id = 'old'
+                    """)
         }
         let log = folder.appendingPathComponent("daemon.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)

@@ -1,7 +1,7 @@
 import Foundation
 import PostgresTestSupport
-import Testing
 import TestSupport
+import Testing
 
 /// Runs `body(0..<count)` on threads of their own (the clients block on their sockets) and
 /// waits without holding one of Swift's few cooperative threads: the in-process PostgreSQL
@@ -11,7 +11,10 @@ private func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) 
         let group = DispatchGroup()
         for index in 0..<count {
             group.enter()
-            Thread { body(index); group.leave() }.start()
+            Thread {
+                body(index)
+                group.leave()
+            }.start()
         }
         group.notify(queue: .global()) { continuation.resume() }
     }
@@ -44,7 +47,7 @@ private func turns(_ client: LineClient, _ session: String) -> Int? {
 private let interview = [
     "hi", "my left calf cramps at night", "a few seconds", "most nights", "for a few months",
     "no numbness or swelling", "I run a lot and don't drink much", "no other conditions", "what helps?",
-    "how can I prevent them", "is this serious?",
+    "how can I prevent them", "is this serious?"
 ]
 
 /// Thread-safe counters and notes for the bridge threads.
@@ -59,33 +62,39 @@ private final class Tally: @unchecked Sendable {
     var allNotes: [String] { lock.withLock { notes } }
 }
 
-@Suite("Several daemons on one PostgreSQL store", .serialized,
-       .enabled(if: PostgresTestServer.isAvailable, Comment(rawValue: PostgresTestServer.skipReason)))
+@Suite(
+    "Several daemons on one PostgreSQL store", .serialized,
+    .enabled(if: PostgresTestServer.isAvailable, Comment(rawValue: PostgresTestServer.skipReason)))
 struct PostgresDaemonTests {
     @Test("one session's turns sent alternately to two daemons get the replies one daemon gives")
     func alternatingDaemons() async throws {
         let url = try await PostgresTestServer.freshDatabase("alternate")
-        let first = try Daemon(["--store", url]), second = try Daemon(["--store", url])
+        let first = try Daemon(["--store", url])
+        let second = try Daemon(["--store", url])
         let reference = try Daemon(["--store", "memory"])
         let clients = [try LineClient(path: first.socketPath), try LineClient(path: second.socketPath)]
         let alone = try LineClient(path: reference.socketPath)
         for (index, line) in interview.enumerated() {
             clients[index % 2].send(message("tg:alt", line))
             alone.send(message("tg:alt", line))
-            let shared = try #require(clients[index % 2].readLine()), single = try #require(alone.readLine())
+            let shared = try #require(clients[index % 2].readLine())
+            let single = try #require(alone.readLine())
             #expect(shared == single, "turn \(index + 1): '\(line)'")
             #expect(json(shared)?["error"] == nil, "\(shared)")
         }
         #expect(turns(clients[0], "tg:alt") == interview.count)
         #expect(turns(clients[1], "tg:alt") == interview.count)
-        _ = first.stop(); _ = second.stop(); _ = reference.stop()
+        _ = first.stop()
+        _ = second.stop()
+        _ = reference.stop()
     }
 
     @Test("both daemons sent the same session at once: every turn applied once, none lost")
     func sameSessionAtOnce() async throws {
         let url = try await PostgresTestServer.freshDatabase("atonce")
         let daemons = [try Daemon(["--store", url]), try Daemon(["--store", url])]
-        let perClient = 40, clientsPerDaemon = 2
+        let perClient = 40
+        let clientsPerDaemon = 2
         let tally = Tally()
         let paths = daemons.map(\.socketPath)
         await onThreads(2 * clientsPerDaemon) { index in
@@ -107,8 +116,10 @@ struct PostgresDaemonTests {
     @Test("a retried request id gets the reply already given, from either daemon, and is applied once")
     func retriedRequest() async throws {
         let url = try await PostgresTestServer.freshDatabase("retry")
-        let first = try Daemon(["--store", url]), second = try Daemon(["--store", url])
-        let a = try LineClient(path: first.socketPath), b = try LineClient(path: second.socketPath)
+        let first = try Daemon(["--store", url])
+        let second = try Daemon(["--store", url])
+        let a = try LineClient(path: first.socketPath)
+        let b = try LineClient(path: second.socketPath)
         a.send(message("wa:1", "my right foot cramps when I run", id: "m-1"))
         let given = try #require(a.readLine())
         #expect(json(given)?["id"] as? String == "m-1")
@@ -125,7 +136,8 @@ struct PostgresDaemonTests {
         a.send(message("wa:2", "hello", id: "m-1"))
         #expect((json(a.readLine())?["session"] as? String) == "wa:2")
         #expect(turns(a, "wa:2") == 1)
-        _ = first.stop(); _ = second.stop()
+        _ = first.stop()
+        _ = second.stop()
 
         // The operator's commands on the shared database.
         let list = try await blocking { try CharleyProcess.run(["sessions", "--store", url], mergingErrors: true) }
@@ -134,7 +146,9 @@ struct PostgresDaemonTests {
         #expect(show.status == 0 && show.output.contains("turns: 2"), "\(show.output)")
         let purge = try await blocking { try CharleyProcess.run(["sessions", "purge", "--all", "--store", url], mergingErrors: true) }
         #expect(purge.status == 0 && purge.output.contains("purged 2 sessions"), "\(purge.output)")
-        let missing = try await blocking { try CharleyProcess.run(["sessions", "--store", "postgres://postgres:secret@/charley?host=/nonexistent-folder"], mergingErrors: true) }
+        let missing = try await blocking {
+            try CharleyProcess.run(["sessions", "--store", "postgres://postgres:secret@/charley?host=/nonexistent-folder"], mergingErrors: true)
+        }
         #expect(missing.status == 1 && missing.output.contains("cannot connect") && !missing.output.contains("secret"), "\(missing.output)")
     }
 
@@ -158,8 +172,10 @@ struct PostgresDaemonTests {
     @Test("kill -9 of one daemon under load: the bridge carries on through the other; no acknowledged turn lost, none applied twice")
     func killOneDaemon() async throws {
         let url = try await PostgresTestServer.freshDatabase("kill")
-        let doomed = try Daemon(["--store", url]), survivor = try Daemon(["--store", url])
-        let sessions = 16, messages = 8
+        let doomed = try Daemon(["--store", url])
+        let survivor = try Daemon(["--store", url])
+        let sessions = 16
+        let messages = 8
         let tally = Tally()
         let paths = [doomed.socketPath, survivor.socketPath]
         let doomedPID = doomed.process.processIdentifier
@@ -180,7 +196,13 @@ struct PostgresDaemonTests {
                     attempts += 1
                     if attempts > 20 { return tally.add("gave up") }
                     if client == nil { client = try? LineClient(path: paths[target]) }
-                    if let client, let reply = json({ client.send(line); return client.readLine(timeout: 5) }()), reply["error"] == nil {
+                    if let client,
+                        let reply = json(
+                            {
+                                client.send(line)
+                                return client.readLine(timeout: 5)
+                            }()), reply["error"] == nil
+                    {
                         tally.add("acknowledged")
                         break
                     }
@@ -227,7 +249,10 @@ struct PostgresDaemonTests {
                 let line = message("r\(turn % 5)", turn % 2 == 0 ? "my calf cramps" : "at night", id: "r-\(turn)")
                 client.send(line)
                 let sent = Date()
-                guard let reply = json(client.readLine(timeout: 30)) else { tally.add("silent"); break }
+                guard let reply = json(client.readLine(timeout: 30)) else {
+                    tally.add("silent")
+                    break
+                }
                 tally.add("longest ms", 0)
                 tally.maximum("longest ms", Int(Date().timeIntervalSince(sent) * 1000))
                 if let error = reply["error"] as? [String: Any] {

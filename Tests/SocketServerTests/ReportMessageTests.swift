@@ -1,7 +1,7 @@
 import Foundation
 import SocketServer
-import Testing
 import TestSupport
+import Testing
 
 @Suite("The daemon's report message, real process and real socket", .serialized)
 struct ReportMessageTests {

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The systemd programs the service tests run: `systemd-socket-activate` and `systemd-analyze`
 /// (Debian's systemd package). Without them the tests are skipped with that message, unless
@@ -84,8 +84,10 @@ final class ServiceDaemon {
     let folder: URL
     let errors: URL
 
-    init(executable: String = CharleyProcess.binary.path, _ arguments: [String], environment extra: [String: String] = [:],
-         folder existing: URL? = nil) throws {
+    init(
+        executable: String = CharleyProcess.binary.path, _ arguments: [String], environment extra: [String: String] = [:],
+        folder existing: URL? = nil
+    ) throws {
         folder = existing ?? URL(fileURLWithPath: "/tmp/charley-svc-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         errors = folder.appendingPathComponent("stderr.log")
@@ -118,7 +120,10 @@ final class ServiceDaemon {
     }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
         try? FileManager.default.removeItem(at: folder)
     }
 }
@@ -133,8 +138,9 @@ func connect(_ path: String, timeout: Double = 20) throws -> LineClient {
     }
 }
 
-@Suite("Charley as a systemd service", .serialized,
-       .enabled(if: SystemdTools.shouldRun, Comment(rawValue: SystemdTools.skipReason)))
+@Suite(
+    "Charley as a systemd service", .serialized,
+    .enabled(if: SystemdTools.shouldRun, Comment(rawValue: SystemdTools.skipReason)))
 struct ServiceTests {
     static let units = CharleyProcess.packageRoot.appendingPathComponent("contrib/systemd")
 
@@ -183,7 +189,8 @@ struct ServiceTests {
         #expect(process.terminationStatus == 0, "systemd-analyze verify: \(said)")
         #expect(said.isEmpty, "systemd-analyze verify: \(said)")
 
-        let service = try Self.settings("charley.service"), socket = try Self.settings("charley.socket")
+        let service = try Self.settings("charley.service")
+        let socket = try Self.settings("charley.socket")
         #expect(service["Type"] == "notify")
         #expect(service["DynamicUser"] == "yes")
         #expect(service["StateDirectory"] == "charley")
@@ -206,10 +213,13 @@ struct ServiceTests {
         let command = try #require(Self.settings("charley.service")["ExecStart"])
             .replacingOccurrences(of: "${STATE_DIRECTORY}", with: folder.path)
             .split(separator: " ").map(String.init).dropFirst()
-        let daemon = try ServiceDaemon(executable: activate,
-                                       ["-l", socketPath, "--fdname=charley", "-E", "XDG_RUNTIME_DIR=\(folder.path)",
-                                        "-E", "CHARLEY_LOG_LEVEL=info", CharleyProcess.binary.path] + command,
-                                       folder: folder)
+        let daemon = try ServiceDaemon(
+            executable: activate,
+            [
+                "-l", socketPath, "--fdname=charley", "-E", "XDG_RUNTIME_DIR=\(folder.path)",
+                "-E", "CHARLEY_LOG_LEVEL=info", CharleyProcess.binary.path
+            ] + command,
+            folder: folder)
         defer { _ = daemon.stop() }
         // systemd-socket-activate listens first; the daemon starts on this first connection.
         let client = try connect(socketPath)
@@ -241,9 +251,12 @@ struct ServiceTests {
         let activate = try SystemdTools.require(SystemdTools.socketActivate, "systemd-socket-activate")
         let folder = URL(fileURLWithPath: "/tmp/charley-aer-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let two = try ServiceDaemon(executable: activate,
-                                    ["-l", folder.path + "/a.sock", "-l", folder.path + "/b.sock", CharleyProcess.binary.path,
-                                     "serve", "--store", "memory"], folder: folder)
+        let two = try ServiceDaemon(
+            executable: activate,
+            [
+                "-l", folder.path + "/a.sock", "-l", folder.path + "/b.sock", CharleyProcess.binary.path,
+                "serve", "--store", "memory"
+            ], folder: folder)
         // The daemon starts on the first connection, reads LISTEN_FDS=2 and refuses.
         _ = try? connect(folder.path + "/a.sock")
         two.process.waitUntilExit()
@@ -251,8 +264,9 @@ struct ServiceTests {
         #expect(two.log.contains("charley serve: systemd passed 2 sockets; Charley serves one"), "\(two.log)")
 
         let other = URL(fileURLWithPath: "/tmp/charley-aer-\(UUID().uuidString.prefix(8))")
-        let wrong = try ServiceDaemon(["serve", "--socket", other.path + "/c.sock", "--store", "memory"],
-                                      environment: ["NOTIFY_SOCKET": "relative/path"], folder: other)
+        let wrong = try ServiceDaemon(
+            ["serve", "--socket", other.path + "/c.sock", "--store", "memory"],
+            environment: ["NOTIFY_SOCKET": "relative/path"], folder: other)
         wrong.process.waitUntilExit()
         #expect(wrong.process.terminationStatus == 1)
         #expect(wrong.log.contains("NOTIFY_SOCKET is 'relative/path', neither a path nor an abstract socket"), "\(wrong.log)")
@@ -263,8 +277,9 @@ struct ServiceTests {
         let listener = try NotifyListener()
         let folder = URL(fileURLWithPath: "/tmp/charley-ntf-\(UUID().uuidString.prefix(8))")
         let socketPath = folder.path + "/c.sock"
-        let daemon = try ServiceDaemon(["serve", "--socket", socketPath, "--store", "memory"],
-                                       environment: ["NOTIFY_SOCKET": listener.path, "WATCHDOG_USEC": "400000"], folder: folder)
+        let daemon = try ServiceDaemon(
+            ["serve", "--socket", socketPath, "--store", "memory"],
+            environment: ["NOTIFY_SOCKET": listener.path, "WATCHDOG_USEC": "400000"], folder: folder)
         defer { _ = daemon.stop() }
         let ready = try #require(listener.wait(for: "READY=1", timeout: 60), "no READY=1; log: \(daemon.log)")
         // Ready means accepting: the socket answers at once, without a retry.
@@ -297,29 +312,32 @@ struct ServiceTests {
     @Test("A stuck event loop stops the WATCHDOG=1 pings until it runs again (debug builds stall one on request)")
     func watchdogFollowsTheEventLoops() throws {
         #if DEBUG
-        let listener = try NotifyListener()
-        let folder = URL(fileURLWithPath: "/tmp/charley-wdg-\(UUID().uuidString.prefix(8))")
-        let socketPath = folder.path + "/c.sock"
-        // Pings every 100 ms; after the first, one event loop is blocked for 3 s.
-        let daemon = try ServiceDaemon(["serve", "--socket", socketPath, "--store", "memory"],
-                                       environment: ["NOTIFY_SOCKET": listener.path, "WATCHDOG_USEC": "200000",
-                                                     "CHARLEY_DEBUG_STALL_LOOP_SECONDS": "3"], folder: folder)
-        defer { _ = daemon.stop() }
-        _ = try #require(listener.wait(for: "READY=1", timeout: 60), "no READY=1; log: \(daemon.log)")
-        // The times the pings arrived, over about 6 s: a gap of well over the interval while the
-        // loop is stuck, then pings again.
-        var times: [Date] = []
-        let end = Date().addingTimeInterval(6)
-        while end.timeIntervalSinceNow > 0, let message = listener.next(timeout: 5) {
-            if message.contains("WATCHDOG=1") { times.append(Date()) }
-        }
-        let gaps = zip(times.dropFirst(), times).map { $0.timeIntervalSince($1) }
-        let longest = gaps.max() ?? 0
-        #expect(longest > 2.0, "no gap while the loop was stuck: \(gaps)")
-        let afterStall = gaps.firstIndex(where: { $0 > 2.0 }).map { gaps.count - $0 - 1 } ?? 0
-        #expect(afterStall >= 3, "the pings did not come back after the stall: \(gaps)")
+            let listener = try NotifyListener()
+            let folder = URL(fileURLWithPath: "/tmp/charley-wdg-\(UUID().uuidString.prefix(8))")
+            let socketPath = folder.path + "/c.sock"
+            // Pings every 100 ms; after the first, one event loop is blocked for 3 s.
+            let daemon = try ServiceDaemon(
+                ["serve", "--socket", socketPath, "--store", "memory"],
+                environment: [
+                    "NOTIFY_SOCKET": listener.path, "WATCHDOG_USEC": "200000",
+                    "CHARLEY_DEBUG_STALL_LOOP_SECONDS": "3"
+                ], folder: folder)
+            defer { _ = daemon.stop() }
+            _ = try #require(listener.wait(for: "READY=1", timeout: 60), "no READY=1; log: \(daemon.log)")
+            // The times the pings arrived, over about 6 s: a gap of well over the interval while the
+            // loop is stuck, then pings again.
+            var times: [Date] = []
+            let end = Date().addingTimeInterval(6)
+            while end.timeIntervalSinceNow > 0, let message = listener.next(timeout: 5) {
+                if message.contains("WATCHDOG=1") { times.append(Date()) }
+            }
+            let gaps = zip(times.dropFirst(), times).map { $0.timeIntervalSince($1) }
+            let longest = gaps.max() ?? 0
+            #expect(longest > 2.0, "no gap while the loop was stuck: \(gaps)")
+            let afterStall = gaps.firstIndex(where: { $0 > 2.0 }).map { gaps.count - $0 - 1 } ?? 0
+            #expect(afterStall >= 3, "the pings did not come back after the stall: \(gaps)")
         #else
-        print("watchdogFollowsTheEventLoops: skipped (the stall hook is in debug builds only)")
+            print("watchdogFollowsTheEventLoops: skipped (the stall hook is in debug builds only)")
         #endif
     }
 
@@ -333,14 +351,16 @@ struct ServiceTests {
     /// A daemon serving a copy of the shipped knowledge (to edit and reload), ready: it has sent
     /// READY=1 to the listener.
     static func reloadableDaemon(_ prefix: String) throws
-        -> (listener: NotifyListener, folder: URL, knowledge: URL, socketPath: String, daemon: ServiceDaemon) {
+        -> (listener: NotifyListener, folder: URL, knowledge: URL, socketPath: String, daemon: ServiceDaemon)
+    {
         let listener = try NotifyListener()
         let folder = URL(fileURLWithPath: "/tmp/charley-\(prefix)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let knowledge = try knowledgeCopy(in: folder)
         let socketPath = folder.path + "/c.sock"
-        let daemon = try ServiceDaemon(["serve", "--socket", socketPath, "--knowledge", knowledge.path],
-                                       environment: ["NOTIFY_SOCKET": listener.path], folder: folder)
+        let daemon = try ServiceDaemon(
+            ["serve", "--socket", socketPath, "--knowledge", knowledge.path],
+            environment: ["NOTIFY_SOCKET": listener.path], folder: folder)
         guard listener.wait(for: "READY=1", timeout: 60) != nil else {
             _ = daemon.stop()
             throw ReloadSetupError(log: daemon.log)
@@ -370,8 +390,9 @@ struct ServiceTests {
 
         let topics = knowledge.appendingPathComponent("topics.yaml")
         let text = try String(contentsOf: topics, encoding: .utf8)
-        let edited = text.replacingOccurrences(of: "Quinine is no longer recommended for ordinary leg cramps.",
-                                               with: Self.editedQuinine.replacingOccurrences(of: ", as", with: ",\n      as"))
+        let edited = text.replacingOccurrences(
+            of: "Quinine is no longer recommended for ordinary leg cramps.",
+            with: Self.editedQuinine.replacingOccurrences(of: ", as", with: ",\n      as"))
         #expect(edited != text)
         try edited.write(to: topics, atomically: true, encoding: .utf8)
         daemon.signal(SIGHUP)
@@ -390,8 +411,9 @@ struct ServiceTests {
         #expect(state["turns"] as? Int == 3)
         #expect(((state["slots"] as? [String: Any])?["location"] as? [String])?.contains("calf") == true)
         // And it goes on as it would have without the reload (a daemon that never reloaded).
-        let reference = try ServiceDaemon(["serve", "--socket", folder.path + "/ref.sock", "--store", "memory"],
-                                          folder: folder.appendingPathComponent("ref"))
+        let reference = try ServiceDaemon(
+            ["serve", "--socket", folder.path + "/ref.sock", "--store", "memory"],
+            folder: folder.appendingPathComponent("ref"))
         defer { _ = reference.stop() }
         let other = try connect(folder.path + "/ref.sock")
         var expected: [String: Any]?
@@ -417,7 +439,8 @@ struct ServiceTests {
         // The new text, and a citation of a source that does not exist: the whole file is refused.
         let topics = knowledge.appendingPathComponent("topics.yaml")
         let text = try String(contentsOf: topics, encoding: .utf8)
-        let broken = text
+        let broken =
+            text
             .replacingOccurrences(of: "Quinine is no longer recommended for ordinary leg cramps.", with: Self.editedQuinine)
             .replacingOccurrences(of: "sources: [fda-quinine-2010, aafp-2012, 002_f297f4580cd84322.txt]", with: "sources: [fda-quinine-2011]")
         #expect(broken != text)
@@ -437,7 +460,9 @@ struct ServiceTests {
         #expect(daemon.stop() == 0)
     }
 
-    @Test("charley stats: messages, errors by code, stages, triage, red flags, durations, sessions and connections, as JSON and Prometheus text, with no health text")
+    @Test(
+        "charley stats: messages, errors by code, stages, triage, red flags, durations, sessions and connections, as JSON and Prometheus text, with no health text"
+    )
     func stats() throws {
         let folder = URL(fileURLWithPath: "/tmp/charley-sts-\(UUID().uuidString.prefix(8))")
         let socketPath = folder.path + "/c.sock"

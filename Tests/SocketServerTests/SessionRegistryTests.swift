@@ -1,9 +1,10 @@
 import Conversation
 import Foundation
-import NIOPosix
 import Knowledge
+import NIOPosix
 import Storage
 import Testing
+
 @testable import SocketServer
 
 let engine: Conversation = {
@@ -134,15 +135,20 @@ struct SessionRegistryTests {
     @Test("after every turn of a conversation (answers, back, questions, facts said again) the file holds the state the next turn starts from")
     func durableStateFollowsEveryTurn() async throws {
         let (store, registry) = try Self.durableRegistry()
-        let lines = ["my left calf cramps at night", "a few seconds", "back", "a few seconds", "what causes cramps?",
-                     "a few times a week", "for years", "none of those", "no", "I'm 67", "not sure", "not sure", "not sure",
-                     "is quinine safe?", "my left calf cramps at night", "back", "back", "what should I do?", "at night"]
+        let lines = [
+            "my left calf cramps at night", "a few seconds", "back", "a few seconds", "what causes cramps?",
+            "a few times a week", "for years", "none of those", "no", "I'm 67", "not sure", "not sure", "not sure",
+            "is quinine safe?", "my left calf cramps at night", "back", "back", "what should I do?", "at night"
+        ]
         for (index, line) in lines.enumerated() {
             _ = try await registry.respond(session: "a", text: line)
             let expected = try #require(registry.state("a"))
             // A store of its own on the same file: nothing cached, everything read from disk.
             let fresh = try SQLiteSessionStore(path: store.path)
-            guard case .session(let stored) = try fresh.load("a") else { Issue.record("no session after line \(index)"); return }
+            guard case .session(let stored) = try fresh.load("a") else {
+                Issue.record("no session after line \(index)")
+                return
+            }
             #expect(stored.state == expected, "after line \(index): \(line)")
             #expect(stored.state.turns == index + 1)
         }

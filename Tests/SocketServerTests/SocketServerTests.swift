@@ -1,7 +1,7 @@
 import Foundation
 import SocketServer
-import Testing
 import TestSupport
+import Testing
 
 @Suite("The socket daemon, real process and real sockets", .serialized)
 struct SocketServerTests {
@@ -29,7 +29,8 @@ struct SocketServerTests {
         }
         let replies = (0..<4).compactMap { _ in client.readJSON() }
         #expect(replies.map { $0["session"] as? String } == ["a", "b", "a", "b"])
-        let slotsA = replies[2]["slots"] as? [String: Any], slotsB = replies[3]["slots"] as? [String: Any]
+        let slotsA = replies[2]["slots"] as? [String: Any]
+        let slotsB = replies[3]["slots"] as? [String: Any]
         #expect(slotsA?["side"] as? String == "left")
         #expect(slotsA?["timing"] as? String == "night")
         #expect(slotsB?["side"] as? String == "right")
@@ -67,8 +68,10 @@ struct SocketServerTests {
         #expect(code { client.send(json: ["session": "x", "type": "dance"]) } == "unknown_type")
         #expect(code { client.send([0xff, 0xfe, 0x22, 0x0a]) } == "invalid_utf8")
         #expect(code { client.send(String(repeating: "x", count: 5000)) } == "line_too_long")
-        client.send(json: ["session": "s1", "text": "hi"]); _ = client.readJSON()
-        client.send(json: ["session": "s2", "text": "hi"]); _ = client.readJSON()
+        client.send(json: ["session": "s1", "text": "hi"])
+        _ = client.readJSON()
+        client.send(json: ["session": "s2", "text": "hi"])
+        _ = client.readJSON()
         #expect(code { client.send(json: ["session": "s3", "text": "hi"]) } == "too_many_sessions")
         client.send(json: ["session": "s1", "text": "my calf cramps"])
         #expect(client.readJSON()?["stage"] != nil, "the connection still works")
@@ -105,7 +108,8 @@ struct SocketServerTests {
         #expect(daemon.stop() == 0)
     }
 
-    @Test("a client that sends without reading is paused: the daemon does not buffer its replies without bound, others are served, and it gets every reply later")
+    @Test(
+        "a client that sends without reading is paused: the daemon does not buffer its replies without bound, others are served, and it gets every reply later")
     func backpressure() throws {
         let daemon = try Daemon(["--store", "memory"])
         func residentKilobytes() -> Int {
@@ -331,7 +335,8 @@ struct DialoguesThroughSocketTests {
                 client.send(json: ["session": "d\(index)", "text": line])
                 guard var reply = client.readJSON() else { break }
                 reply["session"] = nil
-                actual.append(String(decoding: try JSONSerialization.data(withJSONObject: reply, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))
+                actual.append(
+                    String(decoding: try JSONSerialization.data(withJSONObject: reply, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))
             }
             let normalised = try expected.map { line -> String in
                 let object = try JSONSerialization.jsonObject(with: Data(line.utf8))

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Knowledge
 import Testing
+
 @testable import Conversation
 @testable import Storage
 
@@ -19,8 +20,11 @@ func temporaryFolder() throws -> String {
 
 func save(_ store: any SessionStore, _ id: String, _ state: SessionState, at time: Double = 1_800_000_000, said: String? = nil) throws {
     let transcript = said.map { TranscriptEntry(turn: state.turns, said: $0, reply: "ok", at: time) }
-    try store.commit([SessionWrite(id: id, change: .save(state), time: time, knowledge: conversation.knowledge.version,
-                                   transcript: transcript)])
+    try store.commit([
+        SessionWrite(
+            id: id, change: .save(state), time: time, knowledge: conversation.knowledge.version,
+            transcript: transcript)
+    ])
 }
 
 @Suite("The SQLite session store")
@@ -39,13 +43,18 @@ struct SQLiteSessionStoreTests {
             for turn in script.turns {
                 _ = conversation.respond(to: turn.text, state: &state)
                 let id = "\(file.lastPathComponent)"
-                try store.commit([SessionWrite(id: id, change: state.stage == .ended ? .delete : .save(state), time: 1,
-                                               knowledge: conversation.knowledge.version)])
+                try store.commit([
+                    SessionWrite(
+                        id: id, change: state.stage == .ended ? .delete : .save(state), time: 1,
+                        knowledge: conversation.knowledge.version)
+                ])
                 store.dropCache()
                 if state.stage == .ended {
                     #expect(try store.load(id) == nil, "an ended conversation is deleted")
                 } else {
-                    #expect(try store.load(id) == .session(StoredSession(id: id, state: state, updated: 1, knowledge: conversation.knowledge.version)), "\(file.lastPathComponent):\(turn.line)")
+                    #expect(
+                        try store.load(id) == .session(StoredSession(id: id, state: state, updated: 1, knowledge: conversation.knowledge.version)),
+                        "\(file.lastPathComponent):\(turn.line)")
                     #expect(conversation.problem(resuming: state) == nil)
                 }
                 stages.insert(state.stage)
@@ -126,21 +135,35 @@ struct SQLiteSessionStoreTests {
 
         let store = try SQLiteSessionStore(path: path)
         #expect(try store.appliedMigrations() == ["v1-sessions", "v2-metadata-transcripts", "v3-no-updated-index", "v4-undo-column"])
-        let indexes = try DatabaseQueue(path: path).read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'session'") }
+        let indexes = try DatabaseQueue(path: path).read {
+            try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'session'")
+        }
         #expect(!indexes.contains("session_updated"), "v3 dropped the index every turn had to update")
         let summaries = try store.list(limit: 10)
         #expect(summaries.map(\.id) == ["old:4", "old:3", "old:2", "old:1"])
         #expect(summaries.last?.stage == "onset", "the migration filled in the stage from the old state")
 
-        guard case .session(let old) = try store.load("old:1") else { Issue.record("old:1 did not load"); return }
+        guard case .session(let old) = try store.load("old:1") else {
+            Issue.record("old:1 did not load")
+            return
+        }
         #expect(old.state.stage == .onset)
         #expect(old.state.pending == "duration")
         #expect(old.state.turns == 0 && old.state.undo.isEmpty && !old.state.reasked, "fields it lacked take their defaults")
         #expect(conversation.problem(resuming: old.state) == nil)
 
-        guard case .unreadable = try store.load("old:2") else { Issue.record("an unknown stage was read"); return }
-        guard case .unreadable = try store.load("old:4") else { Issue.record("garbage was read"); return }
-        guard case .session(let dropped) = try store.load("old:3") else { Issue.record("old:3 did not load"); return }
+        guard case .unreadable = try store.load("old:2") else {
+            Issue.record("an unknown stage was read")
+            return
+        }
+        guard case .unreadable = try store.load("old:4") else {
+            Issue.record("garbage was read")
+            return
+        }
+        guard case .session(let dropped) = try store.load("old:3") else {
+            Issue.record("old:3 did not load")
+            return
+        }
         #expect(conversation.problem(resuming: dropped.state)?.contains("trigger:old_trigger_id") == true)
 
         // And the old conversation goes on where it was.
@@ -190,7 +213,10 @@ struct SQLiteSessionStoreTests {
         let removed = try store.purge(updatedBefore: 150) { try save(store, "busy", state, at: 200) }
         #expect(removed == 1)
         store.dropCache()
-        guard case .session(let busy) = try store.load("busy") else { Issue.record("the session used meanwhile was purged"); return }
+        guard case .session(let busy) = try store.load("busy") else {
+            Issue.record("the session used meanwhile was purged")
+            return
+        }
         #expect(busy.state.turns == 1)
         #expect(try store.load("idle") == nil)
     }
@@ -227,7 +253,10 @@ struct SQLiteSessionStoreTests {
         write.undoUnchanged = true
         try store.commit([write])
         store.dropCache()
-        guard case .session(let loaded) = try store.load("a") else { Issue.record("a did not load"); return }
+        guard case .session(let loaded) = try store.load("a") else {
+            Issue.record("a did not load")
+            return
+        }
         #expect(loaded.state.undo == states[3].undo && loaded.state.turns == claimed.turns)
     }
 
@@ -253,8 +282,9 @@ struct SQLiteSessionStoreTests {
         // A row of format 1, its history inside its state.
         try save(store, "old", states[3])
         try DatabaseQueue(path: path).write { db in
-            try db.execute(sql: "UPDATE session SET state = ?, undo = NULL, format = 1 WHERE id = 'old'",
-                           arguments: [String(decoding: states[3].json(), as: UTF8.self)])
+            try db.execute(
+                sql: "UPDATE session SET state = ?, undo = NULL, format = 1 WHERE id = 'old'",
+                arguments: [String(decoding: states[3].json(), as: UTF8.self)])
         }
         #expect(try reloaded("old") == states[3], "format 1 reads back whole")
         try write("old", states[4])
@@ -277,11 +307,16 @@ struct SQLiteSessionStoreTests {
         var changed = SessionState()
         changed.turns = 5
         #expect(throws: StoreError.self) {
-            try store.commit([SessionWrite(id: "a", change: .save(changed), time: 2, knowledge: "k"),
-                              SessionWrite(id: "bad", change: .save(changed), time: 2, knowledge: "k")])
+            try store.commit([
+                SessionWrite(id: "a", change: .save(changed), time: 2, knowledge: "k"),
+                SessionWrite(id: "bad", change: .save(changed), time: 2, knowledge: "k")
+            ])
         }
         store.dropCache()
-        guard case .session(let a) = try store.load("a") else { Issue.record("a is gone"); return }
+        guard case .session(let a) = try store.load("a") else {
+            Issue.record("a is gone")
+            return
+        }
         #expect(a.state.turns == 0, "the first write of the failed batch was rolled back")
     }
 }

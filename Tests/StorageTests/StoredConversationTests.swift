@@ -1,7 +1,7 @@
-import Foundation
-import Testing
 import Conversation
+import Foundation
 import Storage
+import Testing
 
 /// A store whose one session cannot be read (saved by a Charley with another state format).
 private final class UnreadableStore: SessionStore, @unchecked Sendable {
@@ -16,8 +16,9 @@ private final class UnreadableStore: SessionStore, @unchecked Sendable {
 
 @Suite("A conversation kept in a session store: resume, turn, commit")
 struct StoredConversationTests {
-    @Test("each turn is committed: resumed again, at any step and after going back, the session is where it was",
-          arguments: [false, true])
+    @Test(
+        "each turn is committed: resumed again, at any step and after going back, the session is where it was",
+        arguments: [false, true])
     func resumeTurnCommitUndo(onDisk: Bool) throws {
         let store: any SessionStore = onDisk ? try SQLiteSessionStore(path: temporaryFolder() + "/s.sqlite") : MemorySessionStore()
         let stored = StoredConversation(conversation: conversation, store: store, idleExpiry: 3600)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `/report` at the prompt and `charley report` on the command line, through the real binary.
 @Suite("The report from the terminal and the command line")
@@ -20,13 +20,15 @@ struct ReportTerminalTests {
         let state = try temporaryFolder("report-piped")
         defer { try? FileManager.default.removeItem(at: state) }
         let textFile = state.appendingPathComponent("mine.txt").path
-        let (output, status) = try CharleyProcess.run([], input: "my left calf cramps at night\n/report\n/report \(textFile)\n/report\n",
-                                                      environment: ["XDG_STATE_HOME": state.path])
+        let (output, status) = try CharleyProcess.run(
+            [], input: "my left calf cramps at night\n/report\n/report \(textFile)\n/report\n",
+            environment: ["XDG_STATE_HOME": state.path])
         #expect(status == 0)
         let folder = state.appendingPathComponent("charley/reports").path
         let files = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
-        #expect(files.count == 2 && files.allSatisfy { $0.hasPrefix("charley-report-") && $0.hasSuffix(".html") },
-                "two reports, the second not over the first: \(files)")
+        #expect(
+            files.count == 2 && files.allSatisfy { $0.hasPrefix("charley-report-") && $0.hasSuffix(".html") },
+            "two reports, the second not over the first: \(files)")
         let html = folder + "/" + files[0]
         #expect(output.contains("The report is written to \(html)"))
         #expect(try mode(folder) == 0o700 && mode(html) == 0o600)
@@ -45,8 +47,9 @@ struct ReportTerminalTests {
         let folder = try temporaryFolder("report-cli")
         defer { try? FileManager.default.removeItem(at: folder) }
         let store = folder.appendingPathComponent("sessions.sqlite").path
-        let (_, kept) = try CharleyProcess.run(["--resume", "--store", store, "--session", "demo:1"],
-                                               input: "my right calf cramps at night and it is swollen\n")
+        let (_, kept) = try CharleyProcess.run(
+            ["--resume", "--store", store, "--session", "demo:1"],
+            input: "my right calf cramps at night and it is swollen\n")
         #expect(kept == 0)
         let (text, status) = try CharleyProcess.run(["report", "demo:1", "--store", store, "--format", "text"])
         #expect(status == 0)

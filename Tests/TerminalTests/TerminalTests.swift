@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Terminal
 
 let charleyBinary = CharleyProcess.binary
@@ -73,7 +74,10 @@ struct TerminalTests {
     func ptySession() throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Scripts/pty_session.py")
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("charley-pty-\(getpid())")
-        defer { try? FileManager.default.removeItem(at: state); try? FileManager.default.removeItem(atPath: state.path + "-none") }
+        defer {
+            try? FileManager.default.removeItem(at: state)
+            try? FileManager.default.removeItem(atPath: state.path + "-none")
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script.path, charleyBinary.path, state.path]

@@ -25,13 +25,16 @@ public enum CharleyProcess {
 
     /// Runs `charley ARGUMENTS` with `input` on its standard input; returns what it printed on
     /// standard output (and standard error too, with `mergingErrors`) and its exit status.
-    public static func run(_ arguments: [String], input: String = "", environment: [String: String] = [:],
-                           mergingErrors: Bool = false) throws -> (output: String, status: Int32) {
+    public static func run(
+        _ arguments: [String], input: String = "", environment: [String: String] = [:],
+        mergingErrors: Bool = false
+    ) throws -> (output: String, status: Int32) {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let stdin = Pipe(), stdout = Pipe()
+        let stdin = Pipe()
+        let stdout = Pipe()
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = mergingErrors ? stdout : FileHandle.nullDevice
@@ -77,7 +80,10 @@ public enum CharleyProcess {
                     return line
                 }
                 let left = deadline.timeIntervalSinceNow
-                guard left > 0 else { process.terminate(); return nil }
+                guard left > 0 else {
+                    process.terminate()
+                    return nil
+                }
                 var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
                 guard poll(&poller, 1, Int32(min(left, 1) * 1000)) > 0 else { continue }
                 var chunk = [UInt8](repeating: 0, count: 65536)

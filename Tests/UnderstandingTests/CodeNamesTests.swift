@@ -1,7 +1,8 @@
 import Foundation
 import Knowledge
-import Testing
 import TestSupport
+import Testing
+
 @testable import Understanding
 
 /// The ids the code of Understanding names (`CodeNames.understanding`) are checked when the
@@ -45,8 +46,11 @@ struct CodeNamesTests {
             _ = try Lexicon.loadBundled(knowledge: model)
             Issue.record("the lexicon loaded without a finding its code names")
         } catch {
-            #expect(error.issues.contains { $0.file == "vocabulary.yaml" && $0.entry == "term 'trigger:clot_risk'"
-                && $0.problem.hasPrefix("missing: the code of Understanding names it (Quantities.swift") }, "\(error)")
+            #expect(
+                error.issues.contains {
+                    $0.file == "vocabulary.yaml" && $0.entry == "term 'trigger:clot_risk'"
+                        && $0.problem.hasPrefix("missing: the code of Understanding names it (Quantities.swift")
+                }, "\(error)")
         }
     }
 

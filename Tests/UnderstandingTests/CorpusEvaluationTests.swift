@@ -1,8 +1,9 @@
+import DialogueTesting
 import Foundation
 import Knowledge
 import Testing
+
 @testable import Understanding
-import DialogueTesting
 
 let sharedInterpreter: Interpreter = {
     do { return try Interpreter.bundled() } catch { fatalError("the shipped lexicon does not load: \(error)") }
@@ -63,7 +64,10 @@ struct CorpusEvaluationTests {
     @Test("the corpus covers every contract id")
     func coverage() throws {
         let corpus = try LabelledUtterance.load()
-        let labels = corpus.reduce(into: Set<String>()) { $0.formUnion($1.present); $0.formUnion($1.denied) }
+        let labels = corpus.reduce(into: Set<String>()) {
+            $0.formUnion($1.present)
+            $0.formUnion($1.denied)
+        }
         for (kind, ids) in ContractIDs.vocabulary {
             for id in ids { #expect(labels.contains("\(kind.rawValue):\(id)"), "\(kind.rawValue):\(id)") }
         }
@@ -80,13 +84,16 @@ struct CorpusEvaluationTests {
 struct LabelledFormatTests {
     @Test("Windows line ends and tabs between labels are read; a line without text or intent is refused with its line number")
     func parse() throws {
-        let set = try LabelledUtterance.parse("my calf cramps | describe | location:calf\r\nno | answer | \t-symptom:numbness\tsymptom:swelling\r\n",
-                                              file: "crlf.txt")
+        let set = try LabelledUtterance.parse(
+            "my calf cramps | describe | location:calf\r\nno | answer | \t-symptom:numbness\tsymptom:swelling\r\n",
+            file: "crlf.txt")
         #expect(set.count == 2)
         #expect(set.first?.present == ["location:calf"])
         #expect(set.last?.denied == ["symptom:numbness"] && set.last?.present == ["symptom:swelling"])
-        for (text, problem) in [("fine | describe | \nmy calf |  | location:calf", "no intent"), ("fine | describe | \n | describe | location:calf", "no text"),
-                                ("fine | describe | \nmy calf | :causes | ", "no intent")] {
+        for (text, problem) in [
+            ("fine | describe | \nmy calf |  | location:calf", "no intent"), ("fine | describe | \n | describe | location:calf", "no text"),
+            ("fine | describe | \nmy calf | :causes | ", "no intent")
+        ] {
             #expect {
                 try LabelledUtterance.parse(text, file: "bad.txt")
             } throws: { error in

@@ -1,6 +1,7 @@
 import Foundation
 import Knowledge
 import Testing
+
 @testable import Understanding
 
 @Suite("Reading one utterance")
@@ -14,8 +15,10 @@ struct InterpreterTests {
     @Test("case, curly quotes, emoji and stray symbols do not matter")
     func normalising() {
         let plain = read("I don't have numbness in my left calf")
-        for variant in ["I DON’T have NUMBNESS in my LEFT calf!!", "i dont have numbness in my left calf 🦵😩",
-                        "  I don't   have numbness ~in my left calf... "] {
+        for variant in [
+            "I DON’T have NUMBNESS in my LEFT calf!!", "i dont have numbness in my left calf 🦵😩",
+            "  I don't   have numbness ~in my left calf... "
+        ] {
             #expect(read(variant).findings == plain.findings, "\(variant)")
         }
     }
@@ -47,9 +50,11 @@ struct InterpreterTests {
     func ownTimes() {
         func kinds(_ text: String) -> Set<String> { Set(present(text).map { String($0.prefix { $0 != ":" }) }) }
         // A condition, a medicine, another symptom or an activity owns the time of its clause.
-        for text in ["she went through the menopause a few years ago", "been on simvastatin for 3 months",
-                     "pins and needles in my toes sometimes", "gym 5x a week", "diabetic for 20 years, numb feet most of the time",
-                     "after sitting with my legs crossed for ages", "had a knee op 2 weeks ago", "my mum has been on dialysis for six years"] {
+        for text in [
+            "she went through the menopause a few years ago", "been on simvastatin for 3 months",
+            "pins and needles in my toes sometimes", "gym 5x a week", "diabetic for 20 years, numb feet most of the time",
+            "after sitting with my legs crossed for ages", "had a knee op 2 weeks ago", "my mum has been on dialysis for six years"
+        ] {
             #expect(kinds(text).isDisjoint(with: ["since", "frequency"]), "\(text): \(present(text))")
         }
         // Said of the cramps, in the same clause, it stays theirs.
@@ -122,16 +127,18 @@ struct InterpreterTests {
         #expect(read("lumber spine trouble").corrections == ["lumber": "lumbar"])
     }
 
-    @Test("negation has a scope", arguments: [
-        ("no numbness or swelling", [], ["symptom:numbness", "symptom:swelling"]),
-        ("I don't have any weakness", [], ["symptom:weakness"]),
-        ("not swollen", [], ["symptom:swelling"]),
-        ("without tingling", [], ["symptom:tingling"]),
-        ("no, but my calf is swollen", ["location:calf", "symptom:swelling"], []),
-        ("no numbness, my calf is swollen", ["location:calf", "symptom:swelling"], ["symptom:numbness"]),
-        ("no numbness and my foot is red", ["location:foot", "symptom:leg_discoloured", "symptom:redness"], ["symptom:numbness"]),
-        ("I didn't warm up before my run", ["trigger:exercise"], []),
-    ])
+    @Test(
+        "negation has a scope",
+        arguments: [
+            ("no numbness or swelling", [], ["symptom:numbness", "symptom:swelling"]),
+            ("I don't have any weakness", [], ["symptom:weakness"]),
+            ("not swollen", [], ["symptom:swelling"]),
+            ("without tingling", [], ["symptom:tingling"]),
+            ("no, but my calf is swollen", ["location:calf", "symptom:swelling"], []),
+            ("no numbness, my calf is swollen", ["location:calf", "symptom:swelling"], ["symptom:numbness"]),
+            ("no numbness and my foot is red", ["location:foot", "symptom:leg_discoloured", "symptom:redness"], ["symptom:numbness"]),
+            ("I didn't warm up before my run", ["trigger:exercise"], [])
+        ])
     func negation(text: String, expectedPresent: [String], expectedDenied: [String]) {
         #expect(present(text) == Set(expectedPresent))
         #expect(denied(text) == Set(expectedDenied))
@@ -147,7 +154,8 @@ struct InterpreterTests {
 
     @Test("several facts in one utterance")
     func severalFacts() {
-        #expect(present("I'm diabetic and my left calf cramps at night after running")
+        #expect(
+            present("I'm diabetic and my left calf cramps at night after running")
                 == ["condition:diabetes", "location:calf", "side:left", "timing:night", "trigger:exercise"])
     }
 
@@ -163,8 +171,12 @@ struct InterpreterTests {
         #expect(mixed.slots.location == ["calf"], "the facts in a question are kept")
     }
 
-    @Test("yes, no and not sure", arguments: [("yes", Intent.affirm), ("nope", .deny), ("not sure", .unknownAnswer),
-                                              ("I don't know", .unknownAnswer), ("no", .deny)])
+    @Test(
+        "yes, no and not sure",
+        arguments: [
+            ("yes", Intent.affirm), ("nope", .deny), ("not sure", .unknownAnswer),
+            ("I don't know", .unknownAnswer), ("no", .deny)
+        ])
     func answers(text: String, intent: Intent) {
         #expect(read(text).intent == intent)
     }
@@ -188,15 +200,17 @@ struct InterpreterTests {
         #expect(leg.intent == .describe)
     }
 
-    @Test("red flags come from the text itself", arguments: [
-        ("my calf is swollen, red and warm", "possible_dvt"),
-        ("I have chest pain", "chest_pain_or_breathlessness"),
-        ("I can't breathe", "chest_pain_or_breathlessness"),
-        ("the cramp won't release", "cramp_wont_release"),
-        ("it has lasted 15 minutes", "cramp_wont_release"),
-        ("my face is drooping and my arm is weak", "stroke_signs"),
-        ("I cut my foot and now my jaw is stiff", "tetanus_risk"),
-    ])
+    @Test(
+        "red flags come from the text itself",
+        arguments: [
+            ("my calf is swollen, red and warm", "possible_dvt"),
+            ("I have chest pain", "chest_pain_or_breathlessness"),
+            ("I can't breathe", "chest_pain_or_breathlessness"),
+            ("the cramp won't release", "cramp_wont_release"),
+            ("it has lasted 15 minutes", "cramp_wont_release"),
+            ("my face is drooping and my arm is weak", "stroke_signs"),
+            ("I cut my foot and now my jaw is stiff", "tetanus_risk")
+        ])
     func redFlags(text: String, rule: String) {
         #expect(read(text).redFlags.contains(rule))
     }
@@ -258,8 +272,10 @@ struct InterpreterTests {
 
     @Test("a hypothetical records nothing and names the warning signs it asks about")
     func hypotheticals() {
-        for text in ["what if my calf goes red and hot?", "and if I'm ever short of breath?",
-                     "if my urine went dark, would that mean something bad?"] {
+        for text in [
+            "what if my calf goes red and hot?", "and if I'm ever short of breath?",
+            "if my urine went dark, would that mean something bad?"
+        ] {
             let understood = read(text)
             #expect(understood.redFlags.isEmpty, "\(text)")
             #expect(understood.findings.present.isEmpty, "\(text)")
@@ -280,7 +296,10 @@ struct InterpreterTests {
         // An inability for a bit is the cramp itself.
         #expect(read("it wakes me up and my toes go all curled and i cant straighten them for a bit").redFlags.isEmpty)
         // Far from the pattern, in a message without full stops: it does not count.
-        #expect(read("started as the usual calf thing at night and i thought ok whatever, but over the last few days its been my forearms when im driving and my ribs when i reach over to grab the remote, and yesterday my belly muscles knotted so hard i couldnt stand straight").redFlags.contains("cramps_beyond_legs"))
+        #expect(
+            read(
+                "started as the usual calf thing at night and i thought ok whatever, but over the last few days its been my forearms when im driving and my ribs when i reach over to grab the remote, and yesterday my belly muscles knotted so hard i couldnt stand straight"
+            ).redFlags.contains("cramps_beyond_legs"))
     }
 
     @Test("the long past and what is over keep no warning sign; what passed just now does")
@@ -340,18 +359,19 @@ struct LexiconTests {
     let knowledge = sharedInterpreter.knowledge
 
     func lexicon(_ body: String) throws(KnowledgeError) -> Lexicon {
-        try Lexicon.load(text: """
-            version: "t"
-            contractions: {"don't": [do, not]}
-            numbers: {two: 2}
-            units: {minute: [minute, minutes]}
-            keep: []
-            cues: {negation: ["not"]}
-            intents: {}
-            topics: {}
-            finding_topics: {}
-            \(body)
-            """, file: "test.yaml", knowledge: knowledge)
+        try Lexicon.load(
+            text: """
+                version: "t"
+                contractions: {"don't": [do, not]}
+                numbers: {two: 2}
+                units: {minute: [minute, minutes]}
+                keep: []
+                cues: {negation: ["not"]}
+                intents: {}
+                topics: {}
+                finding_topics: {}
+                \(body)
+                """, file: "test.yaml", knowledge: knowledge)
     }
 
     @Test("a bad line in the list of common words is reported with its number")
@@ -370,7 +390,8 @@ struct LexiconTests {
     @Test("a phrase under two meanings is rejected with the line")
     func duplicatePhrase() {
         do {
-            _ = try lexicon("""
+            _ = try lexicon(
+                """
                 findings:
                   symptom:numbness: [numb]
                   symptom:tingling: [numb]
@@ -388,7 +409,8 @@ struct LexiconTests {
     @Test("a pattern names concepts of the file, two or more, and findings of the model")
     func patternChecked() {
         do {
-            _ = try lexicon("""
+            _ = try lexicon(
+                """
                 findings: {}
                 combinations: []
                 concepts:
@@ -410,7 +432,8 @@ struct LexiconTests {
         }
         // A concept phrase that holds a finding's word would hide it ("pinky red" the redness).
         do {
-            _ = try lexicon("""
+            _ = try lexicon(
+                """
                 findings: {symptom:redness: [red]}
                 combinations: []
                 concepts: {colour: [pinky red], cough: [cough]}
@@ -419,17 +442,20 @@ struct LexiconTests {
                 """)
             Issue.record("loaded")
         } catch {
-            #expect(error.issues.map(\.problem) == ["the phrase 'pinky red' would hide the finding of 'red' (symptom:redness); list it under that finding instead"])
+            #expect(
+                error.issues.map(\.problem) == ["the phrase 'pinky red' would hide the finding of 'red' (symptom:redness); list it under that finding instead"])
         }
         // "not kind:value" is a finding a pattern denies; a concept phrase of several words is read.
-        #expect((try? lexicon("""
-            findings: {}
-            combinations: []
-            concepts: {face: [face], droop: [droop, "can not smile"], left: [left]}
-            patterns:
-              - {together: [face, droop], means: [symptom:face_drooping]}
-              - {together: [left, face], means: [not side:left]}
-            """))?.patterns.count == 2)
+        #expect(
+            (try? lexicon(
+                """
+                findings: {}
+                combinations: []
+                concepts: {face: [face], droop: [droop, "can not smile"], left: [left]}
+                patterns:
+                  - {together: [face, droop], means: [symptom:face_drooping]}
+                  - {together: [left, face], means: [not side:left]}
+                """))?.patterns.count == 2)
     }
 
     @Test("an unknown meaning is rejected")
@@ -444,13 +470,15 @@ struct LexiconTests {
 
     @Test("results do not depend on the order of the file")
     func orderIndependent() throws {
-        let forward = try lexicon("""
+        let forward = try lexicon(
+            """
             findings:
               symptom:back_pain: [back pain, lower back pain]
               location:calf: [calf, back of my leg]
             combinations: []
             """)
-        let backward = try lexicon("""
+        let backward = try lexicon(
+            """
             findings:
               location:calf: [back of my leg, calf]
               symptom:back_pain: [lower back pain, back pain]

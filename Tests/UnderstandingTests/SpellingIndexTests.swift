@@ -1,6 +1,7 @@
 import Knowledge
-import Testing
 import TestSupport
+import Testing
+
 @testable import Understanding
 
 @Suite("Spelling correction by hashed delete-variants")

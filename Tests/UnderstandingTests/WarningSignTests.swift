@@ -1,6 +1,7 @@
 import Foundation
 import Knowledge
 import Testing
+
 @testable import Understanding
 
 /// The warning signs in strangers' words (knowledge/warning-signs.tsv): recall per rule and the
@@ -34,7 +35,8 @@ struct WarningSignTests {
         let outcomes = try Self.evaluate()
         #expect(outcomes.count >= 500)
         var byRule: [String: (passed: Int, total: Int)] = [:]
-        var alarms = 0, negatives = 0
+        var alarms = 0
+        var negatives = 0
         for outcome in outcomes {
             if let rule = outcome.entry.rule {
                 byRule[rule, default: (0, 0)].total += 1
@@ -48,7 +50,8 @@ struct WarningSignTests {
         for (rule, counts) in byRule.sorted(by: { $0.key < $1.key }) {
             report += "  \(rule): \(counts.passed)/\(counts.total) = \(String(format: "%.3f", Double(counts.passed) / Double(counts.total)))\n"
         }
-        let passed = byRule.values.reduce(0) { $0 + $1.passed }, total = byRule.values.reduce(0) { $0 + $1.total }
+        let passed = byRule.values.reduce(0) { $0 + $1.passed }
+        let total = byRule.values.reduce(0) { $0 + $1.total }
         report += "  all: \(passed)/\(total) = \(String(format: "%.3f", Double(passed) / Double(total)))\n"
         report += "false alarms: \(alarms)/\(negatives) = \(String(format: "%.3f", Double(alarms) / Double(negatives)))"
         print(report)

@@ -1,5 +1,6 @@
-import Testing
 import TestSupport
+import Testing
+
 @testable import Understanding
 
 @Suite("Word-level readings of raw text")
@@ -23,8 +24,9 @@ struct WordsTests {
         #expect(Words.normalised("  Not SURE!! ") == "not sure")
         #expect(Words.normalised("Both, left-and right") == "both left and right")
         #expect(Words.normalised("Ça va? Très bien") == "ça va très bien")
-        #expect(Words.normalised(" Not  sure! ", equals: "not sure") && !Words.normalised("not sure", equals: "not")
-            && !Words.normalised("not", equals: "not sure") && Words.normalised("...", equals: ""))
+        #expect(
+            Words.normalised(" Not  sure! ", equals: "not sure") && !Words.normalised("not sure", equals: "not")
+                && !Words.normalised("not", equals: "not sure") && Words.normalised("...", equals: ""))
         // Beyond ASCII too, with emoji around; a pasted long message is no answer of a few words.
         #expect(Words.normalised("LEFT 👍👍👍", equals: "left") && Words.normalised("Très bien", equals: "très bien"))
         #expect(!Words.normalised(String(repeating: "é ", count: 2000), equals: "left"))
