@@ -48,7 +48,8 @@ struct ChatCommand: ParsableCommand {
     @OptionGroup var storage: StoreOptions
 
     func validate() throws {
-        if !resume && (session != nil || storage.store != nil) {
+        // The flag only: a CHARLEY_STORE set for `serve` or `sessions` does not stop a plain chat.
+        if !resume && (session != nil || storage.storeOption != nil) {
             throw ValidationError("--session and --store only apply with --resume")
         }
         guard idleMinutes >= 1 else { throw ValidationError("--idle-minutes must be positive") }
