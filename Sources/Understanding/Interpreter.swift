@@ -455,11 +455,15 @@ public struct Interpreter: Sendable {
                 reading.cues.insert(.cramp)
             } else {
                 otherCramps = true
+                // "Too" or "as well" says they come beside the leg cramps ("I get cramps in my
+                // stomach too"): cramps beyond the legs, a warning sign, asked about as other cramps.
                 // Alone, "stomach cramps" are outside Charley's scope, not cramps beyond the legs.
-                reading.findings.present.remove(Self.crampElsewhere)
-                let characterising: Set<FindingKind> = [.timing, .duration, .frequency, .since, .location, .side]
-                reading.findings.present = reading.findings.present.filter { !characterising.contains($0.kind) }
-                reading.findings.absent = reading.findings.absent.filter { !characterising.contains($0.kind) }
+                if reading.saidConcepts & lexicon.alsoConcept == 0 {
+                    reading.findings.present.remove(Self.crampElsewhere)
+                    let characterising: Set<FindingKind> = [.timing, .duration, .frequency, .since, .location, .side]
+                    reading.findings.present = reading.findings.present.filter { !characterising.contains($0.kind) }
+                    reading.findings.absent = reading.findings.absent.filter { !characterising.contains($0.kind) }
+                }
             }
         }
         // A medicine named with what says the cramps came with it ("since they put her on

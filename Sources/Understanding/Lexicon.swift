@@ -181,6 +181,9 @@ public struct Lexicon: Sendable {
     var subjectWords = Interpreter.SubjectWordIDs()
     /// Which times and rates belong to something else said in their clause (`own_times`).
     var ownTimes = OwnTimes()
+    /// The concept `also`, if the file has one: cramps elsewhere said "too" or "as well" ("I get
+    /// cramps in my stomach too") are beside the leg cramps, not instead of them.
+    var alsoConcept: ConceptSet = 0
 
     struct Relation: Sendable, Equatable {
         var relation: String
@@ -697,7 +700,7 @@ private struct LexiconBuilder {
             patterns: patterns, denyingPatterns: patterns.filter { !$0.denies.isEmpty || !$0.explains.isEmpty }, unableConcept: conceptBit["unable"] ?? 0,
             briefConcept: conceptBit["brief"] ?? 0, patternConcepts: patterns.reduce(0) { $0 | $1.required }, forms: forms,
             relations: Dictionary(uniqueKeysWithValues: relations.map { (table.id($0.key), $0.value) }),
-            subjectWords: Interpreter.SubjectWordIDs(table), ownTimes: ownTimes)
+            subjectWords: Interpreter.SubjectWordIDs(table), ownTimes: ownTimes, alsoConcept: conceptBit["also"] ?? 0)
     }
 
     mutating func add(_ list: [String], meanings texts: [String], entry: String, node: @autoclosure () -> Node?, allowEmpty: Bool = false) {

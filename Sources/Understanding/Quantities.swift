@@ -474,7 +474,10 @@ struct QuantityReader {
         {
             return true
         }
-        if word(after) == "into" || word(after) == "in" { return true }
+        // Not after a word of lasting: "it lasted 5 hours in bed", "cramped for 20 minutes in the
+        // night" are how long the cramp went on.
+        let lead = word(i - 1).map(Self.hedges.contains) == true ? word(i - 2) : word(i - 1)
+        if word(after) == "into" || word(after) == "in" && !(lead.map(Self.lastingLead.contains) ?? false) { return true }
         // "one bottle for 4 hours", "a litre over 3 hours": how much was drunk in that time.
         if (max(0, i - 4)..<i).contains(where: { word($0).map(Self.amountWords.contains) ?? false }) { return true }
         if word(after) == "of", (after + 1...after + 3).contains(where: { word($0).map(Self.isActivity) ?? false }) { return true }
@@ -492,7 +495,9 @@ struct QuantityReader {
     /// Words after an amount of time that make it a delay: "an hour later", "minutes afterwards".
     static let pointInTime: Set<String> = ["later", "afterwards", "afterward", "earlier"]
 
-    private static let journeys: Set<String> = ["flight", "flights", "plane", "coach", "bus", "train", "journey", "drive", "trip"]
+    private static let journeys: Set<String> = [
+        "flight", "flights", "plane", "coach", "bus", "train", "journey", "drive", "trip", "car", "lorry", "truck", "van"
+    ]
     /// "drove 14 hours straight", "flew 11 hours".
     private static let travelled: Set<String> = ["drove", "driven", "flew", "flown", "travelled", "traveled"]
 
@@ -620,7 +625,11 @@ struct QuantityReader {
             if ago || lead == "past" || lead == "last" { return Reading(findings: [Finding(.since, "today")], length: length) }
             // "a 14 hr flight", "an 8 hour coach trip": a long journey, which makes a clot more
             // likely (NHS DVT), and no length of a cramp.
-            if n >= 4, word(after).map(Self.journeys.contains) == true || word(i - 1).map(Self.travelled.contains) == true {
+            // So are "22 hours on the plane", "9 hours in the car": the journey a word or two on.
+            let journeyAfter =
+                word(after).map(Self.journeys.contains) == true
+                || (word(after) == "on" || word(after) == "in") && (after + 1...after + 2).contains { word($0).map(Self.journeys.contains) == true }
+            if n >= 4, journeyAfter || word(i - 1).map(Self.travelled.contains) == true {
                 return Reading(findings: [Finding(.trigger, "clot_risk")], length: length)
             }
             // "drove for 3 hours" is how long the activity lasted, not the cramp.

@@ -93,6 +93,28 @@ struct InterpreterTests {
         #expect(present("cramps in spin class").contains("trigger:exercise"))
     }
 
+    @Test("warning signs in unseen shapes: a cramping chest, hours on a plane, a cramp that lasted hours in bed, other cramps 'too'")
+    func unseenShapes() {
+        // A chest that cramps or seizes is a chest that tightens: chest pain.
+        for text in ["my chest cramps up when I breathe", "my chest seized up", "chest is cramping"] {
+            #expect(present(text).contains("symptom:chest_pain"), "\(text)")
+        }
+        #expect(!present("my calf cramped after chest day at the gym").contains("symptom:chest_pain"))
+        #expect(!present("cramps in my legs, chest is fine").contains("symptom:chest_pain"))
+        // So many hours with the journey a word or two on is a long journey.
+        #expect(present("22 hours on the plane and now my calf aches constantly").contains("trigger:clot_risk"))
+        #expect(present("9 hours in the car yesterday").contains("trigger:clot_risk"))
+        #expect(!present("2 hours in the car").contains("trigger:clot_risk"))
+        // A time after a word of lasting is the cramp's length, whatever place follows it.
+        #expect(present("the cramp lasted 5 hours in bed").contains("duration:long"))
+        #expect(!present("in the first 10 minutes of the match").contains("duration:long"))
+        // Other cramps "too" come beside the leg cramps; alone they are outside Charley's scope.
+        #expect(present("I get cramps in my stomach too").contains("symptom:cramp_elsewhere"))
+        #expect(read("i get cramps in my stomach too is that the same thing").topic == "other_cramps")
+        #expect(!present("i get stomach cramps").contains("symptom:cramp_elsewhere"))
+        #expect(!present("period cramps as well as leg cramps").contains("symptom:cramp_elsewhere"))
+    }
+
     @Test("whole words only, longest phrase first")
     func longestPhraseFirst() {
         #expect(present("I went to the restroom").isEmpty)
