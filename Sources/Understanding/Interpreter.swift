@@ -283,13 +283,16 @@ public struct Interpreter: Sendable {
             if let (phrase, length) = longestPhrase(at: i, in: tokens) {
                 // "he did not know what day it was": "he did not" is a plain negation, but a longer
                 // phrase of findings with its own "not" starts inside it ("did not know what day
-                // it was"); the subject is read as a word and that phrase is taken.
-                if length > 1, phrase.meanings.allSatisfy(Self.isPlainNegation), i + 1 < tokens.count,
-                    let (inner, innerLength) = longestPhrase(at: i + 1, in: tokens), i + 1 + innerLength > i + length,
-                    inner.meanings.contains(where: { if case .finding = $0 { true } else { false } })
+                // it was"); the subject is read as a word and that phrase is taken. So with the
+                // phrase further in: "it is not letting go" holds "not letting go".
+                if length > 1, phrase.meanings.allSatisfy(Self.isPlainNegation),
+                    let start = (i + 1..<min(i + length, tokens.count)).first(where: { j in
+                        guard let (inner, innerLength) = longestPhrase(at: j, in: tokens) else { return false }
+                        return j + innerLength > i + length && inner.meanings.contains(where: { if case .finding = $0 { true } else { false } })
+                    })
                 {
-                    items.append(.word(tokens[i]))
-                    i += 1
+                    for k in i..<start { items.append(.word(tokens[k])) }
+                    i = start
                     continue
                 }
                 if phrase.meanings.contains(Self.lasting), Self.persistenceBelongsElsewhere(at: i, length: length, tokens: tokens, items: items) {

@@ -72,7 +72,11 @@ struct Reading {
     /// Whether `words` hold a modal's "not" ("can not", "i have not"): someone cannot do something.
     static func saysInability(_ words: [String]) -> Bool {
         guard words.count >= 2 else { return false }
-        for index in 1..<words.count where words[index] == "not" && modals.contains(words[index - 1]) { return true }
+        for index in 1..<words.count where words[index] == "not" && modals.contains(words[index - 1]) {
+            // "do not drink enough", "did not stretch": an act denied, not something the person cannot do.
+            if ["do", "does", "did"].contains(words[index - 1]), index + 1 < words.count, doingVerbs.contains(words[index + 1]) { continue }
+            return true
+        }
         return false
     }
 
@@ -206,6 +210,12 @@ struct Reading {
             let negation = negating ? negationNumber : 0
             clause.add(bits, at: index, negated: negating, inability: negationIsInability, negation: negation)
             sentence.add(bits, at: index, negated: negating, inability: negationIsInability, negation: negation)
+        }
+        /// "don't", "didn't", "does not": the negation is of doing, with "do".
+        func saysDoNot(_ phrase: Phrase, at index: Int) -> Bool {
+            let doWords: Set<String> = ["do", "does", "did"]
+            if let first = phrase.words.first, doWords.contains(first) { return true }
+            return phrase.words.first == "not" && index > 0 && (lastWord(index - 1).map(doWords.contains) ?? false)
         }
         /// "can't", "won't", "hasn't been able to": a "not" after a modal, or before "able".
         func notOfInability(_ index: Int) -> Bool {
@@ -460,6 +470,9 @@ struct Reading {
                         || (phrase.words.first == "not" && notOfInability(index))
                         || (phrase.words.last == "not" && followedByAble(index)))
                     && !(firstWord(index + 1).map(Self.havingVerbs.contains) ?? false)
+                    // Nor "don't drink", "didn't stretch": a habit or an act denied, not something
+                    // the person cannot do.
+                    && !(saysDoNot(phrase, at: index) && (firstWord(index + 1).map(Self.doingVerbs.contains) ?? false))
                 if inability, let next = firstWord(index + 1), Self.goesOn.contains(next) {
                     // "can't stop throwing up", "couldn't help": what follows goes on; no negation at all.
                     isNegation = false

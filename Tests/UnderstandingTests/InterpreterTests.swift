@@ -115,6 +115,26 @@ struct InterpreterTests {
         #expect(!present("period cramps as well as leg cramps").contains("symptom:cramp_elsewhere"))
     }
 
+    @Test("a cramp that is not letting go, said after 'it is': the phrase inside the negation is read")
+    func negationHoldsAPhrase() {
+        for text in ["it's not letting go", "it's not easing", "it's not settling", "it won't settle"] {
+            #expect(present(text).contains("duration:long"), "\(text)")
+            #expect(read(text).redFlags.contains("cramp_wont_release"), "\(text)")
+        }
+        #expect(denied("it is not swollen") == ["symptom:swelling"])
+        #expect(read("it's not").intent == .deny)
+        // A person who can't settle is restless, not a cramp that won't release.
+        #expect(!present("dad's legs keep jumping and he can't settle in his chair").contains("duration:long"))
+    }
+
+    @Test("'don't drink', 'didn't stretch' deny an act: nobody is unable to move")
+    func doNotIsNoInability() {
+        let text = "I work 12 hour shifts on the ward on my feet the whole time and I don't drink enough"
+        #expect(!present(text).contains("symptom:leg_paralysis"))
+        #expect(present("I can't move my leg").contains("symptom:leg_paralysis"))
+        #expect(present("I don't drink and I can't shift my leg").contains("symptom:leg_paralysis"))
+    }
+
     @Test("whole words only, longest phrase first")
     func longestPhraseFirst() {
         #expect(present("I went to the restroom").isEmpty)
