@@ -135,6 +135,25 @@ struct InterpreterTests {
         #expect(present("I don't drink and I can't shift my leg").contains("symptom:leg_paralysis"))
     }
 
+    @Test("more warning signs in unseen shapes: a face going down on one side, speech, sight, a limp baby, a collapse, a calf sore when pressed")
+    func moreUnseenShapes() {
+        func flags(_ text: String) -> [String] { read(text).redFlags }
+        #expect(flags("my mother's mouth is going down on one side").contains("stroke_signs"))
+        #expect(!present("lying down on my side my calf cramps").contains("symptom:face_drooping"))
+        #expect(flags("she is not able to speak proper since this morning").contains("stroke_signs"))
+        #expect(flags("I suddenly lost the vision in one eye while stretching").contains("stroke_signs"))
+        #expect(flags("my baby girl is really limp and hot").contains("child_very_unwell"))
+        #expect(present("he cramped up and just dropped on the pitch").contains("symptom:unconscious"))
+        // Sore when pressed, with swelling: a clot's sign. Pressing that helps is no tenderness.
+        #expect(flags("his calf is a bit swollen and when I press it he shouts").contains("possible_dvt"))
+        #expect(flags("swollen calf, it hurts when I squeeze it").contains("possible_dvt"))
+        #expect(!present("pressing on the knot helps the pain").contains("symptom:calf_tenderness"))
+        #expect(!present("I push through the pain when running").contains("symptom:calf_tenderness"))
+        // A time said apart from the comparison does not make it one with the past.
+        #expect(flags("my left foot is colder than the right and numb for days now").contains("limb_ischaemia_cold"))
+        #expect(!present("my calf is bigger than yesterday").contains("symptom:one_leg_swollen"))
+    }
+
     @Test("whole words only, longest phrase first")
     func longestPhraseFirst() {
         #expect(present("I went to the restroom").isEmpty)
