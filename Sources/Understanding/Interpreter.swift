@@ -53,6 +53,7 @@ public struct Interpreter: Sendable {
         // Before spelling correction: "hubby" is a husband, not a misspelt "hobby".
         let subject = lexicon.relations.isEmpty ? nil : Self.subject(of: tokens, lexicon: lexicon)
         let corrections = correctSpelling(&tokens)
+        thenAsThan(&tokens)
         Self.turnEchoedDenials(&tokens)
         let items = scan(tokens)
         var reading = Reading()
@@ -61,6 +62,23 @@ public struct Interpreter: Sendable {
         if understood.intent != .unrecognized { understood.subject = subject }
         return understood
     }
+
+    /// "bigger then the other", "warmer then the good one": "then" after a comparative is a
+    /// misspelt "than" (the comparison is what tells one leg from the other). Not "and then",
+    /// "better then" at the start of a clause is rare enough to read so too.
+    func thenAsThan(_ tokens: inout [Token]) {
+        guard tokens.count > 1 else { return }
+        let than = lexicon.words.id("than")
+        for index in 1..<tokens.count where tokens[index].text == "then" && Self.comparatives.contains(tokens[index - 1].text) {
+            tokens[index].text = "than"
+            tokens[index].id = than
+        }
+    }
+
+    static let comparatives: Set<String> = [
+        "bigger", "larger", "fatter", "thicker", "wider", "puffier", "warmer", "hotter", "colder", "cooler", "redder", "darker",
+        "paler", "whiter", "bluer", "worse", "heavier", "harder", "tighter", "sorer", "weaker", "more", "less", "smaller", "thinner"
+    ]
 
     /// "Dizzy? no.", "Swelling? None": a word or two echoed as a question, then denied. Read as
     /// "no dizzy." so that the denial covers what was echoed (alone, "dizzy?" would tell it).

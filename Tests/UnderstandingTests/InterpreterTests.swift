@@ -152,6 +152,10 @@ struct InterpreterTests {
         // A time said apart from the comparison does not make it one with the past.
         #expect(flags("my left foot is colder than the right and numb for days now").contains("limb_ischaemia_cold"))
         #expect(!present("my calf is bigger than yesterday").contains("symptom:one_leg_swollen"))
+        // "then" after a comparative is a misspelt "than"; the good leg is the other one.
+        #expect(flags("my left calf is bigger then the right").contains("possible_dvt_one_leg"))
+        #expect(flags("the sore leg is warmer then the good one").contains("possible_dvt_warm_one_leg"))
+        #expect(!present("it was bigger and then it went down").contains("symptom:one_leg_swollen"))
     }
 
     @Test("whole words only, longest phrase first")
