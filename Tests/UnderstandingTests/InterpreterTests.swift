@@ -156,6 +156,12 @@ struct InterpreterTests {
         #expect(flags("my left calf is bigger then the right").contains("possible_dvt_one_leg"))
         #expect(flags("the sore leg is warmer then the good one").contains("possible_dvt_warm_one_leg"))
         #expect(!present("it was bigger and then it went down").contains("symptom:one_leg_swollen"))
+        // A vein like a cord, a foot colder than the other said across a comma, and healing
+        // still going on (no resolution that takes the signs back).
+        #expect(flags("a vein on my calf has gone red, hard like a rope and sore").contains("red_warm_leg"))
+        #expect(flags("one of my feet is freezing and numb, the other one isn't").contains("limb_ischaemia_cold"))
+        #expect(flags("3 weeks after my hip op and my calf aches all the time, is that part of healing?").contains("possible_dvt_risk"))
+        #expect(!flags("had a hip op years ago, my calf cramp has healed up fine now").contains("possible_dvt_risk"))
     }
 
     @Test("whole words only, longest phrase first")
