@@ -68,10 +68,11 @@ public struct Interpreter: Sendable {
     /// "better then" at the start of a clause is rare enough to read so too.
     func thenAsThan(_ tokens: inout [Token]) {
         guard tokens.count > 1 else { return }
-        let than = lexicon.words.id("than")
+        var than: Int32?  // looked up only for a message that needs it: this runs on every one
         for index in 1..<tokens.count where tokens[index].text == "then" && Self.comparatives.contains(tokens[index - 1].text) {
+            if than == nil { than = lexicon.words.id("than") }
             tokens[index].text = "than"
-            tokens[index].id = than
+            tokens[index].id = than!
         }
     }
 

@@ -66,6 +66,9 @@ struct Reading {
     /// Words that turn a sentence to something else: an "if" before them asks about its own clause.
     static let turnWords: Set<String> = ["but", "however", "whereas", "anyway"]
 
+    /// The "do" of "don't", "didn't", "does not": a negation of doing.
+    static let doWords: Set<String> = ["do", "does", "did"]
+
     /// Words before a "not" that make it "cannot" rather than "no".
     static let modals: Set<String> = ["can", "could", "will", "would", "do", "does", "did", "has", "have", "had", "been"]
 
@@ -74,7 +77,7 @@ struct Reading {
         guard words.count >= 2 else { return false }
         for index in 1..<words.count where words[index] == "not" && modals.contains(words[index - 1]) {
             // "do not drink enough", "did not stretch": an act denied, not something the person cannot do.
-            if ["do", "does", "did"].contains(words[index - 1]), index + 1 < words.count, doingVerbs.contains(words[index + 1]) { continue }
+            if doWords.contains(words[index - 1]), index + 1 < words.count, doingVerbs.contains(words[index + 1]) { continue }
             return true
         }
         return false
@@ -213,9 +216,8 @@ struct Reading {
         }
         /// "don't", "didn't", "does not": the negation is of doing, with "do".
         func saysDoNot(_ phrase: Phrase, at index: Int) -> Bool {
-            let doWords: Set<String> = ["do", "does", "did"]
-            if let first = phrase.words.first, doWords.contains(first) { return true }
-            return phrase.words.first == "not" && index > 0 && (lastWord(index - 1).map(doWords.contains) ?? false)
+            if let first = phrase.words.first, Self.doWords.contains(first) { return true }
+            return phrase.words.first == "not" && index > 0 && (lastWord(index - 1).map(Self.doWords.contains) ?? false)
         }
         /// "can't", "won't", "hasn't been able to": a "not" after a modal, or before "able".
         func notOfInability(_ index: Int) -> Bool {
