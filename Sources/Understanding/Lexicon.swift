@@ -46,6 +46,8 @@ enum Cue: String, Sendable, CaseIterable {
 /// finding timing:night and the topic night_cramps).
 enum Meaning: Hashable, Sendable {
     case finding(Finding)
+    /// A phrase that itself says a finding is not there ("I don't drink" is no alcohol; "not kind:value").
+    case denial(Finding)
     case intent(Intent)
     case topic(String)
     case cue(Cue)
@@ -709,7 +711,7 @@ private struct LexiconBuilder {
             if let meaning = meaning(text) {
                 meanings.append(meaning)
             } else {
-                report(node(), entry: entry, "'\(text)' is not a known meaning (a finding kind:value, intent:NAME, topic:ID or cue:NAME)")
+                report(node(), entry: entry, "'\(text)' is not a known meaning (a finding kind:value, not kind:value, intent:NAME, topic:ID or cue:NAME)")
             }
         }
         guard meanings.count == texts.count else { return }
@@ -754,6 +756,9 @@ private struct LexiconBuilder {
         }
         if text.hasPrefix("cue:") { return Cue(rawValue: String(text.dropFirst(4))).map(Meaning.cue) }
         if let finding = Finding(parsing: text), knowledge.knows(finding) { return .finding(finding) }
+        if text.hasPrefix("not "), let finding = Finding(parsing: String(text.dropFirst(4))), knowledge.knows(finding) {
+            return .denial(finding)
+        }
         return nil
     }
 

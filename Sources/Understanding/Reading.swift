@@ -425,6 +425,12 @@ struct Reading {
                         if finding.kind == .frequency, phrase.words == ["once"], Self.onceAsWhen(items, at: index) { continue }
                         record(finding, negated: negating && !ownNegation, hypothetical: inHypothetical)
                         if negating { negationUsed = true }
+                    case .denial(let finding):
+                        // "I don't drink": a denial in its own words, whatever comes before it.
+                        if firstTimeClause { continue }
+                        record(finding, negated: true, hypothetical: inHypothetical)
+                        // Its "not" goes on as any negation does: "I don't drink or smoke".
+                        if phrase.holdsNegation { isNegation = true }
                     case .intent(let intent):
                         // "I have" or "it is" is a yes when it ends its clause; "I have cramps a
                         // lot" or "it is worse at night" says something else.

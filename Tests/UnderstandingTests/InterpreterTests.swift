@@ -135,6 +135,19 @@ struct InterpreterTests {
         #expect(present("I don't drink and I can't shift my leg").contains("symptom:leg_paralysis"))
     }
 
+    @Test("not drinking at all is no alcohol, and its negation goes on; not drinking enough or water is dehydration")
+    func notDrinking() {
+        for text in ["I don't drink", "she doesnt drink", "he never drinks", "I dont drink alcohol and I have no swelling", "teetotal for years"] {
+            #expect(denied(text).contains("trigger:alcohol"), "\(text)")
+            #expect(!present(text).contains("trigger:alcohol") && !present(text).contains("trigger:dehydration"), "\(text)")
+        }
+        #expect(denied("I don't drink or smoke") == ["trigger:alcohol", "trigger:smoking"])
+        for text in ["he doesn't drink water all day", "I don't drink much water", "she doesnt drink enough", "I didn't drink anything at the match"] {
+            #expect(present(text).contains("trigger:dehydration"), "\(text)")
+            #expect(!denied(text).contains("trigger:alcohol"), "\(text)")
+        }
+    }
+
     @Test("more warning signs in unseen shapes: a face going down on one side, speech, sight, a limp baby, a collapse, a calf sore when pressed")
     func moreUnseenShapes() {
         func flags(_ text: String) -> [String] { read(text).redFlags }
