@@ -555,9 +555,19 @@ public struct Interpreter: Sendable {
                 !reading.strongAskCues.isEmpty
                 || (!askCues.isEmpty && !hasFindings && !speaksOfOneself && !otherCramps)
         }
+        // A question that names only a time, and nothing of cramps, legs or health ("who won the
+        // match last night?", "what day is it today?"), is not about cramps.
+        let onlyATime =
+            startsAsQuestion && askCues.isEmpty && topics.isEmpty && findings.absent.isEmpty
+            && findings.present.allSatisfy { Self.timeKinds.contains($0.kind) }
+            && !reading.cues.contains(.cramp) && !reading.cues.contains(.leg)
+            && reading.hypothetical.present.isEmpty
+            // "why do they always come at night?", "why do I only get them at night": the cramps.
+            && !speaksOfOneself && !tokens.contains { Self.crampPronouns.contains($0.text) }
         let relevant =
-            !askCues.isEmpty || !topics.isEmpty || hasFindings || reading.cues.contains(.cramp)
-            || !reading.hypothetical.present.isEmpty
+            !onlyATime
+            && (!askCues.isEmpty || !topics.isEmpty || hasFindings || reading.cues.contains(.cramp)
+                || !reading.hypothetical.present.isEmpty)
 
         var intent: Intent
         var topic: String?
@@ -577,7 +587,7 @@ public struct Interpreter: Sendable {
                 otherCramps
                 ? (.askCondition, "other_cramps")
                 : resolveQuestion(askCues: askCues, topics: topics, specific: specificTopics, findings: supposed)
-        } else if hasFindings {
+        } else if hasFindings && !onlyATime {
             intent = .describe
             // A description that names something to warn about ("my coach said to try quinine")
             // keeps that topic, so the conversation can answer it as well.
@@ -609,6 +619,9 @@ public struct Interpreter: Sendable {
     }
 
     static let crampElsewhere = Finding(.symptom, "cramp_elsewhere")
+
+    static let timeKinds: Set<FindingKind> = [.timing, .since, .frequency, .duration]
+    static let crampPronouns: Set<String> = ["they", "them", "these", "those", "it", "this", "one", "ones"]
 
     /// Topics that only say the subject is cramps in general: an explicit kind of question wins.
     static let weakTopics: Set<String> = ["what_is_a_cramp", "causes", "relief", "prevention", "hydration", "night_cramps"]

@@ -148,6 +148,30 @@ struct InterpreterTests {
         }
     }
 
+    @Test("cold said of the leg itself is its skin; cold that comes from somewhere is a trigger")
+    func coldOfTheLeg() {
+        for text in ["my foot is cold", "her toes are freezing", "his leg went icy", "left foot is cold and numb compared to the right one"] {
+            #expect(present(text).contains("symptom:cold_skin"), "\(text)")
+            #expect(!present(text).contains("trigger:cold"), "\(text)")
+        }
+        for text in ["my feet cramp when they get cold", "my calves cramp at night and the room is freezing", "my feet are cold from the tiled floor"] {
+            #expect(present(text).contains("trigger:cold"), "\(text)")
+            #expect(!present(text).contains("symptom:cold_skin"), "\(text)")
+        }
+    }
+
+    @Test("a question that names only a time is off topic; the writer lost with Charley is no confusion")
+    func offTopicAndLost() {
+        #expect(read("who won the match last nite").intent == .unrecognized)
+        #expect(read("why do they always come on at night??").topic == "night_cramps")
+        #expect(read("why do i only get them at night").topic == "night_cramps")
+        #expect(read("im confused what am i suposed to type").redFlags.isEmpty)
+        #expect(read("I'm confused by your question").redFlags.isEmpty)
+        #expect(read("what do i type").intent == .help)
+        #expect(read("he's confused and keeps asking where he is").redFlags.contains("confusion"))
+        #expect(read("dad got confused here in the kitchen and his legs are cramping").redFlags.contains("confusion"))
+    }
+
     @Test("more warning signs in unseen shapes: a face going down on one side, speech, sight, a limp baby, a collapse, a calf sore when pressed")
     func moreUnseenShapes() {
         func flags(_ text: String) -> [String] { read(text).redFlags }
