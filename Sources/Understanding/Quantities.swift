@@ -323,12 +323,25 @@ struct QuantityReader {
         var years: Double?
         var length = 0
         if word(i) == "i", word(i + 1) == "am", let n = tokens.indices.contains(i + 2) && tokens[i + 2].text != "one" ? ageValue(i + 2) : nil,
-            unit(i + 3) == nil || (unit(i + 3) == .year && word(i + 4) == "old"),
+            unit(i + 3) == nil || (unit(i + 3) == .year && (word(i + 4) == "old" || yearsOfAge(at: i + 4))),
             !(word(i + 3).map { Self.heights.contains($0) || Self.otherMeasures.contains($0) } ?? false)
         {
             // "I'm 72", "I'm forty two" (the tens: the group is the same).
             years = n
-            length = unit(i + 3) == .year ? 5 : 3
+            length = unit(i + 3) == .year ? (yearsOfAge(at: i + 4) ? 6 : 5) : 3
+        } else if word(i).map(Self.people.contains) ?? false || isRelation(i), word(i + 1) == "of", let n = ageValue(i + 2),
+            unit(i + 3) == nil || unit(i + 3) == .year
+        {
+            // "a lady of 91", "a man of 70 years".
+            years = n
+            length = unit(i + 3) == .year ? 4 : 3
+        } else if word(i) == "is", let n = ageValue(i + 1),
+            endsAge(at: i + 2) || (unit(i + 2) == .year && (word(i + 3) == "old" || yearsOfAge(at: i + 3))),
+            (max(0, i - 6)..<i).contains(where: { isRelation($0) || (word($0).map(Self.people.contains) ?? false) })
+        {
+            // "the gentleman I look after is 87", "my dad who is 82": a person named just before.
+            years = n
+            length = unit(i + 2) == .year ? 4 : 2
         } else if word(i) == "he" || word(i) == "she" || isRelation(i), word(i + 1) == "is", ageValue(i + 2) != nil,
             unit(i + 3) == .month || unit(i + 3) == .week, word(i + 4) != "pregnant"
         {
@@ -378,6 +391,10 @@ struct QuantityReader {
             if unit(i + 1) == .year, word(i + 2) == "old" {
                 years = n
                 length = 3
+            } else if unit(i + 1) == .year, yearsOfAge(at: i + 2), i == 0 || word(i - 1) != "for" {
+                // "80 years of age".
+                years = n
+                length = 4
             } else if word(i + 1) == "yo" || word(i + 1) == "yrs" && word(i + 2) == "old" {
                 years = n
                 length = word(i + 1) == "yo" ? 2 : 3
@@ -386,6 +403,14 @@ struct QuantityReader {
         guard let years, years >= 1, years <= 115, years == years.rounded() else { return nil }
         return Reading(findings: [Finding(.ageGroup, Self.ageGroup(years))], length: length)
     }
+
+    /// "of age" after a number of years.
+    private func yearsOfAge(at i: Int) -> Bool { word(i) == "of" && word(i + 1) == "age" }
+
+    /// People named by a common noun, whose age may follow ("a lady of 91").
+    static let people: Set<String> = [
+        "lady", "man", "woman", "gentleman", "gent", "fella", "fellow", "chap", "bloke", "guy", "person", "lass", "lad", "boy", "girl"
+    ]
 
     static func ageGroup(_ years: Double) -> String {
         switch years {

@@ -172,6 +172,27 @@ struct InterpreterTests {
         #expect(read("dad got confused here in the kitchen and his legs are cramping").redFlags.contains("confusion"))
     }
 
+    @Test("ages said after a person, 'of age', 'a lady of 91'; cramps 'a lot' are frequent; injuries and tight clothes by what was done")
+    func agesRatesInjuries() {
+        for (text, group) in [
+            ("a lady of 91 with cramps", "older"), ("the gentleman i look after is 87", "older"), ("im 80 years of age", "older"),
+            ("my dad who is 82", "older"), ("my boy is 9", "child")
+        ] {
+            #expect(present(text).contains("age_group:\(group)"), "\(text)")
+        }
+        #expect(!present("my son's pain is 8 out of 10").contains { $0.hasPrefix("age_group") })
+        #expect(!present("I've had them for 80 years of my life").contains("age_group:older"))
+        #expect(present("i get cramp alot").contains("frequency:frequent"))
+        #expect(present("nearly every nite now").contains("frequency:frequent"))
+        #expect(!present("my calves cramp after sweating a lot in hot weather").contains("frequency:frequent"))
+        #expect(!present("my calf cramps and it hurts a lot").contains("frequency:frequent"))
+        #expect(present("pulled my calf muscle last week and now its cramping").contains("trigger:injury"))
+        #expect(!present("I pulled my toes up and the cramp went").contains("trigger:injury"))
+        #expect(present("my jeans are v tight and my leg cramps").contains("trigger:tight_clothing"))
+        #expect(read("right im off, mind yourself").intent == .goodbye)
+        #expect(read("howya").intent == .greet)
+    }
+
     @Test("more warning signs in unseen shapes: a face going down on one side, speech, sight, a limp baby, a collapse, a calf sore when pressed")
     func moreUnseenShapes() {
         func flags(_ text: String) -> [String] { read(text).redFlags }
