@@ -508,6 +508,7 @@ public struct Interpreter: Sendable {
         // fact told: the message describes, as it did when the time was the cramps'.
         let hasFindings = !findings.present.isEmpty || !findings.absent.isEmpty || !reading.ownedTimes.isEmpty
         var askCues = reading.intents.filter(\.isQuestion)
+        if reading.asksWhetherItHelps, askCues.isEmpty, topics.isEmpty { askCues.append(.askTreatment) }
         // A description that ends "... Why?" asks what causes it (alone, "why?" asks why
         // Charley asked its question).
         let lastWords = tokens.lazy.filter { if case .mark = $0.kind { false } else { true } }

@@ -8,6 +8,8 @@ struct Reading {
     /// Question intents given by a phrase of two words or more ("what causes", "how do I
     /// stop"): these ask even without a question mark; single words ("diet") need one.
     var strongAskCues: [Intent] = []
+    /// "would a hot water bottle help": asks whether something helps (relief, unless a topic says otherwise).
+    var asksWhetherItHelps = false
     var topics: [String] = []
     var cues = Cues()
     /// Content words the lexicon did not know.
@@ -437,7 +439,22 @@ struct Reading {
                         if intent == .affirm, ["i", "it"].contains(phrase.words[0]), !Self.endsClause(items, index + 1) { continue }
                         // "if I stop and stand it goes", "when I finish": a verb in a sentence, not the
                         // command "stop".
+                        // "could you help", "can u help": asked of Charley, the command.
+                        if intent == .help, phrase.words == ["help"], index > 0, let first = firstWord(0), Self.asksWhether.contains(first),
+                            let before = lastWord(index - 1), Self.addressed.contains(before)
+                        {
+                            intents.append(.help)
+                            continue
+                        }
                         if intent.isCommand, phrase.words.count == 1, index > 0, let before = lastWord(index - 1), Self.beforeAVerb.contains(before) {
+                            continue
+                        }
+                        // "would a hot water bottle help", "does stretching help?": whether something
+                        // helps, a question about relief, not the command.
+                        if intent == .help, phrase.words == ["help"], index > 1, let first = firstWord(0), Self.asksWhether.contains(first),
+                            !(firstWord(1).map(Self.addressed.contains) ?? false)
+                        {
+                            asksWhetherItHelps = true
                             continue
                         }
                         intents.append(intent)
@@ -519,6 +536,10 @@ struct Reading {
 
     /// Verbs of doing that a negation denies themselves (`negatedDoing`), and the words that
     /// start when or where they are done.
+    static let asksWhether: Set<String> = ["would", "will", "does", "do", "can", "could", "might", "should", "is", "did"]
+    /// Words that address Charley: "could you help", "can u help".
+    static let addressed: Set<String> = ["you", "u", "ya", "yu", "someone", "somebody", "anyone", "anybody", "i", "we"]
+
     static let beforeAVerb: Set<String> = [
         "i", "you", "he", "she", "we", "they", "it", "to", "if", "when", "not", "will", "would", "should", "could", "can", "then",
         "and", "once", "until", "till", "never", "dont", "cant", "must", "might", "cramps", "cramp", "they", "that"

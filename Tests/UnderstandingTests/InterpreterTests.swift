@@ -193,6 +193,17 @@ struct InterpreterTests {
         #expect(read("howya").intent == .greet)
     }
 
+    @Test("whether something helps is a question about relief, unless a topic says which; help asked of Charley is the command")
+    func whetherItHelps() {
+        #expect(read("would a hot water botle help").intent == .askTreatment)
+        #expect(read("does drinking water help?").topic == "hydration")
+        #expect(read("help").intent == .help)
+        #expect(read("can you help me").intent == .help)
+        #expect(read("could you help").intent == .help)
+        #expect(read("can u help").intent == .help)
+        #expect(read("I havent a notion").intent == .unknownAnswer)
+    }
+
     @Test("more warning signs in unseen shapes: a face going down on one side, speech, sight, a limp baby, a collapse, a calf sore when pressed")
     func moreUnseenShapes() {
         func flags(_ text: String) -> [String] { read(text).redFlags }
