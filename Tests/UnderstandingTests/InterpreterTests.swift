@@ -204,6 +204,15 @@ struct InterpreterTests {
         #expect(read("I havent a notion").intent == .unknownAnswer)
     }
 
+    @Test("misspellings that are other words or too short to correct, read in their place: 'feel week', 'stif', 'hardley', 'nxt'")
+    func misspeltAsWords() {
+        #expect(present("my legs ache and feel week").contains("symptom:weakness"))
+        #expect(read("stood on a rusty nail, now my jaw feels stif").redFlags.contains("tetanus_risk"))
+        #expect(present("i can hardley walk after it").contains("symptom:difficulty_walking"))
+        #expect(present("my calf is sore all the nxt day").contains("symptom:soreness_after"))
+        #expect(!present("cramps for a week").contains("symptom:weakness"))
+    }
+
     @Test("more warning signs in unseen shapes: a face going down on one side, speech, sight, a limp baby, a collapse, a calf sore when pressed")
     func moreUnseenShapes() {
         func flags(_ text: String) -> [String] { read(text).redFlags }
