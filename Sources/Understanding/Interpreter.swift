@@ -605,11 +605,18 @@ public struct Interpreter: Sendable {
             intent = .unrecognized
         }
 
+        // A general question names a cause only to ask about it: "is it poor circulation?", "do
+        // water pills cause cramp?", "could it be dehydration?" tell no condition, medicine or
+        // trigger. Said of someone ("is it my statin?", "is it cos I don't drink enough"), it is told.
+        var told = findings
+        if intent.isQuestion, startsAsQuestion, redFlags.isEmpty, !tokens.contains(where: { Self.personWords.contains($0.text) }) {
+            told.present = told.present.filter { !Self.hypothesisKinds.contains($0.kind) }
+        }
         let confidence = Self.confidence(
             intent: intent, reading: reading, topic: topic, askCues: askCues,
             corrections: corrections.count)
         var understood = Understood(
-            intent: intent, topic: topic, findings: intent == .unrecognized ? Findings() : findings,
+            intent: intent, topic: topic, findings: intent == .unrecognized ? Findings() : told,
             redFlags: redFlags, confidence: confidence,
             answer: intent.isAnswer ? nil : answer, corrections: corrections)
         understood.redFlagsAsked = asked
@@ -622,6 +629,8 @@ public struct Interpreter: Sendable {
     static let crampElsewhere = Finding(.symptom, "cramp_elsewhere")
 
     static let timeKinds: Set<FindingKind> = [.timing, .since, .frequency, .duration]
+    static let hypothesisKinds: Set<FindingKind> = [.condition, .medicine, .trigger]
+    static let personWords: Set<String> = Words.firstPerson.union(["she", "he", "her", "his", "him", "we", "our", "us", "me", "baby"])
     static let crampPronouns: Set<String> = ["they", "them", "these", "those", "it", "this", "one", "ones"]
 
     /// Topics that only say the subject is cramps in general: an explicit kind of question wins.

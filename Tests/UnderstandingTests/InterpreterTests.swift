@@ -213,6 +213,18 @@ struct InterpreterTests {
         #expect(!present("cramps for a week").contains("symptom:weakness"))
     }
 
+    @Test("a general question names a cause only to ask about it; said of someone, the cause is told")
+    func generalQuestionsTellNoCause() {
+        for text in ["is it poor circulation", "do water pills cause cramp", "can an underactive thyroid cause cramps", "could it be dehydration"] {
+            #expect(read(text).findings.present.isEmpty, "\(text)")
+            #expect(read(text).intent.isQuestion, "\(text)")
+        }
+        #expect(read("do water pills cause cramp").topic == "diuretics")
+        #expect(present("could it be my statin").contains("medicine:statin"))
+        #expect(present("is it cos i dont drink enough").contains("trigger:dehydration"))
+        #expect(present("are the cramps dangerous for the baby?").contains("condition:pregnancy"))
+    }
+
     @Test("more warning signs in unseen shapes: a face going down on one side, speech, sight, a limp baby, a collapse, a calf sore when pressed")
     func moreUnseenShapes() {
         func flags(_ text: String) -> [String] { read(text).redFlags }
