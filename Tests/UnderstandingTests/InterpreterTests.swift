@@ -225,6 +225,19 @@ struct InterpreterTests {
         #expect(present("are the cramps dangerous for the baby?").contains("condition:pregnancy"))
     }
 
+    @Test("cramps all over the legs are the whole leg, not beyond the legs; exercises asked for are stretching; the skin on the feet is no standing")
+    func wholeLegsRemediesSkin() {
+        #expect(present("cramps all over my legs").contains("location:whole_leg"))
+        #expect(read("cramps all over my legs").redFlags.isEmpty)
+        #expect(read("i get cramps all over my body").redFlags.contains("cramps_beyond_legs"))
+        #expect(present("gets cramps every where in his legs").contains("location:whole_leg"))
+        #expect(read("exercises to stop cramp").topic == "stretching")
+        #expect(!present("exercises for cramp").contains("timing:exercise"))
+        #expect(present("my calves cramp at the gym").contains("timing:exercise"))
+        #expect(present("the skin on my feet is v dry and flakey") == ["symptom:dry_skin"])
+        #expect(present("on my feet all day at work").contains("trigger:prolonged_standing"))
+    }
+
     @Test("more warning signs in unseen shapes: a face going down on one side, speech, sight, a limp baby, a collapse, a calf sore when pressed")
     func moreUnseenShapes() {
         func flags(_ text: String) -> [String] { read(text).redFlags }
