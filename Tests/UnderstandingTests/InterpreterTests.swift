@@ -256,6 +256,17 @@ struct InterpreterTests {
         #expect(read("she has a temperature that has not gone down and her leg hurts, shes 5").redFlags.contains("child_leg_pain_today"))
     }
 
+    @Test("work and chores that are exertion, and a sport told in its own clause, are exercise; not beside the night or a sofa")
+    func exertion() {
+        for text in [
+            "landscaper, hauling slabs in the heat, both calves locked up", "happens 3 or 4 times a week usually after ive been on the treadmill",
+            "walking the dog", "I'm a mail carrier and my calves charley horse after my route"
+        ] {
+            #expect(present(text).contains("trigger:exercise"), "\(text)")
+        }
+        #expect(!present("I play football, but the cramps come at night in bed").contains("timing:exercise"))
+    }
+
     @Test("more warning signs in unseen shapes: a face going down on one side, speech, sight, a limp baby, a collapse, a calf sore when pressed")
     func moreUnseenShapes() {
         func flags(_ text: String) -> [String] { read(text).redFlags }
