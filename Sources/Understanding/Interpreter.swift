@@ -199,7 +199,11 @@ public struct Interpreter: Sendable {
                 let says =
                     index + 1 < tokens.count && Self.speechVerbs.contains(tokens[index + 1].text)
                     && (2...3).contains(where: { index + $0 < tokens.count && ["i", "me", "my", "im"].contains(tokens[index + $0].text) })
-                if (w.possessors.contains(id(j)) || index == 0) && !says {
+                // "mate, its been stinkin hot", "mate i get ...": a word of address, not a person.
+                let addressing =
+                    index == 0 && Self.vocatives.contains(tokens[index].text)
+                    && (index + 1 >= tokens.count || tokens[index + 1].isMark || Self.afterVocative.contains(tokens[index + 1].text))
+                if (w.possessors.contains(id(j)) || (index == 0 && !addressing)) && !says {
                     if other == nil { other = .other(relation: relation.relation, sex: relation.sex) }
                 }
                 continue
@@ -629,6 +633,8 @@ public struct Interpreter: Sendable {
     static let crampElsewhere = Finding(.symptom, "cramp_elsewhere")
 
     static let timeKinds: Set<FindingKind> = [.timing, .since, .frequency, .duration]
+    static let vocatives: Set<String> = ["mate", "pal", "buddy", "bro", "sis", "dude", "man"]
+    static let afterVocative: Set<String> = ["i", "im", "it", "its", "my", "me", "you", "this", "that", "so", "these", "what", "how", "why", "is", "can", "any"]
     static let hypothesisKinds: Set<FindingKind> = [.condition, .medicine, .trigger]
     static let personWords: Set<String> = Words.firstPerson.union(["she", "he", "her", "his", "him", "we", "our", "us", "me", "baby"])
     static let crampPronouns: Set<String> = ["they", "them", "these", "those", "it", "this", "one", "ones"]

@@ -267,6 +267,21 @@ struct InterpreterTests {
         #expect(!present("I play football, but the cramps come at night in bed").contains("timing:exercise"))
     }
 
+    @Test("hot said of the day or a place is the heat; said of the leg, its warmth; 'mate' first is a word of address")
+    func heatOfTheDay() {
+        for text in [
+            "mate its been stinkin hot and im cramping up after footy training", "the kitchen gets really hot and I cramp",
+            "sweat like mad at the bakery with the ovens and my legs cramp"
+        ] {
+            #expect(present(text).contains("trigger:heat"), "\(text)")
+            #expect(!present(text).contains("symptom:warmth"), "\(text)")
+        }
+        #expect(read("my calf is hot and red and it's been a hot day").redFlags.contains("red_warm_leg"))
+        #expect(present("my leg feels warm today").contains("symptom:warmth"))
+        #expect(read("mate its been stinkin hot").subject == nil || read("mate its been stinkin hot").subject?.isSelf == true)
+        #expect(read("mate gets cramps after football").subject?.isSelf == false)
+    }
+
     @Test("more warning signs in unseen shapes: a face going down on one side, speech, sight, a limp baby, a collapse, a calf sore when pressed")
     func moreUnseenShapes() {
         func flags(_ text: String) -> [String] { read(text).redFlags }
