@@ -519,6 +519,15 @@ public struct Interpreter: Sendable {
         if hasFindings, tokens.last?.kind == .mark("?"), lastWords.last?.text == "why", askCues.isEmpty {
             askCues.append(.askCauses)
         }
+        // "... when I swim, why", "my mate said its lack of potassium, true": a clause of one word
+        // after a comma asks, without a question mark.
+        var asksAtTheEnd = false
+        if let last = lastWords.last?.text, Self.oneWordAsks.contains(last), lastWords.count >= 4, tokens.count >= 2,
+            tokens[tokens.count - 2].kind == .mark(",") || (tokens.last?.kind == .mark("?") && tokens.count >= 3 && tokens[tokens.count - 3].kind == .mark(","))
+        {
+            asksAtTheEnd = true
+            if last == "why", askCues.isEmpty { askCues.append(.askCauses) }
+        }
         let speaksOfOneself = tokens.contains { Words.firstPerson.contains($0.text) }
         let commands = reading.intents.filter { $0.isCommand || $0 == .greet }
         let answer = reading.leadingAnswer ? reading.intents.first(where: \.isAnswer) : nil
@@ -548,7 +557,7 @@ public struct Interpreter: Sendable {
         let isQuestion: Bool
         if startsAsQuestion {
             isQuestion = true
-        } else if asksInASentence(tokens) || endsAsking(tokens) {
+        } else if asksInASentence(tokens) || endsAsking(tokens) || asksAtTheEnd || Self.wonders(tokens) {
             // A question after a description ("both calves. should i be taking electrolytes?"):
             // the message asks it, and its facts are kept.
             isQuestion = true
@@ -633,6 +642,18 @@ public struct Interpreter: Sendable {
     static let crampElsewhere = Finding(.symptom, "cramp_elsewhere")
 
     static let timeKinds: Set<FindingKind> = [.timing, .since, .frequency, .duration]
+    static let oneWordAsks: Set<String> = ["why", "true", "right", "normal", "serious", "ok", "okay"]
+
+    /// "I was wondering whether ...", "just wondering if ...", "I wonder why ...": an asked
+    /// question, said as a statement.
+    static func wonders(_ tokens: [Token]) -> Bool {
+        let words = tokens.lazy.filter { !$0.isMark }.prefix(6).map(\.text)
+        let list = Array(words)
+        for (index, word) in list.enumerated() where word == "wondering" || word == "wonder" {
+            if index + 1 < list.count, ["whether", "if", "why", "what", "how", "about", "when", "wether"].contains(list[index + 1]) { return true }
+        }
+        return false
+    }
     static let vocatives: Set<String> = ["mate", "pal", "buddy", "bro", "sis", "dude", "man"]
     static let afterVocative: Set<String> = ["i", "im", "it", "its", "my", "me", "you", "this", "that", "so", "these", "what", "how", "why", "is", "can", "any"]
     static let hypothesisKinds: Set<FindingKind> = [.condition, .medicine, .trigger]
@@ -826,7 +847,7 @@ public struct Interpreter: Sendable {
     /// After a modal or "do" (not "is" or "did": "is a bit sore", "did a 10k"), a determiner
     /// starts the thing asked about ("could the tablets be doing it", "can a lack of salt do
     /// that"); "does" asks before any word but "not" ("does liver disease cause cramps").
-    static let invertingAuxiliaries: Set<String> = ["could", "can", "should", "shud", "shld", "would", "will", "does", "do"]
+    static let invertingAuxiliaries: Set<String> = ["could", "can", "should", "shud", "shld", "would", "will", "does", "do", "are", "is"]
     static let determiners: Set<String> = ["the", "a", "an", "his", "her", "their", "our", "some", "any", "low", "too", "all"]
     /// A clause after the first that starts with one of these asks, whatever follows ("what should
     /// he be eating before a game").

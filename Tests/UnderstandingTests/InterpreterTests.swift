@@ -282,6 +282,21 @@ struct InterpreterTests {
         #expect(read("mate gets cramps after football").subject?.isSelf == false)
     }
 
+    @Test("questions said as statements or by one word at the end; Scots and Welsh words; a drowsy child")
+    func questionsAndRegionalWords() {
+        #expect(read("I was wondering whether the cramps could be down to my blood pressure tablets").topic == "medicines")
+        #expect(read("cramp in my foot when I swim, why").intent == .askCauses)
+        #expect(read("my dad has liver problems, are his cramps from that").topic == "liver_disease")
+        #expect(read("my mate said its lack of potassium, true").topic == "electrolytes")
+        #expect(read("should I put heat or ice on it").intent == .askTreatment)
+        #expect(read("whit causes the cramp in yer legs at nicht").redFlags.isEmpty)
+        #expect(read("couldnae tell ye").intent == .unknownAnswer)
+        #expect(read("shwmae").intent == .greet)
+        #expect(present("aye baith legs").contains("side:both"))
+        #expect(read("the wean has a high temperature, really drowsy and floppy").redFlags.contains("child_very_unwell"))
+        #expect(read("my calf cramps at night, it is right").intent == .describe)
+    }
+
     @Test("more warning signs in unseen shapes: a face going down on one side, speech, sight, a limp baby, a collapse, a calf sore when pressed")
     func moreUnseenShapes() {
         func flags(_ text: String) -> [String] { read(text).redFlags }
