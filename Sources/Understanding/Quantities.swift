@@ -336,7 +336,8 @@ struct QuantityReader {
             years = n
             length = unit(i + 3) == .year ? 4 : 3
         } else if word(i) == "is", let n = ageValue(i + 1),
-            endsAge(at: i + 2) || (unit(i + 2) == .year && (word(i + 3) == "old" || yearsOfAge(at: i + 3))),
+            endsAge(at: i + 2) || (word(i + 2).map(Self.verbsAfterAge.contains) ?? false)
+                || (unit(i + 2) == .year && (word(i + 3) == "old" || yearsOfAge(at: i + 3))),
             (max(0, i - 6)..<i).contains(where: { isRelation($0) || (word($0).map(Self.people.contains) ?? false) })
         {
             // "the gentleman I look after is 87", "my dad who is 82": a person named just before.
@@ -383,6 +384,17 @@ struct QuantityReader {
         } else if word(i) == "aged" || word(i) == "age", let n = tokens.indices.contains(i + 1) ? tokens[i + 1].number : nil {
             years = n
             length = 2
+        } else if let n = tokens[i].number, n >= 16, n <= 105, n == n.rounded(), i > 0, tokens[i - 1].kind == .mark(","),
+            i + 1 >= tokens.count || tokens[i + 1].kind == .mark(",") || tokens[i + 1].kind == .mark(".") || word(i + 1) == "and",
+            !(max(0, i - 3)..<i).contains(where: { tokens[$0].number != nil || unit($0) != nil })
+        {
+            // An age told in a list: "work in an office, 52, get woken most nights", "diabetic, 57,".
+            years = n
+            length = 1
+        } else if let n = ageValue(i), n >= 2, n <= 105, word(i + 1) == "next", ["month", "year", "birthday", "week"].contains(word(i + 2) ?? "") {
+            // "78 next month".
+            years = n
+            length = 3
         } else if let n = tokens[i].number {
             // "8 months old", "a 6 week old": a baby.
             if unit(i + 1) == .month || unit(i + 1) == .week, word(i + 2) == "old", n < 24 {
@@ -403,6 +415,11 @@ struct QuantityReader {
         guard let years, years >= 1, years <= 115, years == years.rounded() else { return nil }
         return Reading(findings: [Finding(.ageGroup, Self.ageGroup(years))], length: length)
     }
+
+    /// What someone does, said just after their age: "my mum who's 82 gets cramps".
+    static let verbsAfterAge: Set<String> = [
+        "gets", "has", "keeps", "had", "was", "suffers", "wakes", "cries", "complains", "often", "always", "sometimes", "still"
+    ]
 
     /// "of age" after a number of years.
     private func yearsOfAge(at i: Int) -> Bool { word(i) == "of" && word(i + 1) == "age" }

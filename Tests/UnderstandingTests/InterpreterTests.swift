@@ -297,6 +297,19 @@ struct InterpreterTests {
         #expect(read("my calf cramps at night, it is right").intent == .describe)
     }
 
+    @Test("short answers and ages told in a list; medicines that name their condition")
+    func shortAnswersAndLists() {
+        #expect(present("since xmas") == ["since:months"])
+        #expect(present("years tbh") == ["since:years"])
+        #expect(present("78 next month") == ["age_group:older"])
+        #expect(present("Work in an office, 52, get woken most nights with my right calf seizing up").contains("age_group:adult"))
+        #expect(present("my mum whos 82 gets cramps").contains("age_group:older"))
+        #expect(!present("it lasted 20, 30 seconds").contains { $0.hasPrefix("age_group") })
+        #expect(!present("cramps most nights, 3, 4 times a week").contains { $0.hasPrefix("age_group") })
+        #expect(present("hypothyroid, on levothyroxine") == ["condition:thyroid_disease", "medicine:other"])
+        #expect(present("I'm on insulin").contains("condition:diabetes"))
+    }
+
     @Test("more warning signs in unseen shapes: a face going down on one side, speech, sight, a limp baby, a collapse, a calf sore when pressed")
     func moreUnseenShapes() {
         func flags(_ text: String) -> [String] { read(text).redFlags }
