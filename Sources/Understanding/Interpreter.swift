@@ -31,7 +31,12 @@ public struct Interpreter: Sendable {
         let transient = knowledge.vocabulary.flatMap { kind, terms in
             terms.filter { $0.transient == true }.map { Finding(kind, $0.id) }
         }
-        historyFindings = FindingSet(redFlagFindings.filter { !ordinary.contains($0) || knowledge.term($0)?.event == true } + transient)
+        // A condition lasts ("spinal stenosis diagnosed last year", "a slipped disc years ago"):
+        // never history, except a pregnancy, which ends.
+        historyFindings = FindingSet(
+            redFlagFindings.filter {
+                (!ordinary.contains($0) || knowledge.term($0)?.event == true) && ($0.kind != .condition || $0.value == "pregnancy")
+            } + transient)
         let lasting = rules.filter { $0.evenIfPassed == true }
         passedStillCounts = FindingSet(lasting.flatMap { $0.match.all.map(\.finding) + $0.match.any.map(\.finding) })
     }

@@ -310,6 +310,20 @@ struct InterpreterTests {
         #expect(present("I'm on insulin").contains("condition:diabetes"))
     }
 
+    @Test("a condition lasts; everyday words for pain scores, little water, standing on concrete, a knock, a desk, bulgy veins, hands in spasm")
+    func lastingConditionsAndEverydayWords() {
+        #expect(present("spinal stenosis diagnosed last year").contains("condition:lumbar_disc_or_stenosis"))
+        #expect(present("had a slipped disc years ago").contains("condition:lumbar_disc_or_stenosis"))
+        #expect(present("diabetic neuropathy in both feet").isSuperset(of: ["condition:diabetes", "condition:peripheral_neuropathy"]))
+        #expect(present("proper bad pain, 10 out of 10").contains("symptom:severe_pain"))
+        #expect(present("6 coffees a day and hardly any water tbh").contains("trigger:dehydration"))
+        #expect(present("my hubby does nights at the warehouse stood on concrete, cramps in his feet every shift").contains("trigger:prolonged_standing"))
+        #expect(present("took a knock to the calf at football").contains("trigger:injury"))
+        #expect(present("the veins on my calves are bulgy and blue").contains("symptom:visible_veins"))
+        #expect(read("tingling round my lips and my hands keep going into spasm").redFlags.contains("low_calcium"))
+        #expect(read("cramp in my calf, I rubbed it with my hand until it stopped spasming").redFlags.isEmpty)
+    }
+
     @Test("more warning signs in unseen shapes: a face going down on one side, speech, sight, a limp baby, a collapse, a calf sore when pressed")
     func moreUnseenShapes() {
         func flags(_ text: String) -> [String] { read(text).redFlags }
