@@ -146,6 +146,14 @@ struct Pattern: Sendable {
 
     static let window = 15
     static let sentenceWindow = 20
+
+    /// `required` and `acrossClauses`, all a clause needs to skip the pattern.
+    struct Key: Sendable {
+        let required: ConceptSet
+        let acrossClauses: Bool
+    }
+
+    var key: Key { Key(required: required, acrossClauses: acrossClauses) }
 }
 
 /// The compiled lexicon: phrases indexed by their first word, longest first, plus the tables
@@ -184,6 +192,11 @@ public struct Lexicon: Sendable {
     /// The concept `also`, if the file has one: cramps elsewhere said "too" or "as well" ("I get
     /// cramps in my stomach too") are beside the leg cramps, not instead of them.
     var alsoConcept: ConceptSet = 0
+    /// What a clause is tested against first for each of `patterns` and `denyingPatterns`, in
+    /// their order, in arrays of their own: every clause meets every pattern, and a dense array
+    /// of bits is read without copying a pattern (a copy retains its arrays).
+    var patternKeys: [Pattern.Key] = []
+    var denyingKeys: [Pattern.Key] = []
 
     struct Relation: Sendable, Equatable {
         var relation: String
@@ -694,13 +707,16 @@ private struct LexiconBuilder {
             }
         }
 
-        return Lexicon(
+        var lexicon = Lexicon(
             version: raw.version, tokenizer: tokenizer, words: table,
             spelling: SpellingIndex(words: vocabulary), commonWords: Set(commonWords), findingTopics: findingTopics,
             patterns: patterns, denyingPatterns: patterns.filter { !$0.denies.isEmpty || !$0.explains.isEmpty }, unableConcept: conceptBit["unable"] ?? 0,
             briefConcept: conceptBit["brief"] ?? 0, patternConcepts: patterns.reduce(0) { $0 | $1.required }, forms: forms,
             relations: Dictionary(uniqueKeysWithValues: relations.map { (table.id($0.key), $0.value) }),
             subjectWords: Interpreter.SubjectWordIDs(table), ownTimes: ownTimes, alsoConcept: conceptBit["also"] ?? 0)
+        lexicon.patternKeys = lexicon.patterns.map(\.key)
+        lexicon.denyingKeys = lexicon.denyingPatterns.map(\.key)
+        return lexicon
     }
 
     mutating func add(_ list: [String], meanings texts: [String], entry: String, node: @autoclosure () -> Node?, allowEmpty: Bool = false) {

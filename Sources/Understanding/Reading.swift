@@ -738,13 +738,15 @@ struct Reading {
             return
         }
         guard clause.bits & lexicon.patternConcepts != 0 else { return }
-        for pattern in lexicon.patterns
-        where pattern.acrossClauses == sentence
-            && clause.bits & pattern.required == pattern.required
-            && clause.near(pattern.required, window: sentence ? Pattern.sentenceWindow : Pattern.window)
-            && !clause.excludes(pattern.excluded, near: pattern.required, margin: Pattern.window)
-            && (pattern.findings.contains(where: passedStillCounts.contains) || !clause.allBefore(clause.resolvedBefore, pattern.required))
-        {
+        // By index, the keys first: most patterns fail on their bits alone.
+        let keys = lexicon.patternKeys
+        for index in keys.indices where keys[index].acrossClauses == sentence && clause.bits & keys[index].required == keys[index].required {
+            let pattern = lexicon.patterns[index]
+            guard
+                clause.near(pattern.required, window: sentence ? Pattern.sentenceWindow : Pattern.window)
+                    && !clause.excludes(pattern.excluded, near: pattern.required, margin: Pattern.window)
+                    && (pattern.findings.contains(where: passedStillCounts.contains) || !clause.allBefore(clause.resolvedBefore, pattern.required))
+            else { continue }
             // "can't move my leg": under a negation of inability, a pattern of `unable` holds.
             let negatedBits = pattern.required & lexicon.unableConcept != 0 ? clause.negatedBits & ~clause.inabilityBits : clause.negatedBits
             let negated = pattern.required & negatedBits & ~clause.plainBits != 0
@@ -759,19 +761,20 @@ struct Reading {
         // whatever their order in the lexicon: "my hand cramps when I write" is a hand, and a
         // cramp, and a cramp of use.
         guard !hypothetical || hypotheticalSince < .max else { return }
-        for pattern in lexicon.denyingPatterns
-        where pattern.acrossClauses == sentence
-            && (!hypothetical || (clause.span(pattern.required)?.high ?? .max) < hypotheticalSince)
-            && clause.bits & pattern.required == pattern.required
-            && clause.near(pattern.required, window: sentence ? Pattern.sentenceWindow : Pattern.window)
-            && !clause.excludes(pattern.excluded, near: pattern.required, margin: Pattern.window)
-            && !clause.allBefore(clause.resolvedBefore, pattern.required)
-            // A negation covers it as it covers any pattern: in "it never went off, and now I'm
-            // puffing like I'd run a marathon" nothing went, so nothing explains the puffing.
-            && pattern.required & clause.negatedBits & ~clause.plainBits == 0
-            // A harmless cause denied explains nothing: "like cola, I haven't eaten beetroot".
-            && !(pattern.cause != 0 && pattern.cause & clause.negatedBits & ~clause.plainBits == pattern.cause)
-        {
+        let denying = lexicon.denyingKeys
+        for index in denying.indices where denying[index].acrossClauses == sentence && clause.bits & denying[index].required == denying[index].required {
+            let pattern = lexicon.denyingPatterns[index]
+            guard
+                (!hypothetical || (clause.span(pattern.required)?.high ?? .max) < hypotheticalSince)
+                    && clause.near(pattern.required, window: sentence ? Pattern.sentenceWindow : Pattern.window)
+                    && !clause.excludes(pattern.excluded, near: pattern.required, margin: Pattern.window)
+                    && !clause.allBefore(clause.resolvedBefore, pattern.required)
+                    // A negation covers it as it covers any pattern: in "it never went off, and now I'm
+                    // puffing like I'd run a marathon" nothing went, so nothing explains the puffing.
+                    && pattern.required & clause.negatedBits & ~clause.plainBits == 0
+                    // A harmless cause denied explains nothing: "like cola, I haven't eaten beetroot".
+                    && !(pattern.cause != 0 && pattern.cause & clause.negatedBits & ~clause.plainBits == pattern.cause)
+            else { continue }
             for finding in pattern.denies { record(finding, negated: true) }
             for finding in pattern.explains { takeBack(finding) }
         }
