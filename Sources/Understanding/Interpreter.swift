@@ -435,9 +435,26 @@ public struct Interpreter: Sendable {
     /// is "can't feel"), at most `maximumInserts` of them, so the work stays linear.
     private func longestPhrase(at i: Int, in tokens: [Token]) -> (Phrase, Int)? {
         guard let candidates = lexicon.words.phrases(tokens[i].id) else { return nil }
+        // The numbers a phrase's second word can match: the next token's, or, past one or two
+        // inserts, the one after them. A phrase whose second word is none of them is skipped
+        // without reading it.
+        assert(Self.maximumInserts == 2, "the second words below are read past two inserts at most")
+        let seconds = lexicon.words.secondWords(tokens[i].id)
+        var second0 = WordTable.unknown
+        var second1 = WordTable.unknown
+        var second2 = WordTable.unknown
+        if i + 1 < tokens.count {
+            second0 = tokens[i + 1].id
+            if i + 2 < tokens.count, lexicon.words.isInsert(second0) {
+                second1 = tokens[i + 2].id
+                if i + 3 < tokens.count, lexicon.words.isInsert(second1) { second2 = tokens[i + 3].id }
+            }
+        }
         // By index, reading each phrase's numbers in place. By number: marks and unknown words
         // have none, so they never match.
         for candidate in candidates.indices {
+            let second = seconds[candidate]
+            if second != WordTable.unknown && second != second0 && second != second1 && second != second2 { continue }
             let ids = candidates[candidate].ids
             let count = ids.count
             guard i + count <= tokens.count else { continue }

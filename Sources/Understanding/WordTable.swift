@@ -11,7 +11,13 @@ struct WordTable: Sendable {
         /// A word of the lexicon (or of its keep list): never "corrected".
         var skipsCorrection = false
         /// The phrases that start with the word, longest first.
-        var phrases: [Phrase] = []
+        var phrases: [Phrase] = [] {
+            didSet { secondWords = phrases.map { $0.ids.count > 1 ? $0.ids[1] : WordTable.unknown } }
+        }
+        /// The number of each phrase's second word, in the order of `phrases` (`unknown` for a
+        /// phrase of one word): read in one dense array, most phrases are ruled out by it without
+        /// reading the phrase.
+        private(set) var secondWords: [Int32] = []
         var number: Double?
         var unit: TimeUnit?
         /// "dont" -> do, not: the tokens it stands for.
@@ -86,6 +92,7 @@ struct WordTable: Sendable {
     // that no whole `Info` is copied.
     func skipsCorrection(_ id: Int32) -> Bool { id >= 0 && info[Int(id)].skipsCorrection }
     func phrases(_ id: Int32) -> [Phrase]? { id >= 0 ? info[Int(id)].phrases : nil }
+    func secondWords(_ id: Int32) -> [Int32] { id >= 0 ? info[Int(id)].secondWords : [] }
     func number(_ id: Int32) -> Double? { id >= 0 ? info[Int(id)].number : nil }
     func unit(_ id: Int32) -> TimeUnit? { id >= 0 ? info[Int(id)].unit : nil }
     func expansion(_ id: Int32) -> [Token]? { id >= 0 ? info[Int(id)].expansion : nil }
