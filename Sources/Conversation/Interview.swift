@@ -67,6 +67,9 @@ public final class InterviewQuestion: Sendable, Decodable {
     /// The first words of both lists: a message with none of them denies nothing, and is not
     /// searched phrase by phrase.
     private let denialFirstWords: Set<Substring>
+    /// Their `Words.hash(ofWord:)`: an ASCII message is tested against them without being
+    /// normalised and split.
+    private let denialFirstHashes: [UInt64]
     /// `text` for the person writing (its placeholders read once, not on every ask).
     public let textForSelf: String
     public let why: String
@@ -128,6 +131,7 @@ public final class InterviewQuestion: Sendable, Decodable {
         self.restDeniedWords = restDeniedBy.map { Words.normalised($0).split(separator: " ") }
         self.allDeniedWords = allDeniedBy.map { Words.normalised($0).split(separator: " ") }
         self.denialFirstWords = Set((restDeniedWords + allDeniedWords).compactMap(\.first))
+        self.denialFirstHashes = denialFirstWords.map(Words.hash(ofWord:)).sorted()
         self.stage = stage
         self.fills = fills
         self.text = text
@@ -171,8 +175,11 @@ public final class InterviewQuestion: Sendable, Decodable {
     /// (`deniesOne`), or all of them.
     /// `words` gives the message's words, normalised; it is called only when needed, and the
     /// turn makes them once for every question that asks.
-    func deniesTheRest(_ message: () -> [Substring], deniesOne: Bool) -> Bool {
+    /// `text`: the message as said (a message of ASCII with none of the first words is
+    /// told apart without its words).
+    func deniesTheRest(_ text: String, _ message: () -> [Substring], deniesOne: Bool) -> Bool {
         guard !allDeniedWords.isEmpty || deniesOne && !restDeniedWords.isEmpty else { return false }
+        if Words.mayHold(anyOf: denialFirstHashes, in: text) == false { return false }
         let words = message()
         guard words.contains(where: denialFirstWords.contains) else { return false }
         func holds(_ phrase: [Substring]) -> Bool {

@@ -184,7 +184,7 @@ struct Turn {
         }
         for question in conversation.interview.questions
         where question.fills == .symptom && !state.asked.contains(question.id)
-            && question.deniesTheRest(message, deniesOne: new.absent.contains(where: question.deniedByNo.contains))
+            && question.deniesTheRest(said, message, deniesOne: new.absent.contains(where: question.deniedByNo.contains))
         {
             apply(question.onNo, to: &new, known: state.findings)
             state.asked.append(question.id)

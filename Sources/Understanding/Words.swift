@@ -50,6 +50,29 @@ public enum Words {
         return true
     }
 
+    /// A word's hash for `mayHold(anyOf:in:)` (FNV-1a over its UTF-8).
+    public static func hash(ofWord word: some StringProtocol) -> UInt64 { FNV1a.hash(word.utf8) }
+
+    /// For ASCII text, whether a word of `normalised(text)` may be one of the words whose
+    /// `hash(ofWord:)` is in `hashes`: false only when none is (equal words hash alike), without
+    /// making the normalised text. Nil for other text.
+    public static func mayHold(anyOf hashes: [UInt64], in text: String) -> Bool? {
+        guard isASCII(text) else { return nil }
+        var hash = FNV1a()
+        var started = false
+        let finished = normalisedBytes(ofASCII: text) { byte in
+            started = true
+            guard byte == 0x20 else {
+                hash.add(byte)
+                return true
+            }
+            guard !hashes.contains(hash.value) else { return false }
+            hash = FNV1a()
+            return true
+        }
+        return !finished || (started && hashes.contains(hash.value))
+    }
+
     /// Whether the text speaks about the person themselves ("my calf", "I get", "I'm").
     public static func isPersonal(_ text: String) -> Bool {
         guard isASCII(text) else {
