@@ -312,12 +312,12 @@ extension Conversation {
             if !state.asked.contains(questions[index].id) && !isAnswered(questions[index], findings) {
                 if questions[index].always { return questions[index] }
                 if outlook == nil { outlook = Outlook(self, findings) }
-                if outlook!.couldChange(with: questions[index], self) { return questions[index] }
+                if outlook!.couldChange(with: questionEffects[index], self) { return questions[index] }
             }
         }
         guard let question = conditionQuestion(state, rank: rank) else { return nil }
         if outlook == nil { outlook = Outlook(self, findings) }
-        return outlook!.couldChange(with: question, self) ? question : nil
+        return outlook!.couldChange(with: answerEffects[question.id] ?? [], self) ? question : nil
     }
 
     /// What the assessment would say now, as far as the interview's choice goes: the leading
@@ -336,16 +336,23 @@ extension Conversation {
             level = conversation.ruleIndex.highestLevel(findings)
         }
 
-        func couldChange(with question: InterviewQuestion, _ conversation: Conversation) -> Bool {
+        /// `effects`: the question's `answerEffects`.
+        func couldChange(
+            with effects: [(change: CauseIndex.Change, present: FindingSet, absent: FindingSet, rules: [Int])], _ conversation: Conversation
+        ) -> Bool {
             // A question is asked only while its findings are unknown, so an answer's effect made
             // once holds (a plain "no" never takes back what was said, and changes little).
-            for effect in conversation.answerEffects[question.id] ?? [] {
+            for effect in effects {
                 if effect.present.isSubset(of: findings.present) && effect.absent.isSubset(of: findings.absent) { continue }
                 if conversation.causeIndex.leader(standing, after: effect.change) != leader { return true }
+                // A rule above the level now that holds after the answer did not hold before, so it
+                // tests one of the answer's findings (`effect.rules`): only those are read.
+                let now = level ?? .selfCare
+                guard conversation.ruleIndex.mayHold(anyOf: effect.rules, above: now) else { continue }
                 var after = findings
                 after.present.formUnion(effect.present)
                 after.absent.formUnion(effect.absent)
-                if let new = conversation.ruleIndex.highestLevel(after), new > (level ?? .selfCare) { return true }
+                if conversation.ruleIndex.holds(anyOf: effect.rules, above: now, after) { return true }
             }
             return false
         }
