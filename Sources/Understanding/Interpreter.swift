@@ -350,10 +350,12 @@ public struct Interpreter: Sendable {
     private func explained(by reading: Reading) -> (explains: [String], unlessKnown: [String]) {
         var found: [String] = []
         var unlessKnown: [String] = []
-        for pattern in lexicon.denyingPatterns
-        where pattern.cause != 0 && reading.saidConcepts & pattern.cause == pattern.cause
-            && reading.saidConcepts & pattern.excluded == 0
+        // Only the patterns with a cause, by place: the loop copied every denying pattern.
+        for index in lexicon.causePatterns
+        where reading.saidConcepts & lexicon.denyingPatterns[index].cause == lexicon.denyingPatterns[index].cause
+            && reading.saidConcepts & lexicon.denyingPatterns[index].excluded == 0
         {
+            let pattern = lexicon.denyingPatterns[index]
             for finding in pattern.explains where !found.contains(finding.description) { found.append(finding.description) }
             for finding in pattern.unlessKnown where !unlessKnown.contains(finding.description) { unlessKnown.append(finding.description) }
         }

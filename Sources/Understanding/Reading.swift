@@ -392,7 +392,7 @@ struct Reading {
 
             case .phrase(let phrase):
                 knownWords += phrase.words.count
-                if phrase.meanings != [.cue(.past)] { clause.tellsMore = true }
+                if !(phrase.meanings.count == 1 && phrase.meanings[0] == .cue(.past)) { clause.tellsMore = true }
                 if phrase.endsScope {
                     negating = false
                     closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical)
@@ -422,7 +422,7 @@ struct Reading {
                         if firstTimeClause { continue }
                         // "once I'm in bed", "once the cramp goes", "all at once": "once" as "when"
                         // or "together", no count of the cramps.
-                        if finding.kind == .frequency, phrase.words == ["once"], Self.onceAsWhen(items, at: index) { continue }
+                        if finding.kind == .frequency, phrase.words.count == 1, phrase.words[0] == "once", Self.onceAsWhen(items, at: index) { continue }
                         record(finding, negated: negating && !ownNegation, hypothetical: inHypothetical)
                         if negating { negationUsed = true }
                     case .intent(let intent):
@@ -498,7 +498,7 @@ struct Reading {
                         sentence.add(lexicon.unableConcept, at: index, negated: false, inability: false)
                     }
                     scope = 4
-                } else if negating && phrase.meanings == [.cue(.ignore)] {
+                } else if negating && phrase.meanings.count == 1 && phrase.meanings[0] == .cue(.ignore) {
                     negating = false  // "I didn't warm up before my run": the negation is used up
                 }
                 previousWasNegation = isNegation
@@ -593,7 +593,7 @@ struct Reading {
     private static func isIf(_ item: Interpreter.Item) -> Bool {
         switch item {
         case .word(let token): token.text == "if"
-        case .phrase(let phrase): phrase.words == ["if"]
+        case .phrase(let phrase): phrase.words.count == 1 && phrase.words[0] == "if"
         default: false
         }
     }
@@ -739,9 +739,9 @@ struct Reading {
         }
         guard clause.bits & lexicon.patternConcepts != 0 else { return }
         // By index, the keys first: most patterns fail on their bits alone.
-        let keys = lexicon.patternKeys
-        for index in keys.indices where keys[index].acrossClauses == sentence && clause.bits & keys[index].required == keys[index].required {
-            let pattern = lexicon.patterns[index]
+        let keys = sentence ? lexicon.sentencePatternKeys : lexicon.clausePatternKeys
+        for key in keys where clause.bits & key.required == key.required {
+            let pattern = lexicon.patterns[key.index]
             guard
                 clause.near(pattern.required, window: sentence ? Pattern.sentenceWindow : Pattern.window)
                     && !clause.excludes(pattern.excluded, near: pattern.required, margin: Pattern.window)
@@ -761,9 +761,9 @@ struct Reading {
         // whatever their order in the lexicon: "my hand cramps when I write" is a hand, and a
         // cramp, and a cramp of use.
         guard !hypothetical || hypotheticalSince < .max else { return }
-        let denying = lexicon.denyingKeys
-        for index in denying.indices where denying[index].acrossClauses == sentence && clause.bits & denying[index].required == denying[index].required {
-            let pattern = lexicon.denyingPatterns[index]
+        let denying = sentence ? lexicon.sentenceDenyingKeys : lexicon.clauseDenyingKeys
+        for key in denying where clause.bits & key.required == key.required {
+            let pattern = lexicon.denyingPatterns[key.index]
             guard
                 (!hypothetical || (clause.span(pattern.required)?.high ?? .max) < hypotheticalSince)
                     && clause.near(pattern.required, window: sentence ? Pattern.sentenceWindow : Pattern.window)
