@@ -70,6 +70,10 @@ public final class InterviewQuestion: Sendable, Decodable {
     /// Their `Words.hash(ofWord:)`: an ASCII message is tested against them without being
     /// normalised and split.
     private let denialFirstHashes: [UInt64]
+    /// The words of both lists by `Words.hash(ofWord:)`: a phrase is looked for in an ASCII
+    /// message by comparing numbers first.
+    private let restDeniedHashes: [[UInt64]]
+    private let allDeniedHashes: [[UInt64]]
     /// `text` for the person writing (its placeholders read once, not on every ask).
     public let textForSelf: String
     public let why: String
@@ -132,6 +136,8 @@ public final class InterviewQuestion: Sendable, Decodable {
         self.allDeniedWords = allDeniedBy.map { Words.normalised($0).split(separator: " ") }
         self.denialFirstWords = Set((restDeniedWords + allDeniedWords).compactMap(\.first))
         self.denialFirstHashes = denialFirstWords.map(Words.hash(ofWord:)).sorted()
+        self.restDeniedHashes = restDeniedWords.map { $0.map(Words.hash(ofWord:)) }
+        self.allDeniedHashes = allDeniedWords.map { $0.map(Words.hash(ofWord:)) }
         self.stage = stage
         self.fills = fills
         self.text = text
@@ -179,7 +185,26 @@ public final class InterviewQuestion: Sendable, Decodable {
     /// told apart without its words).
     func deniesTheRest(_ text: String, _ message: () -> [Substring], deniesOne: Bool) -> Bool {
         guard !allDeniedWords.isEmpty || deniesOne && !restDeniedWords.isEmpty else { return false }
-        if Words.mayHold(anyOf: denialFirstHashes, in: text) == false { return false }
+        switch Words.mayHold(anyOf: denialFirstHashes, in: text) {
+        case nil: return slowDeniesTheRest(message, deniesOne: deniesOne)
+        case false?: return false
+        case true?: break
+        }
+        let words = message()
+        // The words' numbers, to rule out a start without comparing text (equal ASCII words hash alike).
+        let hashes = words.map(Words.hash(ofWord:))
+        func holds(_ phrase: [Substring], _ phraseHashes: [UInt64]) -> Bool {
+            guard phrase.count <= words.count else { return false }
+            return (0...(words.count - phrase.count)).contains { start in
+                phraseHashes.indices.allSatisfy { hashes[start + $0] == phraseHashes[$0] } && phrase.indices.allSatisfy { words[start + $0] == phrase[$0] }
+            }
+        }
+        return allDeniedWords.indices.contains { holds(allDeniedWords[$0], allDeniedHashes[$0]) }
+            || deniesOne && restDeniedWords.indices.contains { holds(restDeniedWords[$0], restDeniedHashes[$0]) }
+    }
+
+    /// `deniesTheRest` for a message beyond ASCII, whose words are compared as text.
+    private func slowDeniesTheRest(_ message: () -> [Substring], deniesOne: Bool) -> Bool {
         let words = message()
         guard words.contains(where: denialFirstWords.contains) else { return false }
         func holds(_ phrase: [Substring]) -> Bool {
