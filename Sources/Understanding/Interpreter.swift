@@ -441,7 +441,7 @@ public struct Interpreter: Sendable {
         // inserts, the one after them. A phrase whose second word is none of them is skipped
         // without reading it.
         assert(Self.maximumInserts == 2, "the second words below are read past two inserts at most")
-        let seconds = lexicon.words.secondWords(tokens[i].id)
+        let keys = lexicon.words.phraseKeys(tokens[i].id)
         var second0 = WordTable.unknown
         var second1 = WordTable.unknown
         var second2 = WordTable.unknown
@@ -455,11 +455,13 @@ public struct Interpreter: Sendable {
         // By index, reading each phrase's numbers in place. By number: marks and unknown words
         // have none, so they never match.
         for candidate in candidates.indices {
-            let second = seconds[candidate]
+            let second = keys[candidate].second
             if second != WordTable.unknown && second != second0 && second != second1 && second != second2 { continue }
-            let ids = candidates[candidate].ids
-            let count = ids.count
+            let count = Int(keys[candidate].count)
             guard i + count <= tokens.count else { continue }
+            // A phrase of one word: its first word is the token's.
+            if count == 1 { return (candidates[candidate], 1) }
+            let ids = candidates[candidate].ids
             var offset = 1
             var position = i + 1
             var inserted = 0

@@ -12,12 +12,12 @@ struct WordTable: Sendable {
         var skipsCorrection = false
         /// The phrases that start with the word, longest first.
         var phrases: [Phrase] = [] {
-            didSet { secondWords = phrases.map { $0.ids.count > 1 ? $0.ids[1] : WordTable.unknown } }
+            didSet { phraseKeys = phrases.map { PhraseKey(second: $0.ids.count > 1 ? $0.ids[1] : WordTable.unknown, count: Int32($0.ids.count)) } }
         }
-        /// The number of each phrase's second word, in the order of `phrases` (`unknown` for a
-        /// phrase of one word): read in one dense array, most phrases are ruled out by it without
-        /// reading the phrase.
-        private(set) var secondWords: [Int32] = []
+        /// Each phrase's second word and length, in the order of `phrases`: read in one dense
+        /// array, most phrases are ruled out (and a phrase of one word is taken) without reading
+        /// the phrase.
+        private(set) var phraseKeys: [PhraseKey] = []
         var number: Double?
         var unit: TimeUnit?
         /// "dont" -> do, not: the tokens it stands for.
@@ -40,6 +40,12 @@ struct WordTable: Sendable {
     }
 
     static let unknown: Int32 = -1
+
+    /// A phrase's second word (`unknown` for a phrase of one word) and its number of words.
+    struct PhraseKey: Sendable {
+        let second: Int32
+        let count: Int32
+    }
 
     private var ids: [String: Int32] = [:]
     private(set) var info: [Info] = []
@@ -92,7 +98,7 @@ struct WordTable: Sendable {
     // that no whole `Info` is copied.
     func skipsCorrection(_ id: Int32) -> Bool { id >= 0 && info[Int(id)].skipsCorrection }
     func phrases(_ id: Int32) -> [Phrase]? { id >= 0 ? info[Int(id)].phrases : nil }
-    func secondWords(_ id: Int32) -> [Int32] { id >= 0 ? info[Int(id)].secondWords : [] }
+    func phraseKeys(_ id: Int32) -> [PhraseKey] { id >= 0 ? info[Int(id)].phraseKeys : [] }
     func number(_ id: Int32) -> Double? { id >= 0 ? info[Int(id)].number : nil }
     func unit(_ id: Int32) -> TimeUnit? { id >= 0 ? info[Int(id)].unit : nil }
     func expansion(_ id: Int32) -> [Token]? { id >= 0 ? info[Int(id)].expansion : nil }
