@@ -442,6 +442,7 @@ public struct Interpreter: Sendable {
         // without reading it.
         assert(Self.maximumInserts == 2, "the second words below are read past two inserts at most")
         let keys = lexicon.words.phraseKeys(tokens[i].id)
+        let words = lexicon.words.phraseIDs(tokens[i].id)
         var second0 = WordTable.unknown
         var second1 = WordTable.unknown
         var second2 = WordTable.unknown
@@ -461,13 +462,13 @@ public struct Interpreter: Sendable {
             guard i + count <= tokens.count else { continue }
             // A phrase of one word: its first word is the token's.
             if count == 1 { return (candidates[candidate], 1) }
-            let ids = candidates[candidate].ids
+            let start = Int(keys[candidate].start)
             var offset = 1
             var position = i + 1
             var inserted = 0
             while offset < count && position < tokens.count {
                 let id = tokens[position].id
-                if id == ids[offset] {
+                if id == words[start + offset] {
                     offset += 1
                 } else if inserted < Self.maximumInserts && lexicon.words.isInsert(id) {
                     inserted += 1
