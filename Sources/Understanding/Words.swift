@@ -51,26 +51,32 @@ public enum Words {
     }
 
     /// A word's hash for `mayHold(anyOf:in:)` (FNV-1a over its UTF-8).
-    public static func hash(ofWord word: some StringProtocol) -> UInt64 { FNV1a.hash(word.utf8) }
+    public static func hash(ofWord word: Substring) -> UInt64 {
+        var hash = FNV1a()
+        for byte in word.utf8 { hash.add(byte) }
+        return hash.value
+    }
 
     /// For ASCII text, whether a word of `normalised(text)` may be one of the words whose
     /// `hash(ofWord:)` is in `hashes`: false only when none is (equal words hash alike), without
     /// making the normalised text. Nil for other text.
     public static func mayHold(anyOf hashes: [UInt64], in text: String) -> Bool? {
-        guard isASCII(text) else { return nil }
+        // The words of `normalised(text)` are the runs of letters and digits, lowercased.
         var hash = FNV1a()
-        var started = false
-        let finished = normalisedBytes(ofASCII: text) { byte in
-            started = true
-            guard byte == 0x20 else {
-                hash.add(byte)
-                return true
+        var inWord = false
+        var found = false
+        for byte in text.utf8 {
+            guard byte < 0x80 else { return nil }
+            if let letter = lowerLetterOrDigit(byte) {
+                hash.add(letter)
+                inWord = true
+            } else if inWord {
+                if !found && hashes.contains(hash.value) { found = true }
+                hash = FNV1a()
+                inWord = false
             }
-            guard !hashes.contains(hash.value) else { return false }
-            hash = FNV1a()
-            return true
         }
-        return !finished || (started && hashes.contains(hash.value))
+        return found || (inWord && hashes.contains(hash.value))
     }
 
     /// Whether the text speaks about the person themselves ("my calf", "I get", "I'm").
