@@ -322,29 +322,26 @@ struct QuantityReader {
     private func age(at i: Int) -> Reading? {
         var years: Double?
         var length = 0
-        // Asked once: the branches below all start with it, and a relation is a dictionary lookup.
-        let first = word(i)
-        let isPerson = first == "he" || first == "she" || isRelation(i)
-        if first == "i", word(i + 1) == "am", let n = tokens.indices.contains(i + 2) && tokens[i + 2].text != "one" ? ageValue(i + 2) : nil,
+        if word(i) == "i", word(i + 1) == "am", let n = tokens.indices.contains(i + 2) && tokens[i + 2].text != "one" ? ageValue(i + 2) : nil,
             unit(i + 3) == nil || (unit(i + 3) == .year && word(i + 4) == "old"),
             !(word(i + 3).map { Self.heights.contains($0) || Self.otherMeasures.contains($0) } ?? false)
         {
             // "I'm 72", "I'm forty two" (the tens: the group is the same).
             years = n
             length = unit(i + 3) == .year ? 5 : 3
-        } else if isPerson, word(i + 1) == "is", ageValue(i + 2) != nil,
+        } else if word(i) == "he" || word(i) == "she" || isRelation(i), word(i + 1) == "is", ageValue(i + 2) != nil,
             unit(i + 3) == .month || unit(i + 3) == .week, word(i + 4) != "pregnant"
         {
             // "my baby is 8 months (old)": under a year (not "she is 8 months pregnant").
             return Reading(findings: [Finding(.ageGroup, "child")], length: word(i + 4) == "old" ? 5 : 4)
-        } else if isPerson, word(i + 1) == "is",
+        } else if word(i) == "he" || word(i) == "she" || isRelation(i), word(i + 1) == "is",
             let hedge = word(i + 2), ["only", "just", "nearly", "almost"].contains(hedge), let n = ageValue(i + 3),
             word(i + 4).map(Self.afterAge.contains) ?? true || (unit(i + 4) == .year && word(i + 5) == "old")
         {
             // "she's only 6", "he is nearly 80".
             years = n
             length = unit(i + 4) == .year ? 6 : 4
-        } else if isPerson,
+        } else if word(i) == "he" || word(i) == "she" || isRelation(i),
             word(i + 1) == "is", let n = ageValue(i + 2),
             word(i + 3).map(Self.afterAge.contains) ?? true
                 || (unit(i + 3) == .year && (word(i + 4) == "old" || word(i + 4).map(Self.afterAge.contains) ?? true))
@@ -353,7 +350,7 @@ struct QuantityReader {
             // also ...", not "he is 5 foot".
             years = n
             length = unit(i + 3) == .year ? (word(i + 4) == "old" ? 5 : 4) : 3
-        } else if let person = first, isPerson,
+        } else if let person = word(i), person == "he" || person == "she" || isRelation(i),
             let n = ageValue(i + 1) ?? (tokens.indices.contains(i + 2) && Self.beforeAge.contains(tokens[i + 1].text) ? ageValue(i + 2) : nil),
             n < 18 || person == "he" || person == "she" || tokens[i + 1].text == "("
                 || endsAge(at: Self.beforeAge.contains(tokens[i + 1].text) ? i + 3 : i + 2)
