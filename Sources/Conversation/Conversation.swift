@@ -25,7 +25,10 @@ public final class Conversation: Sendable {
     /// For each question (by id), what each of its possible answers does to the causes' totals
     /// and the findings it adds, made once: judging whether a question is worth asking then
     /// costs no lookup or allocation.
-    let answerEffects: [String: [(change: CauseIndex.Change, present: FindingSet, absent: FindingSet)]]
+    let answerEffects: [String: [(change: CauseIndex.Change, present: FindingSet, absent: FindingSet, rules: [Int])]]
+    /// `answerEffects` of `interview.questions`, by their place: choosing the next question
+    /// reads them without hashing an id for every question it weighs.
+    let questionEffects: [[(change: CauseIndex.Change, present: FindingSet, absent: FindingSet, rules: [Int])]]
 
     public init(knowledge: KnowledgeModel, interpreter: Interpreter, interview: Interview, replies: Replies) {
         self.knowledge = knowledge
@@ -35,14 +38,19 @@ public final class Conversation: Sendable {
         self.assessmentText = AssessmentText(knowledge)
         self.causeIndex = CauseIndex(knowledge)
         self.ruleIndex = RuleIndex(knowledge.triageRules)
-        var effects: [String: [(change: CauseIndex.Change, present: FindingSet, absent: FindingSet)]] = [:]
+        var effects: [String: [(change: CauseIndex.Change, present: FindingSet, absent: FindingSet, rules: [Int])]] = [:]
         let causes = self.causeIndex
+        let ruleIndex = self.ruleIndex
         for question in interview.questions + Array(interview.conditionQuestions.values) {
             effects[question.id] = question.possibleAnswers.map {
-                (causes.change(adding: $0.present, absent: $0.absent), FindingSet($0.present), FindingSet($0.absent))
+                (
+                    causes.change(adding: $0.present, absent: $0.absent), FindingSet($0.present), FindingSet($0.absent),
+                    ruleIndex.positions(naming: $0.present + $0.absent)
+                )
             }
         }
         self.answerEffects = effects
+        self.questionEffects = interview.questions.map { effects[$0.id] ?? [] }
         self.conditionCandidates = knowledge.causes.map { cause in
             let pointing = cause.evidence.enumerated().compactMap { position, evidence -> (Double, Int, Finding, InterviewQuestion)? in
                 let finding = evidence.finding.finding

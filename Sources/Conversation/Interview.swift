@@ -67,6 +67,13 @@ public final class InterviewQuestion: Sendable, Decodable {
     /// The first words of both lists: a message with none of them denies nothing, and is not
     /// searched phrase by phrase.
     private let denialFirstWords: Set<Substring>
+    /// Their `Words.hash(ofWord:)`: an ASCII message is tested against them without being
+    /// normalised and split.
+    private let denialFirstHashes: [UInt64]
+    /// The words of both lists by `Words.hash(ofWord:)`: a phrase is looked for in an ASCII
+    /// message by comparing numbers first.
+    private let restDeniedHashes: [[UInt64]]
+    private let allDeniedHashes: [[UInt64]]
     /// `text` for the person writing (its placeholders read once, not on every ask).
     public let textForSelf: String
     public let why: String
@@ -128,6 +135,9 @@ public final class InterviewQuestion: Sendable, Decodable {
         self.restDeniedWords = restDeniedBy.map { Words.normalised($0).split(separator: " ") }
         self.allDeniedWords = allDeniedBy.map { Words.normalised($0).split(separator: " ") }
         self.denialFirstWords = Set((restDeniedWords + allDeniedWords).compactMap(\.first))
+        self.denialFirstHashes = denialFirstWords.map(Words.hash(ofWord:)).sorted()
+        self.restDeniedHashes = restDeniedWords.map { $0.map(Words.hash(ofWord:)) }
+        self.allDeniedHashes = allDeniedWords.map { $0.map(Words.hash(ofWord:)) }
         self.stage = stage
         self.fills = fills
         self.text = text
@@ -171,8 +181,30 @@ public final class InterviewQuestion: Sendable, Decodable {
     /// (`deniesOne`), or all of them.
     /// `words` gives the message's words, normalised; it is called only when needed, and the
     /// turn makes them once for every question that asks.
-    func deniesTheRest(_ message: () -> [Substring], deniesOne: Bool) -> Bool {
+    /// `text`: the message as said (a message of ASCII with none of the first words is
+    /// told apart without its words).
+    func deniesTheRest(_ text: String, _ message: () -> [Substring], deniesOne: Bool) -> Bool {
         guard !allDeniedWords.isEmpty || deniesOne && !restDeniedWords.isEmpty else { return false }
+        switch Words.mayHold(anyOf: denialFirstHashes, in: text) {
+        case nil: return slowDeniesTheRest(message, deniesOne: deniesOne)
+        case false?: return false
+        case true?: break
+        }
+        let words = message()
+        // The words' numbers, to rule out a start without comparing text (equal ASCII words hash alike).
+        let hashes = words.map(Words.hash(ofWord:))
+        func holds(_ phrase: [Substring], _ phraseHashes: [UInt64]) -> Bool {
+            guard phrase.count <= words.count else { return false }
+            return (0...(words.count - phrase.count)).contains { start in
+                phraseHashes.indices.allSatisfy { hashes[start + $0] == phraseHashes[$0] } && phrase.indices.allSatisfy { words[start + $0] == phrase[$0] }
+            }
+        }
+        return allDeniedWords.indices.contains { holds(allDeniedWords[$0], allDeniedHashes[$0]) }
+            || deniesOne && restDeniedWords.indices.contains { holds(restDeniedWords[$0], restDeniedHashes[$0]) }
+    }
+
+    /// `deniesTheRest` for a message beyond ASCII, whose words are compared as text.
+    private func slowDeniesTheRest(_ message: () -> [Substring], deniesOne: Bool) -> Bool {
         let words = message()
         guard words.contains(where: denialFirstWords.contains) else { return false }
         func holds(_ phrase: [Substring]) -> Bool {
@@ -305,12 +337,12 @@ extension Conversation {
             if !state.asked.contains(questions[index].id) && !isAnswered(questions[index], findings) {
                 if questions[index].always { return questions[index] }
                 if outlook == nil { outlook = Outlook(self, findings) }
-                if outlook!.couldChange(with: questions[index], self) { return questions[index] }
+                if outlook!.couldChange(with: questionEffects[index], self) { return questions[index] }
             }
         }
         guard let question = conditionQuestion(state, rank: rank) else { return nil }
         if outlook == nil { outlook = Outlook(self, findings) }
-        return outlook!.couldChange(with: question, self) ? question : nil
+        return outlook!.couldChange(with: answerEffects[question.id] ?? [], self) ? question : nil
     }
 
     /// What the assessment would say now, as far as the interview's choice goes: the leading
@@ -329,16 +361,23 @@ extension Conversation {
             level = conversation.ruleIndex.highestLevel(findings)
         }
 
-        func couldChange(with question: InterviewQuestion, _ conversation: Conversation) -> Bool {
+        /// `effects`: the question's `answerEffects`.
+        func couldChange(
+            with effects: [(change: CauseIndex.Change, present: FindingSet, absent: FindingSet, rules: [Int])], _ conversation: Conversation
+        ) -> Bool {
             // A question is asked only while its findings are unknown, so an answer's effect made
             // once holds (a plain "no" never takes back what was said, and changes little).
-            for effect in conversation.answerEffects[question.id] ?? [] {
+            for effect in effects {
                 if effect.present.isSubset(of: findings.present) && effect.absent.isSubset(of: findings.absent) { continue }
                 if conversation.causeIndex.leader(standing, after: effect.change) != leader { return true }
+                // A rule above the level now that holds after the answer did not hold before, so it
+                // tests one of the answer's findings (`effect.rules`): only those are read.
+                let now = level ?? .selfCare
+                guard conversation.ruleIndex.mayHold(anyOf: effect.rules, above: now) else { continue }
                 var after = findings
                 after.present.formUnion(effect.present)
                 after.absent.formUnion(effect.absent)
-                if let new = conversation.ruleIndex.highestLevel(after), new > (level ?? .selfCare) { return true }
+                if conversation.ruleIndex.holds(anyOf: effect.rules, above: now, after) { return true }
             }
             return false
         }

@@ -25,6 +25,24 @@ public struct Replies: Sendable {
         let text = self[id]
         var out = ""
         out.reserveCapacity(text.utf8.count + values.values.reduce(0) { $0 + $1.utf8.count })
+        // ASCII text (all the shipped replies) by its bytes: a search by Character walks graphemes.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            let utf8 = text.utf8
+            var start = utf8.startIndex
+            while let open = utf8[start...].firstIndex(of: UInt8(ascii: "<")) {
+                out += text[start..<open]
+                let afterOpen = utf8.index(after: open)
+                if let close = utf8[afterOpen...].firstIndex(of: UInt8(ascii: ">")), let value = values[String(text[afterOpen..<close])] {
+                    out += value
+                    start = utf8.index(after: close)
+                } else {
+                    out += "<"
+                    start = afterOpen
+                }
+            }
+            out += text[start...]
+            return out
+        }
         var rest = text[...]
         while let open = rest.firstIndex(of: "<") {
             out += rest[..<open]

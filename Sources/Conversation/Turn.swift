@@ -184,7 +184,7 @@ struct Turn {
         }
         for question in conversation.interview.questions
         where question.fills == .symptom && !state.asked.contains(question.id)
-            && question.deniesTheRest(message, deniesOne: new.absent.contains(where: question.deniedByNo.contains))
+            && question.deniesTheRest(said, message, deniesOne: new.absent.contains(where: question.deniedByNo.contains))
         {
             apply(question.onNo, to: &new, known: state.findings)
             state.asked.append(question.id)
@@ -399,9 +399,16 @@ struct Turn {
 
     /// The order in which an acknowledgement names findings: where, when, how, then the rest.
     private static func noteOrder(_ finding: Finding) -> (Int, Finding) {
-        let order: [FindingKind] = [.side, .location, .timing, .duration, .frequency, .since, .trigger, .medicine, .symptom, .condition, .ageGroup]
-        return (order.firstIndex(of: finding.kind) ?? order.count, finding)
+        (noteRanks[finding.kind.index], finding)
     }
+    /// Each kind's place in that order, by `FindingKind.index` (made once: the sort asks for
+    /// it twice a comparison).
+    private static let noteRanks: [Int] = {
+        let order: [FindingKind] = [.side, .location, .timing, .duration, .frequency, .since, .trigger, .medicine, .symptom, .condition, .ageGroup]
+        var ranks = [Int](repeating: order.count, count: FindingKind.allCases.map(\.index).max()! + 1)
+        for (rank, kind) in order.enumerated() { ranks[kind.index] = rank }
+        return ranks
+    }()
 
     /// A triage as soon as what was said gives one (numbness, every night, a medicine), said once,
     /// so that someone who stops answering has it; the interview goes on to the assessment.

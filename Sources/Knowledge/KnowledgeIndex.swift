@@ -257,6 +257,37 @@ public final class RuleIndex: Sendable {
         return nil
     }
 
+    /// The positions in `rules` of the rules that test one of `findings` (present or absent),
+    /// in `rules`' order: only these can change their verdict when `findings` are added.
+    public func positions(naming findings: [Finding]) -> [Int] {
+        rules.indices.filter { index in
+            let match = rules[index].match
+            return findings.contains { finding in
+                match.all.contains { $0.finding == finding } || match.any.contains { $0.finding == finding } || match.none.contains(finding)
+            }
+        }
+    }
+
+    /// Whether a rule more severe than `level` holds, of those at `positions` (ascending, as
+    /// `positions(naming:)` gives them): read only until the rules are no longer above `level`.
+    public func holds(anyOf positions: [Int], above level: TriageLevel, _ findings: Findings) -> Bool {
+        guard let first = positions.first, rules[first].level > level else { return false }
+        let present = findings.present.inlineWords
+        let absent = findings.absent.inlineWords
+        for index in positions {
+            guard rules[index].level > level else { return false }
+            if holds(index, findings, present, absent) { return true }
+        }
+        return false
+    }
+
+    /// Whether some rule at `positions` is more severe than `level` (`holds(anyOf:above:_:)`
+    /// can only be true then).
+    public func mayHold(anyOf positions: [Int], above level: TriageLevel) -> Bool {
+        guard let first = positions.first else { return false }
+        return rules[first].level > level
+    }
+
     /// The positions in `rules` of the rules that hold, in `rules`' order.
     public func matching(_ findings: Findings) -> [Int] {
         var matched: [Int] = []

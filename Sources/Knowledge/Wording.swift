@@ -128,6 +128,15 @@ public enum Wording {
         out.reserveCapacity(bytes.count + 16)
         var i = 0
         while i < bytes.count {
+            // The text up to the next brace, copied in one go (byte by byte, this was most of a reply's cost).
+            let base = bytes.baseAddress!
+            var next = bytes.count
+            if let found = memchr(base + i, Int32(open), bytes.count - i) { next = UnsafeRawPointer(found) - UnsafeRawPointer(base) }
+            if next > i {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<next]))
+                i = next
+                continue
+            }
             guard bytes[i] == open, let end = bytes[i...].firstIndex(of: close) else {
                 out.append(bytes[i])
                 i += 1

@@ -359,10 +359,12 @@ public struct Interpreter: Sendable {
     private func explained(by reading: Reading) -> (explains: [String], unlessKnown: [String]) {
         var found: [String] = []
         var unlessKnown: [String] = []
-        for pattern in lexicon.denyingPatterns
-        where pattern.cause != 0 && reading.saidConcepts & pattern.cause == pattern.cause
-            && reading.saidConcepts & pattern.excluded == 0
+        // Only the patterns with a cause, by place: the loop copied every denying pattern.
+        for index in lexicon.causePatterns
+        where reading.saidConcepts & lexicon.denyingPatterns[index].cause == lexicon.denyingPatterns[index].cause
+            && reading.saidConcepts & lexicon.denyingPatterns[index].excluded == 0
         {
+            let pattern = lexicon.denyingPatterns[index]
             for finding in pattern.explains where !found.contains(finding.description) { found.append(finding.description) }
             for finding in pattern.unlessKnown where !unlessKnown.contains(finding.description) { unlessKnown.append(finding.description) }
         }
@@ -444,18 +446,38 @@ public struct Interpreter: Sendable {
     /// is "can't feel"), at most `maximumInserts` of them, so the work stays linear.
     private func longestPhrase(at i: Int, in tokens: [Token]) -> (Phrase, Int)? {
         guard let candidates = lexicon.words.phrases(tokens[i].id) else { return nil }
+        // The numbers a phrase's second word can match: the next token's, or, past one or two
+        // inserts, the one after them. A phrase whose second word is none of them is skipped
+        // without reading it.
+        assert(Self.maximumInserts == 2, "the second words below are read past two inserts at most")
+        let keys = lexicon.words.phraseKeys(tokens[i].id)
+        let words = lexicon.words.phraseIDs(tokens[i].id)
+        var second0 = WordTable.unknown
+        var second1 = WordTable.unknown
+        var second2 = WordTable.unknown
+        if i + 1 < tokens.count {
+            second0 = tokens[i + 1].id
+            if i + 2 < tokens.count, lexicon.words.isInsert(second0) {
+                second1 = tokens[i + 2].id
+                if i + 3 < tokens.count, lexicon.words.isInsert(second1) { second2 = tokens[i + 3].id }
+            }
+        }
         // By index, reading each phrase's numbers in place. By number: marks and unknown words
         // have none, so they never match.
         for candidate in candidates.indices {
-            let ids = candidates[candidate].ids
-            let count = ids.count
+            let second = keys[candidate].second
+            if second != WordTable.unknown && second != second0 && second != second1 && second != second2 { continue }
+            let count = Int(keys[candidate].count)
             guard i + count <= tokens.count else { continue }
+            // A phrase of one word: its first word is the token's.
+            if count == 1 { return (candidates[candidate], 1) }
+            let start = Int(keys[candidate].start)
             var offset = 1
             var position = i + 1
             var inserted = 0
             while offset < count && position < tokens.count {
                 let id = tokens[position].id
-                if id == ids[offset] {
+                if id == words[start + offset] {
                     offset += 1
                 } else if inserted < Self.maximumInserts && lexicon.words.isInsert(id) {
                     inserted += 1

@@ -148,6 +148,12 @@ struct Pattern: Sendable {
 
     static let window = 15
     static let sentenceWindow = 20
+
+    /// `required`, all a clause needs to skip the pattern, and the pattern's place in its list.
+    struct Key: Sendable {
+        let required: ConceptSet
+        let index: Int
+    }
 }
 
 /// The compiled lexicon: phrases indexed by their first word, longest first, plus the tables
@@ -186,6 +192,16 @@ public struct Lexicon: Sendable {
     /// The concept `also`, if the file has one: cramps elsewhere said "too" or "as well" ("I get
     /// cramps in my stomach too") are beside the leg cramps, not instead of them.
     var alsoConcept: ConceptSet = 0
+    /// What a clause is tested against first for each of `patterns` and `denyingPatterns`, in
+    /// their order, those of a clause and those of a sentence apart, in arrays of their own:
+    /// every clause meets every pattern, and a dense array of bits is read without copying a
+    /// pattern (a copy retains its arrays).
+    var clausePatternKeys: [Pattern.Key] = []
+    var sentencePatternKeys: [Pattern.Key] = []
+    var clauseDenyingKeys: [Pattern.Key] = []
+    var sentenceDenyingKeys: [Pattern.Key] = []
+    /// The places in `denyingPatterns` of those with a harmless cause (`Pattern.cause`).
+    var causePatterns: [Int] = []
 
     struct Relation: Sendable, Equatable {
         var relation: String
@@ -696,13 +712,22 @@ private struct LexiconBuilder {
             }
         }
 
-        return Lexicon(
+        var lexicon = Lexicon(
             version: raw.version, tokenizer: tokenizer, words: table,
             spelling: SpellingIndex(words: vocabulary), commonWords: Set(commonWords), findingTopics: findingTopics,
             patterns: patterns, denyingPatterns: patterns.filter { !$0.denies.isEmpty || !$0.explains.isEmpty }, unableConcept: conceptBit["unable"] ?? 0,
             briefConcept: conceptBit["brief"] ?? 0, patternConcepts: patterns.reduce(0) { $0 | $1.required }, forms: forms,
             relations: Dictionary(uniqueKeysWithValues: relations.map { (table.id($0.key), $0.value) }),
             subjectWords: Interpreter.SubjectWordIDs(table), ownTimes: ownTimes, alsoConcept: conceptBit["also"] ?? 0)
+        func keys(_ patterns: [Pattern], acrossClauses: Bool) -> [Pattern.Key] {
+            patterns.indices.filter { patterns[$0].acrossClauses == acrossClauses }.map { Pattern.Key(required: patterns[$0].required, index: $0) }
+        }
+        lexicon.clausePatternKeys = keys(lexicon.patterns, acrossClauses: false)
+        lexicon.sentencePatternKeys = keys(lexicon.patterns, acrossClauses: true)
+        lexicon.clauseDenyingKeys = keys(lexicon.denyingPatterns, acrossClauses: false)
+        lexicon.sentenceDenyingKeys = keys(lexicon.denyingPatterns, acrossClauses: true)
+        lexicon.causePatterns = lexicon.denyingPatterns.indices.filter { lexicon.denyingPatterns[$0].cause != 0 }
+        return lexicon
     }
 
     mutating func add(_ list: [String], meanings texts: [String], entry: String, node: @autoclosure () -> Node?, allowEmpty: Bool = false) {

@@ -394,7 +394,7 @@ struct Reading {
 
             case .phrase(let phrase):
                 knownWords += phrase.words.count
-                if phrase.meanings != [.cue(.past)] { clause.tellsMore = true }
+                if !(phrase.meanings.count == 1 && phrase.meanings[0] == .cue(.past)) { clause.tellsMore = true }
                 if phrase.endsScope {
                     negating = false
                     closeClause(&clause, lexicon: lexicon, hypothetical: inHypothetical)
@@ -424,7 +424,7 @@ struct Reading {
                         if firstTimeClause { continue }
                         // "once I'm in bed", "once the cramp goes", "all at once": "once" as "when"
                         // or "together", no count of the cramps.
-                        if finding.kind == .frequency, phrase.words == ["once"], Self.onceAsWhen(items, at: index) { continue }
+                        if finding.kind == .frequency, phrase.words.count == 1, phrase.words[0] == "once", Self.onceAsWhen(items, at: index) { continue }
                         record(finding, negated: negating && !ownNegation, hypothetical: inHypothetical)
                         if negating { negationUsed = true }
                     case .denial(let finding):
@@ -521,7 +521,7 @@ struct Reading {
                         sentence.add(lexicon.unableConcept, at: index, negated: false, inability: false)
                     }
                     scope = 4
-                } else if negating && phrase.meanings == [.cue(.ignore)] {
+                } else if negating && phrase.meanings.count == 1 && phrase.meanings[0] == .cue(.ignore) {
                     negating = false  // "I didn't warm up before my run": the negation is used up
                 }
                 previousWasNegation = isNegation
@@ -620,7 +620,7 @@ struct Reading {
     private static func isIf(_ item: Interpreter.Item) -> Bool {
         switch item {
         case .word(let token): token.text == "if"
-        case .phrase(let phrase): phrase.words == ["if"]
+        case .phrase(let phrase): phrase.words.count == 1 && phrase.words[0] == "if"
         default: false
         }
     }
@@ -765,13 +765,15 @@ struct Reading {
             return
         }
         guard clause.bits & lexicon.patternConcepts != 0 else { return }
-        for pattern in lexicon.patterns
-        where pattern.acrossClauses == sentence
-            && clause.bits & pattern.required == pattern.required
-            && clause.near(pattern.required, window: sentence ? Pattern.sentenceWindow : Pattern.window)
-            && !clause.excludes(pattern.excluded, near: pattern.required, margin: Pattern.window)
-            && (pattern.findings.contains(where: passedStillCounts.contains) || !clause.allBefore(clause.resolvedBefore, pattern.required))
-        {
+        // By index, the keys first: most patterns fail on their bits alone.
+        let keys = sentence ? lexicon.sentencePatternKeys : lexicon.clausePatternKeys
+        for key in keys where clause.bits & key.required == key.required {
+            let pattern = lexicon.patterns[key.index]
+            guard
+                clause.near(pattern.required, window: sentence ? Pattern.sentenceWindow : Pattern.window)
+                    && !clause.excludes(pattern.excluded, near: pattern.required, margin: Pattern.window)
+                    && (pattern.findings.contains(where: passedStillCounts.contains) || !clause.allBefore(clause.resolvedBefore, pattern.required))
+            else { continue }
             // "can't move my leg": under a negation of inability, a pattern of `unable` holds.
             let negatedBits = pattern.required & lexicon.unableConcept != 0 ? clause.negatedBits & ~clause.inabilityBits : clause.negatedBits
             let negated = pattern.required & negatedBits & ~clause.plainBits != 0
@@ -786,19 +788,20 @@ struct Reading {
         // whatever their order in the lexicon: "my hand cramps when I write" is a hand, and a
         // cramp, and a cramp of use.
         guard !hypothetical || hypotheticalSince < .max else { return }
-        for pattern in lexicon.denyingPatterns
-        where pattern.acrossClauses == sentence
-            && (!hypothetical || (clause.span(pattern.required)?.high ?? .max) < hypotheticalSince)
-            && clause.bits & pattern.required == pattern.required
-            && clause.near(pattern.required, window: sentence ? Pattern.sentenceWindow : Pattern.window)
-            && !clause.excludes(pattern.excluded, near: pattern.required, margin: Pattern.window)
-            && !clause.allBefore(clause.resolvedBefore, pattern.required)
-            // A negation covers it as it covers any pattern: in "it never went off, and now I'm
-            // puffing like I'd run a marathon" nothing went, so nothing explains the puffing.
-            && pattern.required & clause.negatedBits & ~clause.plainBits == 0
-            // A harmless cause denied explains nothing: "like cola, I haven't eaten beetroot".
-            && !(pattern.cause != 0 && pattern.cause & clause.negatedBits & ~clause.plainBits == pattern.cause)
-        {
+        let denying = sentence ? lexicon.sentenceDenyingKeys : lexicon.clauseDenyingKeys
+        for key in denying where clause.bits & key.required == key.required {
+            let pattern = lexicon.denyingPatterns[key.index]
+            guard
+                (!hypothetical || (clause.span(pattern.required)?.high ?? .max) < hypotheticalSince)
+                    && clause.near(pattern.required, window: sentence ? Pattern.sentenceWindow : Pattern.window)
+                    && !clause.excludes(pattern.excluded, near: pattern.required, margin: Pattern.window)
+                    && !clause.allBefore(clause.resolvedBefore, pattern.required)
+                    // A negation covers it as it covers any pattern: in "it never went off, and now I'm
+                    // puffing like I'd run a marathon" nothing went, so nothing explains the puffing.
+                    && pattern.required & clause.negatedBits & ~clause.plainBits == 0
+                    // A harmless cause denied explains nothing: "like cola, I haven't eaten beetroot".
+                    && !(pattern.cause != 0 && pattern.cause & clause.negatedBits & ~clause.plainBits == pattern.cause)
+            else { continue }
             for finding in pattern.denies { record(finding, negated: true) }
             for finding in pattern.explains { takeBack(finding) }
         }

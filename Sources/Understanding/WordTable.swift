@@ -11,7 +11,24 @@ struct WordTable: Sendable {
         /// A word of the lexicon (or of its keep list): never "corrected".
         var skipsCorrection = false
         /// The phrases that start with the word, longest first.
-        var phrases: [Phrase] = []
+        var phrases: [Phrase] = [] {
+            didSet {
+                phraseKeys = []
+                phraseIDs = []
+                for phrase in phrases {
+                    let second = phrase.ids.count > 1 ? phrase.ids[1] : WordTable.unknown
+                    phraseKeys.append(PhraseKey(second: second, count: Int32(phrase.ids.count), start: Int32(phraseIDs.count)))
+                    phraseIDs += phrase.ids
+                }
+            }
+        }
+        /// Each phrase's second word, length and place in `phraseIDs`, in the order of
+        /// `phrases`: read in one dense array, most phrases are ruled out (and a phrase of one
+        /// word is taken) without reading the phrase.
+        private(set) var phraseKeys: [PhraseKey] = []
+        /// The words of `phrases` by number, end to end: a phrase is compared with the message
+        /// here, and read only when it matches.
+        private(set) var phraseIDs: [Int32] = []
         var number: Double?
         var unit: TimeUnit?
         /// "dont" -> do, not: the tokens it stands for.
@@ -34,6 +51,14 @@ struct WordTable: Sendable {
     }
 
     static let unknown: Int32 = -1
+
+    /// A phrase's second word (`unknown` for a phrase of one word) and its number of words.
+    struct PhraseKey: Sendable {
+        let second: Int32
+        let count: Int32
+        /// Where its words start in `Info.phraseIDs`.
+        let start: Int32
+    }
 
     private var ids: [String: Int32] = [:]
     private(set) var info: [Info] = []
@@ -86,6 +111,8 @@ struct WordTable: Sendable {
     // that no whole `Info` is copied.
     func skipsCorrection(_ id: Int32) -> Bool { id >= 0 && info[Int(id)].skipsCorrection }
     func phrases(_ id: Int32) -> [Phrase]? { id >= 0 ? info[Int(id)].phrases : nil }
+    func phraseKeys(_ id: Int32) -> [PhraseKey] { id >= 0 ? info[Int(id)].phraseKeys : [] }
+    func phraseIDs(_ id: Int32) -> [Int32] { id >= 0 ? info[Int(id)].phraseIDs : [] }
     func number(_ id: Int32) -> Double? { id >= 0 ? info[Int(id)].number : nil }
     func unit(_ id: Int32) -> TimeUnit? { id >= 0 ? info[Int(id)].unit : nil }
     func expansion(_ id: Int32) -> [Token]? { id >= 0 ? info[Int(id)].expansion : nil }

@@ -50,6 +50,35 @@ public enum Words {
         return true
     }
 
+    /// A word's hash for `mayHold(anyOf:in:)` (FNV-1a over its UTF-8).
+    public static func hash(ofWord word: Substring) -> UInt64 {
+        var hash = FNV1a()
+        for byte in word.utf8 { hash.add(byte) }
+        return hash.value
+    }
+
+    /// For ASCII text, whether a word of `normalised(text)` may be one of the words whose
+    /// `hash(ofWord:)` is in `hashes`: false only when none is (equal words hash alike), without
+    /// making the normalised text. Nil for other text.
+    public static func mayHold(anyOf hashes: [UInt64], in text: String) -> Bool? {
+        // The words of `normalised(text)` are the runs of letters and digits, lowercased.
+        var hash = FNV1a()
+        var inWord = false
+        var found = false
+        for byte in text.utf8 {
+            guard byte < 0x80 else { return nil }
+            if let letter = lowerLetterOrDigit(byte) {
+                hash.add(letter)
+                inWord = true
+            } else if inWord {
+                if !found && hashes.contains(hash.value) { found = true }
+                hash = FNV1a()
+                inWord = false
+            }
+        }
+        return found || (inWord && hashes.contains(hash.value))
+    }
+
     /// Whether the text speaks about the person themselves ("my calf", "I get", "I'm").
     public static func isPersonal(_ text: String) -> Bool {
         guard isASCII(text) else {

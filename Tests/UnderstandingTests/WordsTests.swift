@@ -77,4 +77,24 @@ struct WordTableTests {
             #expect(byBytes(word) == table.id(word), "\(word)")
         }
     }
+
+    @Test("mayHold is true whenever a normalised word of the text is one of the words, and nil beyond ASCII")
+    func mayHoldAgreesWithTheWords() {
+        let words: [Substring] = ["no", "nothing", "or", "otherwise", "none"]
+        let hashes = words.map(Words.hash(ofWord:))
+        #expect(Words.mayHold(anyOf: hashes, in: "No, NOTHING else!") == true)
+        #expect(Words.mayHold(anyOf: hashes, in: "my calf (left)") == false)
+        #expect(Words.mayHold(anyOf: hashes, in: "") == false)
+        #expect(Words.mayHold(anyOf: hashes, in: "no ça") == nil)
+        var random = SeededRandom(seed: 0xde71)
+        let pieces = ["no", "No", "nothing", "or", "NONE", "otherwise", "not", "n", "o", "calf", "12", " ", ",", "!", "-", "'", "  "]
+        for _ in 0..<20_000 {
+            let text = (0..<Int.random(in: 0...8, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            let said = Words.normalised(text).split(separator: " ").contains(where: words.contains)
+            // A hash shared by chance may say true; a word there is never missed.
+            let may = Words.mayHold(anyOf: hashes, in: text)
+            #expect(may != nil && (!said || may == true), "\(text)")
+            #expect(may == said, "\(text)")
+        }
+    }
 }
