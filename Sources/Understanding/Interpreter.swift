@@ -529,7 +529,10 @@ public struct Interpreter: Sendable {
         }
         // A time taken from the cramps as another thing's comes back when the message ties the
         // cramps to that thing: "my dad started on a statin last month and since then ...".
-        if reading.cues.contains(.startedWith), !reading.findings.present.contains(where: { $0.kind == .since }) {
+        // So does a "since" that ends its clause: "twisted my ankle last week and the calf has been
+        // cramping since".
+        let sinceThat = tokens.indices.contains { tokens[$0].text == "since" && ($0 + 1 == tokens.count || tokens[$0 + 1].isMark) }
+        if reading.cues.contains(.startedWith) || sinceThat, !reading.findings.present.contains(where: { $0.kind == .since }) {
             for finding in reading.ownedTimes where finding.kind == .since { reading.findings.present.insert(finding) }
         }
         reading.settleSingleValues()

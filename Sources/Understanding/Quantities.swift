@@ -563,8 +563,10 @@ struct QuantityReader {
         var lead = i - 1
         if word(lead).map(Self.hedges.contains) == true { lead -= 1 }
         if word(lead) == "pregnant" { return true }
-        // "19 weeks with twins", "30 weeks with my first", "24 weeks with a baby girl"
-        if word(after) == "with", let next = word(after + 1), ["twins", "triplets", "baby", "my", "a", "bump"].contains(next),
+        // "pregnant, 28 weeks", "expecting - 30 weeks".
+        if (max(0, i - 3)..<i).contains(where: { word($0).map { ["pregnant", "expecting", "pg", "preg"].contains($0) } ?? false }) { return true }
+        // "19 weeks with twins", "30 weeks with my first", "24 weeks with a baby girl", "34 weeks with number two"
+        if word(after) == "with", let next = word(after + 1), ["twins", "triplets", "baby", "my", "a", "bump", "number", "our", "the"].contains(next),
             n >= 8
         {
             return true

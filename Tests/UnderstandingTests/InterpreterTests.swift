@@ -324,6 +324,16 @@ struct InterpreterTests {
         #expect(read("cramp in my calf, I rubbed it with my hand until it stopped spasming").redFlags.isEmpty)
     }
 
+    @Test("weeks of a pregnancy after a comma or 'with number two'; the teens in words; 'third time this week' is frequent")
+    func pregnancyWeeksTeensRates() {
+        #expect(present("pregnant, 28 weeks") == ["condition:pregnancy"])
+        #expect(present("34 weeks with number two and the calf cramps").contains("condition:pregnancy"))
+        #expect(!present("34 weeks with number two and the calf cramps").contains { $0.hasPrefix("since") })
+        #expect(present("eighteen months") == ["since:years"])
+        #expect(present("she is sixteen").contains("age_group:teen"))
+        #expect(present("morning! cramp in my hamstring again, third time this week").contains("frequency:frequent"))
+    }
+
     @Test("more warning signs in unseen shapes: a face going down on one side, speech, sight, a limp baby, a collapse, a calf sore when pressed")
     func moreUnseenShapes() {
         func flags(_ text: String) -> [String] { read(text).redFlags }
