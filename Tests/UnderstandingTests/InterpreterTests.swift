@@ -334,6 +334,19 @@ struct InterpreterTests {
         #expect(present("morning! cramp in my hamstring again, third time this week").contains("frequency:frequent"))
     }
 
+    @Test("cramps beyond the legs are cramps told of the other place, not a leg cramp beside another sign there; one leg warmer than the other is one side")
+    func crampsElsewhereAndWarmerLeg() {
+        #expect(read("cramps in my thighs, calves and now my hands").redFlags.contains("cramps_beyond_legs"))
+        #expect(read("my hands and arms cramp too").redFlags.contains("cramps_beyond_legs"))
+        #expect(!read("had a cramp in my leg and now there's a pain in my chest and I can't catch my breath").redFlags.contains("cramps_beyond_legs"))
+        #expect(read("had a cramp in my leg and now there's a pain in my chest and I can't catch my breath").redFlags.contains("chest_pain_or_breathlessness"))
+        #expect(!present("my arm suddenly went weak and numb while i had cramp in my leg").contains("symptom:cramp_elsewhere"))
+        #expect(read("my right calf feels warmer than my left when i put my hand on it").redFlags.contains("possible_dvt_warm_one_leg"))
+        #expect(
+            read("leg cramp 2 days ago, pain never really left, and now that calf is noticeably hotter than the other one").redFlags.contains(
+                "possible_dvt_warm_one_leg"))
+    }
+
     @Test("more warning signs in unseen shapes: a face going down on one side, speech, sight, a limp baby, a collapse, a calf sore when pressed")
     func moreUnseenShapes() {
         func flags(_ text: String) -> [String] { read(text).redFlags }
