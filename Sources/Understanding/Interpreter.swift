@@ -652,7 +652,8 @@ public struct Interpreter: Sendable {
         // water pills cause cramp?", "could it be dehydration?" tell no condition, medicine or
         // trigger. Said of someone ("is it my statin?", "is it cos I don't drink enough"), it is told.
         var told = findings
-        if intent.isQuestion, startsAsQuestion, redFlags.isEmpty, !tokens.contains(where: { Self.personWords.contains($0.text) }) {
+        let generalQuestion = intent.isQuestion && startsAsQuestion && !tokens.contains(where: { Self.personWords.contains($0.text) })
+        if generalQuestion, redFlags.isEmpty {
             told.present = told.present.filter { !Self.hypothesisKinds.contains($0.kind) }
         }
         let confidence = Self.confidence(

@@ -293,6 +293,7 @@ struct InterpreterTests {
         #expect(read("couldnae tell ye").intent == .unknownAnswer)
         #expect(read("shwmae").intent == .greet)
         #expect(present("aye baith legs").contains("side:both"))
+        #expect(present("both") == ["side:both"])
         #expect(read("the wean has a high temperature, really drowsy and floppy").redFlags.contains("child_very_unwell"))
         #expect(read("my calf cramps at night, it is right").intent == .describe)
     }
