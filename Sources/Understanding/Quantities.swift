@@ -466,14 +466,27 @@ struct QuantityReader {
     /// time"): an answer to how long a cramp lasts, unless it says when something came ("20
     /// minutes after I lie down").
     private func startsTheMessage(_ i: Int, after: Int) -> Bool {
-        // The amount may begin with "half" ("half an hour") and a hedge ("about half an hour").
+        // The amount may begin with "half" ("half an hour") and a hedge ("about half an hour", "a
+        // good 15 minutes").
         var start = word(i - 1) == "half" ? i - 1 : i
         if start >= 1, word(start - 1).map(Self.hedges.contains) == true { start -= 1 }
+        if start >= 1, word(start - 1).map(Self.amountAdjectives.contains) == true { start -= 1 }
+        if start >= 1, word(start - 1) == "a" { start -= 1 }
+        // Or begin its own clause after a cramp was told: "it went on so long the wife had to help
+        // me, a good 15 minutes".
+        if start >= 2, tokens[start - 1].kind == .mark(","),
+            (0..<(start - 1)).contains(where: { word($0).map { w in Self.crampStems.contains(where: { w.hasPrefix($0) }) } ?? false })
+        {
+            start = 0
+        }
         guard start == 0 else { return false }
         // Not a one-letter unit: "38M cyclist" is a man of 38.
         guard let unitWord = word(after - 1), unitWord.count > 1 else { return false }
         return endsBefore(after) || !(word(after).map(Self.whenNotHowLong.contains) ?? false)
     }
+
+    private static let amountAdjectives: Set<String> = ["good", "solid", "whole", "full", "easily", "least", "best"]
+    private static let crampStems = ["cramp", "spasm", "seiz", "lock", "charley", "charlie"]
 
     private static let whenNotHowLong: Set<String> = ["after", "before", "into", "in", "of", "later", "afterwards", "since"]
 

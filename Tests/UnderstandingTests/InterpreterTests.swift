@@ -331,6 +331,11 @@ struct InterpreterTests {
         #expect(present("34 weeks with number two and the calf cramps").contains("condition:pregnancy"))
         #expect(!present("34 weeks with number two and the calf cramps").contains { $0.hasPrefix("since") })
         #expect(present("eighteen months") == ["since:years"])
+        // A long cramp told with an amount's adjective, or in its own clause after the cramp.
+        #expect(read("cramp in my calf went on so long the wife had to help me, a good 15 minutes").redFlags.contains("cramp_wont_release"))
+        #expect(present("a good 15 minutes") == ["duration:long"])
+        #expect(!present("went for a walk, a good 30 minutes, then my calf cramped").contains("duration:long"))
+        #expect(!present("cramps at night, 20 minutes after i go to bed").contains("duration:long"))
         #expect(present("she is sixteen").contains("age_group:teen"))
         #expect(present("morning! cramp in my hamstring again, third time this week").contains("frequency:frequent"))
     }
