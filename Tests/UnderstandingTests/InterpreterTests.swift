@@ -294,6 +294,14 @@ struct InterpreterTests {
         #expect(read("shwmae").intent == .greet)
         #expect(present("aye baith legs").contains("side:both"))
         #expect(present("both") == ["side:both"])
+        // "you" is no "ya" (yes): small talk addressed to Charley is not an answer.
+        #expect(read("do you like pizza").intent == .unrecognized)
+        #expect(read("how old are you").intent == .unrecognized)
+        #expect(read("ya").intent == .affirm)
+        #expect(read("howzit").intent == .greet)
+        #expect(read("my cat just knocked my tea over").intent == .unrecognized)
+        #expect(present("she's in year 9 at school").contains("age_group:teen"))
+        #expect(present("i'm a fifty something woman").contains("age_group:adult"))
         #expect(read("the wean has a high temperature, really drowsy and floppy").redFlags.contains("child_very_unwell"))
         #expect(read("my calf cramps at night, it is right").intent == .describe)
     }
