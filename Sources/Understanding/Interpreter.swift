@@ -652,6 +652,12 @@ public struct Interpreter: Sendable {
         // water pills cause cramp?", "could it be dehydration?" tell no condition, medicine or
         // trigger. Said of someone ("is it my statin?", "is it cos I don't drink enough"), it is told.
         var told = findings
+        // "both", alone, answers which leg: both sides (inside a sentence, "my hand on both" may
+        // be anything).
+        if tokens.count <= 2, tokens.first?.text == "both" || tokens.first?.text == "baith", tokens.dropFirst().allSatisfy(\.isMark) {
+            told.present.insert(Finding(.side, "both"))
+            if intent == .unrecognized { intent = .describe }
+        }
         let generalQuestion = intent.isQuestion && startsAsQuestion && !tokens.contains(where: { Self.personWords.contains($0.text) })
         if generalQuestion, redFlags.isEmpty {
             told.present = told.present.filter { !Self.hypothesisKinds.contains($0.kind) }

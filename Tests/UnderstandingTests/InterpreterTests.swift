@@ -294,6 +294,8 @@ struct InterpreterTests {
         #expect(read("shwmae").intent == .greet)
         #expect(present("aye baith legs").contains("side:both"))
         #expect(present("both") == ["side:both"])
+        // Inside a sentence "both" is not the side: one calf hotter than the other stays one leg's sign.
+        #expect(read("now that calf is noticeably hotter than the other one when I put my hand on both").redFlags.contains("possible_dvt_warm_one_leg"))
         // "you" is no "ya" (yes): small talk addressed to Charley is not an answer.
         #expect(read("do you like pizza").intent == .unrecognized)
         #expect(read("how old are you").intent == .unrecognized)
