@@ -54,12 +54,12 @@ struct CorpusEvaluationTests {
         #expect(evaluation.warningSigns.recall >= Self.floor["warning_signs"]!, "warning signs at their level")
     }
 
-    /// The figures measured when the set last grew (2026-12-02, tenth session: 500 messages of
-    /// three more helper sets joined it, 1,729 in all): intent 0.923, findings recall 0.867 and
-    /// precision 0.817, warning signs at their level 241 of 245; the floors are about 0.01 below
-    /// what the first 1,589 scored. (Red flags are scored by family: a sign raised by another rule of its family,
+    /// The figures measured when the set last grew (2026-12-03, thirteenth session: sets A, B and C
+    /// of eval18, 710 messages, joined it, 2,439 in all): intent 0.940, findings recall 0.901 and
+    /// precision 0.848, warning signs at their level 323 of 325; the floors are about 0.01 below.
+    /// (Red flags are scored by family: a sign raised by another rule of its family,
     /// possible_dvt for possible_dvt_one_leg, counts; the level is what `warning_signs` holds to.)
-    static let floor: [String: Double] = ["intent": 0.91, "recall": 0.855, "precision": 0.795, "red_flags": 0.95, "warning_signs": 0.975]
+    static let floor: [String: Double] = ["intent": 0.93, "recall": 0.89, "precision": 0.835, "red_flags": 0.955, "warning_signs": 0.985]
 
     @Test("the corpus covers every contract id")
     func coverage() throws {
