@@ -265,6 +265,9 @@ struct InterpreterTests {
             #expect(present(text).contains("trigger:exercise"), "\(text)")
         }
         #expect(!present("I play football, but the cramps come at night in bed").contains("timing:exercise"))
+        // The sport told in its own clause is when they come too: "I run marathons and the cramp hits at mile 20".
+        #expect(present("I run marathons and the cramp hits at mile 20 every single time, calves and hamstrings").contains("timing:exercise"))
+        #expect(present("26M, gym 5x a week, hamstrings cramp mid deadlift").contains("timing:exercise"))
     }
 
     @Test("hot said of the day or a place is the heat; said of the leg, its warmth; 'mate' first is a word of address")
