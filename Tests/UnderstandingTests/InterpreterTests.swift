@@ -268,6 +268,10 @@ struct InterpreterTests {
         // The sport told in its own clause is when they come too: "I run marathons and the cramp hits at mile 20".
         #expect(present("I run marathons and the cramp hits at mile 20 every single time, calves and hamstrings").contains("timing:exercise"))
         #expect(present("26M, gym 5x a week, hamstrings cramp mid deadlift").contains("timing:exercise"))
+        // Last night is the night, unless it is another thing's ("I had a few beers last night").
+        #expect(present("only the once, last night").contains("timing:night"))
+        #expect(!present("I had a few beers last night").contains("timing:night"))
+        #expect(present("sitting in my armchair doing the crossword and suddenly the foot cramps").contains("timing:rest"))
     }
 
     @Test("hot said of the day or a place is the heat; said of the leg, its warmth; 'mate' first is a word of address")
