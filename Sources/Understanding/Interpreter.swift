@@ -536,6 +536,13 @@ public struct Interpreter: Sendable {
             for finding in reading.ownedTimes where finding.kind == .since { reading.findings.present.insert(finding) }
         }
         reading.settleSingleValues()
+        // A swelling told of one side ("my left calf is swollen") is one leg swollen.
+        if reading.findings.present.contains(Self.swelling), !reading.findings.present.contains(Self.bothSwollen),
+            !reading.findings.present.contains(Self.bothSides),
+            reading.findings.present.contains(Self.leftSide) || reading.findings.present.contains(Self.rightSide)
+        {
+            reading.findings.present.insert(Self.oneLegSwollen)
+        }
 
         let findings = reading.findings
         // A time told of something else ("I fainted once at school 30 years ago") is still a
@@ -679,6 +686,9 @@ public struct Interpreter: Sendable {
     static let crampElsewhere = Finding(.symptom, "cramp_elsewhere")
 
     static let timeKinds: Set<FindingKind> = [.timing, .since, .frequency, .duration]
+    static let swelling = Finding(.symptom, "swelling"), bothSwollen = Finding(.symptom, "both_legs_swollen")
+    static let oneLegSwollen = Finding(.symptom, "one_leg_swollen")
+    static let leftSide = Finding(.side, "left"), rightSide = Finding(.side, "right"), bothSides = Finding(.side, "both")
     static let oneWordAsks: Set<String> = ["why", "true", "right", "normal", "serious", "ok", "okay"]
 
     /// "I was wondering whether ...", "just wondering if ...", "I wonder why ...": an asked

@@ -272,6 +272,10 @@ struct InterpreterTests {
         #expect(present("only the once, last night").contains("timing:night"))
         #expect(!present("I had a few beers last night").contains("timing:night"))
         #expect(present("sitting in my armchair doing the crossword and suddenly the foot cramps").contains("timing:rest"))
+        // Passing out is not responding and a faint as people say it; a swelling of one side is one leg swollen.
+        #expect(present("passed out at football training with the cramp").isSuperset(of: ["symptom:fainted", "symptom:unconscious"]))
+        #expect(present("my right calf is swollen and sore").contains("symptom:one_leg_swollen"))
+        #expect(!present("both ankles swollen").contains("symptom:one_leg_swollen"))
     }
 
     @Test("hot said of the day or a place is the heat; said of the leg, its warmth; 'mate' first is a word of address")
