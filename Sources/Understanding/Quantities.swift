@@ -320,6 +320,9 @@ struct QuantityReader {
 
     /// "I'm 72", "aged 15", "72 years old", "20-year-old", "80 yo".
     private func age(at i: Int) -> Reading? {
+        // Every age below has its number within its first four tokens, and most tokens have none
+        // so near: they are passed without comparing a word.
+        guard i < tokens.count, value(i) != nil || value(i + 1) != nil || value(i + 2) != nil || value(i + 3) != nil else { return nil }
         var years: Double?
         var length = 0
         if word(i) == "i", word(i + 1) == "am", let n = tokens.indices.contains(i + 2) && tokens[i + 2].text != "one" ? ageValue(i + 2) : nil,
