@@ -154,6 +154,51 @@ struct Pattern: Sendable {
         let required: ConceptSet
         let index: Int
     }
+
+    /// A list of `Key`s, grouped by one concept each pattern requires (of its concepts, the
+    /// one the fewest of the list's patterns require): a clause meets only the patterns of the
+    /// concepts it holds, still in the list's order, instead of every pattern.
+    struct Index: Sendable {
+        let keys: [Key]
+        /// For concept number `c`, its patterns' places in `keys` are `places[starts[c]..<starts[c + 1]]`, ascending.
+        private let starts: [Int]
+        private let places: [Int32]
+        /// The places of patterns that require no concept: every clause meets them.
+        private let everywhere: [Int32]
+
+        init(_ keys: [Key]) {
+            self.keys = keys
+            var uses = [Int](repeating: 0, count: ConceptSet.capacity)
+            for key in keys { key.required.forEachConcept { uses[$0] += 1 } }
+            var anchored = [[Int32]](repeating: [], count: ConceptSet.capacity)
+            var everywhere: [Int32] = []
+            for (place, key) in keys.enumerated() {
+                var anchor = -1
+                key.required.forEachConcept { concept in
+                    if anchor < 0 || uses[concept] < uses[anchor] { anchor = concept }
+                }
+                if anchor < 0 { everywhere.append(Int32(place)) } else { anchored[anchor].append(Int32(place)) }
+            }
+            var starts = [0]
+            for list in anchored { starts.append(starts[starts.count - 1] + list.count) }
+            self.starts = starts
+            self.places = anchored.flatMap { $0 }
+            self.everywhere = everywhere
+        }
+
+        /// Into `buffer` (emptied first): the places in `keys`, ascending, of the patterns that
+        /// `bits` may hold (each is yet to be tested against its whole `required`).
+        func candidates(_ bits: ConceptSet, into buffer: inout [Int32]) {
+            buffer.removeAll(keepingCapacity: true)
+            buffer.append(contentsOf: everywhere)
+            bits.forEachConcept { concept in
+                let start = starts[concept]
+                let end = starts[concept + 1]
+                if start < end { buffer.append(contentsOf: places[start..<end]) }
+            }
+            buffer.sort()
+        }
+    }
 }
 
 /// The compiled lexicon: phrases indexed by their first word, longest first, plus the tables
@@ -196,10 +241,10 @@ public struct Lexicon: Sendable {
     /// their order, those of a clause and those of a sentence apart, in arrays of their own:
     /// every clause meets every pattern, and a dense array of bits is read without copying a
     /// pattern (a copy retains its arrays).
-    var clausePatternKeys: [Pattern.Key] = []
-    var sentencePatternKeys: [Pattern.Key] = []
-    var clauseDenyingKeys: [Pattern.Key] = []
-    var sentenceDenyingKeys: [Pattern.Key] = []
+    var clausePatternKeys = Pattern.Index([])
+    var sentencePatternKeys = Pattern.Index([])
+    var clauseDenyingKeys = Pattern.Index([])
+    var sentenceDenyingKeys = Pattern.Index([])
     /// The places in `denyingPatterns` of those with a harmless cause (`Pattern.cause`).
     var causePatterns: [Int] = []
 
@@ -719,8 +764,9 @@ private struct LexiconBuilder {
             briefConcept: conceptBit["brief"] ?? 0, patternConcepts: patterns.reduce(0) { $0 | $1.required }, forms: forms,
             relations: Dictionary(uniqueKeysWithValues: relations.map { (table.id($0.key), $0.value) }),
             subjectWords: Interpreter.SubjectWordIDs(table), ownTimes: ownTimes, alsoConcept: conceptBit["also"] ?? 0)
-        func keys(_ patterns: [Pattern], acrossClauses: Bool) -> [Pattern.Key] {
-            patterns.indices.filter { patterns[$0].acrossClauses == acrossClauses }.map { Pattern.Key(required: patterns[$0].required, index: $0) }
+        func keys(_ patterns: [Pattern], acrossClauses: Bool) -> Pattern.Index {
+            Pattern.Index(
+                patterns.indices.filter { patterns[$0].acrossClauses == acrossClauses }.map { Pattern.Key(required: patterns[$0].required, index: $0) })
         }
         lexicon.clausePatternKeys = keys(lexicon.patterns, acrossClauses: false)
         lexicon.sentencePatternKeys = keys(lexicon.patterns, acrossClauses: true)
