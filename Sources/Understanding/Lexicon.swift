@@ -155,48 +155,76 @@ struct Pattern: Sendable {
         let index: Int
     }
 
+    /// The places that a `Index.candidates` set holds, ascending.
+    struct Places: Sequence, IteratorProtocol {
+        private let words: [UInt64]
+        private var word = 0
+        private var rest: UInt64
+
+        init(_ words: [UInt64]) {
+            self.words = words
+            rest = words.first ?? 0
+        }
+
+        @inline(__always)
+        mutating func next() -> Int? {
+            while rest == 0 {
+                word += 1
+                guard word < words.count else { return nil }
+                rest = words[word]
+            }
+            let place = word * 64 + rest.trailingZeroBitCount
+            rest &= rest - 1
+            return place
+        }
+    }
+
     /// A list of `Key`s, grouped by one concept each pattern requires (of its concepts, the
     /// one the fewest of the list's patterns require): a clause meets only the patterns of the
     /// concepts it holds, still in the list's order, instead of every pattern.
     struct Index: Sendable {
         let keys: [Key]
-        /// For concept number `c`, its patterns' places in `keys` are `places[starts[c]..<starts[c + 1]]`, ascending.
-        private let starts: [Int]
-        private let places: [Int32]
-        /// The places of patterns that require no concept: every clause meets them.
-        private let everywhere: [Int32]
+        /// How many words of bits a set of `keys`' places takes.
+        let words: Int
+        /// For concept number `c`, the places in `keys` of the patterns grouped under it, as bits:
+        /// `masks[c * words ..< (c + 1) * words]`.
+        private let masks: [UInt64]
+        /// The places of patterns that require no concept, as bits: every clause meets them.
+        private let everywhere: [UInt64]
 
         init(_ keys: [Key]) {
             self.keys = keys
+            let words = (keys.count + 63) / 64
+            self.words = words
             var uses = [Int](repeating: 0, count: ConceptSet.capacity)
             for key in keys { key.required.forEachConcept { uses[$0] += 1 } }
-            var anchored = [[Int32]](repeating: [], count: ConceptSet.capacity)
-            var everywhere: [Int32] = []
+            var masks = [UInt64](repeating: 0, count: ConceptSet.capacity * words)
+            var everywhere = [UInt64](repeating: 0, count: words)
             for (place, key) in keys.enumerated() {
                 var anchor = -1
                 key.required.forEachConcept { concept in
                     if anchor < 0 || uses[concept] < uses[anchor] { anchor = concept }
                 }
-                if anchor < 0 { everywhere.append(Int32(place)) } else { anchored[anchor].append(Int32(place)) }
+                let bit: UInt64 = 1 << UInt64(place % 64)
+                if anchor < 0 { everywhere[place / 64] |= bit } else { masks[anchor * words + place / 64] |= bit }
             }
-            var starts = [0]
-            for list in anchored { starts.append(starts[starts.count - 1] + list.count) }
-            self.starts = starts
-            self.places = anchored.flatMap { $0 }
+            self.masks = masks
             self.everywhere = everywhere
         }
 
-        /// Into `buffer` (emptied first): the places in `keys`, ascending, of the patterns that
-        /// `bits` may hold (each is yet to be tested against its whole `required`).
-        func candidates(_ bits: ConceptSet, into buffer: inout [Int32]) {
+        /// Into `buffer` (`words` long after): the places in `keys`, as bits, of the patterns
+        /// that `bits` may hold (each is yet to be tested against its whole `required`).
+        func candidates(_ bits: ConceptSet, into buffer: inout [UInt64]) {
             buffer.removeAll(keepingCapacity: true)
             buffer.append(contentsOf: everywhere)
-            bits.forEachConcept { concept in
-                let start = starts[concept]
-                let end = starts[concept + 1]
-                if start < end { buffer.append(contentsOf: places[start..<end]) }
+            masks.withUnsafeBufferPointer { masks in
+                buffer.withUnsafeMutableBufferPointer { buffer in
+                    bits.forEachConcept { concept in
+                        let start = concept * words
+                        for word in 0..<words { buffer[word] |= masks[start + word] }
+                    }
+                }
             }
-            buffer.sort()
         }
     }
 }

@@ -48,7 +48,7 @@ struct Reading {
     private var ownTimes = OwnTimes()
     /// Room for the places of the patterns a clause may hold (`Pattern.Index.candidates`), kept
     /// from clause to clause.
-    private var candidates: [Int32] = []
+    private var candidates: [UInt64] = []
 
     /// The findings that matter only for warning signs (`read`'s `historyFindings`), and those
     /// told so far in the clause being read, in the clause before it and in the rest of the
@@ -770,12 +770,12 @@ struct Reading {
         guard clause.bits & lexicon.patternConcepts != 0 else { return }
         // By index, the keys first: most patterns fail on their bits alone.
         let index = sentence ? lexicon.sentencePatternKeys : lexicon.clausePatternKeys
-        var places: [Int32] = []
+        var places: [UInt64] = []
         swap(&places, &candidates)
         defer { swap(&places, &candidates) }
         index.candidates(clause.bits, into: &places)
-        for place in places {
-            let key = index.keys[Int(place)]
+        for place in Pattern.Places(places) {
+            let key = index.keys[place]
             guard clause.bits & key.required == key.required else { continue }
             let pattern = lexicon.patterns[key.index]
             guard
@@ -799,8 +799,8 @@ struct Reading {
         guard !hypothetical || hypotheticalSince < .max else { return }
         let denying = sentence ? lexicon.sentenceDenyingKeys : lexicon.clauseDenyingKeys
         denying.candidates(clause.bits, into: &places)
-        for place in places {
-            let key = denying.keys[Int(place)]
+        for place in Pattern.Places(places) {
+            let key = denying.keys[place]
             guard clause.bits & key.required == key.required else { continue }
             let pattern = lexicon.denyingPatterns[key.index]
             guard
