@@ -142,14 +142,14 @@ public struct Interpreter: Sendable {
     /// The word table's numbers for the words above, so that reading the subject compares
     /// numbers, not strings.
     struct SubjectWordIDs: Sendable {
-        var modifiers = Set<Int32>(), parts = Set<Int32>(), verbs = Set<Int32>(), cramp = Set<Int32>()
-        var possessors = Set<Int32>(), female = Set<Int32>(), male = Set<Int32>()
+        var modifiers = WordIDSet(), parts = WordIDSet(), verbs = WordIDSet(), cramp = WordIDSet()
+        var possessors = WordIDSet(), female = WordIDSet(), male = WordIDSet()
         var i = WordTable.unknown, my = WordTable.unknown, mine = WordTable.unknown, me = WordTable.unknown, myself = WordTable.unknown
 
         init() {}
 
         init(_ table: WordTable) {
-            func ids(_ words: [String]) -> Set<Int32> { Set(words.map(table.id).filter { $0 != WordTable.unknown }) }
+            func ids(_ words: [String]) -> WordIDSet { WordIDSet(words.map(table.id)) }
             modifiers = ids(Interpreter.personModifiers)
             parts = ids(Interpreter.ownParts)
             verbs = ids(Interpreter.ownVerbs)
@@ -176,6 +176,7 @@ public struct Interpreter: Sendable {
 
     static func subject(of tokens: [Token], lexicon: Lexicon) -> Subject? {
         let relations = lexicon.relations
+        let relationIDs = lexicon.relationIDs
         let w = lexicon.subjectWords
         var other: Subject?
         var pronounSex: String?
@@ -188,13 +189,13 @@ public struct Interpreter: Sendable {
                 Self.ageWords.contains(tokens.indices.contains(index + 1) ? tokens[index + 1].text : "")
                     || (Self.unitsOfAge.contains(tokens.indices.contains(index + 1) ? tokens[index + 1].text : "")
                         && tokens.indices.contains(index + 2) && tokens[index + 2].text == "old"),
-                !(1...4).contains(where: { relations[id(index + $0)] != nil })
+                !(1...4).contains(where: { relationIDs.contains(id(index + $0)) })
             {
                 other = .other(relation: "child", sex: nil)
             }
             let token = tokens[index].id
             guard token != WordTable.unknown else { continue }
-            if let relation = relations[token] {
+            if relationIDs.contains(token), let relation = relations[token] {
                 // Possessed ("my mum", "our lad", "my 8 year old son", "one of my clients"), or
                 // the person cared for ("the resident"), or first in the message ("hubby has ...").
                 var j = index - 1
@@ -220,7 +221,7 @@ public struct Interpreter: Sendable {
             } else if token == w.my || token == w.mine {
                 firstPerson = true
                 // "my calf", "my left leg" (not "my mum's legs": the relation comes first).
-                if (1...3).contains(where: { w.parts.contains(id(index + $0)) }) && !(1...3).contains(where: { relations[id(index + $0)] != nil }) {
+                if (1...3).contains(where: { w.parts.contains(id(index + $0)) }) && !(1...3).contains(where: { relationIDs.contains(id(index + $0)) }) {
                     own = true
                 }
             } else if w.female.contains(token) {

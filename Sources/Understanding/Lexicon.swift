@@ -258,6 +258,8 @@ public struct Lexicon: Sendable {
     /// The words for people someone writes for ("mum", "hubby", "my lad"), each with the
     /// relation and sex it names.
     var relations: [Int32: Relation] = [:]
+    /// The numbers of `relations`' words, to tell one without hashing.
+    var relationIDs = WordIDSet()
     /// The numbers of the words the subject is read from ("my", "she", ...).
     var subjectWords = Interpreter.SubjectWordIDs()
     /// Which times and rates belong to something else said in their clause (`own_times`).
@@ -800,6 +802,7 @@ private struct LexiconBuilder {
         lexicon.sentencePatternKeys = keys(lexicon.patterns, acrossClauses: true)
         lexicon.clauseDenyingKeys = keys(lexicon.denyingPatterns, acrossClauses: false)
         lexicon.sentenceDenyingKeys = keys(lexicon.denyingPatterns, acrossClauses: true)
+        lexicon.relationIDs = WordIDSet(Array(lexicon.relations.keys))
         lexicon.causePatterns = lexicon.denyingPatterns.indices.filter { lexicon.denyingPatterns[$0].cause != 0 }
         return lexicon
     }

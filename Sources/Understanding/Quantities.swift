@@ -73,7 +73,7 @@ struct QuantityReader {
     }
 
     /// A word of the lexicon's `subjects` ("son", "baby", "hubby").
-    func isRelation(_ i: Int) -> Bool { i >= 0 && i < tokens.count && lexicon.relations[tokens[i].id] != nil }
+    func isRelation(_ i: Int) -> Bool { i >= 0 && i < tokens.count && lexicon.relationIDs.contains(tokens[i].id) }
 
     func word(_ i: Int) -> String? { i >= 0 && i < tokens.count && !tokens[i].isMark ? tokens[i].text : nil }
 
