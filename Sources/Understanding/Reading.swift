@@ -744,12 +744,10 @@ struct Reading {
             if sentence {
                 sentenceRecorded.removeAll(keepingCapacity: true)
                 // The sentence is over: what it held is told.
-                for held in [heldSentence, heldPrevious, heldClause] {
-                    for finding in held {
-                        findings.absent.remove(finding)
-                        findings.present.insert(finding)
-                    }
-                }
+                // Each list in turn, without an array of the three made per sentence.
+                tell(heldSentence)
+                tell(heldPrevious)
+                tell(heldClause)
                 heldSentence.removeAll(keepingCapacity: true)
                 heldPrevious.removeAll(keepingCapacity: true)
                 heldClause.removeAll(keepingCapacity: true)
@@ -816,6 +814,14 @@ struct Reading {
             else { continue }
             for finding in pattern.denies { record(finding, negated: true) }
             for finding in pattern.explains { takeBack(finding) }
+        }
+    }
+
+    /// Held findings told after all: present, and no longer absent.
+    private mutating func tell(_ held: [Finding]) {
+        for finding in held {
+            findings.absent.remove(finding)
+            findings.present.insert(finding)
         }
     }
 
