@@ -5,6 +5,15 @@ import Knowledge
 struct QuantityReader {
     let lexicon: Lexicon
     let tokens: [Token]
+    /// Some token is a number (`value`): without one, only "every other day" and "every
+    /// fortnight" are read (every other reading has a number), and most messages have none.
+    private let hasNumber: Bool
+
+    init(lexicon: Lexicon, tokens: [Token]) {
+        self.lexicon = lexicon
+        self.tokens = tokens
+        hasNumber = tokens.contains { $0.number != nil || lexicon.words.number($0.id) != nil }
+    }
 
     struct Reading {
         var findings: [Finding]
@@ -94,6 +103,7 @@ struct QuantityReader {
     func unit(_ i: Int) -> TimeUnit? { i >= 0 && i < tokens.count ? lexicon.words.unit(tokens[i].id) : nil }
 
     func read(at i: Int) -> Reading? {
+        guard hasNumber else { return every(at: i) }
         if let reading = every(at: i) ?? age(at: i) ?? temperature(at: i) { return reading }
         guard let n = value(i) else { return nil }
         // "the paramedics measured 40.8": a number with tenths from 38 to 43, with no unit after
