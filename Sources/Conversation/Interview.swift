@@ -181,18 +181,14 @@ public final class InterviewQuestion: Sendable, Decodable {
     /// (`deniesOne`), or all of them.
     /// `words` gives the message's words, normalised; it is called only when needed, and the
     /// turn makes them once for every question that asks.
-    /// `text`: the message as said (a message of ASCII with none of the first words is
-    /// told apart without its words).
-    func deniesTheRest(_ text: String, _ message: () -> [Substring], deniesOne: Bool) -> Bool {
+    /// (A message of ASCII with none of the first words is told apart without its words.)
+    /// `textHashes` gives `Words.wordHashes(in: text)`, made once for every question too.
+    func deniesTheRest(_ textHashes: () -> [UInt64]?, _ message: () -> [Substring], deniesOne: Bool) -> Bool {
         guard !allDeniedWords.isEmpty || deniesOne && !restDeniedWords.isEmpty else { return false }
-        switch Words.mayHold(anyOf: denialFirstHashes, in: text) {
-        case nil: return slowDeniesTheRest(message, deniesOne: deniesOne)
-        case false?: return false
-        case true?: break
-        }
-        let words = message()
         // The words' numbers, to rule out a start without comparing text (equal ASCII words hash alike).
-        let hashes = words.map(Words.hash(ofWord:))
+        guard let hashes = textHashes() else { return slowDeniesTheRest(message, deniesOne: deniesOne) }
+        guard hashes.contains(where: denialFirstHashes.contains) else { return false }
+        let words = message()
         func holds(_ phrase: [Substring], _ phraseHashes: [UInt64]) -> Bool {
             guard phrase.count <= words.count else { return false }
             return (0...(words.count - phrase.count)).contains { start in
@@ -218,9 +214,16 @@ public final class InterviewQuestion: Sendable, Decodable {
     /// question has a `text_rest`; nil when the whole question is to be asked.
     func rest(_ findings: Findings) -> [Suggestion]? {
         guard textRest != nil else { return nil }
-        let signs = suggestions.filter { !$0.means.isEmpty }
-        let open = signs.filter { !$0.means.contains { findings.present.contains($0) || findings.absent.contains($0) } }
-        return open.count < signs.count && !open.isEmpty ? open : nil
+        func isOpen(_ index: Int) -> Bool { !suggestions[index].means.contains { findings.present.contains($0) || findings.absent.contains($0) } }
+        // Counted first, in place: most asks have none known, and make no list.
+        var signs = 0
+        var open = 0
+        for index in suggestions.indices where !suggestions[index].means.isEmpty {
+            signs += 1
+            if isOpen(index) { open += 1 }
+        }
+        guard open < signs && open > 0 else { return nil }
+        return suggestions.indices.filter { !suggestions[$0].means.isEmpty && isOpen($0) }.map { suggestions[$0] }
     }
 
     /// Condition questions ask about one finding: yes means present, no means absent.
@@ -401,7 +404,8 @@ extension Conversation {
     /// Only the conditions that matter for what was said: those that would raise one of the
     /// leading causes, when the story is not already clear.
     private func conditionQuestion(_ state: SessionState, rank: () -> [RankedCause]) -> InterviewQuestion? {
-        let askedConditions = state.asked.filter { $0.hasPrefix("condition:") }.count
+        var askedConditions = 0
+        for id in state.asked where id.hasPrefix("condition:") { askedConditions += 1 }
         guard askedConditions < Self.maximumConditionQuestions else { return nil }
         let ranked = rank()
         let clear = (ranked.first?.score ?? 0) >= 0.8 && !state.findings.present.contains(Self.noObviousTrigger)

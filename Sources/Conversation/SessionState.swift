@@ -202,7 +202,8 @@ public struct SessionState: Sendable, Codable, Equatable {
     /// left leg"); a denied finding is removed from what is present ("no, not at night").
     mutating func record(_ new: Findings) {
         for finding in new.present {
-            if finding.kind.isSingleValued {
+            // (Only when one of the kind is there: the filter walks every finding.)
+            if finding.kind.isSingleValued && findings.present.contains(kind: finding.kind) {
                 findings.present = findings.present.filter { $0.kind != finding.kind }
             }
             findings.present.insert(finding)

@@ -182,9 +182,14 @@ struct Turn {
             if words == nil { words = Words.normalised(said).split(separator: " ") }
             return words!
         }
+        var textHashes: [UInt64]??
+        let hashes = { () -> [UInt64]? in
+            if textHashes == nil { textHashes = .some(Words.wordHashes(in: said)) }
+            return textHashes!
+        }
         for question in conversation.interview.questions
         where question.fills == .symptom && !state.asked.contains(question.id)
-            && question.deniesTheRest(said, message, deniesOne: new.absent.contains(where: question.deniedByNo.contains))
+            && question.deniesTheRest(hashes, message, deniesOne: !new.absent.isDisjoint(with: question.deniedByNo))
         {
             apply(question.onNo, to: &new, known: state.findings)
             state.asked.append(question.id)

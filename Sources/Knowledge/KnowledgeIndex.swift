@@ -109,26 +109,37 @@ public final class CauseIndex: Sendable {
     /// The leader once `change` is made to what `standing` was made for, without copying it:
     /// only the causes it names can move.
     public func leader(_ standing: Standing, after change: Change) -> Int? {
-        func total(_ cause: Int) -> (Double, Bool) {
-            var total = standing.totals[cause]
-            var supported = standing.supported[cause]
-            for entry in change.weights where entry.cause == cause {
-                total += entry.weight
-                if entry.weight > 0 { supported = true }
+        func leader(_ totals: UnsafeBufferPointer<Double>, _ supported: UnsafeBufferPointer<Bool>) -> Int? {
+            var best: Int?
+            var bestTotal = 0.0
+            for cause in ids.indices {
+                let value = totals[cause]
+                guard supported[cause] else { continue }
+                if best == nil || value > bestTotal || (value == bestTotal && ids[cause] < ids[best!]) {
+                    best = cause
+                    bestTotal = value
+                }
             }
-            return (total, supported)
+            return best
         }
-        var best: Int?
-        var bestTotal = 0.0
-        for cause in ids.indices {
-            let (value, supported) = change.weights.isEmpty ? (standing.totals[cause], standing.supported[cause]) : total(cause)
-            guard supported else { continue }
-            if best == nil || value > bestTotal || (value == bestTotal && ids[cause] < ids[best!]) {
-                best = cause
-                bestTotal = value
+        if change.weights.isEmpty {
+            return standing.totals.withUnsafeBufferPointer { totals in standing.supported.withUnsafeBufferPointer { leader(totals, $0) } }
+        }
+        // The totals after the change, on the stack: each cause's weights added in the change's
+        // order, as one pass over the weights per cause would.
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: ids.count) { totals in
+            withUnsafeTemporaryAllocation(of: Bool.self, capacity: ids.count) { supported in
+                for cause in ids.indices {
+                    totals[cause] = standing.totals[cause]
+                    supported[cause] = standing.supported[cause]
+                }
+                for entry in change.weights {
+                    totals[entry.cause] += entry.weight
+                    if entry.weight > 0 { supported[entry.cause] = true }
+                }
+                return leader(UnsafeBufferPointer(totals), UnsafeBufferPointer(supported))
             }
         }
-        return best
     }
 
     /// The cause's id, by its place in the model.

@@ -6,8 +6,9 @@ public struct KnowledgeModel: Sendable, Codable, Equatable {
     public var sources: [Source]
     /// The closed lists of values each kind of finding can take (symptoms, triggers, ...).
     public var vocabulary: [FindingKind: [Term]] { didSet { termIndex = Self.index(vocabulary) } }
-    /// Where each finding's term is in `vocabulary`, kept with it (a reply looks terms up often).
-    private var termIndex: [Finding: Int] = [:]
+    /// Each finding's term, by `Finding.id`, kept with `vocabulary` (a reply looks terms up
+    /// often: an array read, not a hash of the finding).
+    private var termIndex: [Term?] = []
     public var causes: [Cause]
     public var treatments: [Treatment]
     public var prevention: [PreventionTip]
@@ -54,14 +55,19 @@ public struct KnowledgeModel: Sendable, Codable, Equatable {
     // with a value type that tests build and mutate freely.
 
     public func term(_ finding: Finding) -> Term? {
-        guard let position = termIndex[finding] else { return nil }
-        return vocabulary[finding.kind]?[position]
+        let id = Int(finding.id)
+        return id < termIndex.count ? termIndex[id] : nil
     }
 
-    private static func index(_ vocabulary: [FindingKind: [Term]]) -> [Finding: Int] {
-        var index: [Finding: Int] = [:]
+    private static func index(_ vocabulary: [FindingKind: [Term]]) -> [Term?] {
+        var index: [Term?] = []
         for (kind, terms) in vocabulary {
-            for (position, term) in terms.enumerated() where index[Finding(kind, term.id)] == nil { index[Finding(kind, term.id)] = position }
+            for term in terms {
+                let id = Int(Finding(kind, term.id).id)
+                if id >= index.count { index.append(contentsOf: repeatElement(nil, count: id - index.count + 1)) }
+                // The first of a kind's terms with the id, as `vocabulary[kind]` lists them.
+                if index[id] == nil { index[id] = term }
+            }
         }
         return index
     }

@@ -30,6 +30,24 @@ struct ConceptSet: Equatable, Sendable, ExpressibleByIntegerLiteral {
         self.w3 = w3
     }
 
+    /// Calls `body` with the number of each concept of the set, in ascending order.
+    @inline(__always)
+    func forEachConcept(_ body: (Int) -> Void) {
+        Self.forEachBit(w0, from: 0, body)
+        Self.forEachBit(w1, from: 64, body)
+        Self.forEachBit(w2, from: 128, body)
+        Self.forEachBit(w3, from: 192, body)
+    }
+
+    @inline(__always)
+    private static func forEachBit(_ word: UInt64, from base: Int, _ body: (Int) -> Void) {
+        var rest = word
+        while rest != 0 {
+            body(base + rest.trailingZeroBitCount)
+            rest &= rest - 1
+        }
+    }
+
     static func | (a: ConceptSet, b: ConceptSet) -> ConceptSet { ConceptSet(a.w0 | b.w0, a.w1 | b.w1, a.w2 | b.w2, a.w3 | b.w3) }
     static func & (a: ConceptSet, b: ConceptSet) -> ConceptSet { ConceptSet(a.w0 & b.w0, a.w1 & b.w1, a.w2 & b.w2, a.w3 & b.w3) }
     static prefix func ~ (a: ConceptSet) -> ConceptSet { ConceptSet(~a.w0, ~a.w1, ~a.w2, ~a.w3) }

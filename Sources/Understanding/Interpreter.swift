@@ -142,14 +142,14 @@ public struct Interpreter: Sendable {
     /// The word table's numbers for the words above, so that reading the subject compares
     /// numbers, not strings.
     struct SubjectWordIDs: Sendable {
-        var modifiers = Set<Int32>(), parts = Set<Int32>(), verbs = Set<Int32>(), cramp = Set<Int32>()
-        var possessors = Set<Int32>(), female = Set<Int32>(), male = Set<Int32>()
+        var modifiers = WordIDSet(), parts = WordIDSet(), verbs = WordIDSet(), cramp = WordIDSet()
+        var possessors = WordIDSet(), female = WordIDSet(), male = WordIDSet()
         var i = WordTable.unknown, my = WordTable.unknown, mine = WordTable.unknown, me = WordTable.unknown, myself = WordTable.unknown
 
         init() {}
 
         init(_ table: WordTable) {
-            func ids(_ words: [String]) -> Set<Int32> { Set(words.map(table.id).filter { $0 != WordTable.unknown }) }
+            func ids(_ words: [String]) -> WordIDSet { WordIDSet(words.map(table.id)) }
             modifiers = ids(Interpreter.personModifiers)
             parts = ids(Interpreter.ownParts)
             verbs = ids(Interpreter.ownVerbs)
@@ -176,6 +176,7 @@ public struct Interpreter: Sendable {
 
     static func subject(of tokens: [Token], lexicon: Lexicon) -> Subject? {
         let relations = lexicon.relations
+        let relationIDs = lexicon.relationIDs
         let w = lexicon.subjectWords
         var other: Subject?
         var pronounSex: String?
@@ -188,13 +189,13 @@ public struct Interpreter: Sendable {
                 Self.ageWords.contains(tokens.indices.contains(index + 1) ? tokens[index + 1].text : "")
                     || (Self.unitsOfAge.contains(tokens.indices.contains(index + 1) ? tokens[index + 1].text : "")
                         && tokens.indices.contains(index + 2) && tokens[index + 2].text == "old"),
-                !(1...4).contains(where: { relations[id(index + $0)] != nil })
+                !(1...4).contains(where: { relationIDs.contains(id(index + $0)) })
             {
                 other = .other(relation: "child", sex: nil)
             }
             let token = tokens[index].id
             guard token != WordTable.unknown else { continue }
-            if let relation = relations[token] {
+            if relationIDs.contains(token), let relation = relations[token] {
                 // Possessed ("my mum", "our lad", "my 8 year old son", "one of my clients"), or
                 // the person cared for ("the resident"), or first in the message ("hubby has ...").
                 var j = index - 1
@@ -220,7 +221,7 @@ public struct Interpreter: Sendable {
             } else if token == w.my || token == w.mine {
                 firstPerson = true
                 // "my calf", "my left leg" (not "my mum's legs": the relation comes first).
-                if (1...3).contains(where: { w.parts.contains(id(index + $0)) }) && !(1...3).contains(where: { relations[id(index + $0)] != nil }) {
+                if (1...3).contains(where: { w.parts.contains(id(index + $0)) }) && !(1...3).contains(where: { relationIDs.contains(id(index + $0)) }) {
                     own = true
                 }
             } else if w.female.contains(token) {
@@ -694,13 +695,19 @@ public struct Interpreter: Sendable {
     /// "I was wondering whether ...", "just wondering if ...", "I wonder why ...": an asked
     /// question, said as a statement.
     static func wonders(_ tokens: [Token]) -> Bool {
-        let words = tokens.lazy.filter { !$0.isMark }.prefix(6).map(\.text)
-        let list = Array(words)
-        for (index, word) in list.enumerated() where word == "wondering" || word == "wonder" {
-            if index + 1 < list.count, ["whether", "if", "why", "what", "how", "about", "when", "wether"].contains(list[index + 1]) { return true }
+        // Of the first six words, one after "wonder" or "wondering" (read in place, not copied).
+        var count = 0
+        var afterWonder = false
+        for index in tokens.indices where !tokens[index].isMark {
+            guard count < 6 else { break }
+            count += 1
+            let word = tokens[index].text
+            if afterWonder, Self.wonderWhat.contains(word) { return true }
+            afterWonder = word == "wondering" || word == "wonder"
         }
         return false
     }
+    static let wonderWhat: Set<String> = ["whether", "if", "why", "what", "how", "about", "when", "wether"]
     static let vocatives: Set<String> = ["mate", "pal", "buddy", "bro", "sis", "dude", "man"]
     static let afterVocative: Set<String> = ["i", "im", "it", "its", "my", "me", "you", "this", "that", "so", "these", "what", "how", "why", "is", "can", "any"]
     static let hypothesisKinds: Set<FindingKind> = [.condition, .medicine, .trigger]
@@ -854,31 +861,36 @@ public struct Interpreter: Sendable {
     /// after at least three others, a question word before a pronoun ("is that", "could it") or a
     /// wh-word before an auxiliary ("why is", "what does").
     private func endsAsking(_ tokens: [Token]) -> Bool {
-        var words: [Substring] = []
-        for token in tokens.reversed() {
-            if case .mark(let mark) = token.kind {
-                if mark == "," { continue }
-                break
+        // The places of the last words (up to nine, commas passed over), last first: read in
+        // place, not copied.
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 9) { places in
+            var count = 0
+            for position in tokens.indices.reversed() {
+                if case .mark(let mark) = tokens[position].kind {
+                    if mark == "," { continue }
+                    break
+                }
+                places[count] = position
+                count += 1
+                if count == 9 { break }
             }
-            words.append(Substring(token.text))
-            if words.count == 9 { break }
-        }
-        guard words.count >= 5 else { return false }
-        words.reverse()
-        // The pair ends at most three words before the message does ("is that normal for a
-        // runner"): further back it is a clause in a statement ("is that the pain is there all night").
-        for index in max(3, words.count - 5)..<(words.count - 1) {
-            let word = String(words[index])
-            let next = String(words[index + 1])
-            // Not an infinitive or an object ("seem to do it", "makes it"), not "do" or "does"
-            // ("when I do it", "so does it"), not "there" ("the pain is there").
-            if Self.tailAuxiliaries.contains(word) && Self.tailSubjects.contains(next) && words[index - 1] != "to" { return true }
-            // Not "which" ("which is annoying").
-            if word != "which" && Self.whWords.contains(word) && (Self.tailAuxiliaries.contains(next) || next == "do" || next == "does") {
-                return true
+            guard count >= 5 else { return false }
+            func words(_ index: Int) -> String { tokens[places[count - 1 - index]].text }
+            // The pair ends at most three words before the message does ("is that normal for a
+            // runner"): further back it is a clause in a statement ("is that the pain is there all night").
+            for index in max(3, count - 5)..<(count - 1) {
+                let word = words(index)
+                let next = words(index + 1)
+                // Not an infinitive or an object ("seem to do it", "makes it"), not "do" or "does"
+                // ("when I do it", "so does it"), not "there" ("the pain is there").
+                if Self.tailAuxiliaries.contains(word) && Self.tailSubjects.contains(next) && words(index - 1) != "to" { return true }
+                // Not "which" ("which is annoying").
+                if word != "which" && Self.whWords.contains(word) && (Self.tailAuxiliaries.contains(next) || next == "do" || next == "does") {
+                    return true
+                }
             }
+            return false
         }
-        return false
     }
 
     static let tailAuxiliaries: Set<String> = ["is", "are", "could", "can", "should", "would", "will", "might"]

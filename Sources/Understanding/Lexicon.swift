@@ -154,6 +154,79 @@ struct Pattern: Sendable {
         let required: ConceptSet
         let index: Int
     }
+
+    /// The places that a `Index.candidates` set holds, ascending.
+    struct Places: Sequence, IteratorProtocol {
+        private let words: [UInt64]
+        private var word = 0
+        private var rest: UInt64
+
+        init(_ words: [UInt64]) {
+            self.words = words
+            rest = words.first ?? 0
+        }
+
+        @inline(__always)
+        mutating func next() -> Int? {
+            while rest == 0 {
+                word += 1
+                guard word < words.count else { return nil }
+                rest = words[word]
+            }
+            let place = word * 64 + rest.trailingZeroBitCount
+            rest &= rest - 1
+            return place
+        }
+    }
+
+    /// A list of `Key`s, grouped by one concept each pattern requires (of its concepts, the
+    /// one the fewest of the list's patterns require): a clause meets only the patterns of the
+    /// concepts it holds, still in the list's order, instead of every pattern.
+    struct Index: Sendable {
+        let keys: [Key]
+        /// How many words of bits a set of `keys`' places takes.
+        let words: Int
+        /// For concept number `c`, the places in `keys` of the patterns grouped under it, as bits:
+        /// `masks[c * words ..< (c + 1) * words]`.
+        private let masks: [UInt64]
+        /// The places of patterns that require no concept, as bits: every clause meets them.
+        private let everywhere: [UInt64]
+
+        init(_ keys: [Key]) {
+            self.keys = keys
+            let words = (keys.count + 63) / 64
+            self.words = words
+            var uses = [Int](repeating: 0, count: ConceptSet.capacity)
+            for key in keys { key.required.forEachConcept { uses[$0] += 1 } }
+            var masks = [UInt64](repeating: 0, count: ConceptSet.capacity * words)
+            var everywhere = [UInt64](repeating: 0, count: words)
+            for (place, key) in keys.enumerated() {
+                var anchor = -1
+                key.required.forEachConcept { concept in
+                    if anchor < 0 || uses[concept] < uses[anchor] { anchor = concept }
+                }
+                let bit: UInt64 = 1 << UInt64(place % 64)
+                if anchor < 0 { everywhere[place / 64] |= bit } else { masks[anchor * words + place / 64] |= bit }
+            }
+            self.masks = masks
+            self.everywhere = everywhere
+        }
+
+        /// Into `buffer` (`words` long after): the places in `keys`, as bits, of the patterns
+        /// that `bits` may hold (each is yet to be tested against its whole `required`).
+        func candidates(_ bits: ConceptSet, into buffer: inout [UInt64]) {
+            buffer.removeAll(keepingCapacity: true)
+            buffer.append(contentsOf: everywhere)
+            masks.withUnsafeBufferPointer { masks in
+                buffer.withUnsafeMutableBufferPointer { buffer in
+                    bits.forEachConcept { concept in
+                        let start = concept * words
+                        for word in 0..<words { buffer[word] |= masks[start + word] }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The compiled lexicon: phrases indexed by their first word, longest first, plus the tables
@@ -185,6 +258,8 @@ public struct Lexicon: Sendable {
     /// The words for people someone writes for ("mum", "hubby", "my lad"), each with the
     /// relation and sex it names.
     var relations: [Int32: Relation] = [:]
+    /// The numbers of `relations`' words, to tell one without hashing.
+    var relationIDs = WordIDSet()
     /// The numbers of the words the subject is read from ("my", "she", ...).
     var subjectWords = Interpreter.SubjectWordIDs()
     /// Which times and rates belong to something else said in their clause (`own_times`).
@@ -196,10 +271,10 @@ public struct Lexicon: Sendable {
     /// their order, those of a clause and those of a sentence apart, in arrays of their own:
     /// every clause meets every pattern, and a dense array of bits is read without copying a
     /// pattern (a copy retains its arrays).
-    var clausePatternKeys: [Pattern.Key] = []
-    var sentencePatternKeys: [Pattern.Key] = []
-    var clauseDenyingKeys: [Pattern.Key] = []
-    var sentenceDenyingKeys: [Pattern.Key] = []
+    var clausePatternKeys = Pattern.Index([])
+    var sentencePatternKeys = Pattern.Index([])
+    var clauseDenyingKeys = Pattern.Index([])
+    var sentenceDenyingKeys = Pattern.Index([])
     /// The places in `denyingPatterns` of those with a harmless cause (`Pattern.cause`).
     var causePatterns: [Int] = []
 
@@ -719,13 +794,15 @@ private struct LexiconBuilder {
             briefConcept: conceptBit["brief"] ?? 0, patternConcepts: patterns.reduce(0) { $0 | $1.required }, forms: forms,
             relations: Dictionary(uniqueKeysWithValues: relations.map { (table.id($0.key), $0.value) }),
             subjectWords: Interpreter.SubjectWordIDs(table), ownTimes: ownTimes, alsoConcept: conceptBit["also"] ?? 0)
-        func keys(_ patterns: [Pattern], acrossClauses: Bool) -> [Pattern.Key] {
-            patterns.indices.filter { patterns[$0].acrossClauses == acrossClauses }.map { Pattern.Key(required: patterns[$0].required, index: $0) }
+        func keys(_ patterns: [Pattern], acrossClauses: Bool) -> Pattern.Index {
+            Pattern.Index(
+                patterns.indices.filter { patterns[$0].acrossClauses == acrossClauses }.map { Pattern.Key(required: patterns[$0].required, index: $0) })
         }
         lexicon.clausePatternKeys = keys(lexicon.patterns, acrossClauses: false)
         lexicon.sentencePatternKeys = keys(lexicon.patterns, acrossClauses: true)
         lexicon.clauseDenyingKeys = keys(lexicon.denyingPatterns, acrossClauses: false)
         lexicon.sentenceDenyingKeys = keys(lexicon.denyingPatterns, acrossClauses: true)
+        lexicon.relationIDs = WordIDSet(Array(lexicon.relations.keys))
         lexicon.causePatterns = lexicon.denyingPatterns.indices.filter { lexicon.denyingPatterns[$0].cause != 0 }
         return lexicon
     }

@@ -3,8 +3,23 @@ import Knowledge
 /// Reads amounts of time in the text: "5 minutes", "2 hrs", "three times a week", "for 3
 /// months", "I'm 72", "4am". Returns the findings they give and how many tokens they use.
 struct QuantityReader {
-    let lexicon: Lexicon
+    /// What it reads of the lexicon, not the whole of it: a copy of the lexicon per message
+    /// retains every table it holds.
+    let words: WordTable
+    let relations: [Int32: Lexicon.Relation]
+    let relationIDs: WordIDSet
     let tokens: [Token]
+    /// Some token is a number (`value`): without one, only "every other day" and "every
+    /// fortnight" are read (every other reading has a number), and most messages have none.
+    private let hasNumber: Bool
+
+    init(lexicon: Lexicon, tokens: [Token]) {
+        words = lexicon.words
+        relations = lexicon.relations
+        relationIDs = lexicon.relationIDs
+        self.tokens = tokens
+        hasNumber = tokens.contains { $0.number != nil || lexicon.words.number($0.id) != nil }
+    }
 
     struct Reading {
         var findings: [Finding]
@@ -73,27 +88,28 @@ struct QuantityReader {
     }
 
     /// A word of the lexicon's `subjects` ("son", "baby", "hubby").
-    func isRelation(_ i: Int) -> Bool { i >= 0 && i < tokens.count && lexicon.relations[tokens[i].id] != nil }
+    func isRelation(_ i: Int) -> Bool { i >= 0 && i < tokens.count && relationIDs.contains(tokens[i].id) }
 
     func word(_ i: Int) -> String? { i >= 0 && i < tokens.count && !tokens[i].isMark ? tokens[i].text : nil }
 
     func value(_ i: Int) -> Double? {
         guard i >= 0, i < tokens.count else { return nil }
-        return tokens[i].number ?? lexicon.words.number(tokens[i].id)
+        return tokens[i].number ?? words.number(tokens[i].id)
     }
 
     /// A number that can be an age: written in figures, or a number word other than "a" ("she
     /// is three", not "she is a nurse").
     func ageValue(_ i: Int) -> Double? {
         guard i >= 0, i < tokens.count else { return nil }
-        return tokens[i].number ?? (["a", "an"].contains(tokens[i].text) ? nil : lexicon.words.number(tokens[i].id))
+        return tokens[i].number ?? (["a", "an"].contains(tokens[i].text) ? nil : words.number(tokens[i].id))
     }
 
     private static let heights: Set<String> = ["foot", "feet", "ft", "stone", "st", "cm", "inches", "inch"]
 
-    func unit(_ i: Int) -> TimeUnit? { i >= 0 && i < tokens.count ? lexicon.words.unit(tokens[i].id) : nil }
+    func unit(_ i: Int) -> TimeUnit? { i >= 0 && i < tokens.count ? words.unit(tokens[i].id) : nil }
 
     func read(at i: Int) -> Reading? {
+        guard hasNumber else { return every(at: i) }
         if let reading = every(at: i) ?? age(at: i) ?? temperature(at: i) { return reading }
         guard let n = value(i) else { return nil }
         // "the paramedics measured 40.8": a number with tenths from 38 to 43, with no unit after
@@ -320,6 +336,9 @@ struct QuantityReader {
 
     /// "I'm 72", "aged 15", "72 years old", "20-year-old", "80 yo".
     private func age(at i: Int) -> Reading? {
+        // Every age below has its number within its first four tokens, and most tokens have none
+        // so near: they are passed without comparing a word.
+        guard i < tokens.count, value(i) != nil || value(i + 1) != nil || value(i + 2) != nil || value(i + 3) != nil else { return nil }
         var years: Double?
         var length = 0
         if word(i) == "i", word(i + 1) == "am", let n = tokens.indices.contains(i + 2) && tokens[i + 2].text != "one" ? ageValue(i + 2) : nil,
@@ -589,7 +608,7 @@ struct QuantityReader {
         if word(person) == "i" { return true }
         let along = word(after).map { ["along", "gone", "pregnant"].contains($0) } == true
         if word(person) == "she" { return n >= 12 || along }
-        guard isRelation(person), let relation = lexicon.relations[tokens[person].id],
+        guard isRelation(person), let relation = relations[tokens[person].id],
             relation.relation != "child", relation.sex != "male"
         else { return false }
         return n >= 12 || along

@@ -46,6 +46,9 @@ struct Reading {
     private var clauseTimes: [Finding] = []
     private(set) var ownedTimes: [Finding] = []
     private var ownTimes = OwnTimes()
+    /// Room for the places of the patterns a clause may hold (`Pattern.Index.candidates`), kept
+    /// from clause to clause.
+    private var candidates: [UInt64] = []
 
     /// The findings that matter only for warning signs (`read`'s `historyFindings`), and those
     /// told so far in the clause being read, in the clause before it and in the rest of the
@@ -741,12 +744,10 @@ struct Reading {
             if sentence {
                 sentenceRecorded.removeAll(keepingCapacity: true)
                 // The sentence is over: what it held is told.
-                for held in [heldSentence, heldPrevious, heldClause] {
-                    for finding in held {
-                        findings.absent.remove(finding)
-                        findings.present.insert(finding)
-                    }
-                }
+                // Each list in turn, without an array of the three made per sentence.
+                tell(heldSentence)
+                tell(heldPrevious)
+                tell(heldClause)
                 heldSentence.removeAll(keepingCapacity: true)
                 heldPrevious.removeAll(keepingCapacity: true)
                 heldClause.removeAll(keepingCapacity: true)
@@ -766,8 +767,14 @@ struct Reading {
         }
         guard clause.bits & lexicon.patternConcepts != 0 else { return }
         // By index, the keys first: most patterns fail on their bits alone.
-        let keys = sentence ? lexicon.sentencePatternKeys : lexicon.clausePatternKeys
-        for key in keys where clause.bits & key.required == key.required {
+        let index = sentence ? lexicon.sentencePatternKeys : lexicon.clausePatternKeys
+        var places: [UInt64] = []
+        swap(&places, &candidates)
+        defer { swap(&places, &candidates) }
+        index.candidates(clause.bits, into: &places)
+        for place in Pattern.Places(places) {
+            let key = index.keys[place]
+            guard clause.bits & key.required == key.required else { continue }
             let pattern = lexicon.patterns[key.index]
             guard
                 clause.near(pattern.required, window: sentence ? Pattern.sentenceWindow : Pattern.window)
@@ -789,7 +796,10 @@ struct Reading {
         // cramp, and a cramp of use.
         guard !hypothetical || hypotheticalSince < .max else { return }
         let denying = sentence ? lexicon.sentenceDenyingKeys : lexicon.clauseDenyingKeys
-        for key in denying where clause.bits & key.required == key.required {
+        denying.candidates(clause.bits, into: &places)
+        for place in Pattern.Places(places) {
+            let key = denying.keys[place]
+            guard clause.bits & key.required == key.required else { continue }
             let pattern = lexicon.denyingPatterns[key.index]
             guard
                 (!hypothetical || (clause.span(pattern.required)?.high ?? .max) < hypotheticalSince)
@@ -804,6 +814,14 @@ struct Reading {
             else { continue }
             for finding in pattern.denies { record(finding, negated: true) }
             for finding in pattern.explains { takeBack(finding) }
+        }
+    }
+
+    /// Held findings told after all: present, and no longer absent.
+    private mutating func tell(_ held: [Finding]) {
+        for finding in held {
+            findings.absent.remove(finding)
+            findings.present.insert(finding)
         }
     }
 

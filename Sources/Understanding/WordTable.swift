@@ -130,3 +130,26 @@ struct WordTable: Sendable {
         set { info[Int(id)] = newValue }
     }
 }
+
+/// A set of word numbers (`WordTable` ids) as bits: a word is told by one load, not by hashing.
+struct WordIDSet: Sendable {
+    private var bits: [UInt64] = []
+
+    init() {}
+
+    /// The known words of `ids` (`WordTable.unknown` and other negative numbers are left out).
+    init(_ ids: [Int32]) {
+        for id in ids where id >= 0 {
+            let word = Int(id) / 64
+            if word >= bits.count { bits.append(contentsOf: repeatElement(0, count: word - bits.count + 1)) }
+            bits[word] |= 1 << UInt64(Int(id) % 64)
+        }
+    }
+
+    @inline(__always)
+    func contains(_ id: Int32) -> Bool {
+        guard id >= 0 else { return false }
+        let word = Int(id) / 64
+        return word < bits.count && bits[word] & (1 << UInt64(Int(id) % 64)) != 0
+    }
+}

@@ -57,6 +57,28 @@ public enum Words {
         return hash.value
     }
 
+    /// For ASCII text, the `hash(ofWord:)` of every word of `normalised(text)`, in order, without
+    /// making the normalised text; nil for other text. What `mayHold(anyOf:in:)` reads, once for
+    /// many lists of words.
+    public static func wordHashes(in text: String) -> [UInt64]? {
+        var hashes: [UInt64] = []
+        var hash = FNV1a()
+        var inWord = false
+        for byte in text.utf8 {
+            guard byte < 0x80 else { return nil }
+            if let letter = lowerLetterOrDigit(byte) {
+                hash.add(letter)
+                inWord = true
+            } else if inWord {
+                hashes.append(hash.value)
+                hash = FNV1a()
+                inWord = false
+            }
+        }
+        if inWord { hashes.append(hash.value) }
+        return hashes
+    }
+
     /// For ASCII text, whether a word of `normalised(text)` may be one of the words whose
     /// `hash(ofWord:)` is in `hashes`: false only when none is (equal words hash alike), without
     /// making the normalised text. Nil for other text.

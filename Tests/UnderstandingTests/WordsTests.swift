@@ -97,4 +97,17 @@ struct WordTableTests {
             #expect(may == said, "\(text)")
         }
     }
+
+    @Test("wordHashes are the hashes of the normalised words, and nil beyond ASCII")
+    func wordHashesAreTheWords() {
+        #expect(Words.wordHashes(in: "no ça") == nil)
+        #expect(Words.wordHashes(in: "") == [])
+        var random = SeededRandom(seed: 0x5a17)
+        let pieces = ["no", "No", "nothing", "or", "NONE", "otherwise", "not", "n", "o", "calf", "12", " ", ",", "!", "-", "'", "  "]
+        for _ in 0..<20_000 {
+            let text = (0..<Int.random(in: 0...8, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            let words = Words.normalised(text).split(separator: " ")
+            #expect(Words.wordHashes(in: text) == words.map(Words.hash(ofWord:)), "\(text)")
+        }
+    }
 }
