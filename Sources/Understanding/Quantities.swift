@@ -387,6 +387,8 @@ struct QuantityReader {
             let n = ageValue(i + 1) ?? (tokens.indices.contains(i + 2) && Self.beforeAge.contains(tokens[i + 1].text) ? ageValue(i + 2) : nil),
             n < 18 || person == "he" || person == "she" || tokens[i + 1].text == "("
                 || endsAge(at: Self.beforeAge.contains(tokens[i + 1].text) ? i + 3 : i + 2)
+                // "my dad (76) has been getting cramps": the brackets are not kept, a verb follows.
+                || (word(Self.beforeAge.contains(tokens[i + 1].text) ? i + 3 : i + 2).map(Self.verbsAfterAge.contains) ?? false)
         {
             // "son 6 leg pain", "my son (10) is hot", "my dad, 76, gets them", "mum's 84" (the
             // possessive read as "mum 84"), "she's three" (read as "she three"): an age just
@@ -408,6 +410,18 @@ struct QuantityReader {
             !(max(0, i - 3)..<i).contains(where: { tokens[$0].number != nil || unit($0) != nil })
         {
             // An age told in a list: "work in an office, 52, get woken most nights", "diabetic, 57,".
+            years = n
+            length = 1
+        } else if let n = tokens[i].number, n >= 18, n <= 105, n == n.rounded(), let sex = word(i + 1), ["m", "f"].contains(sex),
+            unit(i + 2) == nil, !(word(i + 2).map { Self.isActivity($0) || Self.otherMeasures.contains($0) } ?? false)
+        {
+            // "38M cyclist", "26M, gym 5x a week": an age and a sex, as forums write them.
+            years = n
+            length = 2
+        } else if let n = tokens[i].number, n >= 16, n <= 105, n == n.rounded(), i == 0, i + 2 < tokens.count, tokens[i + 1].kind == .mark(","),
+            let next = word(i + 2), ["male", "female", "man", "woman", "m", "f", "mum", "dad", "retired"].contains(next)
+        {
+            // "45, male, fit, cramps started today".
             years = n
             length = 1
         } else if let n = ageValue(i), n >= 2, n <= 105, word(i + 1) == "next", ["month", "year", "birthday", "week"].contains(word(i + 2) ?? "") {

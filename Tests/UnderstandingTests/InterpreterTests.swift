@@ -330,6 +330,12 @@ struct InterpreterTests {
         #expect(!present("cramps most nights, 3, 4 times a week").contains { $0.hasPrefix("age_group") })
         #expect(present("hypothyroid, on levothyroxine") == ["condition:thyroid_disease", "medicine:other"])
         #expect(present("I'm on insulin").contains("condition:diabetes"))
+        // Ages as forums write them: "my dad (76) has been ...", "38M cyclist", "45, male"; not "10 m walk".
+        #expect(present("my dad (76) has been getting cramps").contains("age_group:older"))
+        #expect(present("38M cyclist, cramp in both quads").contains("age_group:adult"))
+        #expect(present("45, male, fit, cramps started today").contains("age_group:adult"))
+        #expect(!present("10 m walk and my calf cramped").contains { $0.hasPrefix("age_group") })
+        #expect(!present("100 m sprint and my hamstring went").contains { $0.hasPrefix("age_group") })
     }
 
     @Test("a condition lasts; everyday words for pain scores, little water, standing on concrete, a knock, a desk, bulgy veins, hands in spasm")
