@@ -216,7 +216,7 @@ struct QuantityReader {
         }
         // "once every few weeks", "twice every couple of months": so many units a time.
         var units = 1.0
-        if word(j - 1) == "every", tokens[j].text != "a", let v = value(j) {
+        if word(j - 1) == "every", j < tokens.count, tokens[j].text != "a", let v = value(j) {
             units = v
             j += 1
             if word(j) == "of" { j += 1 }
