@@ -62,20 +62,7 @@ public enum Words {
     /// many lists of words.
     public static func wordHashes(in text: String) -> [UInt64]? {
         var hashes: [UInt64] = []
-        var hash = FNV1a()
-        var inWord = false
-        for byte in text.utf8 {
-            guard byte < 0x80 else { return nil }
-            if let letter = lowerLetterOrDigit(byte) {
-                hash.add(letter)
-                inWord = true
-            } else if inWord {
-                hashes.append(hash.value)
-                hash = FNV1a()
-                inWord = false
-            }
-        }
-        if inWord { hashes.append(hash.value) }
+        guard forEachWordHash(in: text, { hashes.append($0) }) else { return nil }
         return hashes
     }
 
@@ -83,22 +70,31 @@ public enum Words {
     /// `hash(ofWord:)` is in `hashes`: false only when none is (equal words hash alike), without
     /// making the normalised text. Nil for other text.
     public static func mayHold(anyOf hashes: [UInt64], in text: String) -> Bool? {
-        // The words of `normalised(text)` are the runs of letters and digits, lowercased.
+        var found = false
+        guard forEachWordHash(in: text, { if !found && hashes.contains($0) { found = true } }) else { return nil }
+        return found
+    }
+
+    /// The `hash(ofWord:)` of each word of `normalised(text)` (its runs of letters and digits,
+    /// lowercased), in order, read from the bytes; false, having read part of it, for text that is
+    /// not ASCII.
+    @inline(__always)
+    private static func forEachWordHash(in text: String, _ body: (UInt64) -> Void) -> Bool {
         var hash = FNV1a()
         var inWord = false
-        var found = false
         for byte in text.utf8 {
-            guard byte < 0x80 else { return nil }
+            guard byte < 0x80 else { return false }
             if let letter = lowerLetterOrDigit(byte) {
                 hash.add(letter)
                 inWord = true
             } else if inWord {
-                if !found && hashes.contains(hash.value) { found = true }
+                body(hash.value)
                 hash = FNV1a()
                 inWord = false
             }
         }
-        return found || (inWord && hashes.contains(hash.value))
+        if inWord { body(hash.value) }
+        return true
     }
 
     /// Whether the text speaks about the person themselves ("my calf", "I get", "I'm").
