@@ -70,7 +70,9 @@ struct QuantityReader {
         "last", "lasts", "lasted", "lasting", "for", "over", "about", "almost", "nearly", "been", "around",
         "cramp", "cramps", "cramping", "cramped", "spasm", "it",
         // "going on half an hour now", "it's gone on for an hour"
-        "going", "gone"
+        "going", "gone",
+        // "it is now 20 minutes", "is stay like 15 minutes", "still like that 20 minutes on"
+        "now", "stay", "stays", "stayed", "staying", "still"
     ]).union(endingVerbs)
     private static let decadeLead: Set<String> = ["my", "early", "late", "mid", "their", "her", "his"]
     /// What may follow an age ("she is 80 and ...", "he is 9, and").
@@ -678,6 +680,13 @@ struct QuantityReader {
         // but "it went after a minute", "gone in about a minute": when it ended, so how long.
         let leadAt = lead.map { Self.hedges.contains($0) } == true ? i - 2 : i - 1
         if let lead = word(leadAt), Self.onsetLead.contains(lead) {
+            // "still there after 20 minutes", "still hard as a rock after half an hour": still
+            // going after that long.
+            if lead == "after", unit == .hour || unit == .minute && n >= 10,
+                (max(0, leadAt - 6)..<leadAt).contains(where: { word($0) == "still" })
+            {
+                return Reading(findings: [Finding(.duration, "long")], length: after - i)
+            }
             guard let ending = word(leadAt - 1),
                 Self.endingVerbs.contains(ending) || (ending == "away" && word(leadAt - 2).map(Self.endingVerbs.contains) == true)
             else { return Reading(findings: [], length: after - i) }

@@ -382,6 +382,44 @@ struct InterpreterTests {
                 "possible_dvt_warm_one_leg"))
     }
 
+    @Test("a long cramp without its auxiliary, a child kept off a leg, heat exhaustion, pesticides, a pain there all the time")
+    func fourteenthSessionShapes() {
+        func flags(_ text: String) -> [String] { read(text).redFlags }
+        // A long time after "now", "stay" or "still", and a negated ending without its auxiliary.
+        for text in [
+            "the cramp in my calf is now 20 minutes and it not stop", "is stay like 15 minutes very long time",
+            "cramp still there after 20 minutes", "cramp in right leg it not stop, 15 minute now"
+        ] {
+            #expect(flags(text).contains("cramp_wont_release"), "\(text)")
+        }
+        #expect(!present("it comes after 20 minutes of walking").contains("duration:long"))
+        #expect(!present("I now walk 20 minutes a day").contains("duration:long"))
+        // A leg kept off the ground, in words that are not "can't": a child's doctor today.
+        #expect(flags("my son 6 is crying his leg hurt since this morning he dont want walk on it").contains("child_leg_pain_today"))
+        #expect(present("she is scared to put it down").contains("symptom:cannot_bear_weight"))
+        #expect(!flags("he doesnt want to stand on the leg").contains("leg_cannot_move"))
+        // Not moving the leg while the cramp lasts, a few seconds, is the cramp itself.
+        #expect(!flags("my leg goes hard and I cannot move my foot for a few seconds").contains("leg_cannot_move"))
+        // In the heat: dizziness, a headache or feeling sick is heat exhaustion.
+        #expect(flags("working in a kitchen all day, its boiling in there, got cramps and now feel dizzy and sick").contains("heat_exhaustion"))
+        #expect(flags("so hot today, playing cricket all afternoon, now both legs cramping and head is paining a lot").contains("heat_exhaustion"))
+        #expect(flags("cramps on a hot day, nothing else").isEmpty)
+        // A pesticide by what it is for; a job with lead or mercury as before.
+        #expect(
+            flags("In my country I work in plantation, we put many poison for insect, from that time cramps and twitch in my leg").contains("toxin_exposure"))
+        #expect(present("I use the weed killer in garden, after this my leg muscle is jumping").contains("symptom:twitching"))
+        // A pain there all the time, not cramps that come all the time.
+        #expect(present("my calf is painful like cramp all the time").contains("symptom:persistent_pain"))
+        #expect(present("Mum says her shin has hurt non stop for three weeks now").contains("symptom:persistent_pain"))
+        #expect(!present("I get cramps all the time").contains("symptom:persistent_pain"))
+        // Out of breath on the way to the loo is breathlessness, not a bladder trouble.
+        let toilet = read("my grandad gets cramps and tonight he is puffing and cant catch his breath walking to the toilet")
+        #expect(toilet.redFlags.contains("chest_pain_or_breathlessness"))
+        #expect(!toilet.redFlags.contains("cauda_equina_bladder_alone"))
+        // Claudication: stops, then walks on.
+        #expect(present("my calves cramp up after walking about 200 yards, I stop for a minute and then I can carry on").contains("symptom:eases_with_rest"))
+    }
+
     @Test("more warning signs in unseen shapes: a face going down on one side, speech, sight, a limp baby, a collapse, a calf sore when pressed")
     func moreUnseenShapes() {
         func flags(_ text: String) -> [String] { read(text).redFlags }
