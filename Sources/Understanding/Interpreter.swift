@@ -600,7 +600,7 @@ public struct Interpreter: Sendable {
             // the message asks it, and its facts are kept.
             isQuestion = true
         } else if endsWithQuestionMark {
-            isQuestion = !askCues.isEmpty || !hasFindings
+            isQuestion = !askCues.isEmpty || !hasFindings || Self.endsWithAskedClause(tokens)
         } else {
             // Or is worded like a search: "relief for cramps", "cramp remedies".
             isQuestion =
@@ -891,6 +891,26 @@ public struct Interpreter: Sendable {
             }
             return false
         }
+    }
+
+    /// Whether the message ends with a clause of its own that a question mark closes, after a
+    /// description: "..., it is normal?", "..., maybe is the pills?", "... today is sore. It is from
+    /// not drink water?". Said in the word order of a statement (as many do who learnt English
+    /// later), the mark is what asks. Not a short answer that ends unsure ("the left one?").
+    static func endsWithAskedClause(_ tokens: [Token]) -> Bool {
+        guard tokens.last?.kind == .mark("?") else { return false }
+        var lastClause = 0
+        var words = 0
+        var sawMark = false
+        for token in tokens.dropLast().reversed() {
+            if token.isMark {
+                sawMark = true
+                break
+            }
+            lastClause += 1
+        }
+        for token in tokens where !token.isMark { words += 1 }
+        return sawMark && lastClause >= 2 && words >= 6
     }
 
     static let tailAuxiliaries: Set<String> = ["is", "are", "could", "can", "should", "would", "will", "might"]

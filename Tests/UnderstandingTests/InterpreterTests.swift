@@ -416,6 +416,14 @@ struct InterpreterTests {
         let toilet = read("my grandad gets cramps and tonight he is puffing and cant catch his breath walking to the toilet")
         #expect(toilet.redFlags.contains("chest_pain_or_breathlessness"))
         #expect(!toilet.redFlags.contains("cauda_equina_bladder_alone"))
+        // A clause of its own closed by a question mark after a description asks, in a statement's
+        // word order too; a short unsure answer does not.
+        #expect(read("after work in evening when i sit down my both calf go hard like stone maybe one minute, it is normal?").intent == .askWhenDoctor)
+        #expect(read("she take the water pills for heart, maybe is the pills?").topic == "diuretics")
+        #expect(read("yes, the left one?").intent == .describe)
+        // "Both" with a part of the leg names the part too.
+        #expect(present("my both calf go hard").isSuperset(of: ["side:both", "location:calf"]))
+        #expect(present("both quads locked up").isSuperset(of: ["side:both", "location:thigh"]))
         // Claudication: stops, then walks on.
         #expect(present("my calves cramp up after walking about 200 yards, I stop for a minute and then I can carry on").contains("symptom:eases_with_rest"))
     }
