@@ -364,8 +364,10 @@ struct QuantityReader {
             // "the gentleman I look after is 87", "my dad who is 82": a person named just before.
             years = n
             length = unit(i + 2) == .year ? 4 : 2
-        } else if word(i) == "he" || word(i) == "she" || isRelation(i), word(i + 1) == "is", ageValue(i + 2) != nil,
-            unit(i + 3) == .month || unit(i + 3) == .week, word(i + 4) != "pregnant"
+        } else if word(i) == "he" || word(i) == "she" || isRelation(i), word(i + 1) == "is", let n = ageValue(i + 2),
+            unit(i + 3) == .month || unit(i + 3) == .week, word(i + 4) != "pregnant",
+            // "she's 38 weeks (nearly due)": how far along a pregnancy is, not a baby's age.
+            !(unit(i + 3) == .week && isGestation(n, at: i + 2, after: i + 4))
         {
             // "my baby is 8 months (old)": under a year (not "she is 8 months pregnant").
             return Reading(findings: [Finding(.ageGroup, "child")], length: word(i + 4) == "old" ? 5 : 4)
@@ -402,6 +404,15 @@ struct QuantityReader {
                     && !(word(after).map(Self.heights.contains) ?? false)
                     || (unit(after) == .year && word(after + 1) == "old")
             else { return nil }
+            years = n
+            length = after - i
+        } else if word(i) == "i" || word(i) == "he" || word(i) == "she" || isRelation(i) || word(i).map(Self.people.contains) == true,
+            word(i + 1) == "have" || word(i + 1) == "has", let n = ageValue(i + 2), word(i) != "i" || n >= 10,
+            case let after = unit(i + 3) == .year ? i + 4 : i + 3, unit(i + 3) == nil || unit(i + 3) == .year,
+            after >= tokens.count || tokens[after].isMark || word(after).map(Self.afterHavingYears.contains) == true
+        {
+            // "I have 34 years and I am pregnant", "my son have 13 years", "my grandmother have
+            // 85 and she ...": an age as Romance languages say it. Not "I have 2 years of this".
             years = n
             length = after - i
         } else if word(i) == "aged" || word(i) == "age", let n = tokens.indices.contains(i + 1) ? tokens[i + 1].number : nil {
@@ -455,6 +466,9 @@ struct QuantityReader {
     static let verbsAfterAge: Set<String> = [
         "gets", "has", "keeps", "had", "was", "suffers", "wakes", "cries", "complains", "often", "always", "sometimes", "still"
     ]
+
+    /// What may follow "I have 34 years" when it is an age: the sentence goes on to something else.
+    static let afterHavingYears: Set<String> = ["and", "old", "now", "but", "i", "he", "she", "so", "also"]
 
     /// "of age" after a number of years.
     private func yearsOfAge(at i: Int) -> Bool { word(i) == "of" && word(i + 1) == "age" }

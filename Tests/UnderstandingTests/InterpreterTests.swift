@@ -424,6 +424,15 @@ struct InterpreterTests {
         // "Both" with a part of the leg names the part too.
         #expect(present("my both calf go hard").isSuperset(of: ["side:both", "location:calf"]))
         #expect(present("both quads locked up").isSuperset(of: ["side:both", "location:thigh"]))
+        // An age said as Romance languages say it; a pregnancy in weeks said of "she".
+        #expect(present("I have 34 years and I am pregnant of 6 months").contains("age_group:adult"))
+        #expect(present("my grandmother have 85 and she dont walk much").contains("age_group:older"))
+        #expect(present("I have 2 years of this").contains("since:years"))
+        #expect(present("she's 38 weeks nearly due").contains("condition:pregnancy"))
+        #expect(present("my baby is 14 weeks").contains("age_group:child"))
+        // Drinking plenty is no dehydration; drinking only coffee is.
+        #expect(denied("I drink plenty of water").contains("trigger:dehydration"))
+        #expect(present("he drink only coffee no water").contains("trigger:dehydration"))
         // Claudication: stops, then walks on.
         #expect(present("my calves cramp up after walking about 200 yards, I stop for a minute and then I can carry on").contains("symptom:eases_with_rest"))
     }
