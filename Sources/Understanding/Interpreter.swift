@@ -560,6 +560,12 @@ public struct Interpreter: Sendable {
         // "... when I swim, why", "my mate said its lack of potassium, true": a clause of one word
         // after a comma asks, without a question mark.
         var asksAtTheEnd = false
+        // "baclofen work for cramps or no", "is it my tablets or not": a yes-or-no question's tail.
+        if lastWords.count >= 4, let last = lastWords.last?.text, ["no", "not", "nah"].contains(last),
+            lastWords.dropLast().last?.text == "or"
+        {
+            asksAtTheEnd = true
+        }
         if let last = lastWords.last?.text, Self.oneWordAsks.contains(last), lastWords.count >= 4, tokens.count >= 2,
             tokens[tokens.count - 2].kind == .mark(",") || (tokens.last?.kind == .mark("?") && tokens.count >= 3 && tokens[tokens.count - 3].kind == .mark(","))
         {
@@ -777,25 +783,33 @@ public struct Interpreter: Sendable {
         var first: String?
         var firstID = WordTable.unknown
         var second: String?
+        var thirdWord: String?
         for token in tokens where !token.isMark {
             if first == nil {
                 if lexicon.words.isFillerWord(token.id) || token.text == "hi" || token.text == "hello" { continue }
                 first = token.text
                 firstID = token.id
-            } else {
+            } else if second == nil {
                 second = token.text
+            } else {
+                thirdWord = token.text
                 break
             }
         }
+
         guard let first, lexicon.words.isQuestionWord(firstID) else { return false }
         if second == "not" { return false }
+        // "when i must go to the doctor", "when she should worry": a question in a statement's
+        // word order, the modal after the person.
         if first == "when" || first == "where" {
             return endsWithQuestionMark || strongCue || second.map(Self.auxiliaries.contains) == true
+                || second.map(Self.askedAbout.contains) == true && thirdWord.map(Self.modals.contains) == true
         }
         return true
     }
 
     static let auxiliaries: Set<String> = ["is", "are", "do", "does", "should", "can", "will", "would", "to"]
+    static let modals: Set<String> = ["must", "should", "shud", "ought"]
 
     /// Words a sentence that asks may start with, misspelt ones included.
     static let questionStarts: Set<String> = [

@@ -433,6 +433,13 @@ struct InterpreterTests {
         // Drinking plenty is no dehydration; drinking only coffee is.
         #expect(denied("I drink plenty of water").contains("trigger:dehydration"))
         #expect(present("he drink only coffee no water").contains("trigger:dehydration"))
+        // Questions in a statement's word order, and greetings and thanks in other languages.
+        #expect(read("muscle relaxer like baclofen work for cramps or no").intent == .askTreatment)
+        #expect(read("when i must go to doctor for the cramps").intent == .askWhenDoctor)
+        #expect(read("when i have a cramp i stretch").intent != .askWhenDoctor)
+        #expect(read("salam alaikum").intent == .greet)
+        #expect(read("obrigado tchau").intent == .goodbye)
+        #expect(read("can we start from beginning").intent == .restart)
         // Claudication: stops, then walks on.
         #expect(present("my calves cramp up after walking about 200 yards, I stop for a minute and then I can carry on").contains("symptom:eases_with_rest"))
     }
