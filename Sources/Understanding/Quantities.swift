@@ -403,6 +403,8 @@ struct QuantityReader {
                 unit(after) == nil && !(word(after).map { Self.otherMeasures.contains($0) || Self.counts.contains($0) } ?? false)
                     && !(word(after).map(Self.heights.contains) ?? false)
                     || (unit(after) == .year && word(after + 1) == "old")
+                    // "my daughter 8 years, today after school ...": the years end the clause.
+                    || (unit(after) == .year && isRelation(i) && (after + 1 >= tokens.count || tokens[after + 1].isMark))
             else { return nil }
             years = n
             length = after - i

@@ -440,6 +440,13 @@ struct InterpreterTests {
         #expect(read("salam alaikum").intent == .greet)
         #expect(read("obrigado tchau").intent == .goodbye)
         #expect(read("can we start from beginning").intent == .restart)
+        // A child who will not stand or walk, in other words; breath lost on the stairs.
+        #expect(flags("My girl have 6 years, from this morning she refuse to stand up on her leg, she say it hurt").contains("child_leg_pain_today"))
+        #expect(flags("my 2 year old has stopped putting weight on her leg since her nap today").contains("child_leg_pain_today"))
+        #expect(!present("I do not want to walk the dog tonight").contains("symptom:cannot_bear_weight"))
+        #expect(flags("Lately I can't get upstairs without gasping, and my thighs cramp").contains("chest_pain_or_breathlessness"))
+        #expect(!flags("leg goes totally rigid during the cramp, can't budge it for like 10 secs").contains("leg_cannot_move"))
+        #expect(flags("Cramp finish but now leg not moving, I cannot lift it").contains("leg_cannot_move"))
         // Claudication: stops, then walks on.
         #expect(present("my calves cramp up after walking about 200 yards, I stop for a minute and then I can carry on").contains("symptom:eases_with_rest"))
     }
