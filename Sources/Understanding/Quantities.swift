@@ -76,7 +76,8 @@ struct QuantityReader {
     ]).union(endingVerbs)
     private static let decadeLead: Set<String> = ["my", "early", "late", "mid", "their", "her", "his"]
     /// What may follow an age ("she is 80 and ...", "he is 9, and").
-    private static let afterAge: Set<String> = ["and", "but", "now", "so", "with", "who", "this", "next", "also"]
+    /// A pronoun starts the next clause too ("my mother 78 she get cramp", "he is 62 he has").
+    private static let afterAge: Set<String> = ["and", "but", "now", "so", "with", "who", "this", "next", "also", "she", "he", "they", "i"]
     /// Words after a number that count something else: "my wife 3 times a week", "my son 2 or 3".
     private static let counts: Set<String> = ["times", "time", "x", "or", "to", "per", "more", "nights", "goes"]
     /// Marks between a person and the age: "my mum (82)", "my dad, 76,".

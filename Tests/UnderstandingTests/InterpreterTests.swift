@@ -447,6 +447,9 @@ struct InterpreterTests {
         #expect(flags("Lately I can't get upstairs without gasping, and my thighs cramp").contains("chest_pain_or_breathlessness"))
         #expect(!flags("leg goes totally rigid during the cramp, can't budge it for like 10 secs").contains("leg_cannot_move"))
         #expect(flags("Cramp finish but now leg not moving, I cannot lift it").contains("leg_cannot_move"))
+        // An age before a new clause's pronoun; kin words of other languages.
+        #expect(present("my mother 78 she get cramp in the toes every evening").contains("age_group:older"))
+        #expect(read("my tatay he is 62 he has liver problem").subject?.relation == "father")
         // Claudication: stops, then walks on.
         #expect(present("my calves cramp up after walking about 200 yards, I stop for a minute and then I can carry on").contains("symptom:eases_with_rest"))
     }
