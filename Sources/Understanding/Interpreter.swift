@@ -622,6 +622,7 @@ public struct Interpreter: Sendable {
             && reading.hypothetical.present.isEmpty
             // "why do they always come at night?", "why do I only get them at night": the cramps.
             && !speaksOfOneself && !tokens.contains { Self.crampPronouns.contains($0.text) }
+            || offTopicAsk(reading, tokens: tokens, startsAsQuestion: startsAsQuestion, askCues: askCues, topics: topics)
         let relevant =
             !onlyATime
             && (!askCues.isEmpty || !topics.isEmpty || hasFindings || reading.cues.contains(.cramp)
@@ -691,6 +692,21 @@ public struct Interpreter: Sendable {
     }
 
     static let crampElsewhere = Finding(.symptom, "cramp_elsewhere")
+
+    /// A question about the weather or about who did something ("what's the weather like today",
+    /// "is it going to rain at the weekend", "who won the football"), with nothing of cramps, legs
+    /// or health: not about cramps, though the weather or a sport would be a trigger in a
+    /// description.
+    private func offTopicAsk(_ reading: Reading, tokens: [Token], startsAsQuestion: Bool, askCues: [Intent], topics: [String]) -> Bool {
+        guard startsAsQuestion, askCues.isEmpty, topics.isEmpty, reading.findings.absent.isEmpty,
+            !reading.cues.contains(.cramp), !reading.cues.contains(.leg),
+            (reading.findings.present.union(reading.hypothetical.present)).allSatisfy({ Self.timeKinds.contains($0.kind) || $0.kind == .trigger })
+        else { return false }
+        let first = tokens.first { !$0.isMark }?.text
+        return first == "who" || tokens.contains { Self.weatherWords.contains($0.text) }
+    }
+
+    static let weatherWords: Set<String> = ["weather", "rain", "raining", "forecast", "snow", "snowing", "sunny", "temperature"]
 
     static let timeKinds: Set<FindingKind> = [.timing, .since, .frequency, .duration]
     static let swelling = Finding(.symptom, "swelling"), bothSwollen = Finding(.symptom, "both_legs_swollen")

@@ -450,6 +450,10 @@ struct InterpreterTests {
         // An age before a new clause's pronoun; kin words of other languages.
         #expect(present("my mother 78 she get cramp in the toes every evening").contains("age_group:older"))
         #expect(read("my tatay he is 62 he has liver problem").subject?.relation == "father")
+        // The weather or who won, asked with nothing of cramps, is off topic; told, the cold is a trigger.
+        #expect(read("whats the weather like in cork today").intent == .unrecognized)
+        #expect(read("who won the football").intent == .unrecognized)
+        #expect(read("does the cold weather make cramps worse").intent == .askCauses)
         // Claudication: stops, then walks on.
         #expect(present("my calves cramp up after walking about 200 yards, I stop for a minute and then I can carry on").contains("symptom:eases_with_rest"))
     }
