@@ -674,15 +674,25 @@ public struct Interpreter: Sendable {
             if intent == .unrecognized { intent = .describe }
         }
         let generalQuestion = intent.isQuestion && startsAsQuestion && !tokens.contains(where: { Self.personWords.contains($0.text) })
-        if generalQuestion, redFlags.isEmpty {
-            told.present = told.present.filter { !Self.hypothesisKinds.contains($0.kind) }
+        // A warning sign that rests only on what a general question names ("does tetanus cause
+        // cramp?", "can lead poisoning give you cramps?") is asked about, not told; one that rests
+        // on a symptom ("is a swollen hot calf serious?") still holds.
+        var raised = redFlags
+        if generalQuestion {
+            var named = told
+            named.present = named.present.filter { !Self.hypothesisKinds.contains($0.kind) }
+            let remaining = self.redFlags(for: named)
+            if remaining.isEmpty || redFlags.isEmpty {
+                told = named
+                raised = remaining
+            }
         }
         let confidence = Self.confidence(
             intent: intent, reading: reading, topic: topic, askCues: askCues,
             corrections: corrections.count)
         var understood = Understood(
             intent: intent, topic: topic, findings: intent == .unrecognized ? Findings() : told,
-            redFlags: redFlags, confidence: confidence,
+            redFlags: raised, confidence: confidence,
             answer: intent.isAnswer ? nil : answer, corrections: corrections)
         understood.redFlagsAsked = asked
         understood.thanks = reading.cues.contains(.thanks)

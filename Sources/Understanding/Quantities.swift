@@ -72,7 +72,7 @@ struct QuantityReader {
         // "going on half an hour now", "it's gone on for an hour"
         "going", "gone",
         // "it is now 20 minutes", "is stay like 15 minutes", "still like that 20 minutes on"
-        "now", "stay", "stays", "stayed", "staying", "still"
+        "now", "stay", "stays", "stayed", "staying", "still", "longer", "than"
     ]).union(endingVerbs)
     private static let decadeLead: Set<String> = ["my", "early", "late", "mid", "their", "her", "his"]
     /// What may follow an age ("she is 80 and ...", "he is 9, and").
@@ -538,6 +538,8 @@ struct QuantityReader {
     }
 
     private static let amountAdjectives: Set<String> = ["good", "solid", "whole", "full", "easily", "least", "best"]
+    /// Words before an amount that make it more than that amount: "over 10 minutes", "longer than 10".
+    private static let moreThan: Set<String> = ["more", "over", "longer", "least", "past", "good", "solid", "than", "easily", "beyond"]
     private static let crampStems = ["cramp", "spasm", "seiz", "lock", "charley", "charlie"]
 
     private static let whenNotHowLong: Set<String> = ["after", "before", "into", "in", "of", "later", "afterwards", "since"]
@@ -736,7 +738,10 @@ struct QuantityReader {
             // "5 or 10 mins", "5-10 minutes": a range up to ten minutes is minutes, not a cramp that
             // will not release (which lasts more than ten).
             let isRangeUpToTen = n <= 10 && rangeStart(before: i).map { $0 < 10 } == true
-            return Reading(findings: [Finding(.duration, n >= 10 && !isRangeUpToTen ? "long" : "minutes")], length: length)
+            // A cramp that will not release lasts more than ten minutes (NHS): "10 min or so" is
+            // not, "over 10 minutes" is.
+            let long = n > 10 || n == 10 && (max(0, i - 2)..<i).contains { word($0).map(Self.moreThan.contains) ?? false }
+            return Reading(findings: [Finding(.duration, long && !isRangeUpToTen ? "long" : "minutes")], length: length)
         case .hour:
             if ago || lead == "past" || lead == "last" { return Reading(findings: [Finding(.since, "today")], length: length) }
             // "a 14 hr flight", "an 8 hour coach trip": a long journey, which makes a clot more

@@ -454,6 +454,16 @@ struct InterpreterTests {
         #expect(read("whats the weather like in cork today").intent == .unrecognized)
         #expect(read("who won the football").intent == .unrecognized)
         #expect(read("does the cold weather make cramps worse").intent == .askCauses)
+        // A sign that rests only on what a general question names is asked, not told.
+        #expect(flags("do tetanus cause cramp").isEmpty)
+        #expect(flags("I stood on a nail, could it be tetanus?").contains("tetanus_risk"))
+        // Ten minutes is not more than ten; over ten is.
+        #expect(!flags("10 min or so").contains("cramp_wont_release"))
+        #expect(flags("longer than 10 min").contains("cramp_wont_release"))
+        // Body words in other things: the hard shoulder; breath lost to a run, said as its cause.
+        #expect(flags("My calf cramped while I was driving and I had to pull onto the hard shoulder").isEmpty)
+        #expect(flags("i was outta breath cos i ran for the bus, the cramp came after that").isEmpty)
+        #expect(flags("i get breathless because i walked up the stairs").contains("chest_pain_or_breathlessness"))
         // Claudication: stops, then walks on.
         #expect(present("my calves cramp up after walking about 200 yards, I stop for a minute and then I can carry on").contains("symptom:eases_with_rest"))
     }
