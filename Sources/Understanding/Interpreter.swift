@@ -59,6 +59,8 @@ public struct Interpreter: Sendable {
         let subject = lexicon.relations.isEmpty ? nil : Self.subject(of: tokens, lexicon: lexicon)
         let corrections = correctSpelling(&tokens)
         thenAsThan(&tokens)
+        nAsAnd(&tokens)
+        Self.tagQuestionRight(&tokens)
         Self.turnEchoedDenials(&tokens)
         let items = scan(tokens)
         var reading = Reading()
@@ -78,6 +80,36 @@ public struct Interpreter: Sendable {
             if than == nil { than = lexicon.words.id("than") }
             tokens[index].text = "than"
             tokens[index].id = than!
+        }
+    }
+
+    /// "just a cramp right?", "its normal right?": a "right" that tags a question is no side (the
+    /// word is kept, as one that asks, but matches no phrase). "The left or right?" and "on
+    /// the right?" still name it.
+    static func tagQuestionRight(_ tokens: inout [Token]) {
+        guard tokens.count > 2 else { return }
+        for index in 1..<(tokens.count - 1) where tokens[index].text == "right" && tokens[index + 1].kind == .mark("?") {
+            let before = tokens[index - 1]
+            // ", right?" after a clause of its own is the tag too.
+            let taggedClause = before.kind == .mark(",") && index >= 4
+            guard taggedClause || !before.isMark && !sideLeads.contains(before.text) else { continue }
+            tokens[index].id = WordTable.unknown
+        }
+    }
+
+    static let sideLeads: Set<String> = [
+        "the", "my", "his", "her", "their", "your", "on", "in", "or", "and", "to", "is", "its", "it", "both", "left", "just", "only", "at", "which"
+    ]
+
+    /// "pins n needles", "sweatin n dizzy", "me n my mum": a lone "n" between two words is "and",
+    /// as texts write it. Alone ("n") it is still a no.
+    func nAsAnd(_ tokens: inout [Token]) {
+        guard tokens.count > 2 else { return }
+        var and: Int32?
+        for index in 1..<(tokens.count - 1) where tokens[index].text == "n" && !tokens[index - 1].isMark && !tokens[index + 1].isMark {
+            if and == nil { and = lexicon.words.id("and") }
+            tokens[index].text = "and"
+            tokens[index].id = and!
         }
     }
 

@@ -464,6 +464,18 @@ struct InterpreterTests {
         #expect(flags("My calf cramped while I was driving and I had to pull onto the hard shoulder").isEmpty)
         #expect(flags("i was outta breath cos i ran for the bus, the cramp came after that").isEmpty)
         #expect(flags("i get breathless because i walked up the stairs").contains("chest_pain_or_breathlessness"))
+        // "Puffed up" is swollen, "got puffed" is out of breath; a "right?" that tags a question is no side;
+        // "n" between words is "and".
+        let puffed = read("drove 14 hrs straight yesterday n now my left calf is puffed up compared to the right and sore when i press it. just a cramp right?")
+        #expect(!puffed.redFlags.contains("chest_pain_or_breathlessness"))
+        #expect(puffed.redFlags.contains("possible_dvt_one_leg"))
+        #expect(!present("just a cramp right?").contains("side:right"))
+        #expect(present("is it the left or the right?").isEmpty || !present("on the right?").isEmpty)
+        #expect(flags("Husband gets puffed out walking to the car now, he never used to").contains("chest_pain_or_breathlessness"))
+        #expect(present("theres pins n needles round my mouth").contains("symptom:lip_tingling"))
+        #expect(read("n").intent == .deny)
+        #expect(
+            flags("started new tablets for cholesterol 3 weeks ago and since then my thighs ache all the time and feel weak").contains("statin_muscle_damage"))
         // Claudication: stops, then walks on.
         #expect(present("my calves cramp up after walking about 200 yards, I stop for a minute and then I can carry on").contains("symptom:eases_with_rest"))
     }
