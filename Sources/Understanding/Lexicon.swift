@@ -251,6 +251,9 @@ public struct Lexicon: Sendable {
     /// The concept `brief`, if the file has one: an amount of time of seconds or minutes is it too
     /// ("couldn't move it at all for about a minute").
     let briefConcept: ConceptSet
+    /// The concept `again_and_again`, if the file has one: a rate the quantity reader took
+    /// ("several times this week", "4 nights out of 7") is it too.
+    let repeatConcept: ConceptSet
     /// Every concept bit that some pattern needs: an utterance without one skips the patterns.
     let patternConcepts: ConceptSet
     /// A lexicon word's stem -> the lexicon word: "sagging" is read as "sag" (`WordForms`).
@@ -791,7 +794,8 @@ private struct LexiconBuilder {
             version: raw.version, tokenizer: tokenizer, words: table,
             spelling: SpellingIndex(words: vocabulary), commonWords: Set(commonWords), findingTopics: findingTopics,
             patterns: patterns, denyingPatterns: patterns.filter { !$0.denies.isEmpty || !$0.explains.isEmpty }, unableConcept: conceptBit["unable"] ?? 0,
-            briefConcept: conceptBit["brief"] ?? 0, patternConcepts: patterns.reduce(0) { $0 | $1.required }, forms: forms,
+            briefConcept: conceptBit["brief"] ?? 0, repeatConcept: conceptBit["again_and_again"] ?? 0, patternConcepts: patterns.reduce(0) { $0 | $1.required },
+            forms: forms,
             relations: Dictionary(uniqueKeysWithValues: relations.map { (table.id($0.key), $0.value) }),
             subjectWords: Interpreter.SubjectWordIDs(table), ownTimes: ownTimes, alsoConcept: conceptBit["also"] ?? 0)
         func keys(_ patterns: [Pattern], acrossClauses: Bool) -> Pattern.Index {

@@ -183,6 +183,14 @@ struct QuantityReader {
     private func rate(_ n: Double, at i: Int) -> Reading? {
         var j = i + 1
         let text = tokens[i].text
+        // "4 nights outta 7", "5 days out of 7": so many of each week's nights or days.
+        if let counted = unit(i + 1), counted == .night || counted == .day {
+            let of = word(i + 2) == "outta" ? i + 3 : (word(i + 2) == "out" && word(i + 3) == "of" ? i + 4 : nil)
+            if let of, let whole = value(of), whole >= n, whole > 0, whole <= 31 {
+                let length = of - i + 1 + (unit(of + 1) == counted ? 1 : 0)
+                return Reading(findings: [Finding(.frequency, n * 7 / whole >= 3 ? "frequent" : "occasional")], length: length)
+            }
+        }
         // "once or twice a month", "1 or 2 times a week": the range's top counts.
         var n = n
         if let link = word(j), link == "or" || link == "to", let top = value(j + 1) ?? (word(j + 1) == "twice" ? 2 : nil),
@@ -205,13 +213,31 @@ struct QuantityReader {
                 j += 1
                 if let w = word(j), w == "a" || w == "the" { j += 1 }
             }
+            // "3 times this month", "twice last week": so many in that week, month or year.
+            else if let w = word(j), w == "this" || w == "last", let per = unit(j + 1), [.week, .month, .year].contains(per) {
+                j += 1
+            }
         } else if let counted = unit(j), counted == .night || counted == .day, let w = word(j + 1), Self.perWords.contains(w),
             let per = unit(j + 2), [.week, .month, .year].contains(per)
         {
             // "3 nights a week", "4 or 5 days a month": so many of the days or nights in each.
             j += 2
         } else if text == "once" || text == "twice" {
-            if let w = word(j), Self.perWords.contains(w) { j += 1 }
+            if let w = word(j), Self.perWords.contains(w) || (w == "this" || w == "last") && [.week, .month, .year].contains(unit(j + 1)) {
+                j += 1
+            }
+            // "once in 10 days", "twice in a month": so many units a time.
+            else if word(j) == "in", let v = value(j + 1), unit(j + 2) != nil {
+                var perWeek: Double
+                switch unit(j + 2)! {
+                case .second, .minute, .hour, .day, .night: perWeek = n * 7 / v
+                case .week: perWeek = n / v
+                case .month: perWeek = n / (4.3 * v)
+                case .year: perWeek = n / (52 * v)
+                }
+                if isRateOfAnActivity(before: i) { return Reading(findings: [], length: j - i + 3) }
+                return Reading(findings: [Finding(.frequency, perWeek >= 3 ? "frequent" : "occasional")], length: j - i + 3)
+            }
         } else if text != "a" && text != "an", let w = word(j), w != "an", Self.perWords.contains(w), unit(j + 1) != nil {
             j += 1
         } else {
@@ -282,6 +308,10 @@ struct QuantityReader {
         "i", "we", "he", "she", "they", "been", "go", "goes", "went", "do", "does", "play", "plays"
     ]
 
+    private static let ordinals: [String: Double] = [
+        "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5, "5th": 5
+    ]
+
     /// "every 2 days", "every other night".
     private func every(at i: Int) -> Reading? {
         guard word(i) == "every" else { return nil }
@@ -290,9 +320,15 @@ struct QuantityReader {
         if word(j) == "other" {
             n = 2
             j += 1
+        } else if let w = word(j), let ordinal = Self.ordinals[w] {
+            // "every 2nd night", "every third day".
+            n = ordinal
+            j += 1
         } else if let v = value(j), tokens[j].text != "a" {
             n = v
             j += 1
+            // "every 2nd night" read as "2" and "nd".
+            if let suffix = word(j), ["nd", "rd", "th", "st"].contains(suffix) { j += 1 }
         } else if word(j) == "fortnight" {
             return Reading(findings: [Finding(.frequency, "occasional")], length: 2)
         } else {

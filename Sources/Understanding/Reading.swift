@@ -392,6 +392,7 @@ struct Reading {
                 sawMeaningful = true
                 for finding in found { record(finding, negated: negating, hypothetical: inHypothetical) }
                 if found.contains(Self.seconds) || found.contains(Self.minutes) { addConcepts(lexicon.briefConcept, at: index) }
+                if found.contains(where: { $0.kind == .frequency }) { addConcepts(lexicon.repeatConcept, at: index) }
                 if negating && !found.isEmpty { negationUsed = true }
                 previousWasNegation = false
 

@@ -476,6 +476,16 @@ struct InterpreterTests {
         #expect(read("n").intent == .deny)
         #expect(
             flags("started new tablets for cholesterol 3 weeks ago and since then my thighs ache all the time and feel weak").contains("statin_muscle_damage"))
+        // How often, in everyday shapes: so many nights out of seven, once in ten days, every second
+        // night, so many times this month; a rate still says again and again.
+        #expect(present("about 4 nights outta 7").contains("frequency:frequent"))
+        #expect(present("roughly once in 10 days").contains("frequency:occasional"))
+        #expect(present("every second night").contains("frequency:frequent"))
+        #expect(present("3 times this month").contains("frequency:occasional"))
+        #expect(present("every single day").contains("frequency:frequent"))
+        #expect(present("once in a blue moon").contains("frequency:occasional"))
+        #expect(present("charlie horse in my rite leg evry nite").isSuperset(of: ["side:right", "frequency:frequent", "timing:night"]))
+        #expect(present("My son is 9 and has woken up crying with cramp in his calves several times this week").contains("symptom:sleep_disturbed"))
         // Claudication: stops, then walks on.
         #expect(present("my calves cramp up after walking about 200 yards, I stop for a minute and then I can carry on").contains("symptom:eases_with_rest"))
     }
