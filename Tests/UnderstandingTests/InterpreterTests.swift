@@ -486,6 +486,11 @@ struct InterpreterTests {
         #expect(present("once in a blue moon").contains("frequency:occasional"))
         #expect(present("charlie horse in my rite leg evry nite").isSuperset(of: ["side:right", "frequency:frequent", "timing:night"]))
         #expect(present("My son is 9 and has woken up crying with cramp in his calves several times this week").contains("symptom:sleep_disturbed"))
+        // "Sugar" is diabetes as many say it; a recap asked; a link asked about.
+        #expect(present("i have sugar and BP").contains("condition:diabetes"))
+        #expect(read("can u recap").intent == .summary)
+        #expect(read("diabetes and leg cramps any link").topic == "diabetes")
+        #expect(present("nothing, i was just sleeping").contains("timing:night"))
         // Claudication: stops, then walks on.
         #expect(present("my calves cramp up after walking about 200 yards, I stop for a minute and then I can carry on").contains("symptom:eases_with_rest"))
     }
