@@ -491,6 +491,12 @@ struct InterpreterTests {
         #expect(read("can u recap").intent == .summary)
         #expect(read("diabetes and leg cramps any link").topic == "diabetes")
         #expect(present("nothing, i was just sleeping").contains("timing:night"))
+        // A tender calf whose pain does not go off; a very bad pain unlike a cramp. A restless leg
+        // that is "not really a cramp", or cramps "way worse" after chemo, are neither.
+        #expect(flags("my calf is tender to touch and aches constantly").contains("possible_dvt_tender"))
+        #expect(flags("pain in my leg come suddenly very very strong worst pain ever not like cramp before").contains("limb_ischaemia_unusual_pain"))
+        #expect(!present("my legs feel restless in the evenings and i have to get up and walk about, its not really a cramp").contains("symptom:unusual_pain"))
+        #expect(!present("theyre way worse the days after each treatment").contains("symptom:unusual_pain"))
         // Claudication: stops, then walks on.
         #expect(present("my calves cramp up after walking about 200 yards, I stop for a minute and then I can carry on").contains("symptom:eases_with_rest"))
     }
