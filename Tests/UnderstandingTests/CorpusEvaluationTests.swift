@@ -54,12 +54,15 @@ struct CorpusEvaluationTests {
         #expect(evaluation.warningSigns.recall >= Self.floor["warning_signs"]!, "warning signs at their level")
     }
 
-    /// The figures measured when the set last grew (2026-12-03, thirteenth session: sets A, B and C
-    /// of eval18, 710 messages, joined it, 2,439 in all): intent 0.940, findings recall 0.901 and
-    /// precision 0.848, warning signs at their level 323 of 325; the floors are about 0.01 below.
+    /// The figures measured when the set last grew (2026-12-04, fourteenth session: sets D, F and a
+    /// set of ten classes of warning sign, 628 messages, joined it, 3,067 in all): intent 0.924,
+    /// findings recall 0.910 and precision 0.842, red flags recall 0.975, warning signs at their
+    /// level 463 of 469; the floors are about 0.01 below. (Intent fell from 0.940 on the 2,439
+    /// before: the new sets' questions in a statement's word order and their regional greetings
+    /// are harder, 0.82 to 0.91 at first sight.)
     /// (Red flags are scored by family: a sign raised by another rule of its family,
     /// possible_dvt for possible_dvt_one_leg, counts; the level is what `warning_signs` holds to.)
-    static let floor: [String: Double] = ["intent": 0.93, "recall": 0.89, "precision": 0.835, "red_flags": 0.955, "warning_signs": 0.985]
+    static let floor: [String: Double] = ["intent": 0.915, "recall": 0.90, "precision": 0.83, "red_flags": 0.965, "warning_signs": 0.975]
 
     @Test("the corpus covers every contract id")
     func coverage() throws {
