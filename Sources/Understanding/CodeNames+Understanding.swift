@@ -16,6 +16,7 @@ extension CodeNames {
             findings(["trigger:clot_risk"], neededBy: "Quantities.swift: a long flight or drive"),
             findings(["trigger:medication"], neededBy: "Interpreter.swift: a medicine told as the trigger"),
             findings(["symptom:cramp_elsewhere"], neededBy: "Interpreter.swift: cramps in another part of the body"),
+            findings(["symptom:hand_spasm"], neededBy: "Interpreter.swift: hands in a claw are not cramps elsewhere as well"),
             findings(["symptom:swelling", "symptom:both_legs_swollen", "symptom:one_leg_swollen"], neededBy: "Interpreter.swift: a swelling told of one side"),
             // The code's own lists, named here rather than copied.
             Reading.preference.flatMap { kind, ids in

@@ -569,6 +569,11 @@ public struct Interpreter: Sendable {
             for finding in reading.ownedTimes where finding.kind == .since { reading.findings.present.insert(finding) }
         }
         reading.settleSingleValues()
+        // Hands that cramp into a claw are told by their own, more specific finding (the
+        // low-calcium sign): not cramps beyond the legs as well.
+        if reading.findings.present.contains(Self.crampElsewhere), reading.findings.present.contains(Self.handSpasm) {
+            reading.findings.present.remove(Self.crampElsewhere)
+        }
         // A swelling told of one side ("my left calf is swollen") is one leg swollen.
         if reading.findings.present.contains(Self.swelling), !reading.findings.present.contains(Self.bothSwollen),
             !reading.findings.present.contains(Self.bothSides),
@@ -712,7 +717,8 @@ public struct Interpreter: Sendable {
         var raised = redFlags
         if generalQuestion {
             var named = told
-            named.present = named.present.filter { !Self.hypothesisKinds.contains($0.kind) }
+            // "Is stomach cramp the same as leg cramp?" asks about cramps elsewhere, too.
+            named.present = named.present.filter { !Self.hypothesisKinds.contains($0.kind) && $0 != Self.crampElsewhere }
             let remaining = self.redFlags(for: named)
             if remaining.isEmpty || redFlags.isEmpty {
                 told = named
@@ -734,6 +740,7 @@ public struct Interpreter: Sendable {
     }
 
     static let crampElsewhere = Finding(.symptom, "cramp_elsewhere")
+    static let handSpasm = Finding(.symptom, "hand_spasm")
 
     /// A question about the weather or about who did something ("what's the weather like today",
     /// "is it going to rain at the weekend", "who won the football"), with nothing of cramps, legs

@@ -137,6 +137,9 @@ struct QuantityReader {
         "km", "k", "kms", "miles", "mile", "mi", "kg", "kgs", "kilos", "lbs", "pounds", "weeks", "percent", "mg", "mmol", "litres", "liters", "l"
     ]
 
+    /// Words after a day's temperature: "it was 38 today".
+    private static let dayWords: Set<String> = ["today", "yesterday", "here", "there", "outside", "out", "in", "at", "and", "this", "all", "degrees"]
+
     private static let degreeWords: Set<String> = [
         "degrees", "degree", "c", "celsius", "centigrade", "f", "fahrenheit", "grados", "degres", "stopni", "graden", "grad"
     ]
@@ -171,6 +174,12 @@ struct QuantityReader {
             ["its", "is", "was", "it", "s"].contains(word(i - 1) ?? "") || (28...55).contains(n) || (86...125).contains(n)
         {
             return Reading(findings: (28...55).contains(n) || (86...125).contains(n) ? [Finding(.trigger, "heat")] : [], length: 2)
+        }
+        // "it was 38 today", "its 40 here": the day's heat, said of "it" (not "he was 38").
+        if word(i - 2) == "it", let verb = word(i - 1), verb == "was" || verb == "is", (28...55).contains(n) || (86...125).contains(n),
+            unit(i + 1) == nil, word(i + 1).map(Self.dayWords.contains) ?? true
+        {
+            return Reading(findings: [Finding(.trigger, "heat")], length: 1)
         }
         // Not "a c-section": an article is no number of degrees.
         guard let unit = word(i + 1), Self.degreeWords.contains(unit), tokens[i].text != "a", tokens[i].text != "an" else { return nil }

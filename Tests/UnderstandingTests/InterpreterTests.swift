@@ -497,6 +497,13 @@ struct InterpreterTests {
         #expect(flags("pain in my leg come suddenly very very strong worst pain ever not like cramp before").contains("limb_ischaemia_unusual_pain"))
         #expect(!present("my legs feel restless in the evenings and i have to get up and walk about, its not really a cramp").contains("symptom:unusual_pain"))
         #expect(!present("theyre way worse the days after each treatment").contains("symptom:unusual_pain"))
+        // Hands in a claw are told by their own finding, not as cramps elsewhere too; a running
+        // stomach is fluid loss.
+        #expect(!present("my mouth feels tingly and my hands cramp into a claw shape").contains("symptom:cramp_elsewhere"))
+        #expect(flags("is stomach cramp the same thing as leg cramp?").isEmpty)
+        #expect(flags("I get cramps in my stomach too").contains("cramps_beyond_legs"))
+        #expect(flags("2 days of vomiting n running stomach, now leg cramps and dizzy whenever i stand up") == ["fluid_loss_with_dizziness"])
+        #expect(present("it was 38 today").contains("trigger:heat"))
         // Claudication: stops, then walks on.
         #expect(present("my calves cramp up after walking about 200 yards, I stop for a minute and then I can carry on").contains("symptom:eases_with_rest"))
     }
