@@ -504,6 +504,14 @@ struct InterpreterTests {
         #expect(flags("I get cramps in my stomach too").contains("cramps_beyond_legs"))
         #expect(flags("2 days of vomiting n running stomach, now leg cramps and dizzy whenever i stand up") == ["fluid_loss_with_dizziness"])
         #expect(present("it was 38 today").contains("trigger:heat"))
+        // A flat like an oven in this weather is the heat; a cramp that refuses to loosen will not
+        // release; "does she need a doctor?" and "should I ring someone?" ask when to see one.
+        let oven = read(
+            "Mum is 78, her flat is like an oven in this weather, she's had cramps in her legs and says she feels nauseous and giddy. Does she need a doctor?")
+        #expect(oven.redFlags.contains("heat_exhaustion"))
+        #expect(oven.intent == .askWhenDoctor)
+        #expect(flags("it has now been going for the better part of twenty minutes. It refuses to loosen").contains("cramp_wont_release"))
+        #expect(read("Should I ring someone?").intent == .askWhenDoctor)
         // Claudication: stops, then walks on.
         #expect(present("my calves cramp up after walking about 200 yards, I stop for a minute and then I can carry on").contains("symptom:eases_with_rest"))
     }
