@@ -77,7 +77,7 @@ struct QuantityReader {
     private static let decadeLead: Set<String> = ["my", "early", "late", "mid", "their", "her", "his"]
     /// What may follow an age ("she is 80 and ...", "he is 9, and").
     /// A pronoun starts the next clause too ("my mother 78 she get cramp", "he is 62 he has").
-    private static let afterAge: Set<String> = ["and", "but", "now", "so", "with", "who", "this", "next", "also", "she", "he", "they", "i"]
+    private static let afterAge: Set<String> = ["and", "an", "but", "now", "so", "with", "who", "this", "next", "also", "she", "he", "they", "i"]
     /// Words after a number that count something else: "my wife 3 times a week", "my son 2 or 3".
     private static let counts: Set<String> = ["times", "time", "x", "or", "to", "per", "more", "nights", "goes"]
     /// Marks between a person and the age: "my mum (82)", "my dad, 76,".
@@ -473,7 +473,8 @@ struct QuantityReader {
             // An age told in a list: "work in an office, 52, get woken most nights", "diabetic, 57,".
             years = n
             length = 1
-        } else if let n = tokens[i].number, n >= 18, n <= 105, n == n.rounded(), let sex = word(i + 1), ["m", "f"].contains(sex),
+        } else if let n = tokens[i].number, n >= 18 || n >= 13 && (i + 2 >= tokens.count || tokens[i + 2].kind == .mark(",")), n <= 105,
+            n == n.rounded(), let sex = word(i + 1), ["m", "f"].contains(sex),
             unit(i + 2) == nil, !(word(i + 2).map { Self.isActivity($0) || Self.otherMeasures.contains($0) } ?? false)
         {
             // "38M cyclist", "26M, gym 5x a week": an age and a sex, as forums write them.
@@ -485,11 +486,39 @@ struct QuantityReader {
             // "45, male, fit, cramps started today".
             years = n
             length = 1
-        } else if let n = ageValue(i), n >= 2, n <= 105, word(i + 1) == "next", ["month", "year", "birthday", "week"].contains(word(i + 2) ?? "") {
+        } else if let n = ageValue(i), n >= 2, n <= 105, value(i - 1) == nil, word(i + 1) == "next",
+            ["month", "year", "birthday", "week"].contains(word(i + 2) ?? "")
+        {
             // "78 next month".
             years = n
             length = 3
-        } else if let n = tokens[i].number {
+        } else if let person = word(i), ["him", "her", "them", "me"].contains(person), word(i + 1) == "being", let n = ageValue(i + 2),
+            unit(i + 3) == nil || unit(i + 3) == .year
+        {
+            // "with him being 70".
+            years = n
+            length = unit(i + 3) == .year ? 4 : 3
+        } else if word(i) == "turned", let n = ageValue(i + 1), n >= 2, unit(i + 2) == nil || unit(i + 2) == .year,
+            !(word(i + 2).map { Self.otherMeasures.contains($0) || Self.degreeWords.contains($0) } ?? false)
+        {
+            // "just turned 40", "she turned 80 in May".
+            years = n
+            length = unit(i + 2) == .year ? 3 : 2
+        } else if word(i) == "will" || word(i) == "ll", word(i + 1) == "be", let n = ageValue(i + 2), n >= 2,
+            unit(i + 3) == nil, endsAge(at: i + 3) || ["in", "on", "soon", "at"].contains(word(i + 3) ?? "")
+        {
+            // "she'll be 90 in May", "he will be 7 next week".
+            years = n
+            length = 3
+        } else if isRelation(i), let hedge = word(i + 1), ["only", "just", "nearly", "almost", "about"].contains(hedge), let n = ageValue(i + 2),
+            unit(i + 3) == nil || unit(i + 3) == .year,
+            endsAge(at: unit(i + 3) == .year ? i + 4 : i + 3)
+                || (word(unit(i + 3) == .year ? i + 4 : i + 3).map(Self.verbsAfterAge.contains) ?? false)
+        {
+            // "my boyfriend's only 20 and he ..." (the possessive read as the relation and the age).
+            years = n
+            length = unit(i + 3) == .year ? 4 : 3
+        } else if let n = ageValue(i), tokens[i].number != nil || unit(i + 1) == .year && word(i + 2) == "old" {
             // "8 months old", "a 6 week old": a baby.
             if unit(i + 1) == .month || unit(i + 1) == .week, word(i + 2) == "old", n < 24 {
                 return Reading(findings: [Finding(.ageGroup, "child")], length: 3)
@@ -501,9 +530,13 @@ struct QuantityReader {
                 // "80 years of age".
                 years = n
                 length = 4
-            } else if word(i + 1) == "yo" || word(i + 1) == "yrs" && word(i + 2) == "old" {
+            } else if word(i + 1) == "yo" || (word(i + 1) == "yrs" || word(i + 1) == "yr") && word(i + 2) == "old" {
                 years = n
                 length = word(i + 1) == "yo" ? 2 : 3
+            } else if word(i + 1) == "y", word(i + 2) == "o" {
+                // "34 y/o", read as "34 y o".
+                years = n
+                length = 3
             }
         }
         guard let years, years >= 1, years <= 115, years == years.rounded() else { return nil }

@@ -512,6 +512,17 @@ struct InterpreterTests {
         #expect(oven.intent == .askWhenDoctor)
         #expect(flags("it has now been going for the better part of twenty minutes. It refuses to loosen").contains("cramp_wont_release"))
         #expect(read("Should I ring someone?").intent == .askWhenDoctor)
+        // Ages in more shapes; "sixty-five next week" is no five-year-old.
+        #expect(present("with him being 70 should we be worried").contains("age_group:older"))
+        #expect(present("just turned 40 and now getting cramps").contains("age_group:adult"))
+        #expect(present("Gran (she'll be 90 in May) gets cramp").contains("age_group:older"))
+        #expect(present("twelve years old here and i get cramps").contains("age_group:child"))
+        #expect(present("34 y/o runner, calf cramp at 3am again").contains("age_group:adult"))
+        #expect(present("My boyfriend's only 20 and he gets cramp").contains("age_group:adult"))
+        #expect(!present("the wife is sixty-five next week").contains("age_group:child"))
+        #expect(present("hubby's early fifties and diabetic").contains("age_group:adult"))
+        #expect(present("a fortnight now").contains("since:weeks"))
+        #expect(present("hit and miss really").contains("frequency:occasional"))
         // Claudication: stops, then walks on.
         #expect(present("my calves cramp up after walking about 200 yards, I stop for a minute and then I can carry on").contains("symptom:eases_with_rest"))
     }
