@@ -19,6 +19,10 @@ public final class CauseIndex: Sendable {
     /// Cause `i`'s evidence is `tests[starts[i]..<starts[i + 1]]`.
     private let starts: [Int]
     private let tests: [Test]
+    /// The findings cause `i`'s tests name, those tested present and those tested absent, as
+    /// plain words: a cause none of whose findings is known either way keeps its prior, and
+    /// its tests are not read. Nil for a cause that names a finding numbered 256 or more.
+    private let named: [(present: FindingSet.Words, absent: FindingSet.Words)?]
     /// The wording of each test's reason, by the test's position: the written one, else the
     /// finding's label.
     private let reasons: [String]
@@ -51,6 +55,11 @@ public final class CauseIndex: Sendable {
         }
         ids = model.causes.map(\.id)
         priors = model.causes.map(\.prior)
+        named = model.causes.indices.map { cause in
+            let present = FindingSet(tests[starts[cause]..<starts[cause + 1]].filter { !$0.absent }.map(\.finding))
+            let absent = FindingSet(tests[starts[cause]..<starts[cause + 1]].filter(\.absent).map(\.finding))
+            return present.isInline && absent.isInline ? (present.inlineWords, absent.inlineWords) : nil
+        }
         self.order = order
         self.starts = starts
         self.tests = tests
@@ -72,7 +81,10 @@ public final class CauseIndex: Sendable {
 
     public func standing(for findings: Findings) -> Standing {
         var standing = Standing(totals: priors, supported: Array(repeating: false, count: ids.count))
+        let present = findings.present.inlineWords
+        let absent = findings.absent.inlineWords
         for cause in ids.indices {
+            if let named = named[cause], named.present.disjoint(present), named.absent.disjoint(absent) { continue }
             for test in starts[cause]..<starts[cause + 1] where holds(tests[test], in: findings) {
                 standing.totals[cause] += tests[test].weight
                 if tests[test].weight > 0 { standing.supported[cause] = true }
@@ -155,7 +167,11 @@ public final class CauseIndex: Sendable {
     /// As `KnowledgeModel.rankCauses(for:reasonsFor:)`.
     public func rankCauses(for findings: Findings, reasonsFor limit: Int = .max) -> [RankedCause] {
         var scored: [(cause: Int, score: Double)] = []
+        let present = findings.present.inlineWords
+        let absent = findings.absent.inlineWords
         for cause in ids.indices {
+            // No evidence of it known: not supported, not ranked.
+            if let named = named[cause], named.present.disjoint(present), named.absent.disjoint(absent) { continue }
             var total = priors[cause]
             var supported = false
             for test in starts[cause]..<starts[cause + 1] where holds(tests[test], in: findings) {
@@ -229,6 +245,14 @@ public final class RuleIndex: Sendable {
 
     private let compiled: [Compiled]
     private let anyTests: [FindingTest]
+    /// By finding number (0 to 255), the rules that test it present (`namedPresent`) or absent
+    /// (`namedAbsent`), as bits by position in `rules`; `unconditional`: the rules to read
+    /// whatever is known (the general path, or no finding that must be known). A rule can hold
+    /// only when it is one of these for a finding known, so the others are not read. With more
+    /// than 64 rules every rule is read.
+    private let namedPresent: [UInt64]
+    private let namedAbsent: [UInt64]
+    private let unconditional: UInt64
 
     /// `words: false` keeps every rule on the general path (tests compare the two paths: which
     /// one a rule takes depends on the numbers its findings were given).
@@ -257,6 +281,52 @@ public final class RuleIndex: Sendable {
             return compiled
         }
         self.anyTests = anyTests
+        var namedPresent = [UInt64](repeating: 0, count: 256)
+        var namedAbsent = [UInt64](repeating: 0, count: 256)
+        var unconditional: UInt64 = 0
+        for (index, rule) in compiled.enumerated() {
+            guard compiled.count <= 64 else {
+                unconditional = .max
+                break
+            }
+            let bit: UInt64 = 1 << UInt64(index)
+            // A fast rule holds only when its `all` findings are known, or (with none) at least
+            // `atLeast` of its `any`: then one of them is known.
+            guard let fast = rule.fast, !rule.empty, rule.any.isEmpty || rule.atLeast >= 1 else {
+                unconditional |= bit
+                continue
+            }
+            for finding in FindingSet.Words.union(fast.present, fast.anyPresent).ids { namedPresent[finding] |= bit }
+            for finding in FindingSet.Words.union(fast.absent, fast.anyAbsent).ids { namedAbsent[finding] |= bit }
+        }
+        self.namedPresent = namedPresent
+        self.namedAbsent = namedAbsent
+        self.unconditional = unconditional
+    }
+
+    /// The positions of the rules that may hold for findings whose first words are `present`
+    /// and `absent`, as bits (all of them past 64 rules).
+    private func candidates(_ present: FindingSet.Words, _ absent: FindingSet.Words) -> UInt64 {
+        var bits = unconditional
+        present.forEachID { bits |= namedPresent[$0] }
+        absent.forEachID { bits |= namedAbsent[$0] }
+        return bits
+    }
+
+    /// Calls `body` with the position of each rule that may hold, in `rules`' order, until it
+    /// returns false.
+    @inline(__always)
+    private func forEachCandidate(_ present: FindingSet.Words, _ absent: FindingSet.Words, _ body: (Int) -> Bool) {
+        if compiled.count > 64 {
+            for index in compiled.indices where !body(index) { return }
+            return
+        }
+        var bits = candidates(present, absent)
+        while bits != 0 {
+            let index = bits.trailingZeroBitCount
+            bits &= bits - 1
+            if !body(index) { return }
+        }
     }
 
     /// The level of the most severe rule that holds, or nil: the first that holds, with nothing
@@ -264,8 +334,13 @@ public final class RuleIndex: Sendable {
     public func highestLevel(_ findings: Findings) -> TriageLevel? {
         let present = findings.present.inlineWords
         let absent = findings.absent.inlineWords
-        for index in compiled.indices where holds(index, findings, present, absent) { return rules[index].level }
-        return nil
+        var level: TriageLevel?
+        forEachCandidate(present, absent) { index in
+            guard holds(index, findings, present, absent) else { return true }
+            level = rules[index].level
+            return false
+        }
+        return level
     }
 
     /// The positions in `rules` of the rules that test one of `findings` (present or absent),
@@ -304,7 +379,10 @@ public final class RuleIndex: Sendable {
         var matched: [Int] = []
         let present = findings.present.inlineWords
         let absent = findings.absent.inlineWords
-        for index in compiled.indices where holds(index, findings, present, absent) { matched.append(index) }
+        forEachCandidate(present, absent) { index in
+            if holds(index, findings, present, absent) { matched.append(index) }
+            return true
+        }
         return matched
     }
 
@@ -313,7 +391,10 @@ public final class RuleIndex: Sendable {
         var matched: [TriageRule] = []
         let present = findings.present.inlineWords
         let absent = findings.absent.inlineWords
-        for index in compiled.indices where holds(index, findings, present, absent) { matched.append(rules[index]) }
+        forEachCandidate(present, absent) { index in
+            if holds(index, findings, present, absent) { matched.append(rules[index]) }
+            return true
+        }
         return matched
     }
 
