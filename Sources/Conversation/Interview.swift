@@ -177,18 +177,17 @@ public final class InterviewQuestion: Sendable, Decodable {
             allDeniedBy: try c.decodeIfPresent([String].self, forKey: .allDeniedBy) ?? [])
     }
 
-    /// Whether `text` denies this group's signs: the rest of them, said with a "no" to one
+    /// Whether the message denies this group's signs: the rest of them, said with a "no" to one
     /// (`deniesOne`), or all of them.
-    /// `words` gives the message's words, normalised; it is called only when needed, and the
-    /// turn makes them once for every question that asks.
+    /// `message` makes the message's words (normalised) and their hashes only when needed, once
+    /// for every question that asks.
     /// (A message of ASCII with none of the first words is told apart without its words.)
-    /// `textHashes` gives `Words.wordHashes(in: text)`, made once for every question too.
-    func deniesTheRest(_ textHashes: () -> [UInt64]?, _ message: () -> [Substring], deniesOne: Bool) -> Bool {
+    func deniesTheRest(_ message: inout MessageWords, deniesOne: Bool) -> Bool {
         guard !allDeniedWords.isEmpty || deniesOne && !restDeniedWords.isEmpty else { return false }
         // The words' numbers, to rule out a start without comparing text (equal ASCII words hash alike).
-        guard let hashes = textHashes() else { return slowDeniesTheRest(message, deniesOne: deniesOne) }
+        guard let hashes = message.hashes() else { return slowDeniesTheRest(message.words(), deniesOne: deniesOne) }
         guard hashes.contains(where: denialFirstHashes.contains) else { return false }
-        let words = message()
+        let words = message.words()
         func holds(_ phrase: [Substring], _ phraseHashes: [UInt64]) -> Bool {
             guard phrase.count <= words.count else { return false }
             return (0...(words.count - phrase.count)).contains { start in
@@ -200,8 +199,7 @@ public final class InterviewQuestion: Sendable, Decodable {
     }
 
     /// `deniesTheRest` for a message beyond ASCII, whose words are compared as text.
-    private func slowDeniesTheRest(_ message: () -> [Substring], deniesOne: Bool) -> Bool {
-        let words = message()
+    private func slowDeniesTheRest(_ words: [Substring], deniesOne: Bool) -> Bool {
         guard words.contains(where: denialFirstWords.contains) else { return false }
         func holds(_ phrase: [Substring]) -> Bool {
             guard phrase.count <= words.count else { return false }
@@ -234,6 +232,28 @@ public final class InterviewQuestion: Sendable, Decodable {
             why: term.why ?? "", suggestions: [Suggestion(label: "yes", means: [finding]), Suggestion(label: "no", means: [])],
             onYes: Answer(present: [finding], absent: nil), onNo: Answer(present: nil, absent: [finding]),
             unless: term.unless)
+    }
+}
+
+/// A message's words as `InterviewQuestion.deniesTheRest` reads them, each made once, when
+/// first asked for: a turn asks for every symptom question, and most messages need neither.
+struct MessageWords {
+    let text: String
+    private var madeHashes: [UInt64]??
+    private var madeWords: [Substring]?
+
+    init(_ text: String) { self.text = text }
+
+    /// `Words.wordHashes(in: text)`: nil for a text beyond ASCII.
+    mutating func hashes() -> [UInt64]? {
+        if madeHashes == nil { madeHashes = .some(Words.wordHashes(in: text)) }
+        return madeHashes!
+    }
+
+    /// The words of `Words.normalised(text)`.
+    mutating func words() -> [Substring] {
+        if madeWords == nil { madeWords = Words.normalised(text).split(separator: " ") }
+        return madeWords!
     }
 }
 
@@ -370,17 +390,18 @@ extension Conversation {
         ) -> Bool {
             // A question is asked only while its findings are unknown, so an answer's effect made
             // once holds (a plain "no" never takes back what was said, and changes little).
-            for effect in effects {
-                if effect.present.isSubset(of: findings.present) && effect.absent.isSubset(of: findings.absent) { continue }
-                if conversation.causeIndex.leader(standing, after: effect.change) != leader { return true }
+            // By index, read in place: `for effect in effects` copies each, retaining its arrays.
+            for index in effects.indices {
+                if effects[index].present.isSubset(of: findings.present) && effects[index].absent.isSubset(of: findings.absent) { continue }
+                if conversation.causeIndex.leader(standing, after: effects[index].change) != leader { return true }
                 // A rule above the level now that holds after the answer did not hold before, so it
                 // tests one of the answer's findings (`effect.rules`): only those are read.
                 let now = level ?? .selfCare
-                guard conversation.ruleIndex.mayHold(anyOf: effect.rules, above: now) else { continue }
+                guard conversation.ruleIndex.mayHold(anyOf: effects[index].rules, above: now) else { continue }
                 var after = findings
-                after.present.formUnion(effect.present)
-                after.absent.formUnion(effect.absent)
-                if conversation.ruleIndex.holds(anyOf: effect.rules, above: now, after) { return true }
+                after.present.formUnion(effects[index].present)
+                after.absent.formUnion(effects[index].absent)
+                if conversation.ruleIndex.holds(anyOf: effects[index].rules, above: now, after) { return true }
             }
             return false
         }

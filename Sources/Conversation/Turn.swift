@@ -176,23 +176,15 @@ struct Turn {
         }
         // "No numbness or swelling or anything", "no other symptoms at all": the rest of that
         // group is denied too (not what was told present).
-        var words: [Substring]?
-        let said = text
-        let message = { () -> [Substring] in
-            if words == nil { words = Words.normalised(said).split(separator: " ") }
-            return words!
-        }
-        var textHashes: [UInt64]??
-        let hashes = { () -> [UInt64]? in
-            if textHashes == nil { textHashes = .some(Words.wordHashes(in: said)) }
-            return textHashes!
-        }
-        for question in conversation.interview.questions
-        where question.fills == .symptom && !state.asked.contains(question.id)
-            && question.deniesTheRest(hashes, message, deniesOne: !new.absent.isDisjoint(with: question.deniedByNo))
+        var message = MessageWords(text)
+        let questions = conversation.interview.questions
+        // By index: `for question in questions` retains and releases every question.
+        for index in questions.indices
+        where questions[index].fills == .symptom && !state.asked.contains(questions[index].id)
+            && questions[index].deniesTheRest(&message, deniesOne: !new.absent.isDisjoint(with: questions[index].deniedByNo))
         {
-            apply(question.onNo, to: &new, known: state.findings)
-            state.asked.append(question.id)
+            apply(questions[index].onNo, to: &new, known: state.findings)
+            state.asked.append(questions[index].id)
         }
         let findingsBefore = state.findings
         state.record(new)
@@ -495,13 +487,21 @@ struct Turn {
     /// then not asked. Only for a question not answered yet, and not "none of these" and the like.
     private func answerAnotherQuestion(than pending: InterviewQuestion, into new: inout Findings, state: SessionState) {
         var text = Substring(self.text)
-        for lead in ["yes ", "yeah ", "yep ", "no "] where text.lowercased().hasPrefix(lead) { text = text.dropFirst(lead.count) }
-        for question in conversation.interview.questions
-        where question.id != pending.id
-            && !state.findings.present.contains(where: { $0.kind == question.fills })
-        {
-            if let suggestion = question.suggestions.first(where: { !$0.means.isEmpty && Words.normalised(String(text), equals: $0.normalisedLabel) }) {
-                new.present.formUnion(suggestion.means)
+        // Only a text that starts with a "y" or an "n" can start with one of them (nothing else
+        // lower-cases to those letters), so the others are not lower-cased four times.
+        if let first = text.utf8.first, first | 0x20 == UInt8(ascii: "y") || first | 0x20 == UInt8(ascii: "n") {
+            for lead in ["yes ", "yeah ", "yep ", "no "] where text.lowercased().hasPrefix(lead) { text = text.dropFirst(lead.count) }
+        }
+        let answer = String(text)
+        // By index, read in place: a loop over the questions and suggestions retains each.
+        let questions = conversation.interview.questions
+        for index in questions.indices
+        where questions[index].id != pending.id && !state.findings.present.contains(kind: questions[index].fills) {
+            let suggestions = questions[index].suggestions
+            if let found = suggestions.indices.first(where: {
+                !suggestions[$0].means.isEmpty && Words.normalised(answer, equals: suggestions[$0].normalisedLabel)
+            }) {
+                new.present.formUnion(suggestions[found].means)
                 return
             }
         }
@@ -509,8 +509,13 @@ struct Turn {
 
     /// Reads the utterance as an answer to the pending question; true when it answered it.
     private mutating func applyAnswer(to question: InterviewQuestion, into new: inout Findings, state: inout SessionState) -> Bool {
-        if let suggestion = question.suggestions.first(where: { $0.isAnswered(by: text) }) {
-            if suggestion.means.isEmpty { apply(question.onNo, to: &new, known: state.findings) } else { new.present.formUnion(suggestion.means) }
+        let suggestions = question.suggestions
+        if let found = suggestions.indices.first(where: { suggestions[$0].isAnswered(by: text) }) {
+            if suggestions[found].means.isEmpty {
+                apply(question.onNo, to: &new, known: state.findings)
+            } else {
+                new.present.formUnion(suggestions[found].means)
+            }
             state.asked.append(question.id)
             return true
         }

@@ -63,7 +63,7 @@ public struct Interpreter: Sendable {
         let items = scan(tokens)
         var reading = Reading()
         reading.read(items, lexicon: lexicon, historyFindings: historyFindings, passedStillCounts: passedStillCounts)
-        var understood = decide(reading, tokens: tokens, corrections: corrections)
+        var understood = decide(&reading, tokens: tokens, corrections: corrections)
         if understood.intent != .unrecognized { understood.subject = subject }
         return understood
     }
@@ -496,8 +496,9 @@ public struct Interpreter: Sendable {
 
     // MARK: - Deciding
 
-    private func decide(_ reading: Reading, tokens: [Token], corrections: [String: String]) -> Understood {
-        var reading = reading
+    /// `reading` is the message's, changed here as the decision goes (passed in place: a copy
+    /// retains every list it holds).
+    private func decide(_ reading: inout Reading, tokens: [Token], corrections: [String: String]) -> Understood {
         var topics = reading.topics
 
         // "Cramps" that are not in the legs: recognise them, invent no leg findings.
