@@ -385,25 +385,39 @@ extension Conversation {
         }
 
         /// `effects`: the question's `answerEffects`.
-        func couldChange(
-            with effects: [(change: CauseIndex.Change, present: FindingSet, absent: FindingSet, rules: [Int])], _ conversation: Conversation
-        ) -> Bool {
+        func couldChange(with effects: [AnswerEffect], _ conversation: Conversation) -> Bool {
             // A question is asked only while its findings are unknown, so an answer's effect made
             // once holds (a plain "no" never takes back what was said, and changes little).
-            // By index, read in place: `for effect in effects` copies each, retaining its arrays.
-            for index in effects.indices {
-                if effects[index].present.isSubset(of: findings.present) && effects[index].absent.isSubset(of: findings.absent) { continue }
-                if conversation.causeIndex.leader(standing, after: effects[index].change) != leader { return true }
+            for effect in effects {
+                if effect.present.isSubset(of: findings.present) && effect.absent.isSubset(of: findings.absent) { continue }
+                if conversation.causeIndex.leader(standing, after: effect.change) != leader { return true }
                 // A rule above the level now that holds after the answer did not hold before, so it
                 // tests one of the answer's findings (`effect.rules`): only those are read.
                 let now = level ?? .selfCare
-                guard conversation.ruleIndex.mayHold(anyOf: effects[index].rules, above: now) else { continue }
+                guard conversation.ruleIndex.mayHold(anyOf: effect.rules, above: now) else { continue }
                 var after = findings
-                after.present.formUnion(effects[index].present)
-                after.absent.formUnion(effects[index].absent)
-                if conversation.ruleIndex.holds(anyOf: effects[index].rules, above: now, after) { return true }
+                after.present.formUnion(effect.present)
+                after.absent.formUnion(effect.absent)
+                if conversation.ruleIndex.holds(anyOf: effect.rules, above: now, after) { return true }
             }
             return false
+        }
+    }
+
+    /// What one possible answer of a question does (`answerEffects`): the change to the causes'
+    /// totals, the findings it adds, and the positions of the rules that test them. A class, so
+    /// that weighing a question on every turn passes one reference, not four arrays.
+    final class AnswerEffect: Sendable {
+        let change: CauseIndex.Change
+        let present: FindingSet
+        let absent: FindingSet
+        let rules: [Int]
+
+        init(change: CauseIndex.Change, present: FindingSet, absent: FindingSet, rules: [Int]) {
+            self.change = change
+            self.present = present
+            self.absent = absent
+            self.rules = rules
         }
     }
 

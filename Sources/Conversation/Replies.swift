@@ -22,32 +22,48 @@ public struct Replies: Sendable {
     /// The reply `id` with its values put in: `<message>` in the text is `values["message"]`.
     /// One pass over the text (a Foundation replace per value cost more than the rest of the reply).
     func fill(_ id: String, _ values: [String: String]) -> String {
+        fill(id, valuesSize: values.values.reduce(0) { $0 + $1.utf8.count }) { values[$0] }
+    }
+
+    /// `fill(id, [name: value])`, without making a dictionary for the one value.
+    func fill(_ id: String, _ name: String, _ value: String) -> String {
+        fill(id, valuesSize: value.utf8.count) { $0 == name ? value : nil }
+    }
+
+    /// The reply `id` with `lookup(name)` for each `<name>` it has a value for.
+    private func fill(_ id: String, valuesSize: Int, _ lookup: (String) -> String?) -> String {
         let text = self[id]
-        var out = ""
-        out.reserveCapacity(text.utf8.count + values.values.reduce(0) { $0 + $1.utf8.count })
-        // ASCII text (all the shipped replies) by its bytes: a search by Character walks graphemes.
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
-            let utf8 = text.utf8
-            var start = utf8.startIndex
-            while let open = utf8[start...].firstIndex(of: UInt8(ascii: "<")) {
-                out += text[start..<open]
-                let afterOpen = utf8.index(after: open)
-                if let close = utf8[afterOpen...].firstIndex(of: UInt8(ascii: ">")), let value = values[String(text[afterOpen..<close])] {
-                    out += value
-                    start = utf8.index(after: close)
+        // ASCII text (all the shipped replies) by its bytes, in place: a search by Character walks
+        // graphemes, and one by the generic index of a UTF-8 view costs a call a byte.
+        let filled = text.utf8.withContiguousStorageIfAvailable { bytes -> String? in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + valuesSize)
+            var start = 0
+            while let open = bytes[start...].firstIndex(of: UInt8(ascii: "<")) {
+                out.append(contentsOf: bytes[start..<open])
+                let afterOpen = open + 1
+                if let close = bytes[afterOpen...].firstIndex(of: UInt8(ascii: ">")),
+                    let value = lookup(String(decoding: bytes[afterOpen..<close], as: UTF8.self))
+                {
+                    out.append(contentsOf: value.utf8)
+                    start = close + 1
                 } else {
-                    out += "<"
+                    out.append(UInt8(ascii: "<"))
                     start = afterOpen
                 }
             }
-            out += text[start...]
-            return out
+            out.append(contentsOf: bytes[start...])
+            return String(decoding: out, as: UTF8.self)
         }
+        if let filled = filled ?? nil { return filled }
+        var out = ""
+        out.reserveCapacity(text.utf8.count + valuesSize)
         var rest = text[...]
         while let open = rest.firstIndex(of: "<") {
             out += rest[..<open]
             let afterOpen = rest.index(after: open)
-            if let close = rest[afterOpen...].firstIndex(of: ">"), let value = values[String(rest[afterOpen..<close])] {
+            if let close = rest[afterOpen...].firstIndex(of: ">"), let value = lookup(String(rest[afterOpen..<close])) {
                 out += value
                 rest = rest[rest.index(after: close)...]
             } else {

@@ -177,14 +177,12 @@ struct Turn {
         // "No numbness or swelling or anything", "no other symptoms at all": the rest of that
         // group is denied too (not what was told present).
         var message = MessageWords(text)
-        let questions = conversation.interview.questions
-        // By index: `for question in questions` retains and releases every question.
-        for index in questions.indices
-        where questions[index].fills == .symptom && !state.asked.contains(questions[index].id)
-            && questions[index].deniesTheRest(&message, deniesOne: !new.absent.isDisjoint(with: questions[index].deniedByNo))
+        for question in conversation.interview.questions
+        where question.fills == .symptom && !state.asked.contains(question.id)
+            && question.deniesTheRest(&message, deniesOne: !new.absent.isDisjoint(with: question.deniedByNo))
         {
-            apply(questions[index].onNo, to: &new, known: state.findings)
-            state.asked.append(questions[index].id)
+            apply(question.onNo, to: &new, known: state.findings)
+            state.asked.append(question.id)
         }
         let findingsBefore = state.findings
         state.record(new)
@@ -371,9 +369,12 @@ struct Turn {
     /// Enough told for an assessment worth giving: where or when the cramps come, and one
     /// thing more about them.
     static func hasBasis(_ findings: Findings) -> Bool {
-        let told = Set(findings.present.map(\.kind))
+        // The kinds told, one bit each by `FindingKind.index` (a set of them was made every turn).
+        var told = 0
+        for finding in findings.present { told |= 1 << finding.kind.index }
+        func has(_ kind: FindingKind) -> Bool { told & (1 << kind.index) != 0 }
         let characterising: [FindingKind] = [.timing, .duration, .frequency, .since, .trigger, .condition, .medicine, .symptom]
-        return (told.contains(.location) || told.contains(.timing)) && characterising.filter(told.contains).count >= 2
+        return (has(.location) || has(.timing)) && characterising.filter(has).count >= 2
     }
 
     private mutating func acknowledge(from before: Findings, _ state: SessionState) {
@@ -391,7 +392,7 @@ struct Turn {
         guard !words.isEmpty else { return }
         let shown = words.count > 5 ? words.prefix(5).joined(separator: ", ") + " and more" : words.joined(separator: ", ")
         // The first time, how to put it right ("that's wrong" goes back a step; "actually ..." replaces).
-        lines.append(replies.fill("noted", ["what": shown]) + (before.present.isEmpty ? " " + replies["noted_how_to_correct"] : ""))
+        lines.append(replies.fill("noted", "what", shown) + (before.present.isEmpty ? " " + replies["noted_how_to_correct"] : ""))
     }
 
     /// The order in which an acknowledgement names findings: where, when, how, then the rest.
@@ -492,16 +493,13 @@ struct Turn {
         if let first = text.utf8.first, first | 0x20 == UInt8(ascii: "y") || first | 0x20 == UInt8(ascii: "n") {
             for lead in ["yes ", "yeah ", "yep ", "no "] where text.lowercased().hasPrefix(lead) { text = text.dropFirst(lead.count) }
         }
-        let answer = String(text)
-        // By index, read in place: a loop over the questions and suggestions retains each.
-        let questions = conversation.interview.questions
-        for index in questions.indices
-        where questions[index].id != pending.id && !state.findings.present.contains(kind: questions[index].fills) {
-            let suggestions = questions[index].suggestions
-            if let found = suggestions.indices.first(where: {
-                !suggestions[$0].means.isEmpty && Words.normalised(answer, equals: suggestions[$0].normalisedLabel)
-            }) {
-                new.present.formUnion(suggestions[found].means)
+        let answer = String(text)  // made once, not once for every suggestion
+        for question in conversation.interview.questions
+        where question.id != pending.id
+            && !state.findings.present.contains(where: { $0.kind == question.fills })
+        {
+            if let suggestion = question.suggestions.first(where: { !$0.means.isEmpty && Words.normalised(answer, equals: $0.normalisedLabel) }) {
+                new.present.formUnion(suggestion.means)
                 return
             }
         }
@@ -509,13 +507,8 @@ struct Turn {
 
     /// Reads the utterance as an answer to the pending question; true when it answered it.
     private mutating func applyAnswer(to question: InterviewQuestion, into new: inout Findings, state: inout SessionState) -> Bool {
-        let suggestions = question.suggestions
-        if let found = suggestions.indices.first(where: { suggestions[$0].isAnswered(by: text) }) {
-            if suggestions[found].means.isEmpty {
-                apply(question.onNo, to: &new, known: state.findings)
-            } else {
-                new.present.formUnion(suggestions[found].means)
-            }
+        if let suggestion = question.suggestions.first(where: { $0.isAnswered(by: text) }) {
+            if suggestion.means.isEmpty { apply(question.onNo, to: &new, known: state.findings) } else { new.present.formUnion(suggestion.means) }
             state.asked.append(question.id)
             return true
         }
@@ -663,7 +656,7 @@ struct Turn {
         }
         state.timesAsked += 1
         let (text, rest) = Self.wording(of: question, state)
-        lines.append(replies.fill("back_to_question", ["question": text]))
+        lines.append(replies.fill("back_to_question", "question", text))
         suggestions = (rest.map { $0 + question.suggestions.filter(\.means.isEmpty) } ?? question.suggestions).map(\.label)
     }
 
@@ -731,7 +724,7 @@ struct Turn {
                 replies[top.level == .emergency ? "could_be_emergency" : "needs_doctor_today"]
             }
         lines.append("\(heading) \(top.title): \(top.message)")
-        lines.append(replies.fill("why_it_matters", ["why": top.why]))
+        lines.append(replies.fill("why_it_matters", "why", top.why))
         for rule in rules where rule.level == top.level && rule.id != top.id && rule.title != top.title {
             lines.append("Also, \(rule.title.lowercased()): \(rule.message)")
         }
@@ -741,7 +734,7 @@ struct Turn {
 
     private func escalatedReminder(_ state: SessionState) -> String {
         let level = state.triage == .emergency ? "please call emergency services now" : "please get medical help today"
-        return (isThanks ? replies["you_are_welcome"] : "Thanks.") + " " + replies.fill("escalated_reminder", ["advice": level])
+        return (isThanks ? replies["you_are_welcome"] : "Thanks.") + " " + replies.fill("escalated_reminder", "advice", level)
     }
 
     // MARK: - Assessment

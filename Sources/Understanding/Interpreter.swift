@@ -567,7 +567,7 @@ public struct Interpreter: Sendable {
             asksAtTheEnd = true
             if last == "why", askCues.isEmpty { askCues.append(.askCauses) }
         }
-        let speaksOfOneself = tokens.contains { Words.firstPerson.contains($0.text) }
+        let speaksOfOneself = tokens.contains { Words.isFirstPerson($0.text) }
         let commands = reading.intents.filter { $0.isCommand || $0 == .greet }
         let answer = reading.leadingAnswer ? reading.intents.first(where: \.isAnswer) : nil
         let specificTopics = topics.filter { !Self.weakTopics.contains($0) }

@@ -142,6 +142,13 @@ public enum Words {
     }
 
     static let firstPerson: Set<String> = ["i", "my", "me", "i'm", "im", "i’m", "i've", "ive", "mine", "myself"]
+
+    /// `firstPerson.contains(word)`, hashing only a word that starts with "i" or "m" (each of
+    /// them does): a message's every token is asked.
+    static func isFirstPerson(_ word: String) -> Bool {
+        guard let first = word.utf8.first, first == UInt8(ascii: "i") || first == UInt8(ascii: "m") else { return false }
+        return firstPerson.contains(word)
+    }
     private static let firstPersonASCII: Set<[UInt8]> = Set(firstPerson.filter { isASCII($0) }.map { Array($0.utf8) })
 
     @inline(__always)
