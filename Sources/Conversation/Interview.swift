@@ -26,8 +26,11 @@ public final class InterviewQuestion: Sendable, Decodable {
         }
 
         /// Whether a typed answer is this suggestion: its label or one of the other answers.
-        public func isAnswered(by text: String) -> Bool {
-            Words.normalised(text, equals: normalisedLabel) || also.contains { Words.normalised(text, equals: $0) }
+        public func isAnswered(by text: String) -> Bool { isAnswered(by: Words.Answer(text)) }
+
+        /// The same for an answer compared with several suggestions (normalised once).
+        public func isAnswered(by answer: Words.Answer) -> Bool {
+            answer.matches(normalisedLabel) || also.contains { answer.matches($0) }
         }
 
         enum CodingKeys: String, CodingKey { case label, means, also }
@@ -345,22 +348,17 @@ extension Conversation {
     /// assessment and reply).
     func nextQuestion(_ state: SessionState, rank: () -> [RankedCause]) -> InterviewQuestion? {
         let findings = state.findings
-        let questions = interview.questions
-        // By index, reading fields in place: `for question in questions` copies every question.
-        for index in questions.indices where !questions[index].firstWhenSet.isDisjoint(with: findings.present) {
-            if !state.asked.contains(questions[index].id) && !isAnswered(questions[index], findings) {
-                return questions[index]
-            }
+        // A question is a class: each `questions[index]` read retains it, so each is read once.
+        for question in interview.questions where !question.firstWhenSet.isDisjoint(with: findings.present) {
+            if !state.asked.contains(question.id) && !isAnswered(question, findings) { return question }
         }
         var outlook: Outlook?
-        for index in questions.indices
-        where questions[index].requiredSet.isSubset(of: findings.present)
-            && questions[index].unlessSet.isDisjoint(with: findings.present)
-        {
-            if !state.asked.contains(questions[index].id) && !isAnswered(questions[index], findings) {
-                if questions[index].always { return questions[index] }
+        for (index, question) in interview.questions.enumerated()
+        where question.requiredSet.isSubset(of: findings.present) && question.unlessSet.isDisjoint(with: findings.present) {
+            if !state.asked.contains(question.id) && !isAnswered(question, findings) {
+                if question.always { return question }
                 if outlook == nil { outlook = Outlook(self, findings) }
-                if outlook!.couldChange(with: questionEffects[index], self) { return questions[index] }
+                if outlook!.couldChange(with: questionEffects[index], self) { return question }
             }
         }
         guard let question = conditionQuestion(state, rank: rank) else { return nil }

@@ -110,14 +110,14 @@ struct Turn {
             if let previous = state.popUndo() {
                 state.restore(previous)
                 lines.append(replies["back"])
-                if let pending = state.pending.flatMap(conversation.interview.question) { ask(pending, &state, again: true) } else { resume(&state) }
+                if let pending = state.pending.flatMap({ conversation.interview.question($0) }) { ask(pending, &state, again: true) } else { resume(&state) }
             } else {
                 lines.append(replies["nothing_to_go_back_to"])
                 resume(&state)
             }
             return true
         case .askWhy:
-            if let pending = state.pending.flatMap(conversation.interview.question) {
+            if let pending = state.pending.flatMap({ conversation.interview.question($0) }) {
                 lines.append(pending.why)
                 ask(pending, &state, again: true)
             } else {
@@ -166,7 +166,7 @@ struct Turn {
         let general = understood.intent.isQuestion && !isPersonal && understood.subject == nil && understood.redFlags.isEmpty
         var new = general || aboutSomeoneElse ? Findings() : understood.findings
         if aboutSomeoneElse && !understood.findings.present.isEmpty { lines.append(replies["about_someone_else"]) }
-        let pending = state.pending.flatMap(conversation.interview.question)
+        let pending = state.pending.flatMap({ conversation.interview.question($0) })
         var answered = false
         // A question that looks for warning signs takes its yes or no even when the message asks
         // something too ("yes, is that bad?"): the sign must not be lost to the question.
@@ -493,12 +493,12 @@ struct Turn {
         if let first = text.utf8.first, first | 0x20 == UInt8(ascii: "y") || first | 0x20 == UInt8(ascii: "n") {
             for lead in ["yes ", "yeah ", "yep ", "no "] where text.lowercased().hasPrefix(lead) { text = text.dropFirst(lead.count) }
         }
-        let answer = String(text)  // made once, not once for every suggestion
+        let answer = Words.Answer(String(text))  // made once, not once for every suggestion
         for question in conversation.interview.questions
         where question.id != pending.id
             && !state.findings.present.contains(where: { $0.kind == question.fills })
         {
-            if let suggestion = question.suggestions.first(where: { !$0.means.isEmpty && Words.normalised(answer, equals: $0.normalisedLabel) }) {
+            if let suggestion = question.suggestions.first(where: { !$0.means.isEmpty && answer.matches($0.normalisedLabel) }) {
                 new.present.formUnion(suggestion.means)
                 return
             }
@@ -507,7 +507,8 @@ struct Turn {
 
     /// Reads the utterance as an answer to the pending question; true when it answered it.
     private mutating func applyAnswer(to question: InterviewQuestion, into new: inout Findings, state: inout SessionState) -> Bool {
-        if let suggestion = question.suggestions.first(where: { $0.isAnswered(by: text) }) {
+        let typed = Words.Answer(text)  // normalised once for every suggestion
+        if let suggestion = question.suggestions.first(where: { $0.isAnswered(by: typed) }) {
             if suggestion.means.isEmpty { apply(question.onNo, to: &new, known: state.findings) } else { new.present.formUnion(suggestion.means) }
             state.asked.append(question.id)
             return true
@@ -643,7 +644,7 @@ struct Turn {
     /// After an interruption, the pending question once more; after two asks running, the next
     /// question instead.
     private mutating func resume(_ state: inout SessionState) {
-        guard let question = state.pending.flatMap(conversation.interview.question),
+        guard let question = state.pending.flatMap({ conversation.interview.question($0) }),
             !state.stage.isPastInterview
         else {
             if state.stage == .greeting { lines.append(replies["when_ready"]) }

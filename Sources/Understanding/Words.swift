@@ -30,6 +30,24 @@ public enum Words {
         return normalisedBytes(ofASCII: text) { label.next() == $0 } && label.next() == nil
     }
 
+    /// A typed answer made ready to be compared with many normalised labels (every suggestion of
+    /// a question, or of every question): `matches(label)` is `normalised(text, equals: label)`,
+    /// with a text of ASCII normalised once instead of once a label.
+    public struct Answer: Sendable {
+        public let text: String
+        private let normalisedASCII: String?
+
+        public init(_ text: String) {
+            self.text = text
+            normalisedASCII = Words.isASCII(text) ? Words.normalised(text) : nil
+        }
+
+        public func matches(_ normalisedLabel: String) -> Bool {
+            if let normalisedASCII { return normalisedASCII == normalisedLabel }
+            return Words.normalised(text, equals: normalisedLabel)
+        }
+    }
+
     /// Hands `body` the bytes of `normalised(text)` one by one, for ASCII text; stops, and
     /// returns false, as soon as `body` does.
     private static func normalisedBytes(ofASCII text: String, _ body: (UInt8) -> Bool) -> Bool {
