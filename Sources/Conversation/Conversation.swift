@@ -137,8 +137,15 @@ public final class Conversation: Sendable {
         let ranked = showCauses ? (turn.ranked ?? Turn.worthNaming(turn.rankCauses(state.findings))).prefix(3) : []
         // Every sentence for the person it is about: "{your} cramps" is "your", "her", "his", "their".
         let subject = state.subject
+        // The lines, each for the person it is about, joined by blank lines (in one string, not
+        // an array of them joined).
+        var text = ""
+        for (position, line) in turn.lines.enumerated() {
+            if position > 0 { text += "\n\n" }
+            text += Wording.render(line, for: subject)
+        }
         return Reply(
-            session: nil, reply: turn.lines.map { Wording.render($0, for: subject) }.joined(separator: "\n\n"), stage: state.stage,
+            session: nil, reply: text, stage: state.stage,
             understood: turn.understood, known: state.findings, triage: state.triage, redFlags: state.redFlags,
             causes: ranked.map { Reply.CauseScore(id: $0.id, score: $0.score, because: $0.because.map { Wording.render($0, for: subject) }) },
             suggestions: turn.suggestions, done: state.stage == .ended, subject: subject,

@@ -373,8 +373,12 @@ struct Turn {
         var told = 0
         for finding in findings.present { told |= 1 << finding.kind.index }
         func has(_ kind: FindingKind) -> Bool { told & (1 << kind.index) != 0 }
-        let characterising: [FindingKind] = [.timing, .duration, .frequency, .since, .trigger, .condition, .medicine, .symptom]
-        return (has(.location) || has(.timing)) && characterising.filter(has).count >= 2
+        guard has(.location) || has(.timing) else { return false }
+        var characterising = 0
+        for kind in [FindingKind.timing, .duration, .frequency, .since, .trigger, .condition, .medicine, .symptom] where has(kind) {
+            characterising += 1
+        }
+        return characterising >= 2
     }
 
     private mutating func acknowledge(from before: Findings, _ state: SessionState) {
@@ -571,12 +575,15 @@ struct Turn {
 
     private mutating func askNext(_ state: inout SessionState) {
         state.reasked = false
-        var next = conversation.nextQuestion(state, rank: { rankCauses(state.findings, reasons: false) })
+        // The ranking reads a copy of the findings: a closure that read `state` would make the
+        // call copy the whole state to pass it.
+        let findings = state.findings
+        var next = conversation.nextQuestion(state, rank: { rankCauses(findings, reasons: false) })
         if let question = next, question.id == state.pending, state.timesAsked >= 2 {
             // Asked twice running and still not answered: never a third time. The finding stays
             // unknown and the interview goes on.
             state.asked.append(question.id)
-            next = conversation.nextQuestion(state, rank: { rankCauses(state.findings, reasons: false) })
+            next = conversation.nextQuestion(state, rank: { rankCauses(findings, reasons: false) })
         }
         if let question = next {
             if question.id == state.pending && !understood.findings.present.isEmpty && lines.isEmpty && !changedFindings {

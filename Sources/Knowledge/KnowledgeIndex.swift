@@ -19,10 +19,13 @@ public final class CauseIndex: Sendable {
     /// Cause `i`'s evidence is `tests[starts[i]..<starts[i + 1]]`.
     private let starts: [Int]
     private let tests: [Test]
-    /// The findings cause `i`'s tests name, those tested present and those tested absent, as
-    /// plain words: a cause none of whose findings is known either way keeps its prior, and
-    /// its tests are not read. Nil for a cause that names a finding numbered 256 or more.
-    private let named: [(present: FindingSet.Words, absent: FindingSet.Words)?]
+    /// The cause each test is of, by the test's place in `tests`.
+    private let causeOfTest: [Int]
+    /// By finding number, the places in `tests` of the tests that name it:
+    /// `testsByFinding[findingStarts[id]..<findingStarts[id + 1]]`, ascending. The tests that
+    /// hold are found from the few findings known, not by reading every test.
+    private let findingStarts: [Int]
+    private let testsByFinding: [Int]
     /// The wording of each test's reason, by the test's position: the written one, else the
     /// finding's label.
     private let reasons: [String]
@@ -55,11 +58,18 @@ public final class CauseIndex: Sendable {
         }
         ids = model.causes.map(\.id)
         priors = model.causes.map(\.prior)
-        named = model.causes.indices.map { cause in
-            let present = FindingSet(tests[starts[cause]..<starts[cause + 1]].filter { !$0.absent }.map(\.finding))
-            let absent = FindingSet(tests[starts[cause]..<starts[cause + 1]].filter(\.absent).map(\.finding))
-            return present.isInline && absent.isInline ? (present.inlineWords, absent.inlineWords) : nil
+        causeOfTest = model.causes.indices.flatMap { cause in Array(repeating: cause, count: starts[cause + 1] - starts[cause]) }
+        let highest = tests.map { Int($0.finding.id) }.max() ?? -1
+        var findingStarts = [0]
+        var testsByFinding: [Int] = []
+        var byFinding = [[Int]](repeating: [], count: highest + 1)
+        for test in tests.indices { byFinding[Int(tests[test].finding.id)].append(test) }
+        for list in byFinding {
+            testsByFinding += list
+            findingStarts.append(testsByFinding.count)
         }
+        self.findingStarts = findingStarts
+        self.testsByFinding = testsByFinding
         self.order = order
         self.starts = starts
         self.tests = tests
@@ -81,16 +91,38 @@ public final class CauseIndex: Sendable {
 
     public func standing(for findings: Findings) -> Standing {
         var standing = Standing(totals: priors, supported: Array(repeating: false, count: ids.count))
-        let present = findings.present.inlineWords
-        let absent = findings.absent.inlineWords
-        for cause in ids.indices {
-            if let named = named[cause], named.present.disjoint(present), named.absent.disjoint(absent) { continue }
-            for test in starts[cause]..<starts[cause + 1] where holds(tests[test], in: findings) {
-                standing.totals[cause] += tests[test].weight
-                if tests[test].weight > 0 { standing.supported[cause] = true }
-            }
+        // Each cause's weights are added in the order of its tests, as a pass over them would.
+        forEachHoldingTest(findings) { test in
+            let cause = causeOfTest[test]
+            standing.totals[cause] += tests[test].weight
+            if tests[test].weight > 0 { standing.supported[cause] = true }
         }
         return standing
+    }
+
+    /// Calls `body` with the place of each test that holds for `findings`, in the order of
+    /// `tests` (each cause's in turn): marked from the findings known, then read in order.
+    private func forEachHoldingTest(_ findings: Findings, _ body: (Int) -> Void) {
+        let words = (tests.count + 63) / 64
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { holding in
+            holding.initialize(repeating: 0)
+            func mark(_ known: FindingSet, absent: Bool) {
+                for finding in known where Int(finding.id) + 1 < findingStarts.count {
+                    for place in findingStarts[Int(finding.id)]..<findingStarts[Int(finding.id) + 1] where tests[testsByFinding[place]].absent == absent {
+                        holding[testsByFinding[place] >> 6] |= 1 << UInt64(testsByFinding[place] & 63)
+                    }
+                }
+            }
+            mark(findings.present, absent: false)
+            mark(findings.absent, absent: true)
+            for word in 0..<words {
+                var bits = holding[word]
+                while bits != 0 {
+                    body(word << 6 + bits.trailingZeroBitCount)
+                    bits &= bits - 1
+                }
+            }
+        }
     }
 
     /// The cause ranked first for `standing` (as `rankCauses` would put it, but for the rounding
@@ -167,19 +199,9 @@ public final class CauseIndex: Sendable {
     /// As `KnowledgeModel.rankCauses(for:reasonsFor:)`.
     public func rankCauses(for findings: Findings, reasonsFor limit: Int = .max) -> [RankedCause] {
         var scored: [(cause: Int, score: Double)] = []
-        let present = findings.present.inlineWords
-        let absent = findings.absent.inlineWords
-        for cause in ids.indices {
-            // No evidence of it known: not supported, not ranked.
-            if let named = named[cause], named.present.disjoint(present), named.absent.disjoint(absent) { continue }
-            var total = priors[cause]
-            var supported = false
-            for test in starts[cause]..<starts[cause + 1] where holds(tests[test], in: findings) {
-                total += tests[test].weight
-                if tests[test].weight > 0 { supported = true }
-            }
-            guard supported else { continue }
-            scored.append((cause, (1 / (1 + exp(-total)) * 100).rounded() / 100))
+        let standing = standing(for: findings)
+        for cause in ids.indices where standing.supported[cause] {
+            scored.append((cause, (1 / (1 + exp(-standing.totals[cause])) * 100).rounded() / 100))
         }
         scored.sort { $0.score != $1.score ? $0.score > $1.score : ids[$0.cause] < ids[$1.cause] }
         var ranked: [RankedCause] = []

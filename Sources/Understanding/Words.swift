@@ -7,13 +7,18 @@ public enum Words {
         guard isASCII(text) else {
             return text.lowercased().split { !$0.isLetter && !$0.isNumber }.joined(separator: " ")
         }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        _ = normalisedBytes(ofASCII: text) {
-            bytes.append($0)
-            return true
+        // Written straight into the string's storage: the normalised text is never longer than
+        // the text (each byte of it stands for one of the text's, a space for at least one).
+        return String(unsafeUninitializedCapacity: text.utf8.count) { storage in
+            var count = 0
+            _ = normalisedBytes(ofASCII: text) { byte in
+                guard count < storage.count else { return false }
+                storage[count] = byte
+                count += 1
+                return true
+            }
+            return count
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Whether `normalised(text) == normalisedLabel`, without making the normalised text (a
