@@ -622,13 +622,35 @@ struct Turn {
     ) {
         let rest = question.rest(state.findings)
         let text =
-            rest.flatMap { open in question.textRest.map { $0.replacingOccurrences(of: "{rest}", with: list(open.map(\.label))) } }
+            rest.flatMap { open in question.textRest.map { fillRest($0, with: list(open.map(\.label))) } }
             ?? (inOtherWords ? question.textAgain : nil)
         let subject = state.subject.flatMap { $0.isSelf ? nil : $0 }
         return (
             text.map { Wording.render($0, for: subject) }
                 ?? subject.map { Wording.render(question.text, for: $0) } ?? question.textForSelf, rest
         )
+    }
+
+    /// `text` with every "{rest}" replaced by `list`, left to right. An ASCII text (every shipped
+    /// question's) by its bytes: through Foundation the replacement cost more than the rest of
+    /// asking.
+    static func fillRest(_ text: String, with list: String) -> String {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.replacingOccurrences(of: "{rest}", with: list) }
+        let bytes = Array(text.utf8)
+        let placeholder = Array("{rest}".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + list.utf8.count)
+        var index = 0
+        while index < bytes.count {
+            if index + placeholder.count <= bytes.count && bytes[index..<(index + placeholder.count)].elementsEqual(placeholder) {
+                out.append(contentsOf: list.utf8)
+                index += placeholder.count
+            } else {
+                out.append(bytes[index])
+                index += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// "a", "a or b", "a, b, or c", as the questions list their choices.
