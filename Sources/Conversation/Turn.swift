@@ -382,8 +382,11 @@ struct Turn {
     }
 
     private mutating func acknowledge(from before: Findings, _ state: SessionState) {
-        let added = state.findings.present.subtracting(before.present).sorted { Self.noteOrder($0) < Self.noteOrder($1) }
-        let denied = state.findings.absent.subtracting(before.absent).sorted()
+        // (Sorted only when there are two or more: most answers add one finding and deny none.)
+        let addedSet = state.findings.present.subtracting(before.present)
+        let added = addedSet.count > 1 ? addedSet.sorted { Self.noteOrder($0) < Self.noteOrder($1) } : Array(addedSet)
+        let deniedSet = state.findings.absent.subtracting(before.absent)
+        let denied = deniedSet.count > 1 ? deniedSet.sorted() : Array(deniedSet)
         var words: [String] = []
         for finding in added {
             guard let term = knowledge.term(finding), term.refines.map(added.contains) != true else { continue }
