@@ -227,6 +227,16 @@ public final class InterviewQuestion: Sendable, Decodable {
         return suggestions.indices.filter { !suggestions[$0].means.isEmpty && isOpen($0) }.map { suggestions[$0] }
     }
 
+    /// The place of the first of `question`'s suggestions that `matches` accepts, each read in
+    /// place (a loop over the array copies each suggestion, retaining its four strings and lists,
+    /// and a typed answer is compared with every suggestion of a question, or of every question).
+    static func firstSuggestion(of question: InterviewQuestion, where matches: (borrowing Suggestion) -> Bool) -> Int? {
+        question.suggestions.withUnsafeBufferPointer { suggestions in
+            for index in suggestions.indices where matches(suggestions[index]) { return index }
+            return nil
+        }
+    }
+
     /// Condition questions ask about one finding: yes means present, no means absent.
     static func condition(_ term: Term) -> InterviewQuestion {
         let finding = Finding(.condition, term.id)

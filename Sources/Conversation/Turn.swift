@@ -505,8 +505,8 @@ struct Turn {
         where question.id != pending.id
             && !state.findings.present.contains(where: { $0.kind == question.fills })
         {
-            if let suggestion = question.suggestions.first(where: { !$0.means.isEmpty && answer.matches($0.normalisedLabel) }) {
-                new.present.formUnion(suggestion.means)
+            if let found = InterviewQuestion.firstSuggestion(of: question, where: { !$0.means.isEmpty && answer.matches($0.normalisedLabel) }) {
+                new.present.formUnion(question.suggestions[found].means)
                 return
             }
         }
@@ -515,8 +515,9 @@ struct Turn {
     /// Reads the utterance as an answer to the pending question; true when it answered it.
     private mutating func applyAnswer(to question: InterviewQuestion, into new: inout Findings, state: inout SessionState) -> Bool {
         let typed = Words.Answer(text)  // normalised once for every suggestion
-        if let suggestion = question.suggestions.first(where: { $0.isAnswered(by: typed) }) {
-            if suggestion.means.isEmpty { apply(question.onNo, to: &new, known: state.findings) } else { new.present.formUnion(suggestion.means) }
+        if let found = InterviewQuestion.firstSuggestion(of: question, where: { $0.isAnswered(by: typed) }) {
+            let means = question.suggestions[found].means
+            if means.isEmpty { apply(question.onNo, to: &new, known: state.findings) } else { new.present.formUnion(means) }
             state.asked.append(question.id)
             return true
         }
