@@ -25,10 +25,10 @@ public final class Conversation: Sendable {
     /// For each question (by id), what each of its possible answers does to the causes' totals
     /// and the findings it adds, made once: judging whether a question is worth asking then
     /// costs no lookup or allocation.
-    let answerEffects: [String: [(change: CauseIndex.Change, present: FindingSet, absent: FindingSet, rules: [Int])]]
+    let answerEffects: [String: [AnswerEffect]]
     /// `answerEffects` of `interview.questions`, by their place: choosing the next question
     /// reads them without hashing an id for every question it weighs.
-    let questionEffects: [[(change: CauseIndex.Change, present: FindingSet, absent: FindingSet, rules: [Int])]]
+    let questionEffects: [[AnswerEffect]]
 
     public init(knowledge: KnowledgeModel, interpreter: Interpreter, interview: Interview, replies: Replies) {
         self.knowledge = knowledge
@@ -38,15 +38,14 @@ public final class Conversation: Sendable {
         self.assessmentText = AssessmentText(knowledge)
         self.causeIndex = CauseIndex(knowledge)
         self.ruleIndex = RuleIndex(knowledge.triageRules)
-        var effects: [String: [(change: CauseIndex.Change, present: FindingSet, absent: FindingSet, rules: [Int])]] = [:]
+        var effects: [String: [AnswerEffect]] = [:]
         let causes = self.causeIndex
         let ruleIndex = self.ruleIndex
         for question in interview.questions + Array(interview.conditionQuestions.values) {
             effects[question.id] = question.possibleAnswers.map {
-                (
-                    causes.change(adding: $0.present, absent: $0.absent), FindingSet($0.present), FindingSet($0.absent),
-                    ruleIndex.positions(naming: $0.present + $0.absent)
-                )
+                AnswerEffect(
+                    change: causes.change(adding: $0.present, absent: $0.absent), present: FindingSet($0.present),
+                    absent: FindingSet($0.absent), rules: ruleIndex.positions(naming: $0.present + $0.absent))
             }
         }
         self.answerEffects = effects
@@ -138,8 +137,15 @@ public final class Conversation: Sendable {
         let ranked = showCauses ? (turn.ranked ?? Turn.worthNaming(turn.rankCauses(state.findings))).prefix(3) : []
         // Every sentence for the person it is about: "{your} cramps" is "your", "her", "his", "their".
         let subject = state.subject
+        // The lines, each for the person it is about, joined by blank lines (in one string, not
+        // an array of them joined).
+        var text = ""
+        for (position, line) in turn.lines.enumerated() {
+            if position > 0 { text += "\n\n" }
+            text += Wording.render(line, for: subject)
+        }
         return Reply(
-            session: nil, reply: turn.lines.map { Wording.render($0, for: subject) }.joined(separator: "\n\n"), stage: state.stage,
+            session: nil, reply: text, stage: state.stage,
             understood: turn.understood, known: state.findings, triage: state.triage, redFlags: state.redFlags,
             causes: ranked.map { Reply.CauseScore(id: $0.id, score: $0.score, because: $0.because.map { Wording.render($0, for: subject) }) },
             suggestions: turn.suggestions, done: state.stage == .ended, subject: subject,

@@ -26,8 +26,11 @@ public final class InterviewQuestion: Sendable, Decodable {
         }
 
         /// Whether a typed answer is this suggestion: its label or one of the other answers.
-        public func isAnswered(by text: String) -> Bool {
-            Words.normalised(text, equals: normalisedLabel) || also.contains { Words.normalised(text, equals: $0) }
+        public func isAnswered(by text: String) -> Bool { isAnswered(by: Words.Answer(text)) }
+
+        /// The same for an answer compared with several suggestions (normalised once).
+        public func isAnswered(by answer: Words.Answer) -> Bool {
+            answer.matches(normalisedLabel) || also.contains { answer.matches($0) }
         }
 
         enum CodingKeys: String, CodingKey { case label, means, also }
@@ -177,18 +180,17 @@ public final class InterviewQuestion: Sendable, Decodable {
             allDeniedBy: try c.decodeIfPresent([String].self, forKey: .allDeniedBy) ?? [])
     }
 
-    /// Whether `text` denies this group's signs: the rest of them, said with a "no" to one
+    /// Whether the message denies this group's signs: the rest of them, said with a "no" to one
     /// (`deniesOne`), or all of them.
-    /// `words` gives the message's words, normalised; it is called only when needed, and the
-    /// turn makes them once for every question that asks.
+    /// `message` makes the message's words (normalised) and their hashes only when needed, once
+    /// for every question that asks.
     /// (A message of ASCII with none of the first words is told apart without its words.)
-    /// `textHashes` gives `Words.wordHashes(in: text)`, made once for every question too.
-    func deniesTheRest(_ textHashes: () -> [UInt64]?, _ message: () -> [Substring], deniesOne: Bool) -> Bool {
+    func deniesTheRest(_ message: inout MessageWords, deniesOne: Bool) -> Bool {
         guard !allDeniedWords.isEmpty || deniesOne && !restDeniedWords.isEmpty else { return false }
         // The words' numbers, to rule out a start without comparing text (equal ASCII words hash alike).
-        guard let hashes = textHashes() else { return slowDeniesTheRest(message, deniesOne: deniesOne) }
+        guard let hashes = message.hashes() else { return slowDeniesTheRest(message.words(), deniesOne: deniesOne) }
         guard hashes.contains(where: denialFirstHashes.contains) else { return false }
-        let words = message()
+        let words = message.words()
         func holds(_ phrase: [Substring], _ phraseHashes: [UInt64]) -> Bool {
             guard phrase.count <= words.count else { return false }
             return (0...(words.count - phrase.count)).contains { start in
@@ -200,8 +202,7 @@ public final class InterviewQuestion: Sendable, Decodable {
     }
 
     /// `deniesTheRest` for a message beyond ASCII, whose words are compared as text.
-    private func slowDeniesTheRest(_ message: () -> [Substring], deniesOne: Bool) -> Bool {
-        let words = message()
+    private func slowDeniesTheRest(_ words: [Substring], deniesOne: Bool) -> Bool {
         guard words.contains(where: denialFirstWords.contains) else { return false }
         func holds(_ phrase: [Substring]) -> Bool {
             guard phrase.count <= words.count else { return false }
@@ -226,6 +227,16 @@ public final class InterviewQuestion: Sendable, Decodable {
         return suggestions.indices.filter { !suggestions[$0].means.isEmpty && isOpen($0) }.map { suggestions[$0] }
     }
 
+    /// The place of the first of `question`'s suggestions that `matches` accepts, each read in
+    /// place (a loop over the array copies each suggestion, retaining its four strings and lists,
+    /// and a typed answer is compared with every suggestion of a question, or of every question).
+    static func firstSuggestion(of question: InterviewQuestion, where matches: (borrowing Suggestion) -> Bool) -> Int? {
+        question.suggestions.withUnsafeBufferPointer { suggestions in
+            for index in suggestions.indices where matches(suggestions[index]) { return index }
+            return nil
+        }
+    }
+
     /// Condition questions ask about one finding: yes means present, no means absent.
     static func condition(_ term: Term) -> InterviewQuestion {
         let finding = Finding(.condition, term.id)
@@ -234,6 +245,28 @@ public final class InterviewQuestion: Sendable, Decodable {
             why: term.why ?? "", suggestions: [Suggestion(label: "yes", means: [finding]), Suggestion(label: "no", means: [])],
             onYes: Answer(present: [finding], absent: nil), onNo: Answer(present: nil, absent: [finding]),
             unless: term.unless)
+    }
+}
+
+/// A message's words as `InterviewQuestion.deniesTheRest` reads them, each made once, when
+/// first asked for: a turn asks for every symptom question, and most messages need neither.
+struct MessageWords {
+    let text: String
+    private var madeHashes: [UInt64]??
+    private var madeWords: [Substring]?
+
+    init(_ text: String) { self.text = text }
+
+    /// `Words.wordHashes(in: text)`: nil for a text beyond ASCII.
+    mutating func hashes() -> [UInt64]? {
+        if madeHashes == nil { madeHashes = .some(Words.wordHashes(in: text)) }
+        return madeHashes!
+    }
+
+    /// The words of `Words.normalised(text)`.
+    mutating func words() -> [Substring] {
+        if madeWords == nil { madeWords = Words.normalised(text).split(separator: " ") }
+        return madeWords!
     }
 }
 
@@ -325,22 +358,17 @@ extension Conversation {
     /// assessment and reply).
     func nextQuestion(_ state: SessionState, rank: () -> [RankedCause]) -> InterviewQuestion? {
         let findings = state.findings
-        let questions = interview.questions
-        // By index, reading fields in place: `for question in questions` copies every question.
-        for index in questions.indices where !questions[index].firstWhenSet.isDisjoint(with: findings.present) {
-            if !state.asked.contains(questions[index].id) && !isAnswered(questions[index], findings) {
-                return questions[index]
-            }
+        // A question is a class: each `questions[index]` read retains it, so each is read once.
+        for question in interview.questions where !question.firstWhenSet.isDisjoint(with: findings.present) {
+            if !state.asked.contains(question.id) && !isAnswered(question, findings) { return question }
         }
         var outlook: Outlook?
-        for index in questions.indices
-        where questions[index].requiredSet.isSubset(of: findings.present)
-            && questions[index].unlessSet.isDisjoint(with: findings.present)
-        {
-            if !state.asked.contains(questions[index].id) && !isAnswered(questions[index], findings) {
-                if questions[index].always { return questions[index] }
+        for (index, question) in interview.questions.enumerated()
+        where question.requiredSet.isSubset(of: findings.present) && question.unlessSet.isDisjoint(with: findings.present) {
+            if !state.asked.contains(question.id) && !isAnswered(question, findings) {
+                if question.always { return question }
                 if outlook == nil { outlook = Outlook(self, findings) }
-                if outlook!.couldChange(with: questionEffects[index], self) { return questions[index] }
+                if outlook!.couldChange(with: questionEffects[index], self) { return question }
             }
         }
         guard let question = conditionQuestion(state, rank: rank) else { return nil }
@@ -365,9 +393,7 @@ extension Conversation {
         }
 
         /// `effects`: the question's `answerEffects`.
-        func couldChange(
-            with effects: [(change: CauseIndex.Change, present: FindingSet, absent: FindingSet, rules: [Int])], _ conversation: Conversation
-        ) -> Bool {
+        func couldChange(with effects: [AnswerEffect], _ conversation: Conversation) -> Bool {
             // A question is asked only while its findings are unknown, so an answer's effect made
             // once holds (a plain "no" never takes back what was said, and changes little).
             for effect in effects {
@@ -383,6 +409,23 @@ extension Conversation {
                 if conversation.ruleIndex.holds(anyOf: effect.rules, above: now, after) { return true }
             }
             return false
+        }
+    }
+
+    /// What one possible answer of a question does (`answerEffects`): the change to the causes'
+    /// totals, the findings it adds, and the positions of the rules that test them. A class, so
+    /// that weighing a question on every turn passes one reference, not four arrays.
+    final class AnswerEffect: Sendable {
+        let change: CauseIndex.Change
+        let present: FindingSet
+        let absent: FindingSet
+        let rules: [Int]
+
+        init(change: CauseIndex.Change, present: FindingSet, absent: FindingSet, rules: [Int]) {
+            self.change = change
+            self.present = present
+            self.absent = absent
+            self.rules = rules
         }
     }
 

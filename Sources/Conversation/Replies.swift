@@ -6,6 +6,41 @@ import Knowledge
 /// every placeholder ({your}, {do_you}) is one `Wording` knows.
 public struct Replies: Sendable {
     private let texts: [String: String]
+    /// The texts of ASCII with a value to put in (`<name>`), cut at load into their pieces,
+    /// so that filling one joins them instead of searching the text on every turn.
+    private let pieces: [String: (pieces: [Piece], size: Int)]
+
+    private enum Piece: Sendable {
+        case text(String)
+        case value(String)
+    }
+
+    init(texts: [String: String]) {
+        self.texts = texts
+        var pieces: [String: (pieces: [Piece], size: Int)] = [:]
+        for (id, text) in texts {
+            if let cut = Self.cut(text) { pieces[id] = (cut, text.utf8.count) }
+        }
+        self.pieces = pieces
+    }
+
+    /// `text` as `fill` reads it: the text between its `<name>`s, and each name. Nil for a text
+    /// beyond ASCII, without a value, or with a "<" inside a name (`fill` searches those).
+    private static func cut(_ text: String) -> [Piece]? {
+        let bytes = Array(text.utf8)
+        guard bytes.allSatisfy({ $0 < 0x80 }), bytes.contains(UInt8(ascii: "<")) else { return nil }
+        var pieces: [Piece] = []
+        var start = 0
+        while let open = bytes[start...].firstIndex(of: UInt8(ascii: "<")) {
+            guard let close = bytes[(open + 1)...].firstIndex(of: UInt8(ascii: ">")) else { break }
+            guard !bytes[(open + 1)..<close].contains(UInt8(ascii: "<")) else { return nil }
+            pieces.append(.text(String(decoding: bytes[start..<open], as: UTF8.self)))
+            pieces.append(.value(String(decoding: bytes[(open + 1)..<close], as: UTF8.self)))
+            start = close + 1
+        }
+        pieces.append(.text(String(decoding: bytes[start...], as: UTF8.self)))
+        return pieces
+    }
 
     /// The ids the conversation uses.
     public static let ids: Set<String> = [
@@ -22,32 +57,60 @@ public struct Replies: Sendable {
     /// The reply `id` with its values put in: `<message>` in the text is `values["message"]`.
     /// One pass over the text (a Foundation replace per value cost more than the rest of the reply).
     func fill(_ id: String, _ values: [String: String]) -> String {
+        fill(id, valuesSize: values.values.reduce(0) { $0 + $1.utf8.count }) { values[$0] }
+    }
+
+    /// `fill(id, [name: value])`, without making a dictionary for the one value.
+    func fill(_ id: String, _ name: String, _ value: String) -> String {
+        fill(id, valuesSize: value.utf8.count) { $0 == name ? value : nil }
+    }
+
+    /// The reply `id` with `lookup(name)` for each `<name>` it has a value for.
+    private func fill(_ id: String, valuesSize: Int, _ lookup: (String) -> String?) -> String {
+        if let (pieces, size) = pieces[id] {
+            var out = ""
+            out.reserveCapacity(size + valuesSize)
+            for piece in pieces {
+                switch piece {
+                case .text(let text): out += text
+                // A name without a value stays as written, as the search below leaves it.
+                case .value(let name): out += lookup(name) ?? "<" + name + ">"
+                }
+            }
+            return out
+        }
         let text = self[id]
-        var out = ""
-        out.reserveCapacity(text.utf8.count + values.values.reduce(0) { $0 + $1.utf8.count })
-        // ASCII text (all the shipped replies) by its bytes: a search by Character walks graphemes.
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
-            let utf8 = text.utf8
-            var start = utf8.startIndex
-            while let open = utf8[start...].firstIndex(of: UInt8(ascii: "<")) {
-                out += text[start..<open]
-                let afterOpen = utf8.index(after: open)
-                if let close = utf8[afterOpen...].firstIndex(of: UInt8(ascii: ">")), let value = values[String(text[afterOpen..<close])] {
-                    out += value
-                    start = utf8.index(after: close)
+        // ASCII text (all the shipped replies) by its bytes, in place: a search by Character walks
+        // graphemes, and one by the generic index of a UTF-8 view costs a call a byte.
+        let filled = text.utf8.withContiguousStorageIfAvailable { bytes -> String? in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + valuesSize)
+            var start = 0
+            while let open = bytes[start...].firstIndex(of: UInt8(ascii: "<")) {
+                out.append(contentsOf: bytes[start..<open])
+                let afterOpen = open + 1
+                if let close = bytes[afterOpen...].firstIndex(of: UInt8(ascii: ">")),
+                    let value = lookup(String(decoding: bytes[afterOpen..<close], as: UTF8.self))
+                {
+                    out.append(contentsOf: value.utf8)
+                    start = close + 1
                 } else {
-                    out += "<"
+                    out.append(UInt8(ascii: "<"))
                     start = afterOpen
                 }
             }
-            out += text[start...]
-            return out
+            out.append(contentsOf: bytes[start...])
+            return String(decoding: out, as: UTF8.self)
         }
+        if let filled = filled ?? nil { return filled }
+        var out = ""
+        out.reserveCapacity(text.utf8.count + valuesSize)
         var rest = text[...]
         while let open = rest.firstIndex(of: "<") {
             out += rest[..<open]
             let afterOpen = rest.index(after: open)
-            if let close = rest[afterOpen...].firstIndex(of: ">"), let value = values[String(rest[afterOpen..<close])] {
+            if let close = rest[afterOpen...].firstIndex(of: ">"), let value = lookup(String(rest[afterOpen..<close])) {
                 out += value
                 rest = rest[rest.index(after: close)...]
             } else {

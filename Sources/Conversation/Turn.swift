@@ -110,14 +110,14 @@ struct Turn {
             if let previous = state.popUndo() {
                 state.restore(previous)
                 lines.append(replies["back"])
-                if let pending = state.pending.flatMap(conversation.interview.question) { ask(pending, &state, again: true) } else { resume(&state) }
+                if let pending = state.pending.flatMap({ conversation.interview.question($0) }) { ask(pending, &state, again: true) } else { resume(&state) }
             } else {
                 lines.append(replies["nothing_to_go_back_to"])
                 resume(&state)
             }
             return true
         case .askWhy:
-            if let pending = state.pending.flatMap(conversation.interview.question) {
+            if let pending = state.pending.flatMap({ conversation.interview.question($0) }) {
                 lines.append(pending.why)
                 ask(pending, &state, again: true)
             } else {
@@ -166,7 +166,7 @@ struct Turn {
         let general = understood.intent.isQuestion && !isPersonal && understood.subject == nil && understood.redFlags.isEmpty
         var new = general || aboutSomeoneElse ? Findings() : understood.findings
         if aboutSomeoneElse && !understood.findings.present.isEmpty { lines.append(replies["about_someone_else"]) }
-        let pending = state.pending.flatMap(conversation.interview.question)
+        let pending = state.pending.flatMap({ conversation.interview.question($0) })
         var answered = false
         // A question that looks for warning signs takes its yes or no even when the message asks
         // something too ("yes, is that bad?"): the sign must not be lost to the question.
@@ -176,20 +176,10 @@ struct Turn {
         }
         // "No numbness or swelling or anything", "no other symptoms at all": the rest of that
         // group is denied too (not what was told present).
-        var words: [Substring]?
-        let said = text
-        let message = { () -> [Substring] in
-            if words == nil { words = Words.normalised(said).split(separator: " ") }
-            return words!
-        }
-        var textHashes: [UInt64]??
-        let hashes = { () -> [UInt64]? in
-            if textHashes == nil { textHashes = .some(Words.wordHashes(in: said)) }
-            return textHashes!
-        }
+        var message = MessageWords(text)
         for question in conversation.interview.questions
         where question.fills == .symptom && !state.asked.contains(question.id)
-            && question.deniesTheRest(hashes, message, deniesOne: !new.absent.isDisjoint(with: question.deniedByNo))
+            && question.deniesTheRest(&message, deniesOne: !new.absent.isDisjoint(with: question.deniedByNo))
         {
             apply(question.onNo, to: &new, known: state.findings)
             state.asked.append(question.id)
@@ -379,14 +369,24 @@ struct Turn {
     /// Enough told for an assessment worth giving: where or when the cramps come, and one
     /// thing more about them.
     static func hasBasis(_ findings: Findings) -> Bool {
-        let told = Set(findings.present.map(\.kind))
-        let characterising: [FindingKind] = [.timing, .duration, .frequency, .since, .trigger, .condition, .medicine, .symptom]
-        return (told.contains(.location) || told.contains(.timing)) && characterising.filter(told.contains).count >= 2
+        // The kinds told, one bit each by `FindingKind.index` (a set of them was made every turn).
+        var told = 0
+        for finding in findings.present { told |= 1 << finding.kind.index }
+        func has(_ kind: FindingKind) -> Bool { told & (1 << kind.index) != 0 }
+        guard has(.location) || has(.timing) else { return false }
+        var characterising = 0
+        for kind in [FindingKind.timing, .duration, .frequency, .since, .trigger, .condition, .medicine, .symptom] where has(kind) {
+            characterising += 1
+        }
+        return characterising >= 2
     }
 
     private mutating func acknowledge(from before: Findings, _ state: SessionState) {
-        let added = state.findings.present.subtracting(before.present).sorted { Self.noteOrder($0) < Self.noteOrder($1) }
-        let denied = state.findings.absent.subtracting(before.absent).sorted()
+        // (Sorted only when there are two or more: most answers add one finding and deny none.)
+        let addedSet = state.findings.present.subtracting(before.present)
+        let added = addedSet.count > 1 ? addedSet.sorted { Self.noteOrder($0) < Self.noteOrder($1) } : Array(addedSet)
+        let deniedSet = state.findings.absent.subtracting(before.absent)
+        let denied = deniedSet.count > 1 ? deniedSet.sorted() : Array(deniedSet)
         var words: [String] = []
         for finding in added {
             guard let term = knowledge.term(finding), term.refines.map(added.contains) != true else { continue }
@@ -399,7 +399,7 @@ struct Turn {
         guard !words.isEmpty else { return }
         let shown = words.count > 5 ? words.prefix(5).joined(separator: ", ") + " and more" : words.joined(separator: ", ")
         // The first time, how to put it right ("that's wrong" goes back a step; "actually ..." replaces).
-        lines.append(replies.fill("noted", ["what": shown]) + (before.present.isEmpty ? " " + replies["noted_how_to_correct"] : ""))
+        lines.append(replies.fill("noted", "what", shown) + (before.present.isEmpty ? " " + replies["noted_how_to_correct"] : ""))
     }
 
     /// The order in which an acknowledgement names findings: where, when, how, then the rest.
@@ -495,13 +495,18 @@ struct Turn {
     /// then not asked. Only for a question not answered yet, and not "none of these" and the like.
     private func answerAnotherQuestion(than pending: InterviewQuestion, into new: inout Findings, state: SessionState) {
         var text = Substring(self.text)
-        for lead in ["yes ", "yeah ", "yep ", "no "] where text.lowercased().hasPrefix(lead) { text = text.dropFirst(lead.count) }
+        // Only a text that starts with a "y" or an "n" can start with one of them (nothing else
+        // lower-cases to those letters), so the others are not lower-cased four times.
+        if let first = text.utf8.first, first | 0x20 == UInt8(ascii: "y") || first | 0x20 == UInt8(ascii: "n") {
+            for lead in ["yes ", "yeah ", "yep ", "no "] where text.lowercased().hasPrefix(lead) { text = text.dropFirst(lead.count) }
+        }
+        let answer = Words.Answer(String(text))  // made once, not once for every suggestion
         for question in conversation.interview.questions
         where question.id != pending.id
             && !state.findings.present.contains(where: { $0.kind == question.fills })
         {
-            if let suggestion = question.suggestions.first(where: { !$0.means.isEmpty && Words.normalised(String(text), equals: $0.normalisedLabel) }) {
-                new.present.formUnion(suggestion.means)
+            if let found = InterviewQuestion.firstSuggestion(of: question, where: { !$0.means.isEmpty && answer.matches($0.normalisedLabel) }) {
+                new.present.formUnion(question.suggestions[found].means)
                 return
             }
         }
@@ -509,8 +514,10 @@ struct Turn {
 
     /// Reads the utterance as an answer to the pending question; true when it answered it.
     private mutating func applyAnswer(to question: InterviewQuestion, into new: inout Findings, state: inout SessionState) -> Bool {
-        if let suggestion = question.suggestions.first(where: { $0.isAnswered(by: text) }) {
-            if suggestion.means.isEmpty { apply(question.onNo, to: &new, known: state.findings) } else { new.present.formUnion(suggestion.means) }
+        let typed = Words.Answer(text)  // normalised once for every suggestion
+        if let found = InterviewQuestion.firstSuggestion(of: question, where: { $0.isAnswered(by: typed) }) {
+            let means = question.suggestions[found].means
+            if means.isEmpty { apply(question.onNo, to: &new, known: state.findings) } else { new.present.formUnion(means) }
             state.asked.append(question.id)
             return true
         }
@@ -572,12 +579,15 @@ struct Turn {
 
     private mutating func askNext(_ state: inout SessionState) {
         state.reasked = false
-        var next = conversation.nextQuestion(state, rank: { rankCauses(state.findings, reasons: false) })
+        // The ranking reads a copy of the findings: a closure that read `state` would make the
+        // call copy the whole state to pass it.
+        let findings = state.findings
+        var next = conversation.nextQuestion(state, rank: { rankCauses(findings, reasons: false) })
         if let question = next, question.id == state.pending, state.timesAsked >= 2 {
             // Asked twice running and still not answered: never a third time. The finding stays
             // unknown and the interview goes on.
             state.asked.append(question.id)
-            next = conversation.nextQuestion(state, rank: { rankCauses(state.findings, reasons: false) })
+            next = conversation.nextQuestion(state, rank: { rankCauses(findings, reasons: false) })
         }
         if let question = next {
             if question.id == state.pending && !understood.findings.present.isEmpty && lines.isEmpty && !changedFindings {
@@ -616,13 +626,35 @@ struct Turn {
     ) {
         let rest = question.rest(state.findings)
         let text =
-            rest.flatMap { open in question.textRest.map { $0.replacingOccurrences(of: "{rest}", with: list(open.map(\.label))) } }
+            rest.flatMap { open in question.textRest.map { fillRest($0, with: list(open.map(\.label))) } }
             ?? (inOtherWords ? question.textAgain : nil)
         let subject = state.subject.flatMap { $0.isSelf ? nil : $0 }
         return (
             text.map { Wording.render($0, for: subject) }
                 ?? subject.map { Wording.render(question.text, for: $0) } ?? question.textForSelf, rest
         )
+    }
+
+    /// `text` with every "{rest}" replaced by `list`, left to right. An ASCII text (every shipped
+    /// question's) by its bytes: through Foundation the replacement cost more than the rest of
+    /// asking.
+    static func fillRest(_ text: String, with list: String) -> String {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.replacingOccurrences(of: "{rest}", with: list) }
+        let bytes = Array(text.utf8)
+        let placeholder = Array("{rest}".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + list.utf8.count)
+        var index = 0
+        while index < bytes.count {
+            if index + placeholder.count <= bytes.count && bytes[index..<(index + placeholder.count)].elementsEqual(placeholder) {
+                out.append(contentsOf: list.utf8)
+                index += placeholder.count
+            } else {
+                out.append(bytes[index])
+                index += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// "a", "a or b", "a, b, or c", as the questions list their choices.
@@ -645,7 +677,7 @@ struct Turn {
     /// After an interruption, the pending question once more; after two asks running, the next
     /// question instead.
     private mutating func resume(_ state: inout SessionState) {
-        guard let question = state.pending.flatMap(conversation.interview.question),
+        guard let question = state.pending.flatMap({ conversation.interview.question($0) }),
             !state.stage.isPastInterview
         else {
             if state.stage == .greeting { lines.append(replies["when_ready"]) }
@@ -658,7 +690,7 @@ struct Turn {
         }
         state.timesAsked += 1
         let (text, rest) = Self.wording(of: question, state)
-        lines.append(replies.fill("back_to_question", ["question": text]))
+        lines.append(replies.fill("back_to_question", "question", text))
         suggestions = (rest.map { $0 + question.suggestions.filter(\.means.isEmpty) } ?? question.suggestions).map(\.label)
     }
 
@@ -726,7 +758,7 @@ struct Turn {
                 replies[top.level == .emergency ? "could_be_emergency" : "needs_doctor_today"]
             }
         lines.append("\(heading) \(top.title): \(top.message)")
-        lines.append(replies.fill("why_it_matters", ["why": top.why]))
+        lines.append(replies.fill("why_it_matters", "why", top.why))
         for rule in rules where rule.level == top.level && rule.id != top.id && rule.title != top.title {
             lines.append("Also, \(rule.title.lowercased()): \(rule.message)")
         }
@@ -736,7 +768,7 @@ struct Turn {
 
     private func escalatedReminder(_ state: SessionState) -> String {
         let level = state.triage == .emergency ? "please call emergency services now" : "please get medical help today"
-        return (isThanks ? replies["you_are_welcome"] : "Thanks.") + " " + replies.fill("escalated_reminder", ["advice": level])
+        return (isThanks ? replies["you_are_welcome"] : "Thanks.") + " " + replies.fill("escalated_reminder", "advice", level)
     }
 
     // MARK: - Assessment

@@ -86,6 +86,29 @@ public struct FindingSet: Sendable, Hashable {
         /// Every bit of `self` is set in `other`.
         func within(_ other: Words) -> Bool { w0 & ~other.w0 | w1 & ~other.w1 | w2 & ~other.w2 | w3 & ~other.w3 == 0 }
         func disjoint(_ other: Words) -> Bool { w0 & other.w0 | w1 & other.w1 | w2 & other.w2 | w3 & other.w3 == 0 }
+        static func union(_ a: Words, _ b: Words) -> Words { Words(a.w0 | b.w0, a.w1 | b.w1, a.w2 | b.w2, a.w3 | b.w3) }
+        /// Calls `body` with each number set, in ascending order.
+        @inline(__always)
+        func forEachID(_ body: (Int) -> Void) {
+            Self.forEachBit(of: w0, from: 0, body)
+            Self.forEachBit(of: w1, from: 64, body)
+            Self.forEachBit(of: w2, from: 128, body)
+            Self.forEachBit(of: w3, from: 192, body)
+        }
+        @inline(__always)
+        private static func forEachBit(of word: UInt64, from base: Int, _ body: (Int) -> Void) {
+            var bits = word
+            while bits != 0 {
+                body(base + bits.trailingZeroBitCount)
+                bits &= bits - 1
+            }
+        }
+        /// The numbers set, in ascending order.
+        var ids: [Int] {
+            var ids: [Int] = []
+            forEachID { ids.append($0) }
+            return ids
+        }
         func commonCount(_ other: Words) -> Int {
             (w0 & other.w0).nonzeroBitCount + (w1 & other.w1).nonzeroBitCount
                 + (w2 & other.w2).nonzeroBitCount + (w3 & other.w3).nonzeroBitCount

@@ -19,6 +19,13 @@ public final class CauseIndex: Sendable {
     /// Cause `i`'s evidence is `tests[starts[i]..<starts[i + 1]]`.
     private let starts: [Int]
     private let tests: [Test]
+    /// The cause each test is of, by the test's place in `tests`.
+    private let causeOfTest: [Int]
+    /// By finding number, the places in `tests` of the tests that name it:
+    /// `testsByFinding[findingStarts[id]..<findingStarts[id + 1]]`, ascending. The tests that
+    /// hold are found from the few findings known, not by reading every test.
+    private let findingStarts: [Int]
+    private let testsByFinding: [Int]
     /// The wording of each test's reason, by the test's position: the written one, else the
     /// finding's label.
     private let reasons: [String]
@@ -51,6 +58,18 @@ public final class CauseIndex: Sendable {
         }
         ids = model.causes.map(\.id)
         priors = model.causes.map(\.prior)
+        causeOfTest = model.causes.indices.flatMap { cause in Array(repeating: cause, count: starts[cause + 1] - starts[cause]) }
+        let highest = tests.map { Int($0.finding.id) }.max() ?? -1
+        var findingStarts = [0]
+        var testsByFinding: [Int] = []
+        var byFinding = [[Int]](repeating: [], count: highest + 1)
+        for test in tests.indices { byFinding[Int(tests[test].finding.id)].append(test) }
+        for list in byFinding {
+            testsByFinding += list
+            findingStarts.append(testsByFinding.count)
+        }
+        self.findingStarts = findingStarts
+        self.testsByFinding = testsByFinding
         self.order = order
         self.starts = starts
         self.tests = tests
@@ -72,13 +91,38 @@ public final class CauseIndex: Sendable {
 
     public func standing(for findings: Findings) -> Standing {
         var standing = Standing(totals: priors, supported: Array(repeating: false, count: ids.count))
-        for cause in ids.indices {
-            for test in starts[cause]..<starts[cause + 1] where holds(tests[test], in: findings) {
-                standing.totals[cause] += tests[test].weight
-                if tests[test].weight > 0 { standing.supported[cause] = true }
-            }
+        // Each cause's weights are added in the order of its tests, as a pass over them would.
+        forEachHoldingTest(findings) { test in
+            let cause = causeOfTest[test]
+            standing.totals[cause] += tests[test].weight
+            if tests[test].weight > 0 { standing.supported[cause] = true }
         }
         return standing
+    }
+
+    /// Calls `body` with the place of each test that holds for `findings`, in the order of
+    /// `tests` (each cause's in turn): marked from the findings known, then read in order.
+    private func forEachHoldingTest(_ findings: Findings, _ body: (Int) -> Void) {
+        let words = (tests.count + 63) / 64
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { holding in
+            holding.initialize(repeating: 0)
+            func mark(_ known: FindingSet, absent: Bool) {
+                for finding in known where Int(finding.id) + 1 < findingStarts.count {
+                    for place in findingStarts[Int(finding.id)]..<findingStarts[Int(finding.id) + 1] where tests[testsByFinding[place]].absent == absent {
+                        holding[testsByFinding[place] >> 6] |= 1 << UInt64(testsByFinding[place] & 63)
+                    }
+                }
+            }
+            mark(findings.present, absent: false)
+            mark(findings.absent, absent: true)
+            for word in 0..<words {
+                var bits = holding[word]
+                while bits != 0 {
+                    body(word << 6 + bits.trailingZeroBitCount)
+                    bits &= bits - 1
+                }
+            }
+        }
     }
 
     /// The cause ranked first for `standing` (as `rankCauses` would put it, but for the rounding
@@ -155,15 +199,9 @@ public final class CauseIndex: Sendable {
     /// As `KnowledgeModel.rankCauses(for:reasonsFor:)`.
     public func rankCauses(for findings: Findings, reasonsFor limit: Int = .max) -> [RankedCause] {
         var scored: [(cause: Int, score: Double)] = []
-        for cause in ids.indices {
-            var total = priors[cause]
-            var supported = false
-            for test in starts[cause]..<starts[cause + 1] where holds(tests[test], in: findings) {
-                total += tests[test].weight
-                if tests[test].weight > 0 { supported = true }
-            }
-            guard supported else { continue }
-            scored.append((cause, (1 / (1 + exp(-total)) * 100).rounded() / 100))
+        let standing = standing(for: findings)
+        for cause in ids.indices where standing.supported[cause] {
+            scored.append((cause, (1 / (1 + exp(-standing.totals[cause])) * 100).rounded() / 100))
         }
         scored.sort { $0.score != $1.score ? $0.score > $1.score : ids[$0.cause] < ids[$1.cause] }
         var ranked: [RankedCause] = []
@@ -229,6 +267,14 @@ public final class RuleIndex: Sendable {
 
     private let compiled: [Compiled]
     private let anyTests: [FindingTest]
+    /// By finding number (0 to 255), the rules that test it present (`namedPresent`) or absent
+    /// (`namedAbsent`), as bits by position in `rules`; `unconditional`: the rules to read
+    /// whatever is known (the general path, or no finding that must be known). A rule can hold
+    /// only when it is one of these for a finding known, so the others are not read. With more
+    /// than 64 rules every rule is read.
+    private let namedPresent: [UInt64]
+    private let namedAbsent: [UInt64]
+    private let unconditional: UInt64
 
     /// `words: false` keeps every rule on the general path (tests compare the two paths: which
     /// one a rule takes depends on the numbers its findings were given).
@@ -257,6 +303,52 @@ public final class RuleIndex: Sendable {
             return compiled
         }
         self.anyTests = anyTests
+        var namedPresent = [UInt64](repeating: 0, count: 256)
+        var namedAbsent = [UInt64](repeating: 0, count: 256)
+        var unconditional: UInt64 = 0
+        for (index, rule) in compiled.enumerated() {
+            guard compiled.count <= 64 else {
+                unconditional = .max
+                break
+            }
+            let bit: UInt64 = 1 << UInt64(index)
+            // A fast rule holds only when its `all` findings are known, or (with none) at least
+            // `atLeast` of its `any`: then one of them is known.
+            guard let fast = rule.fast, !rule.empty, rule.any.isEmpty || rule.atLeast >= 1 else {
+                unconditional |= bit
+                continue
+            }
+            for finding in FindingSet.Words.union(fast.present, fast.anyPresent).ids { namedPresent[finding] |= bit }
+            for finding in FindingSet.Words.union(fast.absent, fast.anyAbsent).ids { namedAbsent[finding] |= bit }
+        }
+        self.namedPresent = namedPresent
+        self.namedAbsent = namedAbsent
+        self.unconditional = unconditional
+    }
+
+    /// The positions of the rules that may hold for findings whose first words are `present`
+    /// and `absent`, as bits (all of them past 64 rules).
+    private func candidates(_ present: FindingSet.Words, _ absent: FindingSet.Words) -> UInt64 {
+        var bits = unconditional
+        present.forEachID { bits |= namedPresent[$0] }
+        absent.forEachID { bits |= namedAbsent[$0] }
+        return bits
+    }
+
+    /// Calls `body` with the position of each rule that may hold, in `rules`' order, until it
+    /// returns false.
+    @inline(__always)
+    private func forEachCandidate(_ present: FindingSet.Words, _ absent: FindingSet.Words, _ body: (Int) -> Bool) {
+        if compiled.count > 64 {
+            for index in compiled.indices where !body(index) { return }
+            return
+        }
+        var bits = candidates(present, absent)
+        while bits != 0 {
+            let index = bits.trailingZeroBitCount
+            bits &= bits - 1
+            if !body(index) { return }
+        }
     }
 
     /// The level of the most severe rule that holds, or nil: the first that holds, with nothing
@@ -264,8 +356,13 @@ public final class RuleIndex: Sendable {
     public func highestLevel(_ findings: Findings) -> TriageLevel? {
         let present = findings.present.inlineWords
         let absent = findings.absent.inlineWords
-        for index in compiled.indices where holds(index, findings, present, absent) { return rules[index].level }
-        return nil
+        var level: TriageLevel?
+        forEachCandidate(present, absent) { index in
+            guard holds(index, findings, present, absent) else { return true }
+            level = rules[index].level
+            return false
+        }
+        return level
     }
 
     /// The positions in `rules` of the rules that test one of `findings` (present or absent),
@@ -304,7 +401,10 @@ public final class RuleIndex: Sendable {
         var matched: [Int] = []
         let present = findings.present.inlineWords
         let absent = findings.absent.inlineWords
-        for index in compiled.indices where holds(index, findings, present, absent) { matched.append(index) }
+        forEachCandidate(present, absent) { index in
+            if holds(index, findings, present, absent) { matched.append(index) }
+            return true
+        }
         return matched
     }
 
@@ -313,7 +413,10 @@ public final class RuleIndex: Sendable {
         var matched: [TriageRule] = []
         let present = findings.present.inlineWords
         let absent = findings.absent.inlineWords
-        for index in compiled.indices where holds(index, findings, present, absent) { matched.append(rules[index]) }
+        forEachCandidate(present, absent) { index in
+            if holds(index, findings, present, absent) { matched.append(rules[index]) }
+            return true
+        }
         return matched
     }
 

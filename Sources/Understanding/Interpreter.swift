@@ -65,7 +65,7 @@ public struct Interpreter: Sendable {
         let items = scan(tokens)
         var reading = Reading()
         reading.read(items, lexicon: lexicon, historyFindings: historyFindings, passedStillCounts: passedStillCounts)
-        var understood = decide(reading, tokens: tokens, corrections: corrections)
+        var understood = decide(&reading, tokens: tokens, corrections: corrections)
         if understood.intent != .unrecognized { understood.subject = subject }
         return understood
     }
@@ -528,8 +528,9 @@ public struct Interpreter: Sendable {
 
     // MARK: - Deciding
 
-    private func decide(_ reading: Reading, tokens: [Token], corrections: [String: String]) -> Understood {
-        var reading = reading
+    /// `reading` is the message's, changed here as the decision goes (passed in place: a copy
+    /// retains every list it holds).
+    private func decide(_ reading: inout Reading, tokens: [Token], corrections: [String: String]) -> Understood {
         var topics = reading.topics
 
         // "Cramps" that are not in the legs: recognise them, invent no leg findings.
@@ -609,7 +610,7 @@ public struct Interpreter: Sendable {
             asksAtTheEnd = true
             if last == "why", askCues.isEmpty { askCues.append(.askCauses) }
         }
-        let speaksOfOneself = tokens.contains { Words.firstPerson.contains($0.text) }
+        let speaksOfOneself = tokens.contains { Words.isFirstPerson($0.text) }
         let commands = reading.intents.filter { $0.isCommand || $0 == .greet }
         let answer = reading.leadingAnswer ? reading.intents.first(where: \.isAnswer) : nil
         let specificTopics = topics.filter { !Self.weakTopics.contains($0) }

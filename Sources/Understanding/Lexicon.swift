@@ -767,7 +767,7 @@ private struct LexiconBuilder {
         var ownTimes = OwnTimes()
         if let entry = raw.ownTimes {
             let node = root["own_times"]
-            func parse(_ texts: [String], field: String, kinds: inout Set<FindingKind>, findings: inout Set<Finding>) {
+            func parse(_ texts: [String], field: String, kinds: inout FindingKindSet, findings: inout FindingSet) {
                 for text in texts {
                     if let kind = FindingKind(rawValue: text) {
                         kinds.insert(kind)
@@ -780,7 +780,7 @@ private struct LexiconBuilder {
             }
             parse(entry.times, field: "times", kinds: &ownTimes.timeKinds, findings: &ownTimes.timeFindings)
             parse(entry.owners, field: "owners", kinds: &ownTimes.ownerKinds, findings: &ownTimes.ownerFindings)
-            var noKinds: Set<FindingKind> = []
+            var noKinds = FindingKindSet()
             parse(entry.except ?? [], field: "except", kinds: &noKinds, findings: &ownTimes.exceptions)
             if !noKinds.isEmpty { report(node?["except"], entry: "own_times", "except: list findings (kind:value), not kinds") }
             if let bit = conceptBit[entry.cramps] {
@@ -873,18 +873,28 @@ private struct LexiconBuilder {
     }
 }
 
+/// A set of finding kinds, one bit each by `FindingKind.index`.
+struct FindingKindSet: Sendable {
+    private var bits: UInt16 = 0
+
+    mutating func insert(_ kind: FindingKind) { bits |= 1 << UInt16(kind.index) }
+    func contains(_ kind: FindingKind) -> Bool { bits & (1 << UInt16(kind.index)) != 0 }
+    var isEmpty: Bool { bits == 0 }
+}
+
 /// A time or a rate said in a clause about something else is that thing's, not the cramps':
 /// "went through the menopause a few years ago", "tingling in my toes sometimes", "gym 5x a
 /// week", "sat with my legs crossed for ages". The lexicon's `own_times` says which findings are
 /// times (`times`), which findings own the times of their clause (`owners`, less `except`), and
 /// the concept whose words name the cramps themselves (`cramps`): a clause that names them keeps
 /// its times ("calf cramps after running for about a week").
+/// (Sets of bits, not hashed sets: a finding is asked about each time one is read.)
 struct OwnTimes: Sendable {
-    var timeKinds: Set<FindingKind> = []
-    var timeFindings: Set<Finding> = []
-    var ownerKinds: Set<FindingKind> = []
-    var ownerFindings: Set<Finding> = []
-    var exceptions: Set<Finding> = []
+    var timeKinds = FindingKindSet()
+    var timeFindings = FindingSet()
+    var ownerKinds = FindingKindSet()
+    var ownerFindings = FindingSet()
+    var exceptions = FindingSet()
     var crampConcept: ConceptSet = 0
 
     func isTime(_ finding: Finding) -> Bool { timeKinds.contains(finding.kind) || timeFindings.contains(finding) }

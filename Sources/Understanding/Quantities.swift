@@ -3,9 +3,9 @@ import Knowledge
 /// Reads amounts of time in the text: "5 minutes", "2 hrs", "three times a week", "for 3
 /// months", "I'm 72", "4am". Returns the findings they give and how many tokens they use.
 struct QuantityReader {
-    /// What it reads of the lexicon, not the whole of it: a copy of the lexicon per message
-    /// retains every table it holds.
-    let words: WordTable
+    /// What it reads of the lexicon, not the whole of it: a copy of the lexicon (or of its word
+    /// table) per message retains every table it holds.
+    let words: WordTable.Amounts
     let relations: [Int32: Lexicon.Relation]
     let relationIDs: WordIDSet
     let tokens: [Token]
@@ -14,7 +14,7 @@ struct QuantityReader {
     private let hasNumber: Bool
 
     init(lexicon: Lexicon, tokens: [Token]) {
-        words = lexicon.words
+        words = lexicon.words.amounts
         relations = lexicon.relations
         relationIDs = lexicon.relationIDs
         self.tokens = tokens

@@ -44,7 +44,7 @@ struct Tokenizer: Sendable {
     /// Reading stops once there are more than `limit` tokens (the matcher reads no more), so
     /// the text after them costs nothing.
     func tokens(_ text: String, words table: WordTable? = nil, limit: Int = .max) -> [Token] {
-        var reader = Reader(contractions: contractions, table: table, capacity: min(text.utf8.count / 4, limit) + 1)
+        var reader = Reader(contractions: contractions, capacity: min(text.utf8.count / 4, limit) + 1)
         let scalars = text.unicodeScalars
         var index = scalars.startIndex
         while index < scalars.endIndex && reader.tokens.count <= limit {
@@ -66,29 +66,29 @@ struct Tokenizer: Sendable {
                 if reader.hasDigit && !reader.hasLetter && nextIsDigit {
                     reader.word.append(UInt8(ascii: "."))
                 } else {
-                    reader.flushWord()
+                    reader.flushWord(table)
                     Self.appendMark(".", to: &reader.tokens)
                 }
             case "'", "\u{2019}", "\u{2018}", "`", "\u{00B4}":
                 reader.word.append(UInt8(ascii: "'"))
                 reader.hasApostrophe = true
             case ",", "?", "!", ";", ":":
-                reader.flushWord()
+                reader.flushWord(table)
                 Self.appendMark(Character(scalar), to: &reader.tokens)
             case "\u{FF1F}":  // full-width question mark
-                reader.flushWord()
+                reader.flushWord(table)
                 Self.appendMark("?", to: &reader.tokens)
             case "/":
                 // Keep "/help" whole; elsewhere "and/or" splits.
                 if reader.word.isEmpty && (reader.tokens.isEmpty || reader.tokens.last?.isMark == true) {
                     reader.word.append(UInt8(ascii: "/"))
                 } else {
-                    reader.flushWord()
+                    reader.flushWord(table)
                 }
             case "&":
-                if !reader.word.isEmpty { reader.word.append(UInt8(ascii: "&")) } else { reader.flushWord() }
+                if !reader.word.isEmpty { reader.word.append(UInt8(ascii: "&")) } else { reader.flushWord(table) }
             case " ", "-", "\n", "\t", "\r", "\"", "(", ")":
-                reader.flushWord()
+                reader.flushWord(table)
             default:
                 let kind = scalar.value >= 0x80 ? reader.kind(of: scalar) : .other
                 if kind != .other {
@@ -102,20 +102,21 @@ struct Tokenizer: Sendable {
                     reader.hasLetter = true
                     reader.isASCII = false
                 } else {
-                    reader.flushWord()  // spaces, hyphens, emoji, symbols
+                    reader.flushWord(table)  // spaces, hyphens, emoji, symbols
                 }
             }
         }
-        reader.flushWord()
+        reader.flushWord(table)
         return reader.tokens
     }
 
     /// The tokens so far and the word being read. A struct with methods rather than local
     /// functions over local variables: those are boxed and every access checked for
-    /// exclusivity at run time (a quarter of the tokenizer's time in a profile).
+    /// exclusivity at run time (a quarter of the tokenizer's time in a profile). The word table
+    /// is handed to the methods that look words up, not kept: a copy of it retains every array
+    /// it holds.
     private struct Reader {
         let contractions: [String: [String]]
-        let table: WordTable?
         var tokens: [Token] = []
         /// UTF-8 of the word being read; far cheaper than String appends.
         var word: [UInt8] = []
@@ -141,18 +142,17 @@ struct Tokenizer: Sendable {
             return kind
         }
 
-        init(contractions: [String: [String]], table: WordTable?, capacity: Int) {
+        init(contractions: [String: [String]], capacity: Int) {
             self.contractions = contractions
-            self.table = table
             tokens.reserveCapacity(capacity)
             word.reserveCapacity(32)
         }
 
-        func wordToken(_ text: String) -> Token {
+        func wordToken(_ text: String, _ table: WordTable?) -> Token {
             Token(text: text, kind: .word, id: table?.id(text) ?? WordTable.unknown)
         }
 
-        mutating func flushWord() {
+        mutating func flushWord(_ table: WordTable?) {
             guard !word.isEmpty else { return }
             // The common case, a word of ASCII letters, is looked up from its bytes: a known
             // word's token shares the table's text instead of making its own.
@@ -189,13 +189,13 @@ struct Tokenizer: Sendable {
                 return
             }
             if hadDigit && hadLetter {
-                splitDigits(text)
+                splitDigits(text, table)
                 return
             }
-            appendWord(text, hasApostrophe: hadApostrophe)
+            appendWord(text, hasApostrophe: hadApostrophe, table)
         }
 
-        mutating func appendWord(_ text: String, hasApostrophe: Bool = true) {
+        mutating func appendWord(_ text: String, hasApostrophe: Bool = true, _ table: WordTable?) {
             if let table {
                 // The common case in one lookup: the word's number, or its expansion.
                 let id = table.id(text)
@@ -209,44 +209,44 @@ struct Tokenizer: Sendable {
                 }
             }
             if let expansion = contractions[text] {
-                for part in expansion { tokens.append(wordToken(part)) }
+                for part in expansion { tokens.append(wordToken(part, table)) }
             } else if !hasApostrophe {
-                tokens.append(wordToken(text))
+                tokens.append(wordToken(text, table))
             } else if text.hasSuffix("'s") {
-                tokens.append(wordToken(String(text.dropLast(2))))  // possessive: "calf's" -> "calf"
+                tokens.append(wordToken(String(text.dropLast(2)), table))  // possessive: "calf's" -> "calf"
             } else if text.contains(where: { $0 == "'" }) {
                 let bare = text.filter { $0 != "'" }
                 if let expansion = contractions[bare] {
-                    for part in expansion { tokens.append(wordToken(part)) }
+                    for part in expansion { tokens.append(wordToken(part, table)) }
                 } else {
-                    tokens.append(wordToken(bare))
+                    tokens.append(wordToken(bare, table))
                 }
             } else {
-                tokens.append(wordToken(text))
+                tokens.append(wordToken(text, table))
             }
         }
 
         /// "2hrs" -> 2, "hrs"; "l5" -> "l", 5; "4am" -> 4, "am".
-        mutating func splitDigits(_ text: String) {
+        mutating func splitDigits(_ text: String, _ table: WordTable?) {
             var run = ""
             var runIsDigit = false
             for ch in text {
                 let isDigit = ch.isNumber || (ch == "." && runIsDigit)
                 if !run.isEmpty && isDigit != runIsDigit {
-                    emit(run, isDigit: runIsDigit)
+                    emit(run, isDigit: runIsDigit, table)
                     run = ""
                 }
                 runIsDigit = isDigit
                 run.append(ch)
             }
-            if !run.isEmpty { emit(run, isDigit: runIsDigit) }
+            if !run.isEmpty { emit(run, isDigit: runIsDigit, table) }
         }
 
-        private mutating func emit(_ run: String, isDigit: Bool) {
+        private mutating func emit(_ run: String, isDigit: Bool, _ table: WordTable?) {
             if isDigit, let value = Double(run) {
                 tokens.append(Token(text: run, kind: .number(value), id: table?.id(run) ?? WordTable.unknown))
             } else {
-                appendWord(run)
+                appendWord(run, table)
             }
         }
     }

@@ -125,9 +125,21 @@ struct WordTable: Sendable {
     func concepts(_ id: Int32) -> ConceptSet { id >= 0 ? info[Int(id)].concepts : 0 }
     func matchAs(_ id: Int32) -> Int32 { id >= 0 ? info[Int(id)].matchAs : Self.unknown }
 
+    /// What the quantity reader asks of a word, its value as a number or unit of time, without
+    /// the rest of the table: a copy of the whole table retains every array it holds.
+    struct Amounts: Sendable {
+        fileprivate let info: [Info]
+        func number(_ id: Int32) -> Double? { id >= 0 ? info[Int(id)].number : nil }
+        func unit(_ id: Int32) -> TimeUnit? { id >= 0 ? info[Int(id)].unit : nil }
+    }
+
+    var amounts: Amounts { Amounts(info: info) }
+
+    /// Word number `id`'s facts. Changed in place (`_modify`): with a plain setter, setting one
+    /// fact copied the whole `Info` out and back, thousands of times while the lexicon is built.
     subscript(id: Int32) -> Info {
         get { info[Int(id)] }
-        set { info[Int(id)] = newValue }
+        _modify { yield &info[Int(id)] }
     }
 }
 

@@ -7,13 +7,18 @@ public enum Words {
         guard isASCII(text) else {
             return text.lowercased().split { !$0.isLetter && !$0.isNumber }.joined(separator: " ")
         }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        _ = normalisedBytes(ofASCII: text) {
-            bytes.append($0)
-            return true
+        // Written straight into the string's storage: the normalised text is never longer than
+        // the text (each byte of it stands for one of the text's, a space for at least one).
+        return String(unsafeUninitializedCapacity: text.utf8.count) { storage in
+            var count = 0
+            _ = normalisedBytes(ofASCII: text) { byte in
+                guard count < storage.count else { return false }
+                storage[count] = byte
+                count += 1
+                return true
+            }
+            return count
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Whether `normalised(text) == normalisedLabel`, without making the normalised text (a
@@ -28,6 +33,24 @@ public enum Words {
         }
         var label = normalisedLabel.utf8.makeIterator()
         return normalisedBytes(ofASCII: text) { label.next() == $0 } && label.next() == nil
+    }
+
+    /// A typed answer made ready to be compared with many normalised labels (every suggestion of
+    /// a question, or of every question): `matches(label)` is `normalised(text, equals: label)`,
+    /// with a text of ASCII normalised once instead of once a label.
+    public struct Answer: Sendable {
+        public let text: String
+        private let normalisedASCII: String?
+
+        public init(_ text: String) {
+            self.text = text
+            normalisedASCII = Words.isASCII(text) ? Words.normalised(text) : nil
+        }
+
+        public func matches(_ normalisedLabel: String) -> Bool {
+            if let normalisedASCII { return normalisedASCII == normalisedLabel }
+            return Words.normalised(text, equals: normalisedLabel)
+        }
     }
 
     /// Hands `body` the bytes of `normalised(text)` one by one, for ASCII text; stops, and
@@ -142,6 +165,13 @@ public enum Words {
     }
 
     static let firstPerson: Set<String> = ["i", "my", "me", "i'm", "im", "i’m", "i've", "ive", "mine", "myself"]
+
+    /// `firstPerson.contains(word)`, hashing only a word that starts with "i" or "m" (each of
+    /// them does): a message's every token is asked.
+    static func isFirstPerson(_ word: String) -> Bool {
+        guard let first = word.utf8.first, first == UInt8(ascii: "i") || first == UInt8(ascii: "m") else { return false }
+        return firstPerson.contains(word)
+    }
     private static let firstPersonASCII: Set<[UInt8]> = Set(firstPerson.filter { isASCII($0) }.map { Array($0.utf8) })
 
     @inline(__always)
