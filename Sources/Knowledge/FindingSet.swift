@@ -90,18 +90,10 @@ public struct FindingSet: Sendable, Hashable {
         /// Calls `body` with each number set, in ascending order.
         @inline(__always)
         func forEachID(_ body: (Int) -> Void) {
-            Self.forEachBit(of: w0, from: 0, body)
-            Self.forEachBit(of: w1, from: 64, body)
-            Self.forEachBit(of: w2, from: 128, body)
-            Self.forEachBit(of: w3, from: 192, body)
-        }
-        @inline(__always)
-        private static func forEachBit(of word: UInt64, from base: Int, _ body: (Int) -> Void) {
-            var bits = word
-            while bits != 0 {
-                body(base + bits.trailingZeroBitCount)
-                bits &= bits - 1
-            }
+            w0.forEachSetBit(from: 0, body)
+            w1.forEachSetBit(from: 64, body)
+            w2.forEachSetBit(from: 128, body)
+            w3.forEachSetBit(from: 192, body)
         }
         /// The numbers set, in ascending order.
         var ids: [Int] {
@@ -266,4 +258,17 @@ extension FindingSet: Codable {
 
 extension FindingSet: CustomStringConvertible {
     public var description: String { "[" + sorted().map(\.description).joined(separator: ", ") + "]" }
+}
+
+extension UInt64 {
+    /// Calls `body` with `base` plus the place of each bit set, lowest first: the walk the bit
+    /// sets of Knowledge and Understanding (findings, concepts) share.
+    @inlinable @inline(__always)
+    public func forEachSetBit(from base: Int, _ body: (Int) -> Void) {
+        var rest = self
+        while rest != 0 {
+            body(base + rest.trailingZeroBitCount)
+            rest &= rest - 1
+        }
+    }
 }

@@ -1,3 +1,5 @@
+import Knowledge
+
 /// A set of the lexicon's concepts (`Pattern`), as bits: up to 256 concepts, a bit each, so
 /// that a clause's concepts and a pattern's are compared in a few instructions. Four words, not
 /// a SIMD4: a SIMD4's 32-byte alignment is not kept in async frames (a crash in the tests).
@@ -33,19 +35,10 @@ struct ConceptSet: Equatable, Sendable, ExpressibleByIntegerLiteral {
     /// Calls `body` with the number of each concept of the set, in ascending order.
     @inline(__always)
     func forEachConcept(_ body: (Int) -> Void) {
-        Self.forEachBit(w0, from: 0, body)
-        Self.forEachBit(w1, from: 64, body)
-        Self.forEachBit(w2, from: 128, body)
-        Self.forEachBit(w3, from: 192, body)
-    }
-
-    @inline(__always)
-    private static func forEachBit(_ word: UInt64, from base: Int, _ body: (Int) -> Void) {
-        var rest = word
-        while rest != 0 {
-            body(base + rest.trailingZeroBitCount)
-            rest &= rest - 1
-        }
+        w0.forEachSetBit(from: 0, body)
+        w1.forEachSetBit(from: 64, body)
+        w2.forEachSetBit(from: 128, body)
+        w3.forEachSetBit(from: 192, body)
     }
 
     static func | (a: ConceptSet, b: ConceptSet) -> ConceptSet { ConceptSet(a.w0 | b.w0, a.w1 | b.w1, a.w2 | b.w2, a.w3 | b.w3) }
