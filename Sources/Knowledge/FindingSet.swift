@@ -90,10 +90,7 @@ public struct FindingSet: Sendable, Hashable {
         /// Calls `body` with each number set, in ascending order.
         @inline(__always)
         func forEachID(_ body: (Int) -> Void) {
-            w0.forEachSetBit(from: 0, body)
-            w1.forEachSetBit(from: 64, body)
-            w2.forEachSetBit(from: 128, body)
-            w3.forEachSetBit(from: 192, body)
+            UInt64.forEachSetBit(of: (w0, w1, w2, w3), body)
         }
         /// The numbers set, in ascending order.
         var ids: [Int] {
@@ -270,5 +267,14 @@ extension UInt64 {
             body(base + rest.trailingZeroBitCount)
             rest &= rest - 1
         }
+    }
+
+    /// The same over a set of 256 bits kept as four words, lowest word first.
+    @inlinable @inline(__always)
+    public static func forEachSetBit(of words: (UInt64, UInt64, UInt64, UInt64), _ body: (Int) -> Void) {
+        words.0.forEachSetBit(from: 0, body)
+        words.1.forEachSetBit(from: 64, body)
+        words.2.forEachSetBit(from: 128, body)
+        words.3.forEachSetBit(from: 192, body)
     }
 }

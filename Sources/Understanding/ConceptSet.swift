@@ -35,10 +35,7 @@ struct ConceptSet: Equatable, Sendable, ExpressibleByIntegerLiteral {
     /// Calls `body` with the number of each concept of the set, in ascending order.
     @inline(__always)
     func forEachConcept(_ body: (Int) -> Void) {
-        w0.forEachSetBit(from: 0, body)
-        w1.forEachSetBit(from: 64, body)
-        w2.forEachSetBit(from: 128, body)
-        w3.forEachSetBit(from: 192, body)
+        UInt64.forEachSetBit(of: (w0, w1, w2, w3), body)
     }
 
     static func | (a: ConceptSet, b: ConceptSet) -> ConceptSet { ConceptSet(a.w0 | b.w0, a.w1 | b.w1, a.w2 | b.w2, a.w3 | b.w3) }
