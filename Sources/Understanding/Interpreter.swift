@@ -756,7 +756,7 @@ public struct Interpreter: Sendable {
         return first == "who" || tokens.contains { Self.weatherWords.contains($0.text) }
     }
 
-    static let weatherWords: Set<String> = ["weather", "rain", "raining", "forecast", "snow", "snowing", "sunny", "temperature"]
+    static let weatherWords: Set<String> = ["weather", "rain", "raining", "forecast", "snow", "snowing", "sunny"]
 
     static let timeKinds: Set<FindingKind> = [.timing, .since, .frequency, .duration]
     static let swelling = Finding(.symptom, "swelling"), bothSwollen = Finding(.symptom, "both_legs_swollen")

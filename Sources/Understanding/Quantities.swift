@@ -237,13 +237,7 @@ struct QuantityReader {
             }
             // "once in 10 days", "twice in a month": so many units a time.
             else if word(j) == "in", let v = value(j + 1), unit(j + 2) != nil {
-                var perWeek: Double
-                switch unit(j + 2)! {
-                case .second, .minute, .hour, .day, .night: perWeek = n * 7 / v
-                case .week: perWeek = n / v
-                case .month: perWeek = n / (4.3 * v)
-                case .year: perWeek = n / (52 * v)
-                }
+                let perWeek = Self.perWeek(n, every: unit(j + 2)!) / v
                 if isRateOfAnActivity(before: i) { return Reading(findings: [], length: j - i + 3) }
                 return Reading(findings: [Finding(.frequency, perWeek >= 3 ? "frequent" : "occasional")], length: j - i + 3)
             }
@@ -265,14 +259,7 @@ struct QuantityReader {
             return Reading(findings: [Finding(.frequency, n / (2 * units) >= 3 ? "frequent" : "occasional")], length: j - i + 1)
         }
         guard let unit = unit(j) else { return nil }
-        var perWeek: Double
-        switch unit {
-        case .second, .minute, .hour, .day, .night: perWeek = n * 7
-        case .week: perWeek = n
-        case .month: perWeek = n / 4.3
-        case .year: perWeek = n / 52
-        }
-        perWeek /= units
+        let perWeek = Self.perWeek(n, every: unit) / units
         // "I swim 3 times a week", "been swimming a year, 3 times a week": how often the person
         // does it, not how often the cramps come.
         if isRateOfAnActivity(before: i) { return Reading(findings: [], length: j - i + 1) }
@@ -281,6 +268,16 @@ struct QuantityReader {
         return Reading(
             findings: [Finding(.frequency, perWeek >= 3 ? "frequent" : "occasional")] + (atNight ? [Finding(.timing, "night")] : []),
             length: j - i + 1)
+    }
+
+    /// So many times a unit, as times a week (an hour or a day counts as a day).
+    private static func perWeek(_ n: Double, every unit: TimeUnit) -> Double {
+        switch unit {
+        case .second, .minute, .hour, .day, .night: n * 7
+        case .week: n
+        case .month: n / 4.3
+        case .year: n / 52
+        }
     }
 
     /// An activity someone does ("I swim", "been swimming", "play football") stands before the
